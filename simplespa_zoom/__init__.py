@@ -1,0 +1,67 @@
+"""simplespa-zoom: one-click Zoom meetings for spa appointments, no Zoom data on the server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+
+from . import config as settings
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _asset_folder(name: str) -> str:
+    """Templates and static files: inside an installed wheel, else at the repository's top."""
+    inside = _PACKAGE / name
+    return str(inside if inside.is_dir() else _PACKAGE.parent / name)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then `config` (tests, the demo)."""
+    app = Flask(
+        __name__,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
+        instance_relative_config=True,
+    )
+    merged = settings.build(config)
+    merged.setdefault("DATABASE", os.path.join(app.instance_path, "simplespa-zoom.sqlite"))
+    app.config.update(merged)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    if not config or "DATABASE" not in config:
+        Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+
+    from . import db, errors, security, zoom_auth
+    from .appointment_views import bp as appointments_bp
+    from .connect import bp as connect_bp
+    from .meetings import bp as meetings_bp
+    from .session import EncryptedCookieSessionInterface
+    from .staff import bp as staff_bp
+    from .staff import load_signed_in_staff
+    from .templating import init_app as init_templating
+    from .webhooks import bp as webhooks_bp
+
+    app.session_interface = EncryptedCookieSessionInterface()
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    zoom_auth.init_app(app)
+    init_templating(app)
+    app.before_request(load_signed_in_staff)
+    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+    security.csrf.exempt(webhooks_bp)
+
+    @app.get("/")
+    def home() -> Any:
+        return redirect(url_for("appointments.index"))
+
+    return app

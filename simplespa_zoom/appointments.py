@@ -1,0 +1,167 @@
+"""Appointments and their store, with optimistic concurrency on every change."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from . import notes as notes_text
+
+CLAIM_STALE_AFTER = 120.0
+
+
+class AppointmentNotFound(LookupError):
+    """No appointment with that id."""
+
+
+class VersionConflict(Exception):
+    """The appointment changed since it was read; carries the fresh copy."""
+
+    def __init__(self, current: Appointment) -> None:
+        super().__init__(f"appointment {current.id} is at version {current.version}")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: int
+    client_name: str
+    client_email: str | None
+    starts_at: datetime
+    duration_minutes: int
+    status: str
+    notes: str
+    version: int
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def zoom_line(self) -> notes_text.ZoomLine | None:
+        return notes_text.current_line(self.notes)
+
+    def local_start(self, tz: ZoneInfo) -> datetime:
+        return self.starts_at.astimezone(tz)
+
+
+@dataclass(frozen=True)
+class AppointmentDraft:
+    """What a form or the CLI supplies for a new or edited appointment."""
+
+    client_name: str
+    client_email: str | None
+    starts_at: datetime
+    duration_minutes: int
+    notes: str
+
+
+def _to_db(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _from_row(row: sqlite3.Row) -> Appointment:
+    return Appointment(
+        id=row["id"],
+        client_name=row["client_name"],
+        client_email=row["client_email"],
+        starts_at=datetime.strptime(row["starts_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+        duration_minutes=row["duration_minutes"],
+        status=row["status"],
+        notes=row["notes"],
+        version=row["version"],
+    )
+
+
+class AppointmentStore:
+    """All reads and writes of appointments; each write checks the version it was based on."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def get(self, appointment_id: int) -> Appointment:
+        row = self.db.execute("SELECT * FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
+        if row is None:
+            raise AppointmentNotFound(appointment_id)
+        return _from_row(row)
+
+    def upcoming_first(self, now: datetime | None = None) -> list[Appointment]:
+        """Upcoming appointments soonest first, then past ones most recent first."""
+        now_text = _to_db(now or datetime.now(UTC))
+        rows = self.db.execute(
+            """
+            SELECT * FROM appointments
+            ORDER BY starts_at < ?, CASE WHEN starts_at >= ? THEN starts_at END ASC, starts_at DESC
+            """,
+            (now_text, now_text),
+        ).fetchall()
+        return [_from_row(row) for row in rows]
+
+    def create(self, draft: AppointmentDraft) -> Appointment:
+        cursor = self.db.execute(
+            """
+            INSERT INTO appointments (client_name, client_email, starts_at, duration_minutes, notes)
+            VALUES (?, ?, ?, ?, ?)
+            """,
+            (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
+        )
+        return self.get(int(cursor.lastrowid or 0))
+
+    def update(self, appointment_id: int, base_version: int, draft: AppointmentDraft) -> Appointment:
+        return self._write(
+            appointment_id,
+            base_version,
+            "client_name = ?, client_email = ?, starts_at = ?, duration_minutes = ?, notes = ?",
+            (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
+        )
+
+    def set_notes(self, appointment_id: int, base_version: int, notes: str) -> Appointment:
+        return self._write(appointment_id, base_version, "notes = ?", (notes,))
+
+    def cancel(self, appointment_id: int, base_version: int) -> Appointment:
+        return self._write(appointment_id, base_version, "status = 'cancelled'", ())
+
+    def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
+        """Appointments whose notes hold a Zoom line for this meeting."""
+        rows = self.db.execute(
+            "SELECT * FROM appointments WHERE instr(notes, ?) > 0", (f"/{int(meeting_id)}",)
+        ).fetchall()
+        return [a for a in map(_from_row, rows) if notes_text.find_line(a.notes, meeting_id)]
+
+    def _write(self, appointment_id: int, base_version: int, assignments: str, values: tuple) -> Appointment:
+        cursor = self.db.execute(
+            f"UPDATE appointments SET {assignments}, version = version + 1 WHERE id = ? AND version = ?",
+            (*values, appointment_id, base_version),
+        )
+        if cursor.rowcount != 1:
+            raise VersionConflict(self.get(appointment_id))
+        return self.get(appointment_id)
+
+    def claim_meeting(self, appointment_id: int, now: float | None = None) -> bool:
+        """Take the right to create this appointment's meeting; False while another holds it."""
+        now = time.time() if now is None else now
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute(
+                "DELETE FROM meeting_claims WHERE appointment_id = ? AND claimed_at < ?",
+                (appointment_id, now - CLAIM_STALE_AFTER),
+            )
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO meeting_claims (appointment_id, claimed_at) VALUES (?, ?)",
+                (appointment_id, now),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return cursor.rowcount == 1
+
+    def release_meeting(self, appointment_id: int) -> None:
+        self.db.execute("DELETE FROM meeting_claims WHERE appointment_id = ?", (appointment_id,))

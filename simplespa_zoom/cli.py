@@ -1,0 +1,89 @@
+"""The `simplespa-zoom` command: Flask's CLI plus the appointment book's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from . import create_app
+from .appointment_forms import InvalidAppointment, parse_draft
+from .appointments import AppointmentStore
+from .config import ConfigError
+from .db import get_db, init_db
+from .staff import StaffError, create_staff, set_password
+
+
+def _create_app_or_explain() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_or_explain, load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """SimpleSpa Zoom: appointments with one-click Zoom meetings."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@main.command("add-staff")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_staff(email: str, password_stdin: bool) -> None:
+    """Create a staff account that can sign in."""
+    init_db()
+    try:
+        staff = create_staff(get_db(), email, _read_password(password_stdin))
+    except StaffError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Staff account {staff.email} created.")
+
+
+@main.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_staff_password(email: str, password_stdin: bool) -> None:
+    """Change a staff password; their other signed-in sessions end."""
+    try:
+        set_password(get_db(), email, _read_password(password_stdin))
+    except StaffError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Password of {email} changed; their other sessions are signed out.")
+
+
+@main.command("add-appointment")
+@click.option("--client", "client_name", required=True, help="The client's name.")
+@click.option("--email", "client_email", default="", help="The client's email (optional).")
+@click.option("--start", required=True, help="Wall-clock start in SPA_TIMEZONE, e.g. 2026-12-01T15:00.")
+@click.option("--duration", default="60", show_default=True, help="Length in minutes.")
+@click.option("--notes", default="", help="Notes text.")
+def add_appointment(client_name: str, client_email: str, start: str, duration: str, notes: str) -> None:
+    """Add an appointment and print its id."""
+    init_db()
+    try:
+        draft = parse_draft(
+            client_name=client_name, client_email=client_email, start=start, duration=duration, notes=notes,
+            tz=current_app.config["SPA_TZ"],
+        )
+    except InvalidAppointment as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from None
+    click.echo(AppointmentStore(get_db()).create(draft).id)
+
+
+@main.command("demo", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--zoom-port", default=0, type=int, help="Port of the Zoom stand-in (default: any free port).")
+def demo(host: str, port: int, zoom_port: int) -> None:
+    """Run the app against a local Zoom stand-in, with sample appointments and a demo login."""
+    from .demo import run_demo
+
+    run_demo(host, port, zoom_port)

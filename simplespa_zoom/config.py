@@ -1,0 +1,106 @@
+"""Settings: defaults, then the environment, then explicit overrides, checked once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_NAMES = (
+    "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
+    "DATABASE",
+    "SPA_TIMEZONE",
+    "ZOOM_CLIENT_ID",
+    "ZOOM_CLIENT_SECRET",
+    "ZOOM_WEBHOOK_SECRET_TOKEN",
+    "ZOOM_OAUTH_BASE_URL",
+    "ZOOM_API_BASE_URL",
+    "SESSION_COOKIE_SECURE",
+)
+REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
+MIN_SECRET_KEY_LENGTH = 32
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY_FALLBACKS": [],
+    "SPA_TIMEZONE": "UTC",
+    "ZOOM_OAUTH_BASE_URL": "https://zoom.us",
+    "ZOOM_API_BASE_URL": "https://api.zoom.us/v2",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_IDLE_TIMEOUT": 8 * 3600,
+    "SESSION_ABSOLUTE_LIFETIME": 7 * 24 * 3600,
+    "ZOOM_TIMEOUT": (3.05, 10.0),
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_SSL_STRICT": True,
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and the fix."""
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings present in the environment, converted to their Python types."""
+    found: dict[str, Any] = {}
+    for name in ENV_NAMES:
+        value = environ.get(name)
+        if value is None or value == "":
+            continue
+        if name == "SECRET_KEY_FALLBACKS":
+            found[name] = [key.strip() for key in value.split(",") if key.strip()]
+        elif name == "SESSION_COOKIE_SECURE":
+            found[name] = _parse_bool(name, value)
+        else:
+            found[name] = value
+    return found
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
+
+
+def build(overrides: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Merge defaults, environment and overrides, then check the result."""
+    settings = dict(DEFAULTS)
+    settings.update(from_environment(os.environ if environ is None else environ))
+    settings.update(overrides or {})
+    check(settings)
+    return settings
+
+
+def check(settings: dict[str, Any]) -> None:
+    """Raise ConfigError for the first missing or malformed setting."""
+    for name in REQUIRED:
+        if not settings.get(name):
+            raise ConfigError(f"{name} is not set. Set the environment variable {name} and start again.")
+    if len(settings["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH and not settings.get("TESTING"):
+        raise ConfigError(
+            f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY_LENGTH} random characters "
+            '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    try:
+        settings["SPA_TZ"] = ZoneInfo(settings["SPA_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"SPA_TIMEZONE {settings['SPA_TIMEZONE']!r} is not an IANA time zone name "
+            "(for example Europe/London or America/New_York)."
+        ) from error
+    for name in ("ZOOM_OAUTH_BASE_URL", "ZOOM_API_BASE_URL"):
+        _check_base_url(name, settings[name])
+    settings["SESSION_COOKIE_NAME"] = "__Host-session" if settings["SESSION_COOKIE_SECURE"] else "session"
+
+
+def _check_base_url(name: str, url: str) -> None:
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        return
+    raise ConfigError(f"{name} must be an https:// URL (plain http only for a local stand-in), not {url!r}.")

@@ -1,0 +1,112 @@
+"""Connect and disconnect Zoom: the OAuth redirect dance and the revoke button."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import requests
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from . import zoom_auth
+from .safe_redirect import local_target
+from .staff import login_required
+from .zoom_api import ZoomError
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("zoom", __name__, url_prefix="/zoom")
+
+RETURN_KEY = "zoom_return"
+AUTO_ADD_KEY = "zoom_auto_add"
+
+
+def _start(next_path: str | None, add_meeting_for: int | None) -> Any:
+    session[RETURN_KEY] = {
+        "next": local_target(next_path, url_for("appointments.index")),
+        "add": add_meeting_for,
+    }
+    return zoom_auth.oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
+
+
+@bp.get("/connect")
+@login_required
+def connect() -> Any:
+    """Start connecting; a plain link, so it never creates anything on return."""
+    return _start(request.args.get("next"), None)
+
+
+@bp.post("/connect")
+@login_required
+def connect_and_add() -> Any:
+    """Start connecting from the camera button: the meeting is created on return."""
+    appointment_id = request.form.get("add_meeting", type=int)
+    return _start(request.form.get("next"), appointment_id)
+
+
+@bp.get("/callback")
+@login_required
+def callback() -> Any:
+    back = session.pop(RETURN_KEY, None) or {}
+    next_path = local_target(back.get("next"), url_for("appointments.index"))
+    try:
+        token = zoom_auth.oauth_client().authorize_access_token()
+    except MismatchingStateError:
+        return _failed(next_path, "This Zoom sign-in link has expired or was opened in another browser. Please connect again.")
+    except OAuthError as error:
+        if error.error == "access_denied":
+            return _failed(next_path, "You chose not to allow SimpleSpa in Zoom, so no meeting was created. You can connect any time.")
+        log.warning("Zoom authorization failed: %s", error.error)
+        return _failed(next_path, "Zoom did not complete the connection. Please try again.")
+    except (requests.RequestException, ValueError):
+        return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
+    try:
+        tokens = zoom_auth.Tokens.from_token_response(dict(token))
+        licensed = current_app.extensions["zoom_connection"].client.get_me(tokens.access_token).licensed
+    except ZoomError:
+        return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
+    zoom_auth.store_tokens(tokens, licensed=licensed)
+    if back.get("add"):
+        session[AUTO_ADD_KEY] = back["add"]
+    flash("Zoom is connected.", "info")
+    return redirect(next_path)
+
+
+def _failed(next_path: str, message: str) -> Any:
+    return render_template("zoom/connect_failed.html", message=message, next_path=next_path), 400
+
+
+@bp.post("/disconnect")
+@login_required
+def disconnect() -> Any:
+    tokens = zoom_auth.stored_tokens()
+    if tokens is not None:
+        try:
+            current_app.extensions["zoom_token_endpoint"].revoke(tokens.access_token)
+        except (requests.RequestException, ValueError, OAuthError):
+            log.warning("Zoom revoke failed; the browser's Zoom connection is cleared anyway")
+    zoom_auth.forget_tokens()
+    flash(
+        "Zoom is disconnected. Meetings already in appointment notes stay there; "
+        "connect Zoom again to add or change meetings.",
+        "info",
+    )
+    return redirect(local_target(request.form.get("next"), url_for("appointments.index")))
+
+
+def pop_auto_add(appointment_id: int) -> bool:
+    """Whether this page should create the meeting asked for before connecting."""
+    if session.get(AUTO_ADD_KEY) == appointment_id:
+        session.pop(AUTO_ADD_KEY)
+        return True
+    return False

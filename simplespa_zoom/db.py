@@ -1,0 +1,88 @@
+"""The SQLite database: one connection per request, the schema and its migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import click
+from flask import Flask, current_app, g
+
+# Each entry moves the schema one version up; the index + 1 is the version it reaches.
+MIGRATIONS = (
+    """
+    CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        session_generation INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE appointments (
+        id INTEGER PRIMARY KEY,
+        client_name TEXT NOT NULL,
+        client_email TEXT,
+        starts_at TEXT NOT NULL,
+        duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+        status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),
+        notes TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX appointments_by_start ON appointments (starts_at);
+    CREATE TABLE meeting_claims (
+        appointment_id INTEGER PRIMARY KEY REFERENCES appointments (id) ON DELETE CASCADE,
+        claimed_at REAL NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE login_failures (
+        email TEXT NOT NULL COLLATE NOCASE,
+        failed_at REAL NOT NULL
+    );
+    CREATE INDEX login_failures_by_email ON login_failures (email, failed_at);
+    """,
+)
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection that waits for writers instead of failing, with rows by name."""
+    connection = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA busy_timeout = 15000")
+    return connection
+
+
+def get_db() -> sqlite3.Connection:
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring the schema to the newest version; safe to run again. Returns the version."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        connection.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+    return len(MIGRATIONS)
+
+
+def init_db() -> int:
+    return migrate(get_db())
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema."""
+    version = init_db()
+    click.echo(f"Database ready at {current_app.config['DATABASE']} (schema version {version}).")
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)

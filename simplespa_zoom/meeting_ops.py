@@ -1,0 +1,225 @@
+"""Add and remove an appointment's meeting: the store, the notes and Zoom kept in step.
+
+At most one meeting per appointment, however many clicks, tabs or processes race:
+a claim row in the database lets one request create while the others wait for
+its line. A meeting whose line cannot be saved is deleted from Zoom again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import notes
+from .appointments import Appointment, AppointmentStore, VersionConflict
+from .zoom_api import (
+    Meeting,
+    ZoomClient,
+    ZoomError,
+    ZoomMeetingGone,
+    ZoomRateLimited,
+    ZoomRequestRejected,
+    ZoomUnavailable,
+)
+from .zoom_auth import ZoomConnection, ZoomNotConnected, is_connected
+
+log = logging.getLogger(__name__)
+
+CLAIM_WAIT_SECONDS = 30.0
+CLAIM_POLL_SECONDS = 0.1
+SAVE_ATTEMPTS = 5
+
+
+class MeetingError(Exception):
+    """A meeting operation that cannot go ahead; code and message reach the browser."""
+
+    code = "meeting_error"
+    http_status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AppointmentCancelled(MeetingError):
+    code = "appointment_cancelled"
+
+
+class MeetingBusy(MeetingError):
+    code = "meeting_busy"
+    http_status = 503
+
+
+class NoMeeting(MeetingError):
+    code = "no_meeting"
+    http_status = 404
+
+
+class MeetingNotSaved(MeetingError):
+    """Zoom created the meeting but the notes could not record it."""
+
+    code = "meeting_not_saved"
+    http_status = 500
+
+
+GONE_MESSAGE = "This meeting was deleted in Zoom, so its line was removed from the notes."
+
+
+@dataclass(frozen=True)
+class Check:
+    appointment: Appointment
+    state: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    appointment: Appointment
+    created: bool
+
+
+@dataclass(frozen=True)
+class MeetingService:
+    store: AppointmentStore
+    zoom: ZoomConnection
+    tz: ZoneInfo
+
+    def add(self, appointment_id: int) -> Outcome:
+        """The appointment with a meeting: the existing one, or one created now."""
+        appointment = self.store.get(appointment_id)
+        if appointment.zoom_line:
+            return Outcome(appointment, created=False)
+        if appointment.cancelled:
+            raise AppointmentCancelled("This appointment is cancelled, so it cannot get a meeting.")
+        if not is_connected():
+            raise ZoomNotConnected()
+        if not self._wait_for_claim(appointment_id):
+            appointment = self.store.get(appointment_id)
+            if appointment.zoom_line:
+                return Outcome(appointment, created=False)
+            raise MeetingBusy("Another meeting request for this appointment is still running. Please try again in a moment.")
+        try:
+            appointment = self.store.get(appointment_id)
+            if appointment.zoom_line:
+                return Outcome(appointment, created=False)
+            meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
+            return Outcome(self._record(appointment, meeting), created=True)
+        finally:
+            self.store.release_meeting(appointment_id)
+
+    def _wait_for_claim(self, appointment_id: int) -> bool:
+        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        while not self.store.claim_meeting(appointment_id):
+            if self.store.get(appointment_id).zoom_line or time.monotonic() > deadline:
+                return False
+            time.sleep(CLAIM_POLL_SECONDS)
+        return True
+
+    def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
+        return client.create_meeting(
+            token,
+            topic=notes.topic_for(appointment.client_name),
+            start=appointment.starts_at,
+            duration=appointment.duration_minutes,
+            timezone=self.tz.key,
+        )
+
+    def line_for(self, appointment: Appointment, meeting: Meeting) -> str:
+        start = meeting.start_time or appointment.starts_at
+        return notes.format_line(notes.topic_for(appointment.client_name), start.astimezone(self.tz), meeting.join_url)
+
+    def _record(self, appointment: Appointment, meeting: Meeting) -> Appointment:
+        """Append the meeting's line, re-reading on concurrent edits; undo in Zoom on failure."""
+        line = self.line_for(appointment, meeting)
+        try:
+            for _ in range(SAVE_ATTEMPTS):
+                try:
+                    return self.store.set_notes(appointment.id, appointment.version, notes.append_line(appointment.notes, line))
+                except VersionConflict as conflict:
+                    appointment = conflict.current
+        except Exception:
+            log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
+        raise self._undo(meeting.id)
+
+    def _undo(self, meeting_id: int) -> MeetingNotSaved:
+        try:
+            self.zoom.call(lambda client, token: client.delete_meeting(token, meeting_id))
+        except ZoomError:
+            return MeetingNotSaved(
+                f"The meeting was created in Zoom but could not be saved in the notes, and removing it "
+                f"from Zoom failed too. Please delete meeting {meeting_id} at https://zoom.us/meeting#/upcoming."
+            )
+        return MeetingNotSaved(
+            "The notes could not be saved, so the new Zoom meeting was removed again. Nothing changed; please try again."
+        )
+
+    def check(self, appointment_id: int) -> Check:
+        """Compare the line with Zoom: gone removes it, a new time or topic rewrites it."""
+        appointment = self.store.get(appointment_id)
+        line = appointment.zoom_line
+        if line is None:
+            raise NoMeeting("This appointment has no Zoom meeting.")
+        try:
+            meeting = self.zoom.call(lambda client, token: client.get_meeting(token, line.meeting_id))
+        except ZoomMeetingGone:
+            return Check(self.drop_line(appointment, line.meeting_id), "gone", GONE_MESSAGE)
+        except (ZoomUnavailable, ZoomRateLimited, ZoomRequestRejected):
+            return Check(appointment, "unchecked", "Couldn't check this meeting with Zoom just now.")
+        topic = meeting.topic or line.topic
+        start = meeting.start_time or line.starts_at(self.tz)
+        if start is None or (topic, start) == (line.topic, line.starts_at(self.tz)):
+            return Check(appointment, "ok", "Checked with Zoom just now.")
+        new_text = notes.format_line(topic, start.astimezone(self.tz), line.join_url)
+        updated = self.rewrite_line(appointment, line.meeting_id, new_text)
+        return Check(updated, "updated", "The meeting was changed in Zoom; its line in the notes now matches.")
+
+    def rewrite_line(self, appointment: Appointment, meeting_id: int, new_text: str) -> Appointment:
+        """Put new text in place of one meeting's line, following concurrent edits."""
+        for _ in range(SAVE_ATTEMPTS):
+            line = notes.find_line(appointment.notes, meeting_id)
+            if line is None or appointment.notes[line.start : line.end] == new_text:
+                return appointment
+            try:
+                return self.store.set_notes(appointment.id, appointment.version, notes.replace_line(appointment.notes, line, new_text))
+            except VersionConflict as conflict:
+                appointment = conflict.current
+        raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
+
+    def remove(self, appointment_id: int) -> Appointment:
+        """Delete the meeting in Zoom (already gone counts) and its line from the notes."""
+        appointment = self.store.get(appointment_id)
+        line = appointment.zoom_line
+        if line is None:
+            raise NoMeeting("This appointment has no Zoom meeting.")
+        self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id))
+        return self.drop_line(appointment, line.meeting_id)
+
+    def drop_line(self, appointment: Appointment, meeting_id: int) -> Appointment:
+        """Remove one meeting's line, following concurrent edits of the notes."""
+        for _ in range(SAVE_ATTEMPTS):
+            line = notes.find_line(appointment.notes, meeting_id)
+            if line is None:
+                return appointment
+            try:
+                return self.store.set_notes(appointment.id, appointment.version, notes.remove_line(appointment.notes, line))
+            except VersionConflict as conflict:
+                appointment = conflict.current
+        raise MeetingBusy("The notes kept changing while the meeting line was being removed. Please try again.")
+
+
+def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object] | None:
+    """What the widget shows, parsed from the notes alone."""
+    line = appointment.zoom_line
+    if line is None:
+        return None
+    start: datetime | None = line.starts_at(tz)
+    return {
+        "meeting_id": str(line.meeting_id),
+        "topic": line.topic,
+        "when": line.when_text,
+        "start_iso": start.isoformat() if start else None,
+        "join_url": line.join_url,
+    }

@@ -1,0 +1,55 @@
+"""JSON endpoints the page script calls to add and remove an appointment's meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from .appointments import Appointment, AppointmentStore
+from .db import get_db
+from .meeting_ops import MeetingService, meeting_summary
+from .staff import login_required
+from .zoom_auth import connection, is_connected
+
+bp = Blueprint("meetings", __name__, url_prefix="/appointments/<int:appointment_id>/meeting")
+
+
+def meeting_service() -> MeetingService:
+    """The meeting operations for this request: its database, its browser's Zoom connection."""
+    return MeetingService(AppointmentStore(get_db()), connection(), current_app.config["SPA_TZ"])
+
+
+def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
+    """The page's view of an appointment's meeting, with the widget rendered as on page load."""
+    tz = current_app.config["SPA_TZ"]
+    return {
+        "meeting": meeting_summary(appointment, tz),
+        "notes": appointment.notes,
+        "version": appointment.version,
+        "widget_html": render_template(
+            "meetings/_widget.html", appointment=appointment, meeting=meeting_summary(appointment, tz),
+            zoom_connected=is_connected(),
+        ),
+        **extra,
+    }
+
+
+@bp.post("")
+@login_required
+def add(appointment_id: int) -> Any:
+    outcome = meeting_service().add(appointment_id)
+    return jsonify(meeting_answer(outcome.appointment, created=outcome.created)), 201 if outcome.created else 200
+
+
+@bp.post("/remove")
+@login_required
+def remove(appointment_id: int) -> Any:
+    return jsonify(meeting_answer(meeting_service().remove(appointment_id), removed=True))
+
+
+@bp.post("/status")
+@login_required
+def status(appointment_id: int) -> Any:
+    check = meeting_service().check(appointment_id)
+    return jsonify(meeting_answer(check.appointment, state=check.state, message=check.message))

@@ -1,0 +1,388 @@
+"""The Zoom stand-in's HTTP face: OAuth pages, the REST API, a Marketplace page, test switches."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import requests
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request
+
+from .state import LICENSED, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState
+
+JOIN_HOST = "https://us05web.zoom.us"
+PERMISSIONS = (
+    ("meeting:write:meeting", "Create meetings for your appointments"),
+    ("meeting:read:meeting", "See whether those meetings still exist"),
+    ("meeting:update:meeting", "Move a meeting when its appointment moves"),
+    ("meeting:delete:meeting", "Delete a meeting when its appointment is cancelled"),
+    ("meeting:write:registrant", "Register your client so Zoom emails them their link"),
+    ("user:read:user", "Read your account type (free or paid)"),
+)
+
+
+def create_sandbox(state: SandboxState | None = None) -> Flask:
+    """A Flask app that answers like Zoom's OAuth server and REST API."""
+    app = Flask(__name__)
+    app.config["SANDBOX"] = state or SandboxState()
+    app.secret_key = secrets.token_bytes(16)
+    sandbox: SandboxState = app.config["SANDBOX"]
+
+    @app.before_request
+    def simulate_network() -> Any:
+        if request.path.startswith("/_sandbox"):
+            return None
+        if sandbox.latency_ms:
+            time.sleep(sandbox.latency_ms / 1000)
+        fault = sandbox.take_fault(request.method, request.path)
+        return _fault_response(fault) if fault else None
+
+    @app.after_request
+    def record(response: Response) -> Response:
+        if not request.path.startswith("/_sandbox"):
+            sandbox.log_call(request.method, request.path, response.status_code)
+        return response
+
+    @app.errorhandler(ApiFailure)
+    def api_failure(error: ApiFailure) -> Any:
+        return jsonify({"code": error.code, "message": error.message}), error.status, error.headers
+
+    @app.errorhandler(OAuthFailure)
+    def oauth_failure(error: OAuthFailure) -> Any:
+        return jsonify({"reason": error.reason, "error": error.error}), error.status
+
+    _oauth_routes(app, sandbox)
+    _api_routes(app, sandbox)
+    _marketplace_routes(app, sandbox)
+    _control_routes(app, sandbox)
+    return app
+
+
+def _fault_response(fault: Fault) -> Any:
+    if fault.kind == "timeout":
+        time.sleep(float(fault.retry_after or 5))
+        return jsonify({"code": 500, "message": "late"}), 500
+    if fault.kind == "500":
+        return Response("<html><body><h1>502 Bad Gateway</h1></body></html>", 500, mimetype="text/html")
+    if fault.kind == "html":
+        return Response("<html><body>Service Unavailable</body></html>", 503, mimetype="text/html")
+    if fault.kind == "xml":
+        return Response("<?xml version='1.0'?><error><code>300</code></error>", 400, mimetype="application/xml")
+    if fault.kind == "429":
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        body = {"code": 429, "message": "You have reached the maximum per-second rate limit for this API. Try again later."}
+        return jsonify(body), 429, headers
+    if fault.kind == "expired":
+        return jsonify({"code": 124, "message": "Access token is expired."}), 401
+    if fault.kind == "invalid_grant":
+        return jsonify({"reason": "Invalid Token!", "error": "invalid_grant"}), 400
+    abort(500)
+
+
+def _basic_auth() -> tuple[str | None, str | None]:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return None, None
+    try:
+        decoded = base64.b64decode(header[6:]).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
+
+
+def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
+    @app.get("/oauth/authorize")
+    def authorize() -> Any:
+        if request.args.get("response_type") != "code":
+            return render_template("sandbox/problem.html", message="response_type must be code."), 400
+        try:
+            client = sandbox.check_authorize(request.args.get("client_id", ""), request.args.get("redirect_uri", ""))
+        except OAuthFailure as failure:
+            return render_template("sandbox/problem.html", message=failure.reason), 400
+        return render_template(
+            "sandbox/consent.html", client=client, user=sandbox.current_user(), permissions=PERMISSIONS, args=request.args
+        )
+
+    @app.post("/oauth/authorize")
+    def decide() -> Any:
+        form = request.form
+        client = sandbox.check_authorize(form.get("client_id", ""), form.get("redirect_uri", ""))
+        state = form.get("state")
+        if form.get("decision") != "allow":
+            params = {"error": "access_denied", "error_description": "The user denied access", **({"state": state} if state else {})}
+            return redirect(f"{form['redirect_uri']}?{urlencode(params)}")
+        code = sandbox.issue_code(
+            client.client_id, form["redirect_uri"], form.get("code_challenge") or None, form.get("code_challenge_method", "plain")
+        )
+        return redirect(f"{form['redirect_uri']}?{urlencode({'code': code, **({'state': state} if state else {})})}")
+
+    @app.post("/oauth/token")
+    def token() -> Any:
+        if "access_token" in request.args or "refresh_token" in request.args:
+            raise OAuthFailure(400, "invalid_request", "Tokens are not accepted in the URL")
+        client = sandbox.authenticate_client(*_basic_auth())
+        grant = request.form.get("grant_type")
+        if grant == "authorization_code":
+            answer = sandbox.exchange_code(
+                client, request.form.get("code", ""), request.form.get("redirect_uri", ""), request.form.get("code_verifier")
+            )
+        elif grant == "refresh_token":
+            answer = sandbox.refresh(client, request.form.get("refresh_token", ""))
+        else:
+            raise OAuthFailure(400, "unsupported_grant_type", "Unsupported grant type")
+        return jsonify(answer)
+
+    @app.post("/oauth/revoke")
+    def revoke() -> Any:
+        client = sandbox.authenticate_client(*_basic_auth())
+        user_id = sandbox.revoke(client, request.form.get("token", ""))
+        if user_id is not None:
+            send_webhook(sandbox, client, "app_deauthorized", _deauthorized_payload(sandbox, client, user_id))
+        return jsonify({"status": "success"})
+
+
+def _bearer_user(sandbox: SandboxState) -> Any:
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.startswith("Bearer ") else None
+    if "access_token" in request.args:
+        token = None
+    return sandbox.user_for_token(token)
+
+
+def _zoom_time(instant: float) -> str:
+    return datetime.fromtimestamp(instant, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _validation(field: str, message: str) -> ApiFailure:
+    failure = ApiFailure(400, 300, "Validation Failed.")
+    failure.message = f"Validation Failed. {field}: {message}"
+    return failure
+
+
+def _parse_start(body: dict[str, Any]) -> float | None:
+    """Zoom's two forms: UTC with Z, or local time together with `timezone`."""
+    value = body.get("start_time")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _validation("start_time", "Invalid field.")
+    try:
+        if value.endswith("Z"):
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        zone = ZoneInfo(body.get("timezone") or "UTC")
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=zone).timestamp()
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise _validation("start_time", "Invalid field.") from error
+
+
+def _meeting_body(meeting: dict[str, Any]) -> dict[str, Any]:
+    visible = {key: value for key, value in meeting.items() if not key.startswith("_")}
+    visible["start_time"] = _zoom_time(meeting["_start"])
+    return visible
+
+
+def _api_routes(app: Flask, sandbox: SandboxState) -> None:
+    @app.get("/v2/users/me")
+    def me() -> Any:
+        user = _bearer_user(sandbox)
+        return jsonify({
+            "id": user.id, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+            "type": user.account_type, "timezone": user.timezone, "pmi": user.pmi, "account_id": user.account_id,
+        })
+
+    @app.post("/v2/users/me/meetings")
+    def create_meeting() -> Any:
+        user = _bearer_user(sandbox)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiFailure(400, 300, "Request Body should be a valid JSON object.")
+        topic = body.get("topic", "Zoom meeting")
+        if not isinstance(topic, str) or len(topic) > 200:
+            raise _validation("topic", "Topic must be at most 200 characters.")
+        duration = body.get("duration", 60)
+        if not isinstance(duration, int) or duration <= 0:
+            raise _validation("duration", "Invalid field.")
+        start = _parse_start(body) or sandbox.now()
+        settings = dict(body.get("settings") or {})
+        approval = settings.get("approval_type", 2)
+        sandbox.count_write(user)
+        meeting_id = sandbox.new_meeting_id()
+        password = secrets.token_hex(3)
+        pwd = secrets.token_urlsafe(24)
+        meeting: dict[str, Any] = {
+            "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
+            "id": meeting_id,
+            "host_id": user.id,
+            "host_email": user.email,
+            "topic": topic,
+            "type": body.get("type", 2),
+            "status": "waiting",
+            "duration": duration,
+            "timezone": body.get("timezone") or user.timezone,
+            "agenda": body.get("agenda", ""),
+            "created_at": _zoom_time(sandbox.now()),
+            "start_url": f"{JOIN_HOST}/s/{meeting_id}?zak={secrets.token_urlsafe(120)}",
+            "join_url": f"{JOIN_HOST}/j/{meeting_id}?pwd={pwd}",
+            "password": password,
+            "encrypted_password": pwd,
+            "settings": {"join_before_host": False, "waiting_room": True, **settings, "approval_type": approval},
+            "_start": start,
+            "_registrants": {},
+        }
+        if approval in (0, 1):
+            meeting["registration_url"] = f"{JOIN_HOST}/meeting/register/{secrets.token_urlsafe(16)}"
+        with sandbox.lock:
+            sandbox.meetings[meeting_id] = meeting
+        return jsonify(_meeting_body(meeting)), 201
+
+    @app.get("/v2/meetings/<int:meeting_id>")
+    def get_meeting(meeting_id: int) -> Any:
+        user = _bearer_user(sandbox)
+        return jsonify(_meeting_body(sandbox.meeting_for(user, meeting_id)))
+
+    @app.patch("/v2/meetings/<int:meeting_id>")
+    def update_meeting(meeting_id: int) -> Any:
+        user = _bearer_user(sandbox)
+        meeting = sandbox.meeting_for(user, meeting_id)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiFailure(400, 300, "Request Body should be a valid JSON object.")
+        start = _parse_start(body)
+        sandbox.count_write(user)
+        with sandbox.lock:
+            if start is not None and start > sandbox.now():
+                meeting["_start"] = start
+            for key in ("topic", "duration", "timezone", "agenda"):
+                if key in body:
+                    meeting[key] = body[key]
+        return "", 204
+
+    @app.delete("/v2/meetings/<int:meeting_id>")
+    def delete_meeting(meeting_id: int) -> Any:
+        user = _bearer_user(sandbox)
+        sandbox.meeting_for(user, meeting_id)
+        with sandbox.lock:
+            sandbox.meetings.pop(meeting_id, None)
+        return "", 204
+
+    @app.post("/v2/meetings/<int:meeting_id>/registrants")
+    def add_registrant(meeting_id: int) -> Any:
+        user = _bearer_user(sandbox)
+        meeting = sandbox.meeting_for(user, meeting_id, gone_code=1001)
+        if user.account_type != LICENSED:
+            raise ApiFailure(400, 200, f"Only available for Paid user: {user.id}")
+        if meeting["settings"].get("approval_type", 2) not in (0, 1):
+            raise ApiFailure(400, 404, f"Registration has not been enabled for this meeting: {meeting_id}.")
+        body = request.get_json(silent=True) or {}
+        if not body.get("email") or not body.get("first_name"):
+            raise _validation("email", "Email and first name are required.")
+        registrant_id = secrets.token_urlsafe(16)
+        join_url = f"{JOIN_HOST}/w/{meeting_id}?tk={secrets.token_urlsafe(40)}&pwd={meeting['encrypted_password']}"
+        with sandbox.lock:
+            meeting["_registrants"][registrant_id] = {"email": body["email"], "join_url": join_url}
+        return jsonify({
+            "registrant_id": registrant_id, "id": meeting_id, "topic": meeting["topic"],
+            "start_time": _zoom_time(meeting["_start"]), "join_url": join_url,
+        }), 201
+
+
+def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
+    @app.get("/marketplace")
+    def marketplace() -> Any:
+        user = sandbox.current_user()
+        upcoming = [m for m in sandbox.meetings_of(user.id) if m["_start"] >= sandbox.now() - 3600]
+        installed = [sandbox.clients[c] for c in sorted(user.authorized_clients) if c in sandbox.clients]
+        return render_template("sandbox/marketplace.html", user=user, meetings=upcoming, installed=installed,
+                               when=lambda m: _zoom_time(m["_start"]))
+
+    @app.post("/marketplace/meetings/<int:meeting_id>/delete")
+    def delete_from_marketplace(meeting_id: int) -> Any:
+        user = sandbox.current_user()
+        with sandbox.lock:
+            meeting = sandbox.meetings.pop(meeting_id, None)
+        if meeting is not None:
+            for client_id in list(user.authorized_clients):
+                client = sandbox.clients.get(client_id)
+                if client:
+                    send_webhook(sandbox, client, "meeting.deleted", {
+                        "account_id": user.account_id, "operator": user.email,
+                        "object": {"uuid": meeting["uuid"], "id": meeting_id, "host_id": user.id, "topic": meeting["topic"],
+                                   "type": meeting["type"], "start_time": _zoom_time(meeting["_start"]),
+                                   "duration": meeting["duration"], "timezone": meeting["timezone"]},
+                    })
+        return redirect("/marketplace")
+
+    @app.post("/marketplace/apps/<client_id>/uninstall")
+    def uninstall(client_id: str) -> Any:
+        client = sandbox.clients.get(client_id) or abort(404)
+        user_id = sandbox.uninstall(sandbox.current_user_id, client_id)
+        send_webhook(sandbox, client, "app_deauthorized", _deauthorized_payload(sandbox, client, user_id))
+        return redirect("/marketplace")
+
+
+def _control_routes(app: Flask, sandbox: SandboxState) -> None:
+    """Switches for tests and benchmarks; Zoom has no such thing."""
+
+    @app.post("/_sandbox/settings")
+    def settings() -> Any:
+        body = request.get_json(force=True)
+        with sandbox.lock:
+            if "latency_ms" in body:
+                sandbox.latency_ms = int(body["latency_ms"])
+            if "token_lifetime" in body:
+                sandbox.token_lifetime = int(body["token_lifetime"])
+            if "clock_offset" in body:
+                sandbox.clock_offset = float(body["clock_offset"])
+            if "account_type" in body:
+                sandbox.current_user().account_type = int(body["account_type"])
+        return jsonify({"ok": True})
+
+    @app.post("/_sandbox/faults")
+    def add_fault() -> Any:
+        body = request.get_json(force=True)
+        sandbox.add_fault(Fault(body.get("method", "*"), body.get("path_prefix", "/"), body["kind"],
+                                int(body.get("count", 1)), body.get("retry_after")))
+        return jsonify({"ok": True})
+
+    @app.post("/_sandbox/expire-tokens")
+    def expire_tokens() -> Any:
+        sandbox.expire_access_tokens()
+        return jsonify({"ok": True})
+
+    @app.get("/_sandbox/calls")
+    def calls() -> Any:
+        with sandbox.lock:
+            return jsonify(list(sandbox.calls))
+
+
+def _deauthorized_payload(sandbox: SandboxState, client: ClientApp, user_id: str) -> dict[str, Any]:
+    return {
+        "account_id": sandbox.users[user_id].account_id, "user_id": user_id, "signature": secrets.token_hex(32),
+        "deauthorization_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "client_id": client.client_id, "event_ts": int(time.time() * 1000),
+    }
+
+
+def send_webhook(sandbox: SandboxState, client: ClientApp, event: str, payload: dict[str, Any]) -> None:
+    """Post a signed event to the app's webhook, as Zoom does (best effort, no retries here)."""
+    body = json.dumps({"event": event, "event_ts": int(time.time() * 1000), "payload": payload}).encode()
+    record = {"event": event, "payload": payload, "status": None}
+    sandbox.webhooks_sent.append(record)
+    if not client.webhook_url or not client.webhook_secret:
+        return
+    timestamp = str(int(time.time()))
+    signature = "v0=" + hmac.new(client.webhook_secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "x-zm-request-timestamp": timestamp, "x-zm-signature": signature}
+    try:
+        record["status"] = requests.post(client.webhook_url, data=body, headers=headers, timeout=3).status_code
+    except requests.RequestException:
+        record["status"] = "unreachable"

@@ -1,0 +1,194 @@
+"""The browser session: the whole session encrypted (AES-GCM) into the cookie.
+
+Zoom tokens live only here, so the cookie is authenticated encryption, not just
+signed. Keys come from SECRET_KEY (and SECRET_KEY_FALLBACKS while rotating). The
+idle and absolute deadlines sit inside the ciphertext, so they cannot be edited.
+A session too large for one cookie is split into numbered chunk cookies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, Request, Response
+from flask import request as current_request
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+FORMAT = "v1"
+NONCE_BYTES = 12
+CHUNK_CHARS = 3800
+MAX_CHUNKS = 6
+SEEN_RESOLUTION = 600
+
+
+def derive_key(secret: str) -> bytes:
+    """A 256-bit AES key from a configured secret, separate from any other use of it."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"simplespa-zoom", info=b"session cookie v1"
+    ).derive(secret.encode())
+
+
+class EncryptedSession(CallbackDict, SessionMixin):
+    """Session data plus the two deadlines that guard it."""
+
+    def __init__(self, data: dict[str, Any] | None = None, *, created: float, seen: float) -> None:
+        def on_update(session: EncryptedSession) -> None:
+            session.modified = True
+            session.accessed = True
+
+        super().__init__(data or {}, on_update)
+        self.created = created
+        self.seen = seen
+        self.modified = False
+        self.accessed = False
+        self.needs_rewrite = False
+
+    def restart(self) -> None:
+        """Start a fresh session (sign-in): new creation time, nothing carried over."""
+        self.clear()
+        self.created = self.seen = time.time()
+
+
+class SessionCrypto:
+    """Seal and open session payloads with the current key, accepting older ones."""
+
+    def __init__(self, secret: str, fallbacks: Iterable[str] = ()) -> None:
+        self.current = AESGCM(derive_key(secret))
+        self.older = [AESGCM(derive_key(key)) for key in fallbacks]
+
+    def seal(self, payload: bytes, associated: bytes) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = nonce + self.current.encrypt(nonce, payload, associated)
+        return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode()
+
+    def open(self, token: str, associated: bytes) -> tuple[bytes, bool] | None:
+        """The payload and whether an older key opened it; None if nothing opens it."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (binascii.Error, ValueError):
+            return None
+        nonce, ciphertext = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+        if len(nonce) != NONCE_BYTES:
+            return None
+        for index, key in enumerate([self.current, *self.older]):
+            try:
+                return key.decrypt(nonce, ciphertext, associated), index > 0
+            except InvalidTag:
+                continue
+        return None
+
+
+class EncryptedCookieSessionInterface(SessionInterface):
+    """Flask SessionInterface storing the encrypted session in one or more cookies."""
+
+    serializer = TaggedJSONSerializer()
+
+    def _crypto(self, app: Flask) -> SessionCrypto:
+        crypto = app.extensions.get("session_crypto")
+        if crypto is None:
+            crypto = SessionCrypto(app.config["SECRET_KEY"], app.config.get("SECRET_KEY_FALLBACKS", []))
+            app.extensions["session_crypto"] = crypto
+        return crypto
+
+    def open_session(self, app: Flask, request: Request) -> EncryptedSession:
+        now = time.time()
+        name = self.get_cookie_name(app)
+        fresh = EncryptedSession(created=now, seen=now)
+        value = _read_chunks(request.cookies, name)
+        if value is None:
+            return fresh
+        opened = self._crypto(app).open(value, name.encode())
+        if opened is None:
+            return fresh
+        payload, old_key = opened
+        try:
+            envelope = json.loads(payload)
+            data = self.serializer.loads(envelope["d"])
+            created, seen = float(envelope["c"]), float(envelope["s"])
+        except (ValueError, KeyError, TypeError):
+            return fresh
+        if not isinstance(data, dict):
+            return fresh
+        if now - created > app.config["SESSION_ABSOLUTE_LIFETIME"] or now - seen > app.config["SESSION_IDLE_TIMEOUT"]:
+            fresh.needs_rewrite = True
+            return fresh
+        session = EncryptedSession(data, created=created, seen=seen)
+        if old_key or now - seen > SEEN_RESOLUTION:
+            session.seen = now
+            session.needs_rewrite = True
+        return session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, EncryptedSession)
+        name = self.get_cookie_name(app)
+        present = _chunk_names_present(current_request.cookies, name)
+        if session.accessed:
+            response.vary.add("Cookie")
+        if not session:
+            if session.modified or session.needs_rewrite:
+                for cookie in present:
+                    response.delete_cookie(
+                        cookie, path="/", secure=self.get_cookie_secure(app), httponly=True,
+                        samesite=self.get_cookie_samesite(app),
+                    )
+            return
+        if not (session.modified or session.needs_rewrite):
+            return
+        envelope = {"d": self.serializer.dumps(dict(session)), "c": session.created, "s": session.seen}
+        value = self._crypto(app).seal(json.dumps(envelope, separators=(",", ":")).encode(), name.encode())
+        chunks = _split(name, value)
+        expires = session.created + app.config["SESSION_ABSOLUTE_LIFETIME"]
+        for cookie_name, chunk in chunks:
+            response.set_cookie(
+                cookie_name, chunk, expires=expires, path="/", secure=self.get_cookie_secure(app),
+                httponly=True, samesite=self.get_cookie_samesite(app),
+            )
+        written = {cookie_name for cookie_name, _ in chunks}
+        for cookie in present - written:
+            response.delete_cookie(cookie, path="/", secure=self.get_cookie_secure(app), httponly=True)
+
+
+def _chunk_name(name: str, index: int) -> str:
+    return name if index == 0 else f"{name}-{index}"
+
+
+def _split(name: str, value: str) -> list[tuple[str, str]]:
+    """Cookie names and values; the first carries the format and the chunk count."""
+    pieces = [value[i : i + CHUNK_CHARS] for i in range(0, len(value), CHUNK_CHARS)]
+    if len(pieces) > MAX_CHUNKS:
+        raise ValueError("session too large to store in cookies")
+    pieces[0] = f"{FORMAT}.{len(pieces)}.{pieces[0]}"
+    return [(_chunk_name(name, index), piece) for index, piece in enumerate(pieces)]
+
+
+def _read_chunks(cookies: Any, name: str) -> str | None:
+    head = cookies.get(name)
+    if not head:
+        return None
+    version, _, rest = head.partition(".")
+    count_text, _, first = rest.partition(".")
+    if version != FORMAT or not count_text.isdigit() or not 1 <= int(count_text) <= MAX_CHUNKS:
+        return None
+    parts = [first]
+    for index in range(1, int(count_text)):
+        part = cookies.get(_chunk_name(name, index))
+        if part is None:
+            return None
+        parts.append(part)
+    return "".join(parts)
+
+
+def _chunk_names_present(cookies: Any, name: str) -> set[str]:
+    return {cookie for cookie in cookies if cookie == name or cookie.startswith(f"{name}-")}

@@ -1,0 +1,13 @@
+"""The production entry point: `gunicorn simplespa_zoom.wsgi:app`."""
+
+from __future__ import annotations
+
+import sys
+
+from . import create_app
+from .config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    sys.exit(f"simplespa-zoom: {error}")

@@ -1,0 +1,207 @@
+"""The Zoom connection of one browser: OAuth connect and disconnect, tokens kept fresh.
+
+Tokens live only in the encrypted session cookie. Zoom rotates refresh tokens and
+one cookie serves every tab, so a failed refresh that a concurrent refresh could
+explain first answers "retry"; only a second failure in a row clears the tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.flask_client import OAuth
+from authlib.integrations.requests_client import OAuth2Session
+from flask import Flask, current_app, request, session
+
+from .zoom_api import ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "zoom"
+REFRESH_EARLY_SECONDS = 60
+RETRY_HEADER = "X-Zoom-Retry"
+DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
+
+T = TypeVar("T")
+
+
+class ZoomNotConnected(ZoomError):
+    code = "zoom_not_connected"
+    http_status = 401
+    default_message = "Connect Zoom to manage meetings."
+
+
+class ZoomRetry(ZoomError):
+    """Zoom refused a refresh token that another tab may just have rotated."""
+
+    code = "zoom_retry"
+    http_status = 409
+    default_message = "Zoom was busy with another tab. Trying again."
+
+
+class ZoomReconnect(ZoomError):
+    code = "zoom_reconnect"
+    http_status = 401
+    default_message = "Zoom needs you to reconnect (the app was removed or the connection expired). Nothing was changed."
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_at: float
+
+    @classmethod
+    def from_token_response(cls, token: dict[str, Any], now: float | None = None) -> Tokens:
+        now = time.time() if now is None else now
+        try:
+            expires_in = float(token.get("expires_in") or 3599)
+            return cls(str(token["access_token"]), str(token["refresh_token"]), now + expires_in)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ZoomUnavailable("Zoom sent a token answer the app could not read.") from error
+
+    def due_for_refresh(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) >= self.expires_at - REFRESH_EARLY_SECONDS
+
+
+def stored_tokens() -> Tokens | None:
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Tokens(str(data["access_token"]), str(data["refresh_token"]), float(data["expires_at"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def store_tokens(tokens: Tokens, *, licensed: bool | None = None) -> None:
+    previous = session.get(SESSION_KEY) or {}
+    session[SESSION_KEY] = {
+        "access_token": tokens.access_token,
+        "refresh_token": tokens.refresh_token,
+        "expires_at": tokens.expires_at,
+        "licensed": previous.get("licensed", False) if licensed is None else licensed,
+    }
+
+
+def forget_tokens() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def is_connected() -> bool:
+    return stored_tokens() is not None
+
+
+def host_is_licensed() -> bool:
+    """Whether the connected Zoom host can register clients (a paid account)."""
+    return bool((session.get(SESSION_KEY) or {}).get("licensed"))
+
+
+class TokenEndpoint:
+    """Zoom's /oauth/token and /oauth/revoke, with HTTP Basic client authentication."""
+
+    def __init__(self, oauth_base_url: str, client_id: str, client_secret: str, timeout: tuple[float, float]) -> None:
+        self.token_url = oauth_base_url.rstrip("/") + "/oauth/token"
+        self.revoke_url = oauth_base_url.rstrip("/") + "/oauth/revoke"
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.timeout = timeout
+
+    def _client(self) -> OAuth2Session:
+        return OAuth2Session(
+            self.client_id,
+            self.client_secret,
+            token_endpoint_auth_method="client_secret_basic",
+            revocation_endpoint_auth_method="client_secret_basic",
+            default_timeout=self.timeout,
+        )
+
+    def refresh(self, refresh_token: str) -> Tokens | None:
+        """New rotated tokens, or None when Zoom says this refresh token is dead."""
+        try:
+            with self._client() as client:
+                token = client.refresh_token(self.token_url, refresh_token=refresh_token)
+        except OAuthError as error:
+            if error.error in DEAD_GRANT_ERRORS:
+                return None
+            log.warning("Zoom token refresh refused: %s", error.error)
+            raise ZoomUnavailable() from error
+        except (requests.RequestException, ValueError) as error:
+            log.warning("Zoom token refresh failed: %s", type(error).__name__)
+            raise ZoomUnavailable() from error
+        return Tokens.from_token_response(dict(token))
+
+    def revoke(self, access_token: str) -> None:
+        """Ask Zoom to revoke the token (which also uninstalls the app for this user)."""
+        with self._client() as client:
+            response = client.revoke_token(self.revoke_url, token=access_token)
+        if response.status_code >= 400:
+            log.info("Zoom revoke answered HTTP %s", response.status_code)
+
+
+class ZoomConnection:
+    """Runs Zoom calls with this browser's tokens, refreshing them when due or refused."""
+
+    def __init__(self, client: ZoomClient, endpoint: TokenEndpoint) -> None:
+        self.client = client
+        self.endpoint = endpoint
+
+    def call(self, operation: Callable[[ZoomClient, str], T]) -> T:
+        tokens = stored_tokens()
+        if tokens is None:
+            raise ZoomNotConnected()
+        if tokens.due_for_refresh():
+            tokens = self._refresh(tokens)
+        try:
+            return operation(self.client, tokens.access_token)
+        except ZoomTokenInvalid:
+            tokens = self._refresh(tokens)
+            return operation(self.client, tokens.access_token)
+
+    def _refresh(self, tokens: Tokens) -> Tokens:
+        fresh = self.endpoint.refresh(tokens.refresh_token)
+        if fresh is not None:
+            store_tokens(fresh)
+            return fresh
+        if request.headers.get(RETRY_HEADER) != "1":
+            raise ZoomRetry()
+        forget_tokens()
+        log.info("Zoom grant is no longer valid; the browser's Zoom connection was cleared")
+        raise ZoomReconnect()
+
+
+def oauth_client(app: Flask | None = None) -> Any:
+    return (app or current_app).extensions["zoom_oauth"].zoom
+
+
+def connection() -> ZoomConnection:
+    return current_app.extensions["zoom_connection"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the Zoom OAuth client and the per-process Zoom API client."""
+    base = app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/")
+    oauth = OAuth(app)
+    oauth.register(
+        "zoom",
+        client_id=app.config["ZOOM_CLIENT_ID"],
+        client_secret=app.config["ZOOM_CLIENT_SECRET"],
+        authorize_url=f"{base}/oauth/authorize",
+        access_token_url=f"{base}/oauth/token",
+        client_kwargs={
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "default_timeout": app.config["ZOOM_TIMEOUT"],
+        },
+    )
+    app.extensions["zoom_oauth"] = oauth
+    endpoint = TokenEndpoint(base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"])
+    client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
+    app.extensions["zoom_token_endpoint"] = endpoint
+    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint)

@@ -1,0 +1,269 @@
+// The appointment page's behaviour: add, check and remove the Zoom meeting, copy links.
+// Every request that may call Zoom runs inside navigator.locks.request("zoom"), so one
+// browser never has two Zoom calls (and two token refreshes) in flight at once.
+"use strict";
+
+(() => {
+  const RETRY_HEADER = "X-Zoom-Retry";
+  const FALLBACK_MESSAGE = "Something went wrong. Nothing was changed; please try again.";
+
+  const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+  const appointment = () => document.getElementById("appointment");
+
+  function withZoomLock(task) {
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request("zoom", task);
+    }
+    return task();
+  }
+
+  async function send(url, retry) {
+    const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+    if (retry) headers[RETRY_HEADER] = "1";
+    let response;
+    try {
+      response = await fetch(url, { method: "POST", headers, credentials: "same-origin" });
+    } catch {
+      return { ok: false, status: 0, code: "network", message: "The app could not be reached. Check the connection and try again; nothing was changed." };
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    const error = body && body.error;
+    return {
+      ok: response.ok,
+      status: response.status,
+      body,
+      code: error ? error.code : response.ok ? null : "unknown",
+      message: error ? error.message : FALLBACK_MESSAGE,
+    };
+  }
+
+  // One Zoom-calling request; "retry" means another tab rotated the tokens: ask once more.
+  function zoomRequest(url) {
+    return withZoomLock(async () => {
+      const answer = await send(url, false);
+      if (answer.status === 409 && answer.code === "zoom_retry") {
+        return send(url, true);
+      }
+      return answer;
+    });
+  }
+
+  function showAlert(message, reconnect) {
+    const box = document.getElementById("page-alert");
+    if (!box) return;
+    box.replaceChildren(document.createTextNode(message));
+    if (reconnect) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Reconnect Zoom";
+      button.addEventListener("click", () => startConnect(reconnect === "add"));
+      box.append(button);
+    }
+    box.hidden = false;
+  }
+
+  function clearAlert() {
+    const box = document.getElementById("page-alert");
+    if (box) {
+      box.hidden = true;
+      box.replaceChildren();
+    }
+  }
+
+  function startConnect(thenAdd) {
+    const page = appointment();
+    if (thenAdd) {
+      document.getElementById("connect-form")?.submit();
+    } else if (page) {
+      window.location.assign(`/zoom/connect?next=${encodeURIComponent(window.location.pathname)}`);
+    }
+  }
+
+  function markDisconnected() {
+    const page = appointment();
+    if (page) page.dataset.zoomConnected = "false";
+  }
+
+  function handleError(answer, context) {
+    if (answer.code === "zoom_not_connected" && context === "add") {
+      startConnect(true);
+      return;
+    }
+    if (answer.code === "zoom_not_connected" || answer.code === "zoom_reconnect") {
+      markDisconnected();
+      showAlert(answer.message, context === "add" ? "add" : "connect");
+      return;
+    }
+    showAlert(answer.message || FALLBACK_MESSAGE, false);
+  }
+
+  function setBusy(button, busy) {
+    if (!button) return;
+    button.setAttribute("aria-busy", busy ? "true" : "false");
+    button.disabled = busy;
+  }
+
+  function showMeeting(body) {
+    const area = document.getElementById("meeting-area");
+    const notes = document.getElementById("notes");
+    if (area && typeof body.widget_html === "string") {
+      area.innerHTML = body.widget_html;
+      localizeTimes(area);
+    }
+    if (notes && typeof body.notes === "string") notes.textContent = body.notes;
+  }
+
+  async function addMeeting() {
+    const page = appointment();
+    const button = document.querySelector("[data-add-meeting]");
+    if (!page || !button || button.getAttribute("aria-busy") === "true") return;
+    clearAlert();
+    if (page.dataset.zoomConnected !== "true") {
+      startConnect(true);
+      return;
+    }
+    setBusy(button, true);
+    const status = document.querySelector("[data-add-status]");
+    if (status) status.textContent = "Creating the Zoom meeting…";
+    const answer = await zoomRequest(page.dataset.meetingUrl);
+    if (answer.ok) {
+      showMeeting(answer.body);
+      return;
+    }
+    setBusy(button, false);
+    if (status) status.textContent = "";
+    handleError(answer, "add");
+  }
+
+  async function removeMeeting(button) {
+    if (!window.confirm("Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.")) return;
+    clearAlert();
+    setBusy(button, true);
+    const answer = await zoomRequest(button.dataset.url);
+    if (answer.ok) {
+      showMeeting(answer.body);
+      const status = document.querySelector("[data-add-status]");
+      if (status) status.textContent = "The meeting was removed.";
+      return;
+    }
+    setBusy(button, false);
+    handleError(answer, "remove");
+  }
+
+  async function checkMeeting() {
+    const page = appointment();
+    const region = document.querySelector("[data-meeting-id]");
+    if (!page || !region || page.dataset.zoomConnected !== "true") return;
+    const check = region.querySelector("[data-meeting-check]");
+    if (check) check.textContent = "Checking with Zoom…";
+    const answer = await zoomRequest(`${page.dataset.meetingUrl}/status`);
+    if (!answer.ok) {
+      if (answer.code === "zoom_not_connected" || answer.code === "zoom_reconnect") {
+        if (check) check.textContent = "";
+        handleError(answer, "check");
+      } else if (check) {
+        check.textContent = "Couldn't check this meeting with Zoom just now.";
+      }
+      return;
+    }
+    const state = answer.body.state;
+    if (state === "gone" || state === "updated") showMeeting(answer.body);
+    if (state === "gone") {
+      showAlert(answer.body.message, false);
+      return;
+    }
+    const fresh = document.querySelector("[data-meeting-check]");
+    if (fresh) fresh.textContent = state === "unchecked" ? "Couldn't check this meeting with Zoom just now." : answer.body.message;
+  }
+
+  async function copyText(button) {
+    const feedback = button.parentElement?.querySelector(".copied");
+    try {
+      await navigator.clipboard.writeText(button.dataset.copyText);
+      if (feedback) feedback.textContent = "Copied";
+    } catch {
+      if (feedback) feedback.textContent = "Copy failed: select the link and copy it by hand.";
+    }
+    if (feedback) window.setTimeout(() => { feedback.textContent = ""; }, 2500);
+  }
+
+  const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+  // The same shape as the Zoom line ("Tuesday, November 11 2025 6:00 pm"), in the browser's own zone.
+  function formatLocal(date) {
+    const hour = date.getHours() % 12 || 12;
+    const minutes = String(date.getMinutes()).padStart(2, "0");
+    const ampm = date.getHours() < 12 ? "am" : "pm";
+    return `${WEEKDAYS[date.getDay()]}, ${MONTHS[date.getMonth()]} ${date.getDate()} ${date.getFullYear()} ${hour}:${minutes} ${ampm}`;
+  }
+
+  function localizeTimes(root) {
+    const spaZone = document.body.dataset.spaTimezone;
+    const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!spaZone || spaZone === browserZone) return;
+    root.querySelectorAll("time[data-local-time]").forEach((element) => {
+      const date = new Date(element.getAttribute("datetime"));
+      if (!Number.isNaN(date.getTime())) element.textContent = `${formatLocal(date)} (your time)`;
+    });
+  }
+
+  // Forms whose submission may call Zoom hold the lock until the next page replaces this one.
+  function submitUnderLock(form) {
+    if (form.dataset.submitting === "true") return;
+    form.dataset.submitting = "true";
+    withZoomLock(() => new Promise((release) => {
+      window.addEventListener("pagehide", release, { once: true });
+      window.setTimeout(() => {
+        form.dataset.submitting = "false";
+        release();
+      }, 30000);
+      form.submit();
+    }));
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-zoom-form")) {
+      event.preventDefault();
+      submitUnderLock(form);
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    const add = target.closest("[data-add-meeting]");
+    if (add) {
+      addMeeting();
+      return;
+    }
+    const remove = target.closest("[data-remove-meeting]");
+    if (remove) {
+      removeMeeting(remove);
+      return;
+    }
+    const copy = target.closest("[data-copy-text]");
+    if (copy) copyText(copy);
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    localizeTimes(document);
+    const page = appointment();
+    if (page && page.dataset.autoAdd === "true" && document.querySelector("[data-add-meeting]")) {
+      addMeeting();
+    } else {
+      checkMeeting();
+    }
+  });
+})();
