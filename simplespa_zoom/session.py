@@ -114,10 +114,10 @@ class EncryptedCookieSessionInterface(SessionInterface):
             return fresh
         payload, old_key = opened
         try:
-            envelope = json.loads(payload)
-            data = self.serializer.loads(envelope["d"])
-            created, seen = float(envelope["c"]), float(envelope["s"])
-        except (ValueError, KeyError, TypeError):
+            deadlines, _, body = payload.decode().partition("\n")
+            created, seen = (float(value) for value in json.loads(deadlines))
+            data = self.serializer.loads(body)
+        except (ValueError, TypeError, UnicodeDecodeError):
             return fresh
         if not isinstance(data, dict):
             return fresh
@@ -146,8 +146,8 @@ class EncryptedCookieSessionInterface(SessionInterface):
             return
         if not (session.modified or session.needs_rewrite):
             return
-        envelope = {"d": self.serializer.dumps(dict(session)), "c": session.created, "s": session.seen}
-        value = self._crypto(app).seal(json.dumps(envelope, separators=(",", ":")).encode(), name.encode())
+        payload = f"[{session.created},{session.seen}]\n{self.serializer.dumps(dict(session))}"
+        value = self._crypto(app).seal(payload.encode(), name.encode())
         chunks = _split(name, value)
         expires = session.created + app.config["SESSION_ABSOLUTE_LIFETIME"]
         for cookie_name, chunk in chunks:

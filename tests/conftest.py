@@ -1,0 +1,125 @@
+"""Fixtures for unit and Flask test-client tests: Zoom is faked with `responses`."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+from flask import Flask
+from flask.testing import FlaskClient
+
+from simplespa_zoom import create_app, notes
+from simplespa_zoom.appointment_forms import parse_draft
+from simplespa_zoom.appointments import Appointment, AppointmentStore
+from simplespa_zoom.db import get_db, init_db
+from simplespa_zoom.staff import create_staff
+
+API = "https://api.zoom.us/v2"
+OAUTH = "https://zoom.us"
+STAFF_EMAIL = "staff@spa.example"
+STAFF_PASSWORD = "correct horse battery"
+ACCESS_TOKEN = "eyJhbGciOiJIUzUxMiJ9." + "a" * 1150 + ".sig-access"
+REFRESH_TOKEN = "eyJhbGciOiJIUzUxMiJ9." + "r" * 1150 + ".sig-refresh"
+JOIN_URL = "https://us05web.zoom.us/j/85746065432?pwd=Ab12Cd34Ef56"
+MEETING_ID = 85746065432
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    "SPA_TIMEZONE": "America/New_York",
+    "ZOOM_CLIENT_ID": "client-id",
+    "ZOOM_CLIENT_SECRET": "client-secret",
+    "ZOOM_WEBHOOK_SECRET_TOKEN": "webhook-secret",
+    "SESSION_COOKIE_SECURE": False,
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "test.sqlite")})
+    with app.app_context():
+        init_db()
+        create_staff(get_db(), STAFF_EMAIL, STAFF_PASSWORD)
+    yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def zoom() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+def csrf_token(client: FlaskClient) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def post(client: FlaskClient, url: str, **kwargs: Any) -> Any:
+    """A POST as the page script sends it: with the CSRF header and JSON accepted."""
+    headers = {"X-CSRFToken": csrf_token(client), "Accept": "application/json", **kwargs.pop("headers", {})}
+    return client.post(url, headers=headers, **kwargs)
+
+
+def form_post(client: FlaskClient, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+def login(client: FlaskClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD) -> Any:
+    return form_post(client, "/login", {"email": email, "password": password})
+
+
+def connect_zoom(client: FlaskClient, *, expires_in: float = 3599, licensed: bool = False,
+                 access: str = ACCESS_TOKEN, refresh: str = REFRESH_TOKEN) -> None:
+    with client.session_transaction() as session:
+        session["zoom"] = {"access_token": access, "refresh_token": refresh,
+                           "expires_at": time.time() + expires_in, "licensed": licensed}
+
+
+def session_zoom(client: FlaskClient) -> dict[str, Any] | None:
+    with client.session_transaction() as session:
+        return session.get("zoom")
+
+
+def add_appointment(app: Flask, client_name: str = "Ana Souza", notes_text: str = "", *, email: str = "",
+                    start: datetime | None = None, duration: int = 60) -> Appointment:
+    tz = app.config["SPA_TZ"]
+    start = start or (datetime.now(UTC) + timedelta(days=3)).astimezone(tz).replace(hour=18, minute=0, second=0, microsecond=0)
+    with app.app_context():
+        draft = parse_draft(client_name=client_name, client_email=email, start=start.strftime("%Y-%m-%dT%H:%M"),
+                            duration=str(duration), notes=notes_text, tz=tz)
+        return AppointmentStore(get_db()).create(draft)
+
+
+def get_appointment(app: Flask, appointment_id: int) -> Appointment:
+    with app.app_context():
+        return AppointmentStore(get_db()).get(appointment_id)
+
+
+def zoom_meeting(appointment: Appointment, *, meeting_id: int = MEETING_ID, join_url: str = JOIN_URL,
+                 start: datetime | None = None, topic: str | None = None) -> dict[str, Any]:
+    """A meeting body shaped like Zoom's answer to create or get."""
+    start = start or appointment.starts_at
+    return {
+        "uuid": "u2Qw==", "id": meeting_id, "host_id": "h1", "host_email": "host@spa.example",
+        "topic": topic or notes.topic_for(appointment.client_name), "type": 2, "status": "waiting",
+        "start_time": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "duration": appointment.duration_minutes,
+        "timezone": "America/New_York", "created_at": "2026-11-20T10:00:00Z", "join_url": join_url,
+        "start_url": f"https://us05web.zoom.us/s/{meeting_id}?zak=HOST-SECRET-ZAK", "password": "abc123",
+    }
+
+
+def line_for(app: Flask, appointment: Appointment, join_url: str = JOIN_URL, start: datetime | None = None) -> str:
+    tz = app.config["SPA_TZ"]
+    return notes.format_line(notes.topic_for(appointment.client_name), (start or appointment.starts_at).astimezone(tz), join_url)

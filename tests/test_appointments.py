@@ -1,0 +1,174 @@
+"""The appointment book: forms, validation, conflicts, and reschedule/cancel following through to Zoom."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from simplespa_zoom import notes
+
+from .conftest import (
+    API,
+    MEETING_ID,
+    add_appointment,
+    connect_zoom,
+    form_post,
+    get_appointment,
+    line_for,
+    login,
+    zoom_meeting,
+)
+
+NOTES = "Prefers lavender oil."
+
+
+@pytest.fixture
+def signed_in(client):
+    login(client)
+    return client
+
+
+def form_values(appointment, **changes) -> dict[str, str]:
+    values = {"client_name": appointment.client_name, "client_email": appointment.client_email or "",
+              "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"), "duration": str(appointment.duration_minutes),
+              "notes": appointment.notes, "version": str(appointment.version)}
+    values.update(changes)
+    return values
+
+
+def local(app: Flask, instant) -> str:
+    return instant.astimezone(app.config["SPA_TZ"]).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_every_page_but_login_needs_a_signed_in_staff_member(client) -> None:
+    for path in ("/appointments", "/appointments/new", "/appointments/1", "/zoom/connect"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_new_appointment_is_stored_in_utc_from_spa_wall_clock(app: Flask, signed_in) -> None:
+    response = form_post(signed_in, "/appointments/new", {"client_name": "Ana", "client_email": "ana@example.com",
+                         "start": "2026-12-01T15:00", "duration": "60", "notes": "line one\r\nline two"})
+    assert response.status_code == 302
+    appointment = get_appointment(app, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert appointment.starts_at.isoformat() == "2026-12-01T20:00:00+00:00"
+    assert appointment.notes == "line one\nline two"
+    page = signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+    assert "Tuesday, December 1 2026 3:00 pm" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("client_name", "  ", "Enter the client&#39;s name."),
+        ("client_name", "Ana\nBob", "one line"),
+        ("client_email", "not-an-email", "valid email"),
+        ("start", "tomorrow", "date and time"),
+        ("start", "2026-03-08T02:30", "does not exist in America/New_York"),
+        ("duration", "-5", "whole minutes"),
+        ("duration", "abc", "whole minutes"),
+        ("duration", "100000", "whole minutes"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(app: Flask, signed_in, field: str, value: str, message: str) -> None:
+    values = {"client_name": "Ana", "client_email": "", "start": "2026-12-01T15:00", "duration": "60", "notes": ""}
+    values[field] = value
+    response = form_post(signed_in, "/appointments/new", values)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page and 'role="alert"' in page
+
+
+def test_an_edit_based_on_an_old_version_shows_a_conflict_and_keeps_both_texts(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    stale = form_values(appointment, start=local(app, appointment.starts_at), notes=NOTES + "\nMy edit.")
+    from simplespa_zoom.appointments import AppointmentStore
+    from simplespa_zoom.db import get_db
+
+    with app.app_context():
+        AppointmentStore(get_db()).set_notes(appointment.id, appointment.version, NOTES + "\nZoom: added meanwhile")
+    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", stale)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "changed while you were editing" in page and "My edit." in page and "Zoom: added meanwhile" in page
+    assert get_appointment(app, appointment.id).notes == NOTES + "\nZoom: added meanwhile"
+
+
+def test_textarea_keeps_a_leading_newline(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app, "Ana", "\nstarts with a blank line")
+    page = signed_in.get(f"/appointments/{appointment.id}/edit").get_data(as_text=True)
+    assert "\n\nstarts with a blank line</textarea>" in page
+
+
+def with_meeting(app: Flask):
+    base = add_appointment(app, "Ana")
+    return add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)), start=base.starts_at.astimezone(app.config["SPA_TZ"]))
+
+
+def test_reschedule_while_connected_patches_zoom_and_rewrites_the_line(app: Flask, signed_in, zoom) -> None:
+    appointment = with_meeting(app)
+    connect_zoom(signed_in)
+    moved = appointment.starts_at + timedelta(days=1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
+                         follow_redirects=True)
+    assert "moved to the new time" in response.get_data(as_text=True)
+    assert get_appointment(app, appointment.id).notes == notes.append_line(NOTES, line_for(app, appointment, start=moved))
+
+
+def test_reschedule_while_not_connected_saves_and_says_how_to_fix_zoom(app: Flask, signed_in) -> None:
+    appointment = with_meeting(app)
+    moved = appointment.starts_at + timedelta(days=1)
+    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
+                         follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "was not updated" in page and "https://zoom.us/meeting#/upcoming" in page
+    stored = get_appointment(app, appointment.id)
+    assert stored.starts_at == moved and stored.notes == appointment.notes
+
+
+def test_reschedule_when_zoom_fails_keeps_the_change_and_the_line(app: Flask, signed_in, zoom) -> None:
+    appointment = with_meeting(app)
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=500, body="<html/>")
+    moved = appointment.starts_at + timedelta(hours=3)
+    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
+                         follow_redirects=True)
+    assert "was not updated" in response.get_data(as_text=True)
+    assert get_appointment(app, appointment.id).starts_at == moved
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_cancel_while_connected_deletes_the_meeting_and_its_line(app: Flask, signed_in, zoom) -> None:
+    appointment = with_meeting(app)
+    connect_zoom(signed_in)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    response = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True)
+    assert "Zoom meeting was deleted" in response.get_data(as_text=True)
+    stored = get_appointment(app, appointment.id)
+    assert stored.cancelled and stored.notes == NOTES
+
+
+def test_cancel_while_not_connected_cancels_and_warns(app: Flask, signed_in) -> None:
+    appointment = with_meeting(app)
+    response = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True)
+    assert "was not updated" in response.get_data(as_text=True)
+    stored = get_appointment(app, appointment.id)
+    assert stored.cancelled and stored.notes == appointment.notes
+
+
+def test_list_marks_appointments_with_a_meeting(app: Flask, signed_in) -> None:
+    with_meeting(app)
+    page = signed_in.get("/appointments").get_data(as_text=True)
+    assert page.count('aria-label="Has a Zoom meeting"') == 1
+
+
+def test_hostile_names_and_notes_render_as_text(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app, '<script>alert(1)</script>', '<img src=x onerror=alert(1)>\nZoom: [x] Tuesday \u2014 javascript:alert(1)')
+    page = signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert 'href="javascript:' not in page
+    assert 'aria-label="Zoom meeting"' not in page

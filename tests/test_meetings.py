@@ -1,0 +1,289 @@
+"""Add, check and remove through the JSON endpoints, with Zoom faked by `responses`."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+import responses
+from flask import Flask
+
+from simplespa_zoom import notes
+
+from .conftest import (
+    ACCESS_TOKEN,
+    API,
+    JOIN_URL,
+    MEETING_ID,
+    OAUTH,
+    REFRESH_TOKEN,
+    add_appointment,
+    connect_zoom,
+    get_appointment,
+    line_for,
+    login,
+    post,
+    session_zoom,
+    zoom_meeting,
+)
+
+NOTES = "Prefers lavender oil.\r\nAsked about the couples package."
+
+
+@pytest.fixture
+def signed_in(client):
+    login(client)
+    return client
+
+
+def test_add_creates_one_meeting_and_appends_the_line(app: Flask, signed_in, zoom: responses.RequestsMock) -> None:
+    appointment = add_appointment(app, "Ana Souza", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 201
+    expected = NOTES + "\r\n" + line_for(app, appointment)
+    assert get_appointment(app, appointment.id).notes == expected
+    body = response.get_json()
+    assert body["notes"] == expected
+    assert body["meeting"]["join_url"] == JOIN_URL and body["meeting"]["meeting_id"] == str(MEETING_ID)
+    assert 'aria-label="Zoom meeting"' in body["widget_html"]
+    assert "zak=" not in response.get_data(as_text=True)
+    sent = json.loads(zoom.calls[0].request.body)
+    assert sent["start_time"].endswith("Z") and sent["timezone"] == "America/New_York"
+
+
+def test_a_second_click_returns_the_existing_meeting_without_calling_zoom(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, add_appointment(app, "Ana"))))
+    connect_zoom(signed_in)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+        assert len(zoom.calls) == 0
+    assert response.status_code == 200 and response.get_json()["created"] is False
+
+
+def test_add_while_not_connected_asks_to_connect(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "zoom_not_connected"
+
+
+def test_add_without_csrf_token_is_refused(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    response = signed_in.post(f"/appointments/{appointment.id}/meeting", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf_failed"
+    assert get_appointment(app, appointment.id).notes == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (500, "<html>oops</html>", "zoom_unavailable"),
+        (429, {"code": 429, "message": "daily limit"}, "zoom_rate_limited"),
+        (400, {"code": 300, "message": "Validation Failed."}, "zoom_rejected"),
+    ],
+)
+def test_zoom_failures_leave_the_notes_alone(app: Flask, signed_in, zoom, status, body, code) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+    kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
+    zoom.post(f"{API}/users/me/meetings", status=status, **kwargs)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.get_json()["error"]["code"] == code
+    assert get_appointment(app, appointment.id).notes == NOTES
+
+
+def test_token_due_for_refresh_is_refreshed_first_and_rotated_in_the_same_response(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in, expires_in=30)
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new-access", "refresh_token": "new-refresh", "expires_in": 3599,
+                                            "token_type": "bearer", "scope": "x"})
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    post(signed_in, f"/appointments/{appointment.id}/meeting")
+    token_request = zoom.calls[0].request
+    assert token_request.headers["Authorization"].startswith("Basic ")
+    assert f"refresh_token={REFRESH_TOKEN[:20]}" in token_request.body
+    assert zoom.calls[1].request.headers["Authorization"] == "Bearer new-access"
+    stored = session_zoom(signed_in)
+    assert stored["access_token"] == "new-access" and stored["refresh_token"] == "new-refresh"
+
+
+def test_expired_access_token_gets_one_refresh_and_one_retry(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", status=401, json={"code": 124, "message": "Access token is expired."})
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new-access", "refresh_token": "new-refresh", "expires_in": 3599})
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    assert session_zoom(signed_in)["refresh_token"] == "new-refresh"
+
+
+def test_dead_refresh_token_first_says_retry_and_keeps_the_session(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in, expires_in=10)
+    zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid Token!", "error": "invalid_grant"})
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "zoom_retry"
+    assert session_zoom(signed_in)["access_token"] == ACCESS_TOKEN
+
+
+@pytest.mark.parametrize("error", ["invalid_grant", "invalid_request"])
+def test_dead_refresh_token_on_the_retry_clears_only_zoom(app: Flask, signed_in, zoom, error: str) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in, expires_in=10)
+    zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid Token!", "error": error})
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting", headers={"X-Zoom-Retry": "1"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "zoom_reconnect"
+    assert session_zoom(signed_in) is None
+    assert signed_in.get("/appointments").status_code == 200
+
+
+def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, signed_in, zoom, monkeypatch) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    from simplespa_zoom.appointments import AppointmentStore
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(AppointmentStore, "set_notes", broken)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 500
+    assert "removed again" in response.get_json()["error"]["message"]
+    assert get_appointment(app, appointment.id).notes == NOTES
+
+
+def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed_in, zoom, monkeypatch) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    for _ in range(3):
+        zoom.delete(f"{API}/meetings/{MEETING_ID}", status=503, body="down")
+    from simplespa_zoom import meeting_ops
+    from simplespa_zoom.appointments import AppointmentStore
+
+    monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(AppointmentStore, "set_notes", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("locked")))
+    app.extensions["zoom_connection"].client.backoff = 0
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert str(MEETING_ID) in response.get_json()["error"]["message"]
+
+
+def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+
+    def edit_then_answer(request):
+        from simplespa_zoom.appointments import AppointmentStore
+        from simplespa_zoom.db import connect
+
+        db = connect(app.config["DATABASE"])
+        AppointmentStore(db).set_notes(appointment.id, appointment.version, NOTES + "\r\nEdited meanwhile.")
+        db.close()
+        return 201, {}, json.dumps(zoom_meeting(appointment))
+
+    zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=edit_then_answer)
+    post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert get_appointment(app, appointment.id).notes == NOTES + "\r\nEdited meanwhile.\r\n" + line_for(app, appointment)
+
+
+def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    created = []
+    gate = threading.Event()
+
+    def slow_create(request):
+        created.append(1)
+        gate.wait(5)
+        return 201, {}, json.dumps(zoom_meeting(appointment))
+
+    clients = []
+    for _ in range(6):
+        client = app.test_client()
+        login(client)
+        connect_zoom(client)
+        clients.append(client)
+    results: list[int] = []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=slow_create)
+        threads = [threading.Thread(target=lambda c=c: results.append(post(c, f"/appointments/{appointment.id}/meeting").status_code))
+                   for c in clients]
+        for thread in threads:
+            thread.start()
+        while not created:
+            threading.Event().wait(0.01)
+        gate.set()
+        for thread in threads:
+            thread.join(20)
+    assert len(created) == 1
+    assert sorted(results) == [200] * 5 + [201]
+    assert len(notes.find_lines(get_appointment(app, appointment.id).notes)) == 1
+
+
+def test_status_removes_the_line_only_when_zoom_says_gone(app: Flask, signed_in, zoom) -> None:
+    base = add_appointment(app, "Ana")
+    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
+    body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
+    assert body["state"] == "gone" and "deleted in Zoom" in body["message"]
+    assert get_appointment(app, appointment.id).notes == NOTES
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(500, "<html/>"), (429, {"code": 429, "message": "x"}), (404, {"code": 1001, "message": "User not exist"}),
+     (200, "garbage"), (400, {"code": 300, "message": "bad"})],
+)
+def test_status_leaves_everything_on_any_other_answer(app: Flask, signed_in, zoom, status, body) -> None:
+    base = add_appointment(app, "Ana")
+    text = notes.append_line(NOTES, line_for(app, base))
+    appointment = add_appointment(app, "Ana", text)
+    connect_zoom(signed_in)
+    kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
+    for _ in range(3 if status >= 500 or status == 200 else 1):
+        zoom.get(f"{API}/meetings/{MEETING_ID}", status=status, **kwargs)
+    app.extensions["zoom_connection"].client.backoff = 0
+    answer = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
+    assert answer["state"] == "unchecked"
+    assert get_appointment(app, appointment.id).notes == text
+
+
+def test_status_rewrites_the_line_when_zoom_has_a_new_time(app: Flask, signed_in, zoom) -> None:
+    base = add_appointment(app, "Ana")
+    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    moved = base.starts_at + timedelta(hours=2)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(base, start=moved, join_url="https://us05web.zoom.us/j/85746065432?pwd=OTHER"))
+    body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
+    assert body["state"] == "updated"
+    assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, base, start=moved)
+
+
+def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zoom) -> None:
+    base = add_appointment(app, "Ana")
+    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    connect_zoom(signed_in)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+    assert response.status_code == 200
+    assert get_appointment(app, appointment.id).notes == NOTES
+    assert 'aria-label="Add Meeting"' in response.get_json()["widget_html"]
+
+
+def test_remove_failing_in_zoom_keeps_the_line(app: Flask, signed_in, zoom) -> None:
+    base = add_appointment(app, "Ana")
+    text = notes.append_line(NOTES, line_for(app, base))
+    appointment = add_appointment(app, "Ana", text)
+    connect_zoom(signed_in)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=400, json={"code": 3000, "message": "Cannot delete"})
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+    assert response.status_code == 502
+    assert get_appointment(app, appointment.id).notes == text

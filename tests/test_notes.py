@@ -1,0 +1,147 @@
+"""The Zoom line: its exact format, robust parsing, and byte-exact edits of the notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simplespa_zoom import notes
+
+NY = ZoneInfo("America/New_York")
+LINK = "https://us05web.zoom.us/j/85746065432?pwd=abc"
+LINE = f"Zoom: [Appointment with Ana] Tuesday, November 11 2025 6:00 pm \u2014 {LINK}"
+
+
+def test_format_line_matches_the_documented_shape() -> None:
+    start = datetime(2025, 11, 11, 18, 0, tzinfo=NY)
+    assert notes.format_line("Appointment with Ana", start, LINK) == LINE
+
+
+@pytest.mark.parametrize(
+    ("when", "text"),
+    [
+        (datetime(2025, 11, 11, 18, 0), "Tuesday, November 11 2025 6:00 pm"),
+        (datetime(2026, 1, 5, 0, 5), "Monday, January 5 2026 12:05 am"),
+        (datetime(2026, 7, 4, 12, 30), "Saturday, July 4 2026 12:30 pm"),
+        (datetime(2026, 12, 31, 9, 0), "Thursday, December 31 2026 9:00 am"),
+    ],
+)
+def test_format_when_pads_nothing_and_uses_lower_case_am_pm(when: datetime, text: str) -> None:
+    assert notes.format_when(when.replace(tzinfo=NY)) == text
+    assert notes.parse_when(text, NY) == when.replace(tzinfo=NY)
+
+
+def test_topic_is_one_line_of_at_most_200_characters() -> None:
+    assert notes.topic_for("Ana\r\nSouza\t[VIP]") == "Appointment with Ana Souza [VIP]"
+    assert len(notes.topic_for("x" * 500)) == 200
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_topic"),
+    [
+        (LINE, "Appointment with Ana"),
+        ("  " + LINE + "  ", "Appointment with Ana"),
+        ("before\r\n" + LINE + "\r\nafter", "Appointment with Ana"),
+        ("first line\n" + LINE, "Appointment with Ana"),
+        (LINE.replace("with Ana", "with Ana [VIP] (Room 2)"), "Appointment with Ana [VIP] (Room 2)"),
+        (LINE.replace("with Ana", "with ]]["), "Appointment with ]]["),
+        (LINE.replace("us05web.zoom.us", "spa.zoom.us"), "Appointment with Ana"),
+        (LINE.replace("/j/", "/w/"), "Appointment with Ana"),
+        (LINE.replace("6:00 pm", "6:00 PM"), "Appointment with Ana"),
+    ],
+)
+def test_parse_finds_the_line_in_what_people_do_to_text(text: str, expected_topic: str) -> None:
+    line = notes.current_line(text)
+    assert line is not None
+    assert line.topic == expected_topic
+    assert line.meeting_id == 85746065432
+    assert text[line.start : line.end].strip() == text[line.start : line.end].strip(" \t")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LINE.replace(LINK, "javascript:alert(1)//zoom.us/j/85746065432"),
+        LINE.replace(LINK, "https://evil.example/j/85746065432"),
+        LINE.replace(LINK, "https://zoom.us.evil.example/j/85746065432"),
+        LINE.replace(LINK, "http://us05web.zoom.us/j/85746065432"),
+        LINE.replace(LINK, "https://user@us05web.zoom.us/j/85746065432"),
+        LINE.replace(LINK, "https://us05web.zoom.us/s/85746065432?zak=x"),
+        LINE.replace(LINK, "https://us05web.zoom.us:8443/j/85746065432"),
+        "Some text Zoom: [x] Tuesday, November 11 2025 6:00 pm \u2014 " + LINK,
+        "Zoom: no brackets Tuesday \u2014 " + LINK,
+        "",
+    ],
+)
+def test_parse_never_turns_other_text_into_a_meeting(text: str) -> None:
+    assert notes.current_line(text) is None
+
+
+def test_a_hand_edited_date_still_parses_the_meeting_with_an_unknown_start() -> None:
+    line = notes.current_line(LINE.replace("Tuesday, November 11 2025 6:00 pm", "next Tuesday evening"))
+    assert line is not None
+    assert line.starts_at(NY) is None
+    assert line.when_text == "next Tuesday evening"
+
+
+def test_with_two_lines_the_last_one_is_current_and_each_can_be_found() -> None:
+    other = LINE.replace("85746065432", "91234567890")
+    text = f"{LINE}\nmiddle\n{other}"
+    assert notes.current_line(text).meeting_id == 91234567890
+    assert notes.find_line(text, 85746065432).start == 0
+    assert notes.remove_line(text, notes.find_line(text, 85746065432)) == f"middle\n{other}"
+
+
+@pytest.mark.parametrize(
+    "original",
+    ["", "a", "a\n", "a\r\n", "x\r\ny", "x\r\ny\r\n", "a\r", "\n", "\n\n", "  spaces  ", "line\nZoom: not ours"],
+)
+def test_append_then_remove_gives_back_every_byte(original: str) -> None:
+    appended = notes.append_line(original, LINE)
+    assert appended.startswith(original)
+    line = notes.find_line(appended, 85746065432)
+    assert line is not None and appended[line.start : line.end] == LINE
+    assert notes.remove_line(appended, line) == original
+
+
+def test_replace_touches_only_the_line() -> None:
+    text = f"before\r\n  {LINE}\r\nafter"
+    line = notes.current_line(text)
+    assert notes.replace_line(text, line, "NEW") == "before\r\nNEW\r\nafter"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_round_trip_property(original: str) -> None:
+    appended = notes.append_line(original, LINE)
+    line = notes.find_line(appended, 85746065432)
+    assert line is not None
+    assert notes.remove_line(appended, line) == original
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_a_line_in_the_middle_round_trips(before: str, after: str) -> None:
+    prefix = before if before.endswith("\n") or not before else before + "\n"
+    text = prefix + LINE + "\n" + after
+    line = notes.find_line(text, 85746065432)
+    assert line is not None
+    assert notes.remove_line(text, line) == prefix + after
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "Zoom: [" + "] a" * 20000,
+        "Zoom: [x] " + " " * 50000 + "y",
+        "Zoom: [" * 30000,
+        ("Zoom: [x] Tuesday \u2014 " + "https://" * 3000 + "\n") * 5,
+        "\n" * 100000,
+    ],
+)
+def test_hostile_notes_parse_quickly_and_find_nothing(hostile: str) -> None:
+    assert notes.find_lines(hostile) == []

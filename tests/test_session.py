@@ -1,0 +1,142 @@
+"""The encrypted session cookie: confidentiality, tamper resistance, rotation, size, deadlines."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+from flask import Flask, session
+
+from simplespa_zoom import create_app
+
+from .conftest import ACCESS_TOKEN, REFRESH_TOKEN, TEST_CONFIG, connect_zoom, login
+
+
+def cookies_of(client) -> dict[str, str]:
+    return {cookie.key: cookie.value for cookie in client._cookies.values()}
+
+
+def test_tokens_are_not_readable_in_the_cookie(client) -> None:
+    login(client)
+    connect_zoom(client)
+    cookies = cookies_of(client)
+    joined = "".join(cookies.values())
+    assert ACCESS_TOKEN[:40] not in joined and REFRESH_TOKEN[-30:] not in joined
+    decoded = base64.urlsafe_b64decode(cookies["session"].split(".", 2)[2] + "==")
+    assert b"access_token" not in decoded
+
+
+def test_a_connected_session_fits_chromium_cookie_limits(client) -> None:
+    login(client)
+    connect_zoom(client)
+    client.get("/appointments")
+    for name, value in cookies_of(client).items():
+        assert len(name) + len(value) <= 4096, f"{name} is {len(name) + len(value)} bytes"
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda v: v[:-5],
+        lambda v: v[:-5] + "AAAAA",
+        lambda v: "v1.1." + "A" * 200,
+        lambda v: "v9.1." + v.split(".", 2)[2],
+        lambda v: "v1.3." + v.split(".", 2)[2],
+        lambda v: "garbage",
+        lambda v: "v1.1.%%%%",
+    ],
+    ids=["truncated", "edited", "forged", "unknown-format", "missing-chunks", "garbage", "not-base64"],
+)
+def test_a_tampered_cookie_is_an_empty_session_not_an_error(client, mangle) -> None:
+    login(client)
+    value = cookies_of(client)["session"]
+    client.set_cookie("session", mangle(value))
+    response = client.get("/appointments")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_cookie_from_another_key_is_ignored(app: Flask, tmp_path) -> None:
+    other = create_app({**TEST_CONFIG, "SECRET_KEY": "another-secret-key-that-is-long-enough-xx", "DATABASE": app.config["DATABASE"]})
+    stolen = other.test_client()
+    login(stolen)
+    client = app.test_client()
+    client.set_cookie("session", cookies_of(stolen)["session"])
+    assert client.get("/appointments").status_code == 302
+
+
+def test_an_old_key_still_opens_and_the_cookie_is_resealed_with_the_new_one(app: Flask) -> None:
+    client = app.test_client()
+    login(client)
+    old_cookie = cookies_of(client)["session"]
+    rotated = create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"],
+                          "SECRET_KEY": "the-new-secret-key-after-rotation-0123456",
+                          "SECRET_KEY_FALLBACKS": [TEST_CONFIG["SECRET_KEY"]]})
+    new_client = rotated.test_client()
+    new_client.set_cookie("session", old_cookie)
+    response = new_client.get("/appointments")
+    assert response.status_code == 200
+    resealed = cookies_of(new_client)["session"]
+    assert resealed != old_cookie
+    only_new = create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"], "SECRET_KEY": "the-new-secret-key-after-rotation-0123456"})
+    fresh = only_new.test_client()
+    fresh.set_cookie("session", resealed)
+    assert fresh.get("/appointments").status_code == 200
+
+
+@pytest.mark.parametrize(("setting", "age"), [("SESSION_IDLE_TIMEOUT", 100), ("SESSION_ABSOLUTE_LIFETIME", 100)])
+def test_deadlines_inside_the_cookie_end_the_session(app: Flask, monkeypatch, setting: str, age: int) -> None:
+    client = app.test_client()
+    login(client)
+    app.config[setting] = age - 1
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + age)
+    assert client.get("/appointments").status_code == 302
+
+
+def test_a_large_session_is_split_into_chunks_and_reassembled(app: Flask) -> None:
+    @app.get("/_grow")
+    def grow() -> str:
+        session["bulk"] = "x" * 9000
+        return "ok"
+
+    @app.get("/_read")
+    def read() -> str:
+        return str(len(session.get("bulk", "")))
+
+    client = app.test_client()
+    client.get("/_grow")
+    names = sorted(cookies_of(client))
+    assert len(names) > 2
+    assert names == sorted(["session", *(f"session-{index}" for index in range(1, len(names)))])
+    assert client.get("/_read").get_data(as_text=True) == "9000"
+
+
+def test_signing_out_removes_every_chunk(app: Flask) -> None:
+    @app.get("/_grow")
+    def grow() -> str:
+        session["bulk"] = "x" * 9000
+        return "ok"
+
+    client = app.test_client()
+    login(client)
+    client.get("/_grow")
+    assert "session-2" in cookies_of(client)
+    from .conftest import form_post
+
+    form_post(client, "/logout")
+    assert not any(name.startswith("session-") for name in cookies_of(client))
+
+
+def test_cookie_flags(app: Flask) -> None:
+    client = app.test_client()
+    response = client.get("/login")
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def test_secure_cookies_use_the_host_prefix(tmp_path) -> None:
+    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": str(tmp_path / "s.sqlite")})
+    response = secure.test_client().get("/login", base_url="https://spa.example")
+    header = response.headers["Set-Cookie"]
+    assert header.startswith("__Host-session=") and "Secure" in header and "Path=/" in header
