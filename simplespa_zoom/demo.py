@@ -53,7 +53,11 @@ def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
 
 
 def run_demo(host: str, port: int, zoom_port: int) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="simplespa-zoom-demo-"))
+    with tempfile.TemporaryDirectory(prefix="simplespa-zoom-demo-") as workdir:
+        _run(Path(workdir), host, port, zoom_port)
+
+
+def _run(workdir: Path, host: str, port: int, zoom_port: int) -> None:
     app_url = f"http://{host}:{port}"
     state = SandboxState()
     client = ClientApp(
