@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from .zoom_api import (
     ZoomRequestRejected,
     ZoomUnavailable,
 )
-from .zoom_auth import ZoomConnection, ZoomNotConnected, is_connected
+from .zoom_auth import ZoomConnection, ZoomNotConnected, host_is_licensed, is_connected
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +119,26 @@ class MeetingService:
         return True
 
     def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
-        return client.create_meeting(
+        """Create the meeting; a paid host gets the client registered so Zoom emails them."""
+        register = bool(appointment.client_email) and host_is_licensed()
+        meeting = client.create_meeting(
             token,
             topic=notes.topic_for(appointment.client_name),
             start=appointment.starts_at,
             duration=appointment.duration_minutes,
             timezone=self.tz.key,
+            registration=register,
         )
+        if not register:
+            return meeting
+        first, _, last = appointment.client_name.partition(" ")
+        try:
+            link = client.add_registrant(token, meeting.id, email=appointment.client_email or "", first_name=first, last_name=last)
+        except ZoomError as error:
+            # Any failure here, even a token refusal, must not repeat the create: keep the plain link.
+            log.warning("Registering the client failed (%s); using the meeting's own join link", error.code)
+            return meeting
+        return replace(meeting, join_url=link)
 
     def line_for(self, appointment: Appointment, meeting: Meeting) -> str:
         start = meeting.start_time or appointment.starts_at
@@ -222,4 +235,15 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object]
         "when": line.when_text,
         "start_iso": start.isoformat() if start else None,
         "join_url": line.join_url,
+        "personal_link": "/w/" in line.join_url.split("?", 1)[0],
+        "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
     }
+
+
+def invitation_text(client_name: str, when: str, tz_name: str, join_url: str) -> str:
+    """A ready-to-send message for clients Zoom does not email (free hosts, no email)."""
+    return (
+        f"Hello {client_name},\n\n"
+        f"Your appointment on {when} ({tz_name}) will be a Zoom video call. "
+        f"Join from any device with this link:\n{join_url}\n\nSee you soon!"
+    )

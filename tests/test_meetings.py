@@ -287,3 +287,45 @@ def test_remove_failing_in_zoom_keeps_the_line(app: Flask, signed_in, zoom) -> N
     response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
     assert response.status_code == 502
     assert get_appointment(app, appointment.id).notes == text
+
+
+def test_paid_host_and_client_email_register_the_client_and_keep_their_personal_link(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app, "Ana Maria Souza", NOTES, email="ana@example.com")
+    connect_zoom(signed_in, licensed=True)
+    personal = f"https://us05web.zoom.us/w/{MEETING_ID}?tk=PERSONAL&pwd=x"
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", status=201, json={"registrant_id": "r1", "id": MEETING_ID, "join_url": personal})
+    body = post(signed_in, f"/appointments/{appointment.id}/meeting").get_json()
+    created = json.loads(zoom.calls[0].request.body)
+    assert created["settings"]["approval_type"] == 0 and created["settings"]["registrants_confirmation_email"] is True
+    assert json.loads(zoom.calls[1].request.body) == {"email": "ana@example.com", "first_name": "Ana", "last_name": "Maria Souza"}
+    assert body["meeting"]["join_url"] == personal and body["meeting"]["personal_link"] is True
+    assert "emailed the client" in body["widget_html"] and "Copy invitation" not in body["widget_html"]
+
+
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [(400, {"code": 200, "message": "Only available for Paid user: u"}),
+     (400, {"code": 404, "message": "Registration has not been enabled for this meeting"}),
+     (401, {"code": 124, "message": "Invalid access token."}),
+     (500, {"code": 500, "message": "down"})],
+)
+def test_registration_failures_fall_back_to_the_plain_link(app: Flask, signed_in, zoom, status, answer) -> None:
+    appointment = add_appointment(app, "Ana", NOTES, email="ana@example.com")
+    connect_zoom(signed_in, licensed=True)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", status=status, json=answer)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 201 and response.get_json()["meeting"]["join_url"] == JOIN_URL
+    assert len([c for c in zoom.calls if c.request.url.endswith("/users/me/meetings")]) == 1
+
+
+@pytest.mark.parametrize(("licensed", "email"), [(False, "ana@example.com"), (True, "")])
+def test_free_host_or_no_email_gets_a_plain_meeting_and_copy_invitation(app: Flask, signed_in, zoom, licensed, email) -> None:
+    appointment = add_appointment(app, "Ana", NOTES, email=email)
+    connect_zoom(signed_in, licensed=licensed)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    body = post(signed_in, f"/appointments/{appointment.id}/meeting").get_json()
+    assert "approval_type" not in json.loads(zoom.calls[0].request.body)["settings"]
+    assert "Copy invitation" in body["widget_html"] and "Free Zoom accounts can't email clients" in body["widget_html"]
+    assert JOIN_URL in body["meeting"]["invitation"] and "Hello Ana" in body["meeting"]["invitation"]

@@ -277,7 +277,7 @@ class SandboxState:
         with self.lock:
             return sorted(
                 (m for m in self.meetings.values() if m["host_id"] == user_id),
-                key=lambda m: m["start_time"],
+                key=lambda m: m["_start"],
             )
 
     def meeting_for(self, user: User, meeting_id: int, *, gone_code: int = 3001) -> dict[str, Any]:
