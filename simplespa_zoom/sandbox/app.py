@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
-from flask import Flask, Response, abort, jsonify, redirect, render_template, request
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
 from .state import LICENSED, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState
 
@@ -40,6 +40,7 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
     def simulate_network() -> Any:
         if request.path.startswith("/_sandbox"):
             return None
+        g.call = sandbox.log_call(request.method, request.path)
         if sandbox.latency_ms:
             time.sleep(sandbox.latency_ms / 1000)
         fault = sandbox.take_fault(request.method, request.path)
@@ -47,8 +48,8 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
 
     @app.after_request
     def record(response: Response) -> Response:
-        if not request.path.startswith("/_sandbox"):
-            sandbox.log_call(request.method, request.path, response.status_code)
+        if "call" in g:
+            g.call["status"] = response.status_code
         return response
 
     @app.errorhandler(ApiFailure)

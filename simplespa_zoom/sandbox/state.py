@@ -248,9 +248,12 @@ class SandboxState:
                     return fault
         return None
 
-    def log_call(self, method: str, path: str, status: int) -> None:
+    def log_call(self, method: str, path: str) -> dict[str, Any]:
+        """Record a request as it arrives; its status is filled in when it is answered."""
+        call = {"method": method, "path": path, "status": None, "at": self.now()}
         with self.lock:
-            self.calls.append({"method": method, "path": path, "status": status, "at": self.now()})
+            self.calls.append(call)
+        return call
 
     # --- meetings ----------------------------------------------------------------------
 

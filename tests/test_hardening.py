@@ -1,0 +1,139 @@
+"""Attack and fault tables: CSRF everywhere, no state change on GET, nothing secret in logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import responses
+from flask import Flask
+from markupsafe import escape
+
+from simplespa_zoom import notes
+
+from .conftest import (
+    ACCESS_TOKEN,
+    API,
+    MEETING_ID,
+    OAUTH,
+    REFRESH_TOKEN,
+    add_appointment,
+    connect_zoom,
+    form_post,
+    get_appointment,
+    line_for,
+    login,
+    post,
+    zoom_meeting,
+)
+
+STATE_CHANGING = [
+    "/logout",
+    "/appointments/new",
+    "/appointments/{id}/edit",
+    "/appointments/{id}/cancel",
+    "/appointments/{id}/meeting",
+    "/appointments/{id}/meeting/status",
+    "/appointments/{id}/meeting/remove",
+    "/zoom/connect",
+    "/zoom/disconnect",
+]
+
+
+@pytest.mark.parametrize("path", STATE_CHANGING)
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_every_state_changing_request_needs_the_csrf_token(app: Flask, client, path: str, token: str | None) -> None:
+    appointment = add_appointment(app, "Ana", "keep me")
+    login(client)
+    connect_zoom(client)
+    headers = {"X-CSRFToken": token} if token else {}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        response = client.post(path.format(id=appointment.id), headers=headers, data={"client_name": "Eve", "notes": ""})
+        assert len(zoom.calls) == 0
+    assert response.status_code == 400
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == "keep me" and not stored.cancelled and stored.client_name == "Ana"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/logout", "/appointments/{id}/cancel", "/appointments/{id}/meeting", "/appointments/{id}/meeting/status",
+     "/appointments/{id}/meeting/remove", "/zoom/disconnect", "/zoom/webhook"],
+)
+def test_no_state_change_on_get(app: Flask, client, path: str) -> None:
+    appointment = add_appointment(app)
+    login(client)
+    assert client.get(path.format(id=appointment.id)).status_code == 405
+
+
+def test_a_full_flow_logs_no_token_secret_or_host_link(app: Flask, client, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    appointment = add_appointment(app, "Ana", "notes")
+    login(client)
+    connect_zoom(client)
+    new_access, new_refresh = "N" * 1100 + "-ACCESS", "M" * 1100 + "-REFRESH"
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{API}/users/me/meetings", status=401, json={"code": 124, "message": "Access token is expired."})
+        zoom.post(f"{OAUTH}/oauth/token", json={"access_token": new_access, "refresh_token": new_refresh, "expires_in": 3599})
+        zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+        zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+        zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+        zoom.post(f"{OAUTH}/oauth/revoke", json={"status": "success"})
+        page = client.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+        for action in ("", "/status", "/remove"):
+            body = post(client, f"/appointments/{appointment.id}/meeting{action}").get_data(as_text=True)
+            assert new_access not in body and "zak=" not in body and "client-secret" not in body
+        form_post(client, "/zoom/disconnect")
+    logged = caplog.text
+    for secret in (ACCESS_TOKEN, REFRESH_TOKEN, new_access, new_refresh, "client-secret", "HOST-SECRET-ZAK", "webhook-secret"):
+        assert secret not in logged
+        assert secret not in page
+    assert "Zoom answered HTTP 401 (code 124)" in logged
+
+
+HOSTILE_TEXT = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(document.cookie)",
+    "Ana\u202eevil\u202c \u200b\ufeff",
+    "{{ 7*7 }} {% raw %}",
+    "</textarea><script>x()</script>",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXT)
+def test_hostile_names_and_notes_are_shown_as_text(app: Flask, client, hostile: str) -> None:
+    appointment = add_appointment(app, hostile.replace("\n", " ") or "x", hostile)
+    login(client)
+    for path in (f"/appointments/{appointment.id}", f"/appointments/{appointment.id}/edit", "/appointments"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page and "<script>x()" not in page
+        assert str(escape(hostile)) in page
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["javascript:alert(1)", "https://evil.example/j/85746065432", "https://zoom.us.evil.example/j/85746065432",
+     "data:text/html,<script>alert(1)</script>", "https://us05web.zoom.us/j/85746065432\"onmouseover=\"x"],
+)
+def test_only_https_zoom_join_links_become_links(app: Flask, client, link: str) -> None:
+    text = f"Zoom: [Appointment with Ana] Tuesday, November 11 2025 6:00 pm \u2014 {link}"
+    appointment = add_appointment(app, "Ana", text)
+    login(client)
+    page = client.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+    assert 'aria-label="Zoom meeting"' not in page
+    assert f'href="{link}' not in page
+
+
+def test_notes_bytes_survive_add_and_remove_around_hostile_text(app: Flask, client) -> None:
+    original = "\ufeffBOM first\r\n\ttabs\u00a0nbsp\u2028sep\nZoom: [x] not a link \u2014 https://evil.example/j/1\r\n\r\n"
+    appointment = add_appointment(app, "Ana", original)
+    login(client)
+    connect_zoom(client)
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+        zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+        post(client, f"/appointments/{appointment.id}/meeting")
+        assert get_appointment(app, appointment.id).notes == notes.append_line(original, line_for(app, appointment))
+        post(client, f"/appointments/{appointment.id}/meeting/remove")
+    assert get_appointment(app, appointment.id).notes == original
