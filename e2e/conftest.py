@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,18 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from simplespa_zoom import create_app
 from simplespa_zoom.appointment_forms import parse_draft
 from simplespa_zoom.appointments import Appointment, AppointmentStore
-from simplespa_zoom.db import get_db, init_db
-from simplespa_zoom.sandbox import (
-    ClientApp,
-    RunningServer,
-    SandboxState,
-    create_sandbox,
-    serve_in_thread,
-)
-from simplespa_zoom.staff import create_staff
+from simplespa_zoom.db import get_db
+from simplespa_zoom.sandbox.stack import LocalStack, start_stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 STAFF_EMAIL = "staff@spa.example"
@@ -56,19 +46,8 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "permissions": ["clipboard-read", "clipboard-write"], "timezone_id": TIMEZONE}
 
 
-@dataclass
-class Stack:
-    """The app and the Zoom stand-in, each on its own loopback port."""
-
-    app: Any
-    app_server: RunningServer
-    zoom_server: RunningServer
-    zoom: SandboxState
-    client: ClientApp
-
-    @property
-    def url(self) -> str:
-        return self.app_server.url
+class Stack(LocalStack):
+    """The app and the Zoom stand-in on loopback, with helpers to seed and read appointments."""
 
     def add_appointment(self, client_name: str = "Ana Souza", notes: str = "", *, email: str = "",
                         start: datetime | None = None, duration: int = 60) -> Appointment:
@@ -86,32 +65,12 @@ class Stack:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    zoom = SandboxState()
-    zoom_server = serve_in_thread(create_sandbox(zoom))
-    webhook_secret = secrets.token_urlsafe(24)
-    client = ClientApp("e2e-client", secrets.token_urlsafe(24), [], webhook_secret=webhook_secret)
-    app = create_app({
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE": str(tmp_path / "e2e.sqlite"),
-        "SPA_TIMEZONE": TIMEZONE,
-        "ZOOM_CLIENT_ID": client.client_id,
-        "ZOOM_CLIENT_SECRET": client.client_secret,
-        "ZOOM_WEBHOOK_SECRET_TOKEN": webhook_secret,
-        "ZOOM_OAUTH_BASE_URL": zoom_server.url,
-        "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
-        "SESSION_COOKIE_SECURE": False,
-        "ZOOM_TIMEOUT": (2.0, 2.0),
-    })
-    with app.app_context():
-        init_db()
-        create_staff(get_db(), STAFF_EMAIL, STAFF_PASSWORD)
-    app_server = serve_in_thread(app)
-    client.redirect_uris.append(f"{app_server.url}/zoom/callback")
-    client.webhook_url = f"{app_server.url}/zoom/webhook"
-    zoom.register_client(client)
-    yield Stack(app, app_server, zoom_server, zoom, client)
-    app_server.stop()
-    zoom_server.stop()
+    local = start_stack(str(tmp_path / "e2e.sqlite"), timezone=TIMEZONE, staff=(STAFF_EMAIL, STAFF_PASSWORD),
+                        config={"ZOOM_TIMEOUT": (2.0, 2.0)})
+    stack = Stack(**vars(local))
+    stack.serve_app()
+    yield stack
+    stack.stop()
 
 
 def sign_in(page: Page, stack: Stack) -> None:

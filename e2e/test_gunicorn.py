@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import requests
 from simplespa_zoom import create_app, notes
 from simplespa_zoom.appointments import AppointmentStore
 from simplespa_zoom.db import get_db
+from simplespa_zoom.sandbox.browserless import csrf_token, sign_in_and_connect
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
 
@@ -75,24 +75,12 @@ def gunicorn(stack: Stack, tmp_path: Path) -> Iterator[str]:
             process.wait(10)
 
 
-def connected_browser_session(stack: Stack, url: str) -> requests.Session:
-    """Sign in over HTTP and connect Zoom through the stand-in, as a browser would."""
-    browser = requests.Session()
-    login_page = browser.get(f"{url}/login").text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', login_page).group(1)
-    browser.post(f"{url}/login", data={"csrf_token": token, "email": STAFF_EMAIL, "password": STAFF_PASSWORD})
-    consent = browser.get(f"{url}/zoom/connect", params={"next": "/appointments"}, allow_redirects=True)
-    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', consent.text))
-    browser.post(f"{stack.zoom_server.url}/oauth/authorize", data={**fields, "decision": "allow"}, allow_redirects=True)
-    return browser
-
-
 def test_racing_adds_across_workers_create_one_meeting(stack: Stack, gunicorn: str) -> None:
     appointment = stack.add_appointment("Ana", "Keep this text.")
-    browser = connected_browser_session(stack, gunicorn)
+    browser = sign_in_and_connect(gunicorn, stack.zoom_server.url, STAFF_EMAIL, STAFF_PASSWORD)
     page = browser.get(f"{gunicorn}/appointments/{appointment.id}").text
     assert 'data-zoom-connected="true"' in page
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    csrf = csrf_token(page)
     cookies = browser.cookies.get_dict()
     stack.zoom.latency_ms = 200
     statuses: list[int] = []

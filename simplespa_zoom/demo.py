@@ -13,11 +13,10 @@ import click
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from . import create_app
 from .appointment_forms import parse_draft
 from .appointments import AppointmentStore
-from .db import get_db, init_db
-from .sandbox import ClientApp, SandboxState, create_sandbox, serve_in_thread
+from .db import get_db
+from .sandbox.stack import start_stack
 from .staff import create_staff
 
 DEMO_STAFF = "demo@spa.example"
@@ -38,7 +37,6 @@ def sample_appointments(now: datetime) -> list[dict[str, Any]]:
 
 def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
     with app.app_context():
-        init_db()
         create_staff(get_db(), staff_email, staff_password)
         store = AppointmentStore(get_db())
         tz = app.config["SPA_TZ"]
@@ -58,39 +56,21 @@ def run_demo(host: str, port: int, zoom_port: int) -> None:
 
 
 def _run(workdir: Path, host: str, port: int, zoom_port: int) -> None:
+    timezone = os.environ.get("SPA_TIMEZONE") or "America/New_York"
+    stack = start_stack(str(workdir / "demo.sqlite"), timezone=timezone, host=host, zoom_port=zoom_port)
     app_url = f"http://{host}:{port}"
-    state = SandboxState()
-    client = ClientApp(
-        client_id="simplespa-demo",
-        client_secret=secrets.token_urlsafe(24),
-        redirect_uris=[f"{app_url}/zoom/callback"],
-        webhook_url=f"{app_url}/zoom/webhook",
-        webhook_secret=secrets.token_urlsafe(24),
-    )
-    state.register_client(client)
-    zoom = serve_in_thread(create_sandbox(state), host, zoom_port)
-    app = create_app({
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE": str(workdir / "demo.sqlite"),
-        "SPA_TIMEZONE": os.environ.get("SPA_TIMEZONE") or "America/New_York",
-        "ZOOM_CLIENT_ID": client.client_id,
-        "ZOOM_CLIENT_SECRET": client.client_secret,
-        "ZOOM_WEBHOOK_SECRET_TOKEN": client.webhook_secret,
-        "ZOOM_OAUTH_BASE_URL": zoom.url,
-        "ZOOM_API_BASE_URL": f"{zoom.url}/v2",
-        "SESSION_COOKIE_SECURE": False,
-    })
+    stack.point_zoom_at(app_url)
     password = secrets.token_urlsafe(9)
-    seed_demo(app, DEMO_STAFF, password)
+    seed_demo(stack.app, DEMO_STAFF, password)
     click.echo(
         f"\nSimpleSpa Zoom demo\n"
         f"  Open        {app_url}/login\n"
         f"  Email       {DEMO_STAFF}\n"
         f"  Password    {password}\n"
-        f"  Zoom stand-in Marketplace (delete meetings, uninstall the app): {zoom.url}/marketplace\n"
-        f"  Data in     {workdir} (thrown away; press Ctrl+C to stop)\n"
+        f"  Zoom stand-in Marketplace (delete meetings, uninstall the app): {stack.zoom_server.url}/marketplace\n"
+        f"  Spa time zone {timezone}; data in {workdir} (removed when you press Ctrl+C)\n"
     )
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        run_simple(host, port, stack.app, threaded=True, use_reloader=False)
     finally:
-        zoom.stop()
+        stack.stop()

@@ -101,6 +101,7 @@ class SandboxState:
         self.faults: list[Fault] = []
         self.calls: list[dict[str, Any]] = []
         self.webhooks_sent: list[dict[str, Any]] = []
+        self.daily_write_limit = DAILY_WRITE_LIMIT
         self.current_user_id = "sandbox-host"
         self.add_user(User(self.current_user_id, "host@spa.example", "Sam", "Host"))
 
@@ -261,10 +262,10 @@ class SandboxState:
         day = time.strftime("%Y-%m-%d", time.gmtime(self.now()))
         with self.lock:
             used = self.writes.get((user.id, day), 0)
-            if used >= DAILY_WRITE_LIMIT:
+            if used >= self.daily_write_limit:
                 raise ApiFailure(
                     429, 429,
-                    f"You have exceeded the daily rate limit ({DAILY_WRITE_LIMIT}) of Meeting Create/Update API requests "
+                    f"You have exceeded the daily rate limit ({self.daily_write_limit}) of Meeting Create/Update API requests "
                     "permitted for this particular user. You may resume these requests at GMT 00:00:00.",
                 )
             self.writes[(user.id, day)] = used + 1

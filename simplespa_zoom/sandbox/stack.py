@@ -1,0 +1,73 @@
+"""The app wired to a Zoom stand-in on loopback: shared by the demo, the browser tests and the benchmarks."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from .. import create_app
+from ..db import get_db, init_db
+from ..staff import create_staff
+from .app import create_sandbox
+from .server import RunningServer, serve_in_thread
+from .state import ClientApp, SandboxState
+
+
+@dataclass
+class LocalStack:
+    """The app (served or not), the stand-in's state and server, and the app's Zoom registration."""
+
+    app: Flask
+    zoom: SandboxState
+    zoom_server: RunningServer
+    client: ClientApp
+    app_server: RunningServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.app_server is not None, "the app is not being served"
+        return self.app_server.url
+
+    def serve_app(self, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+        self.app_server = serve_in_thread(self.app, host, port)
+        self.point_zoom_at(self.app_server.url)
+        return self.app_server
+
+    def point_zoom_at(self, app_url: str) -> None:
+        """Register the app's redirect and webhook URLs with the stand-in."""
+        self.client.redirect_uris.append(f"{app_url}/zoom/callback")
+        self.client.webhook_url = f"{app_url}/zoom/webhook"
+
+    def stop(self) -> None:
+        if self.app_server is not None:
+            self.app_server.stop()
+        self.zoom_server.stop()
+
+
+def start_stack(database: str, *, timezone: str, staff: tuple[str, str] | None = None, host: str = "127.0.0.1",
+                zoom_port: int = 0, config: dict[str, Any] | None = None) -> LocalStack:
+    """Start the stand-in, build the app against it, create the schema and, if given, a staff login."""
+    state = SandboxState()
+    zoom_server = serve_in_thread(create_sandbox(state), host, zoom_port)
+    client = ClientApp("simplespa-local", secrets.token_urlsafe(24), [], webhook_secret=secrets.token_urlsafe(24))
+    state.register_client(client)
+    app = create_app({
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE": database,
+        "SPA_TIMEZONE": timezone,
+        "ZOOM_CLIENT_ID": client.client_id,
+        "ZOOM_CLIENT_SECRET": client.client_secret,
+        "ZOOM_WEBHOOK_SECRET_TOKEN": client.webhook_secret,
+        "ZOOM_OAUTH_BASE_URL": zoom_server.url,
+        "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
+        "SESSION_COOKIE_SECURE": False,
+        **(config or {}),
+    })
+    with app.app_context():
+        init_db()
+        if staff:
+            create_staff(get_db(), *staff)
+    return LocalStack(app, state, zoom_server, client)
