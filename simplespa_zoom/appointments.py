@@ -72,7 +72,7 @@ def _from_row(row: sqlite3.Row) -> Appointment:
         id=row["id"],
         client_name=row["client_name"],
         client_email=row["client_email"],
-        starts_at=datetime.strptime(row["starts_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+        starts_at=datetime.fromisoformat(row["starts_at"]),
         duration_minutes=row["duration_minutes"],
         status=row["status"],
         notes=row["notes"],
@@ -122,8 +122,19 @@ class AppointmentStore:
             (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
         )
 
-    def set_notes(self, appointment_id: int, base_version: int, notes: str) -> Appointment:
-        return self._write(appointment_id, base_version, "notes = ?", (notes,))
+    def set_notes(self, appointment_id: int, base_version: int, notes: str, *, release_claim: bool = False) -> Appointment:
+        """Save notes; with release_claim, also end this appointment's meeting claim in the same commit."""
+        if not release_claim:
+            return self._write(appointment_id, base_version, "notes = ?", (notes,))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            saved = self._write(appointment_id, base_version, "notes = ?", (notes,))
+            self.release_meeting(appointment_id)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return saved
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:
         return self._write(appointment_id, base_version, "status = 'cancelled'", ())
@@ -136,31 +147,25 @@ class AppointmentStore:
         return [a for a in map(_from_row, rows) if notes_text.find_line(a.notes, meeting_id)]
 
     def _write(self, appointment_id: int, base_version: int, assignments: str, values: tuple) -> Appointment:
-        cursor = self.db.execute(
-            f"UPDATE appointments SET {assignments}, version = version + 1 WHERE id = ? AND version = ?",
+        row = self.db.execute(
+            f"UPDATE appointments SET {assignments}, version = version + 1 WHERE id = ? AND version = ? RETURNING *",
             (*values, appointment_id, base_version),
-        )
-        if cursor.rowcount != 1:
+        ).fetchone()
+        if row is None:
             raise VersionConflict(self.get(appointment_id))
-        return self.get(appointment_id)
+        return _from_row(row)
 
     def claim_meeting(self, appointment_id: int, now: float | None = None) -> bool:
         """Take the right to create this appointment's meeting; False while another holds it."""
         now = time.time() if now is None else now
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.execute(
-                "DELETE FROM meeting_claims WHERE appointment_id = ? AND claimed_at < ?",
-                (appointment_id, now - CLAIM_STALE_AFTER),
-            )
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO meeting_claims (appointment_id, claimed_at) VALUES (?, ?)",
-                (appointment_id, now),
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        cursor = self.db.execute(
+            """
+            INSERT INTO meeting_claims (appointment_id, claimed_at) VALUES (?, ?)
+            ON CONFLICT (appointment_id) DO UPDATE SET claimed_at = excluded.claimed_at
+            WHERE meeting_claims.claimed_at < ?
+            """,
+            (appointment_id, now, now - CLAIM_STALE_AFTER),
+        )
         return cursor.rowcount == 1
 
     def release_meeting(self, appointment_id: int) -> None:

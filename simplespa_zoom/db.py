@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import click
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
 # Each entry moves the schema one version up; the index + 1 is the version it reaches.
 MIGRATIONS = (
@@ -48,19 +49,28 @@ def connect(path: str) -> sqlite3.Connection:
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA busy_timeout = 15000")
+    connection.execute("PRAGMA synchronous = NORMAL")
     return connection
 
 
 def get_db() -> sqlite3.Connection:
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-    return g.db
+    """This thread's connection, kept across requests.
+
+    Reusing it skips connection set-up, and a connection that stays open keeps SQLite
+    from checkpointing the WAL each time a request's last connection would close.
+    """
+    pool = current_app.extensions["db_connections"]
+    connection = getattr(pool, "connection", None)
+    if connection is None:
+        connection = pool.connection = connect(current_app.config["DATABASE"])
+    return connection
 
 
-def close_db(_error: BaseException | None = None) -> None:
-    db = g.pop("db", None)
-    if db is not None:
-        db.close()
+def end_request(_error: BaseException | None = None) -> None:
+    """Never let a transaction outlive its request."""
+    connection = getattr(current_app.extensions["db_connections"], "connection", None)
+    if connection is not None and connection.in_transaction:
+        connection.rollback()
 
 
 def migrate(connection: sqlite3.Connection) -> int:
@@ -84,5 +94,6 @@ def init_db_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.teardown_appcontext(close_db)
+    app.extensions["db_connections"] = threading.local()
+    app.teardown_appcontext(end_request)
     app.cli.add_command(init_db_command)

@@ -150,7 +150,9 @@ class MeetingService:
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
-                    return self.store.set_notes(appointment.id, appointment.version, notes.append_line(appointment.notes, line))
+                    return self.store.set_notes(
+                        appointment.id, appointment.version, notes.append_line(appointment.notes, line), release_claim=True
+                    )
                 except VersionConflict as conflict:
                     appointment = conflict.current
         except Exception:

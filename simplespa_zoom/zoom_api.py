@@ -8,6 +8,7 @@ below; nothing here knows about Flask or the browser session.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -154,6 +155,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> datetim
         return None
 
 
+def _session_for(base_url: str) -> requests.Session:
+    """A session that reads proxy and CA settings from the environment once, not per call."""
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    session.trust_env = False
+    return session
+
+
 class ZoomClient:
     """The Zoom REST calls of the connector, on one kept-alive HTTP session."""
 
@@ -168,7 +178,7 @@ class ZoomClient:
         backoff: float = 0.25,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = session or requests.Session()
+        self.http = session or _session_for(self.base_url)
         self.timeout = timeout
         self.backoff = backoff
 
