@@ -8,9 +8,8 @@ character back unchanged. Pure functions: no Flask, no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 DASH = "\u2014"
@@ -18,30 +17,37 @@ TOPIC_MAX = 200
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
-# One Zoom line, anchored at a line start. Possessive quantifiers and character
-# classes that exclude the next delimiter keep matching linear on hostile input.
-_LINE = re.compile(
-    r"(?m)^[ \t]*+Zoom:[ \t]*+\["
-    r"(?P<topic>[^\r\n]*)\][ \t]++"
-    r"(?P<when>[^\r\n\]\u2014\u2013]*+)[\u2014\u2013][ \t]*+"
-    r"(?P<url>[^\s]++)[ \t]*+(?=[\r\n]|\Z)"
+# A Zoom join link at the end of a line. The search starts from the literal "https://",
+# which the regex engine finds fast; the host labels cannot overlap and the rest is
+# possessive, so matching stays linear on hostile text. Python then checks only lines
+# that end in a real Zoom join link.
+_LINK_AT_LINE_END = re.compile(
+    r"https://(?:[A-Za-z0-9-]+\.)*(?i:zoom\.us|zoomgov\.com)(?::443)?/[jw]/(?P<id>\d{9,19})(?:[?#]\S*+)?"
+    r"(?P<pad>[ \t]*+)(?=[\r\n]|\Z)"
 )
+_DASHES = "\u2014\u2013"
 _WHEN = re.compile(
     r"(?P<weekday>[A-Za-z]+),[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<day>\d{1,2})[ \t]+"
     r"(?P<year>\d{4})[ \t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})[ \t]*(?P<ampm>[AaPp][Mm])"
 )
-_JOIN_PATH = re.compile(r"/[jw]/(?P<id>\d{9,19})")
-_ZOOM_HOST_SUFFIXES = (".zoom.us", ".zoomgov.com")
-_ZOOM_HOSTS = ("zoom.us", "zoomgov.com")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
-@dataclass(frozen=True)
-class ZoomLine:
+class ZoomLine(NamedTuple):
     """A Zoom line found in notes, with its place so it can be replaced or removed."""
 
     topic: str
@@ -83,9 +89,7 @@ def parse_when(text: str, tz: ZoneInfo) -> datetime | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
-        return datetime(
-            int(match["year"]), month, int(match["day"]), hour, int(match["minute"]), tzinfo=tz
-        )
+        return datetime(int(match["year"]), month, int(match["day"]), hour, int(match["minute"]), tzinfo=tz)
     except ValueError:
         return None
 
@@ -96,52 +100,42 @@ def format_line(topic: str, start_local: datetime, join_url: str) -> str:
     return f"Zoom: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def meeting_id_from_link(url: str) -> int | None:
-    """The meeting id of a Zoom join link; None for anything that is not one."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port
-    except ValueError:
+def _line_from(notes: str, link: re.Match[str]) -> ZoomLine | None:
+    """The whole line a join link ends, if the line has the app's shape."""
+    line_start = notes.rfind("\n", 0, link.start()) + 1
+    head = notes[line_start : link.start()].rstrip(" \t")
+    if not head or head[-1] not in _DASHES:
         return None
-    if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
+    rest = head[:-1].lstrip(" \t")
+    if not rest.startswith("Zoom:"):
         return None
-    if host not in _ZOOM_HOSTS and not host.endswith(_ZOOM_HOST_SUFFIXES):
+    rest = rest[5:].lstrip(" \t")
+    close = rest.rfind("]")
+    when = rest[close + 1 :]
+    if not rest.startswith("[") or close < 1 or when[:1] not in (" ", "\t") or any(d in when for d in _DASHES):
         return None
-    match = _JOIN_PATH.fullmatch(parts.path)
-    return int(match["id"]) if match else None
+    url = notes[link.start() : link.end() - len(link["pad"])]
+    return ZoomLine(rest[1:close], when.strip(" \t"), url, int(link["id"]), line_start, link.end())
 
 
 def find_lines(notes: str) -> list[ZoomLine]:
-    """Every Zoom line of the app's shape whose link is a real Zoom join link."""
-    found = []
-    for match in _LINE.finditer(notes):
-        meeting_id = meeting_id_from_link(match["url"])
-        if meeting_id is None:
-            continue
-        found.append(
-            ZoomLine(
-                topic=match["topic"],
-                when_text=match["when"].strip(),
-                join_url=match["url"],
-                meeting_id=meeting_id,
-                start=match.start(),
-                end=match.end(),
-            )
-        )
-    return found
+    """Every line of the app's shape whose link is a real Zoom join link, in order."""
+    return [line for match in _LINK_AT_LINE_END.finditer(notes) if (line := _line_from(notes, match))]
 
 
 def current_line(notes: str) -> ZoomLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
-    lines = find_lines(notes)
-    return lines[-1] if lines else None
+    for match in reversed(list(_LINK_AT_LINE_END.finditer(notes))):
+        if line := _line_from(notes, match):
+            return line
+    return None
 
 
 def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
-    """The line of one meeting, by the id in its link."""
-    for line in reversed(find_lines(notes)):
-        if line.meeting_id == meeting_id:
+    """The last line of one meeting, by the id in its link."""
+    wanted = str(meeting_id)
+    for match in reversed(list(_LINK_AT_LINE_END.finditer(notes))):
+        if match["id"] == wanted and (line := _line_from(notes, match)):
             return line
     return None
 
