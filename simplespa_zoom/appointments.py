@@ -6,6 +6,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import notes as notes_text
@@ -44,8 +45,9 @@ class Appointment:
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
-    @property
+    @cached_property
     def zoom_line(self) -> notes_text.ZoomLine | None:
+        """The meeting's line, parsed once per loaded appointment (the notes never change on it)."""
         return notes_text.current_line(self.notes)
 
     def local_start(self, tz: ZoneInfo) -> datetime:
@@ -122,7 +124,9 @@ class AppointmentStore:
             (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
         )
 
-    def set_notes(self, appointment_id: int, base_version: int, notes: str, *, release_claim: bool = False) -> Appointment:
+    def set_notes(
+        self, appointment_id: int, base_version: int, notes: str, *, release_claim: bool = False
+    ) -> Appointment:
         """Save notes; with release_claim, also end this appointment's meeting claim in the same commit."""
         if not release_claim:
             return self._write(appointment_id, base_version, "notes = ?", (notes,))

@@ -100,7 +100,9 @@ class MeetingService:
             appointment = self.store.get(appointment_id)
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
-            raise MeetingBusy("Another meeting request for this appointment is still running. Please try again in a moment.")
+            raise MeetingBusy(
+                "Another meeting request for this appointment is still running. Please try again in a moment."
+            )
         try:
             appointment = self.store.get(appointment_id)
             if appointment.zoom_line:
@@ -133,7 +135,9 @@ class MeetingService:
             return meeting
         first, _, last = appointment.client_name.partition(" ")
         try:
-            link = client.add_registrant(token, meeting.id, email=appointment.client_email or "", first_name=first, last_name=last)
+            link = client.add_registrant(
+                token, meeting.id, email=appointment.client_email or "", first_name=first, last_name=last
+            )
         except ZoomError as error:
             # Any failure here, even a token refusal, must not repeat the create: keep the plain link.
             log.warning("Registering the client failed (%s); using the meeting's own join link", error.code)
@@ -151,7 +155,10 @@ class MeetingService:
             for _ in range(SAVE_ATTEMPTS):
                 try:
                     return self.store.set_notes(
-                        appointment.id, appointment.version, notes.append_line(appointment.notes, line), release_claim=True
+                        appointment.id,
+                        appointment.version,
+                        notes.append_line(appointment.notes, line),
+                        release_claim=True,
                     )
                 except VersionConflict as conflict:
                     appointment = conflict.current
@@ -168,7 +175,8 @@ class MeetingService:
                 f"from Zoom failed too. Please delete meeting {meeting_id} at https://zoom.us/meeting#/upcoming."
             )
         return MeetingNotSaved(
-            "The notes could not be saved, so the new Zoom meeting was removed again. Nothing changed; please try again."
+            "The notes could not be saved, so the new Zoom meeting was removed again. "
+            "Nothing changed; please try again."
         )
 
     def check(self, appointment_id: int) -> Check:
@@ -198,7 +206,9 @@ class MeetingService:
             if line is None or appointment.notes[line.start : line.end] == new_text:
                 return appointment
             try:
-                return self.store.set_notes(appointment.id, appointment.version, notes.replace_line(appointment.notes, line, new_text))
+                return self.store.set_notes(
+                    appointment.id, appointment.version, notes.replace_line(appointment.notes, line, new_text)
+                )
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
@@ -219,7 +229,9 @@ class MeetingService:
             if line is None:
                 return appointment
             try:
-                return self.store.set_notes(appointment.id, appointment.version, notes.remove_line(appointment.notes, line))
+                return self.store.set_notes(
+                    appointment.id, appointment.version, notes.remove_line(appointment.notes, line)
+                )
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise MeetingBusy("The notes kept changing while the meeting line was being removed. Please try again.")

@@ -10,7 +10,7 @@ from .appointments import Appointment, AppointmentStore
 from .db import get_db
 from .meeting_ops import MeetingService, meeting_summary
 from .staff import login_required
-from .zoom_auth import connection, is_connected
+from .zoom_auth import connection
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<int:appointment_id>/meeting")
 
@@ -22,15 +22,12 @@ def meeting_service() -> MeetingService:
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
     """The page's view of an appointment's meeting, with the widget rendered as on page load."""
-    tz = current_app.config["SPA_TZ"]
+    meeting = meeting_summary(appointment, current_app.config["SPA_TZ"])
     return {
-        "meeting": meeting_summary(appointment, tz),
+        "meeting": meeting,
         "notes": appointment.notes,
         "version": appointment.version,
-        "widget_html": render_template(
-            "meetings/_widget.html", appointment=appointment, meeting=meeting_summary(appointment, tz),
-            zoom_connected=is_connected(),
-        ),
+        "widget_html": render_template("meetings/_widget.html", appointment=appointment, meeting=meeting),
         **extra,
     }
 
