@@ -31,8 +31,12 @@ class RunningServer:
         return int(self.counter["n"])
 
     def stop(self) -> None:
+        """Let running requests finish, then close every socket from inside the server's loop."""
         self.server.task_dispatcher.shutdown(timeout=5)
-        wasyncore.close_all(self.server._map)
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        except OSError:  # the wake-up pipe is already gone; close from here instead
+            wasyncore.close_all(self.server._map, ignore_all=True)
         self.thread.join(timeout=5)
 
 
