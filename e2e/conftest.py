@@ -35,8 +35,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 
@@ -49,13 +54,28 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 class Stack(LocalStack):
     """The app and the Zoom stand-in on loopback, with helpers to seed and read appointments."""
 
-    def add_appointment(self, client_name: str = "Ana Souza", notes: str = "", *, email: str = "",
-                        start: datetime | None = None, duration: int = 60) -> Appointment:
+    def add_appointment(
+        self,
+        client_name: str = "Ana Souza",
+        notes: str = "",
+        *,
+        email: str = "",
+        start: datetime | None = None,
+        duration: int = 60,
+    ) -> Appointment:
         tz = self.app.config["SPA_TZ"]
-        start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=18, minute=0, second=0, microsecond=0)
+        start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(
+            hour=18, minute=0, second=0, microsecond=0
+        )
         with self.app.app_context():
-            draft = parse_draft(client_name=client_name, client_email=email, start=start.strftime("%Y-%m-%dT%H:%M"),
-                                duration=str(duration), notes=notes, tz=tz)
+            draft = parse_draft(
+                client_name=client_name,
+                client_email=email,
+                start=start.strftime("%Y-%m-%dT%H:%M"),
+                duration=str(duration),
+                notes=notes,
+                tz=tz,
+            )
             return AppointmentStore(get_db()).create(draft)
 
     def appointment(self, appointment_id: int) -> Appointment:
@@ -65,8 +85,12 @@ class Stack(LocalStack):
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    local = start_stack(str(tmp_path / "e2e.sqlite"), timezone=TIMEZONE, staff=(STAFF_EMAIL, STAFF_PASSWORD),
-                        config={"ZOOM_TIMEOUT": (2.0, 2.0)})
+    local = start_stack(
+        str(tmp_path / "e2e.sqlite"),
+        timezone=TIMEZONE,
+        staff=(STAFF_EMAIL, STAFF_PASSWORD),
+        config={"ZOOM_TIMEOUT": (2.0, 2.0)},
+    )
     stack = Stack(**vars(local))
     stack.serve_app()
     yield stack

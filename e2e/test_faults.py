@@ -14,8 +14,16 @@ NOTES = "Allergic to almonds."
 FAULTS = [
     pytest.param(Fault("POST", "/v2/users/me/meetings", "500"), "Zoom is not answering right now", id="500"),
     pytest.param(Fault("POST", "/v2/users/me/meetings", "html"), "Zoom is not answering right now", id="503-html"),
-    pytest.param(Fault("POST", "/v2/users/me/meetings", "timeout", retry_after="3"), "Zoom is not answering right now", id="timeout"),
-    pytest.param(Fault("POST", "/v2/users/me/meetings", "429", retry_after="2026-11-21T00:00:00Z"), "try again after 00:00 UTC on 21 Nov 2026", id="429-iso"),
+    pytest.param(
+        Fault("POST", "/v2/users/me/meetings", "timeout", retry_after="3"),
+        "Zoom is not answering right now",
+        id="timeout",
+    ),
+    pytest.param(
+        Fault("POST", "/v2/users/me/meetings", "429", retry_after="2026-11-21T00:00:00Z"),
+        "try again after 00:00 UTC on 21 Nov 2026",
+        id="429-iso",
+    ),
     pytest.param(Fault("POST", "/v2/users/me/meetings", "429"), "daily limit resets at 00:00 UTC", id="429-bare"),
 ]
 

@@ -63,9 +63,21 @@ def gunicorn(stack: Stack, tmp_path: Path) -> Iterator[str]:
     }
     with open(tmp_path / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", "2", "--bind", f"127.0.0.1:{port}",
-             "simplespa_zoom.wsgi:app"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--threads",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "simplespa_zoom.wsgi:app",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_until_serving(f"{url}/login", process)
@@ -90,8 +102,11 @@ def test_racing_adds_across_workers_create_one_meeting(stack: Stack, gunicorn: s
         with requests.Session() as own:
             own.cookies.update(cookies)
             start.wait()
-            answer = own.post(f"{gunicorn}/appointments/{appointment.id}/meeting",
-                              headers={"X-CSRFToken": csrf, "Accept": "application/json"}, timeout=30)
+            answer = own.post(
+                f"{gunicorn}/appointments/{appointment.id}/meeting",
+                headers={"X-CSRFToken": csrf, "Accept": "application/json"},
+                timeout=30,
+            )
             statuses.append(answer.status_code)
 
     threads = [threading.Thread(target=racer) for _ in range(RACERS)]

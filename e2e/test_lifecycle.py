@@ -100,7 +100,9 @@ def test_two_tabs_with_an_expired_token_refresh_once_and_stay_connected(page: Pa
     page.goto(f"{stack.url}/appointments/{first.id}", wait_until="commit")
     other.goto(f"{stack.url}/appointments/{second.id}", wait_until="commit")
     for tab in (page, other):
-        expect(tab.get_by_role("region", name="Zoom meeting").get_by_text("Checked with Zoom just now.")).to_be_visible()
+        expect(
+            tab.get_by_role("region", name="Zoom meeting").get_by_text("Checked with Zoom just now.")
+        ).to_be_visible()
     assert token_calls(stack) - refreshes_before == 1
     expect(other.get_by_role("button", name="Disconnect Zoom")).to_be_visible()
 
@@ -116,7 +118,9 @@ def test_disconnect_keeps_lines_and_the_next_add_connects_again(page: Page, stac
     expect(page.get_by_role("status").filter(has_text="Meetings already in appointment notes stay")).to_be_visible()
     assert notes.current_line(stack.appointment(first.id).notes) is not None
     assert stack.zoom.grants == []
-    expect(page.get_by_role("region", name="Zoom meeting").get_by_role("link", name="Connect Zoom to check this meeting")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Zoom meeting").get_by_role("link", name="Connect Zoom to check this meeting")
+    ).to_be_visible()
 
     page.goto(f"{stack.url}/appointments/{second.id}")
     page.get_by_role("button", name="Add Meeting").click()

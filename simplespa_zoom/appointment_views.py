@@ -45,7 +45,10 @@ def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
 
 
 def _submitted(existing: Appointment | None = None) -> dict[str, str]:
-    values = {name: request.form.get(name, "") for name in ("client_name", "client_email", "start", "duration", "notes", "version")}
+    values = {
+        name: request.form.get(name, "")
+        for name in ("client_name", "client_email", "start", "duration", "notes", "version")
+    }
     values["notes"] = _same_line_breaks(values["notes"], existing.notes if existing else "")
     return values
 
@@ -104,13 +107,17 @@ def view(appointment_id: int) -> Any:
 def edit(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)
     if request.method == "GET":
-        return render_template("appointments/form.html", values=_form_values(appointment), errors={}, appointment=appointment)
+        return render_template(
+            "appointments/form.html", values=_form_values(appointment), errors={}, appointment=appointment
+        )
     values = _submitted(appointment)
     try:
         draft = _draft(values)
         base_version = int(values["version"])
     except InvalidAppointment as invalid:
-        return render_template("appointments/form.html", values=values, errors=invalid.errors, appointment=appointment), 400
+        return render_template(
+            "appointments/form.html", values=values, errors=invalid.errors, appointment=appointment
+        ), 400
     except ValueError:
         return render_template("appointments/form.html", values=values, errors={}, appointment=appointment), 400
     try:

@@ -70,7 +70,11 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
     init_db()
     try:
         draft = parse_draft(
-            client_name=client_name, client_email=client_email, start=start, duration=duration, notes=notes,
+            client_name=client_name,
+            client_email=client_email,
+            start=start,
+            duration=duration,
+            notes=notes,
             tz=current_app.config["SPA_TZ"],
         )
     except InvalidAppointment as invalid:

@@ -62,10 +62,15 @@ def callback() -> Any:
     try:
         token = zoom_auth.oauth_client().authorize_access_token()
     except MismatchingStateError:
-        return _failed(next_path, "This Zoom sign-in link has expired or was opened in another browser. Please connect again.")
+        return _failed(
+            next_path, "This Zoom sign-in link has expired or was opened in another browser. Please connect again."
+        )
     except OAuthError as error:
         if error.error == "access_denied":
-            return _failed(next_path, "You chose not to allow SimpleSpa in Zoom, so no meeting was created. You can connect any time.")
+            return _failed(
+                next_path,
+                "You chose not to allow SimpleSpa in Zoom, so no meeting was created. You can connect any time.",
+            )
         log.warning("Zoom authorization failed: %s", error.error)
         return _failed(next_path, "Zoom did not complete the connection. Please try again.")
     except (requests.RequestException, ValueError):

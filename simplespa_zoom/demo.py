@@ -26,12 +26,27 @@ def sample_appointments(now: datetime) -> list[dict[str, Any]]:
     """A few appointments for the demo, relative to today."""
     day = (now + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
     return [
-        {"client_name": "Ana Souza", "client_email": "ana@example.com", "start": day, "duration": "60",
-         "notes": "Prefers lavender oil.\nAsked about the couples package."},
-        {"client_name": "Ben O'Neil [VIP]", "client_email": "", "start": day + timedelta(hours=2), "duration": "45",
-         "notes": "First consultation: skin care routine review."},
-        {"client_name": "Chloé Martin", "client_email": "chloe@example.com", "start": day + timedelta(days=2), "duration": "30",
-         "notes": ""},
+        {
+            "client_name": "Ana Souza",
+            "client_email": "ana@example.com",
+            "start": day,
+            "duration": "60",
+            "notes": "Prefers lavender oil.\nAsked about the couples package.",
+        },
+        {
+            "client_name": "Ben O'Neil [VIP]",
+            "client_email": "",
+            "start": day + timedelta(hours=2),
+            "duration": "45",
+            "notes": "First consultation: skin care routine review.",
+        },
+        {
+            "client_name": "Chloé Martin",
+            "client_email": "chloe@example.com",
+            "start": day + timedelta(days=2),
+            "duration": "30",
+            "notes": "",
+        },
     ]
 
 
@@ -41,13 +56,16 @@ def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
         store = AppointmentStore(get_db())
         tz = app.config["SPA_TZ"]
         for sample in sample_appointments(datetime.now(UTC).astimezone(tz)):
-            store.create(parse_draft(
-                client_name=sample["client_name"], client_email=sample["client_email"],
-                start=sample["start"].strftime("%Y-%m-%dT%H:%M"), duration=sample["duration"],
-                notes=sample["notes"], tz=tz,
-            ))
-
-
+            store.create(
+                parse_draft(
+                    client_name=sample["client_name"],
+                    client_email=sample["client_email"],
+                    start=sample["start"].strftime("%Y-%m-%dT%H:%M"),
+                    duration=sample["duration"],
+                    notes=sample["notes"],
+                    tz=tz,
+                )
+            )
 
 
 def run_demo(host: str, port: int, zoom_port: int) -> None:

@@ -27,7 +27,9 @@ def signature_for(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature_ok(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None) -> bool:
+def signature_ok(
+    secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
+) -> bool:
     """Zoom's v0 HMAC over the raw body, compared in constant time, within five minutes."""
     if not timestamp or not signature or not timestamp.isdigit():
         return False
@@ -45,7 +47,9 @@ def _answer(code: str, message: str, status: int) -> Any:
 def receive() -> Any:
     secret = current_app.config["ZOOM_WEBHOOK_SECRET_TOKEN"]
     body = request.get_data(cache=False)
-    if not signature_ok(secret, request.headers.get("x-zm-request-timestamp"), request.headers.get("x-zm-signature"), body):
+    if not signature_ok(
+        secret, request.headers.get("x-zm-request-timestamp"), request.headers.get("x-zm-signature"), body
+    ):
         log.warning("Zoom webhook rejected: bad or stale signature")
         return _answer("bad_signature", "The signature does not match.", 401)
     try:

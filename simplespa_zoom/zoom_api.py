@@ -39,10 +39,7 @@ class ZoomError(Exception):
 class ZoomUnavailable(ZoomError):
     code = "zoom_unavailable"
     http_status = 503
-    default_message = (
-        "Zoom is not answering right now. Please try again in a few minutes; "
-        "the notes were not changed."
-    )
+    default_message = "Zoom is not answering right now. Please try again in a few minutes; the notes were not changed."
 
 
 class ZoomRateLimited(ZoomError):
@@ -214,9 +211,7 @@ class ZoomClient:
     def get_meeting(self, token: str, meeting_id: int) -> Meeting:
         return _meeting_from(self._request("GET", f"/meetings/{int(meeting_id)}", token))
 
-    def update_meeting(
-        self, token: str, meeting_id: int, *, start: datetime, duration: int, timezone: str
-    ) -> None:
+    def update_meeting(self, token: str, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> None:
         """PATCH start and duration (Zoom answers 204 with no body)."""
         body = {"start_time": utc_z(start), "duration": duration, "timezone": timezone}
         self._request("PATCH", f"/meetings/{int(meeting_id)}", token, json=body)
@@ -232,9 +227,7 @@ class ZoomClient:
         body = self._request("GET", "/users/me", token)
         return ZoomUser(licensed=body.get("type") == 2)
 
-    def add_registrant(
-        self, token: str, meeting_id: int, *, email: str, first_name: str, last_name: str = ""
-    ) -> str:
+    def add_registrant(self, token: str, meeting_id: int, *, email: str, first_name: str, last_name: str = "") -> str:
         """Register the client; returns their personal join link."""
         body = {"email": email, "first_name": first_name, "last_name": last_name}
         answer = self._request("POST", f"/meetings/{int(meeting_id)}/registrants", token, json=body)
@@ -296,6 +289,4 @@ def _error_for(response: requests.Response) -> ZoomError:
         return ZoomMeetingGone(zoom_code=zoom_code)
     message = body.get("message") if isinstance(body, dict) else None
     detail = f" Zoom said: {message}" if isinstance(message, str) and message else ""
-    return ZoomRequestRejected(
-        f"Zoom refused the request.{detail} The notes were not changed.", zoom_code=zoom_code
-    )
+    return ZoomRequestRejected(f"Zoom refused the request.{detail} The notes were not changed.", zoom_code=zoom_code)

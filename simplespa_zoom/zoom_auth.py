@@ -48,7 +48,9 @@ class ZoomRetry(ZoomError):
 class ZoomReconnect(ZoomError):
     code = "zoom_reconnect"
     http_status = 401
-    default_message = "Zoom needs you to reconnect (the app was removed or the connection expired). Nothing was changed."
+    default_message = (
+        "Zoom needs you to reconnect (the app was removed or the connection expired). Nothing was changed."
+    )
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,9 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["zoom_oauth"] = oauth
-    endpoint = TokenEndpoint(base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"])
+    endpoint = TokenEndpoint(
+        base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"]
+    )
     client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
     app.extensions["zoom_token_endpoint"] = endpoint
     app.extensions["zoom_connection"] = ZoomConnection(client, endpoint)

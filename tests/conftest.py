@@ -80,11 +80,21 @@ def login(client: FlaskClient, email: str = STAFF_EMAIL, password: str = STAFF_P
     return form_post(client, "/login", {"email": email, "password": password})
 
 
-def connect_zoom(client: FlaskClient, *, expires_in: float = 3599, licensed: bool = False,
-                 access: str = ACCESS_TOKEN, refresh: str = REFRESH_TOKEN) -> None:
+def connect_zoom(
+    client: FlaskClient,
+    *,
+    expires_in: float = 3599,
+    licensed: bool = False,
+    access: str = ACCESS_TOKEN,
+    refresh: str = REFRESH_TOKEN,
+) -> None:
     with client.session_transaction() as session:
-        session["zoom"] = {"access_token": access, "refresh_token": refresh,
-                           "expires_at": time.time() + expires_in, "licensed": licensed}
+        session["zoom"] = {
+            "access_token": access,
+            "refresh_token": refresh,
+            "expires_at": time.time() + expires_in,
+            "licensed": licensed,
+        }
 
 
 def session_zoom(client: FlaskClient) -> dict[str, Any] | None:
@@ -92,13 +102,28 @@ def session_zoom(client: FlaskClient) -> dict[str, Any] | None:
         return session.get("zoom")
 
 
-def add_appointment(app: Flask, client_name: str = "Ana Souza", notes_text: str = "", *, email: str = "",
-                    start: datetime | None = None, duration: int = 60) -> Appointment:
+def add_appointment(
+    app: Flask,
+    client_name: str = "Ana Souza",
+    notes_text: str = "",
+    *,
+    email: str = "",
+    start: datetime | None = None,
+    duration: int = 60,
+) -> Appointment:
     tz = app.config["SPA_TZ"]
-    start = start or (datetime.now(UTC) + timedelta(days=3)).astimezone(tz).replace(hour=18, minute=0, second=0, microsecond=0)
+    start = start or (datetime.now(UTC) + timedelta(days=3)).astimezone(tz).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
     with app.app_context():
-        draft = parse_draft(client_name=client_name, client_email=email, start=start.strftime("%Y-%m-%dT%H:%M"),
-                            duration=str(duration), notes=notes_text, tz=tz)
+        draft = parse_draft(
+            client_name=client_name,
+            client_email=email,
+            start=start.strftime("%Y-%m-%dT%H:%M"),
+            duration=str(duration),
+            notes=notes_text,
+            tz=tz,
+        )
         return AppointmentStore(get_db()).create(draft)
 
 
@@ -107,19 +132,36 @@ def get_appointment(app: Flask, appointment_id: int) -> Appointment:
         return AppointmentStore(get_db()).get(appointment_id)
 
 
-def zoom_meeting(appointment: Appointment, *, meeting_id: int = MEETING_ID, join_url: str = JOIN_URL,
-                 start: datetime | None = None, topic: str | None = None) -> dict[str, Any]:
+def zoom_meeting(
+    appointment: Appointment,
+    *,
+    meeting_id: int = MEETING_ID,
+    join_url: str = JOIN_URL,
+    start: datetime | None = None,
+    topic: str | None = None,
+) -> dict[str, Any]:
     """A meeting body shaped like Zoom's answer to create or get."""
     start = start or appointment.starts_at
     return {
-        "uuid": "u2Qw==", "id": meeting_id, "host_id": "h1", "host_email": "host@spa.example",
-        "topic": topic or notes.topic_for(appointment.client_name), "type": 2, "status": "waiting",
-        "start_time": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "duration": appointment.duration_minutes,
-        "timezone": "America/New_York", "created_at": "2026-11-20T10:00:00Z", "join_url": join_url,
-        "start_url": f"https://us05web.zoom.us/s/{meeting_id}?zak=HOST-SECRET-ZAK", "password": "abc123",
+        "uuid": "u2Qw==",
+        "id": meeting_id,
+        "host_id": "h1",
+        "host_email": "host@spa.example",
+        "topic": topic or notes.topic_for(appointment.client_name),
+        "type": 2,
+        "status": "waiting",
+        "start_time": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration": appointment.duration_minutes,
+        "timezone": "America/New_York",
+        "created_at": "2026-11-20T10:00:00Z",
+        "join_url": join_url,
+        "start_url": f"https://us05web.zoom.us/s/{meeting_id}?zak=HOST-SECRET-ZAK",
+        "password": "abc123",
     }
 
 
 def line_for(app: Flask, appointment: Appointment, join_url: str = JOIN_URL, start: datetime | None = None) -> str:
     tz = app.config["SPA_TZ"]
-    return notes.format_line(notes.topic_for(appointment.client_name), (start or appointment.starts_at).astimezone(tz), join_url)
+    return notes.format_line(
+        notes.topic_for(appointment.client_name), (start or appointment.starts_at).astimezone(tz), join_url
+    )

@@ -31,9 +31,14 @@ def signed_in(client):
 
 
 def form_values(appointment, **changes) -> dict[str, str]:
-    values = {"client_name": appointment.client_name, "client_email": appointment.client_email or "",
-              "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"), "duration": str(appointment.duration_minutes),
-              "notes": appointment.notes, "version": str(appointment.version)}
+    values = {
+        "client_name": appointment.client_name,
+        "client_email": appointment.client_email or "",
+        "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"),
+        "duration": str(appointment.duration_minutes),
+        "notes": appointment.notes,
+        "version": str(appointment.version),
+    }
     values.update(changes)
     return values
 
@@ -49,8 +54,17 @@ def test_every_page_but_login_needs_a_signed_in_staff_member(client) -> None:
 
 
 def test_new_appointment_is_stored_in_utc_from_spa_wall_clock(app: Flask, signed_in) -> None:
-    response = form_post(signed_in, "/appointments/new", {"client_name": "Ana", "client_email": "ana@example.com",
-                         "start": "2026-12-01T15:00", "duration": "60", "notes": "line one\r\nline two"})
+    response = form_post(
+        signed_in,
+        "/appointments/new",
+        {
+            "client_name": "Ana",
+            "client_email": "ana@example.com",
+            "start": "2026-12-01T15:00",
+            "duration": "60",
+            "notes": "line one\r\nline two",
+        },
+    )
     assert response.status_code == 302
     appointment = get_appointment(app, int(response.headers["Location"].rsplit("/", 1)[1]))
     assert appointment.starts_at.isoformat() == "2026-12-01T20:00:00+00:00"
@@ -72,7 +86,9 @@ def test_new_appointment_is_stored_in_utc_from_spa_wall_clock(app: Flask, signed
         ("duration", "100000", "whole minutes"),
     ],
 )
-def test_bad_input_gets_a_clear_message_and_saves_nothing(app: Flask, signed_in, field: str, value: str, message: str) -> None:
+def test_bad_input_gets_a_clear_message_and_saves_nothing(
+    app: Flask, signed_in, field: str, value: str, message: str
+) -> None:
     values = {"client_name": "Ana", "client_email": "", "start": "2026-12-01T15:00", "duration": "60", "notes": ""}
     values[field] = value
     response = form_post(signed_in, "/appointments/new", values)
@@ -104,7 +120,9 @@ def test_textarea_keeps_a_leading_newline(app: Flask, signed_in) -> None:
 
 def with_meeting(app: Flask):
     base = add_appointment(app, "Ana")
-    return add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)), start=base.starts_at.astimezone(app.config["SPA_TZ"]))
+    return add_appointment(
+        app, "Ana", notes.append_line(NOTES, line_for(app, base)), start=base.starts_at.astimezone(app.config["SPA_TZ"])
+    )
 
 
 def test_reschedule_while_connected_patches_zoom_and_rewrites_the_line(app: Flask, signed_in, zoom) -> None:
@@ -113,17 +131,27 @@ def test_reschedule_while_connected_patches_zoom_and_rewrites_the_line(app: Flas
     moved = appointment.starts_at + timedelta(days=1)
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
-    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
-                         follow_redirects=True)
+    response = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    )
     assert "moved to the new time" in response.get_data(as_text=True)
-    assert get_appointment(app, appointment.id).notes == notes.append_line(NOTES, line_for(app, appointment, start=moved))
+    assert get_appointment(app, appointment.id).notes == notes.append_line(
+        NOTES, line_for(app, appointment, start=moved)
+    )
 
 
 def test_reschedule_while_not_connected_saves_and_says_how_to_fix_zoom(app: Flask, signed_in) -> None:
     appointment = with_meeting(app)
     moved = appointment.starts_at + timedelta(days=1)
-    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
-                         follow_redirects=True)
+    response = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "was not updated" in page and "https://zoom.us/meeting#/upcoming" in page
     stored = get_appointment(app, appointment.id)
@@ -135,8 +163,12 @@ def test_reschedule_when_zoom_fails_keeps_the_change_and_the_line(app: Flask, si
     connect_zoom(signed_in)
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=500, body="<html/>")
     moved = appointment.starts_at + timedelta(hours=3)
-    response = form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)),
-                         follow_redirects=True)
+    response = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    )
     assert "was not updated" in response.get_data(as_text=True)
     assert get_appointment(app, appointment.id).starts_at == moved
     assert get_appointment(app, appointment.id).notes == appointment.notes
@@ -167,7 +199,9 @@ def test_list_marks_appointments_with_a_meeting(app: Flask, signed_in) -> None:
 
 
 def test_hostile_names_and_notes_render_as_text(app: Flask, signed_in) -> None:
-    appointment = add_appointment(app, '<script>alert(1)</script>', '<img src=x onerror=alert(1)>\nZoom: [x] Tuesday \u2014 javascript:alert(1)')
+    appointment = add_appointment(
+        app, "<script>alert(1)</script>", "<img src=x onerror=alert(1)>\nZoom: [x] Tuesday \u2014 javascript:alert(1)"
+    )
     page = signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert 'href="javascript:' not in page

@@ -44,8 +44,14 @@ def test_connect_sends_pkce_s256_and_a_one_time_state(signed_in) -> None:
 
 
 def token_answer() -> dict:
-    return {"access_token": "A" * 1200, "refresh_token": "R" * 1200, "expires_in": 3599, "token_type": "bearer",
-            "scope": "meeting:write:meeting", "api_url": "https://api.zoom.us"}
+    return {
+        "access_token": "A" * 1200,
+        "refresh_token": "R" * 1200,
+        "expires_in": 3599,
+        "token_type": "bearer",
+        "scope": "meeting:write:meeting",
+        "api_url": "https://api.zoom.us",
+    }
 
 
 def test_callback_stores_tokens_and_the_licensed_flag_then_returns(app: Flask, signed_in) -> None:
@@ -93,12 +99,24 @@ def test_callback_failures_get_a_friendly_page(signed_in, query: str, message: s
 def test_a_refused_code_exchange_is_explained(signed_in) -> None:
     state = start_connect(signed_in)["state"][0]
     with responses.RequestsMock() as zoom:
-        zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid authorization code", "error": "invalid_grant"})
+        zoom.post(
+            f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid authorization code", "error": "invalid_grant"}
+        )
         response = signed_in.get(f"/zoom/callback?code=old&state={state}")
     assert response.status_code == 400 and "did not complete the connection" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "/ok%0D%0ALocation:%20https://evil.example", "https:%2F%2Fevil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/ok%0D%0ALocation:%20https://evil.example",
+        "https:%2F%2Fevil.example",
+    ],
+)
 def test_next_never_leaves_the_app(signed_in, target: str) -> None:
     state = start_connect(signed_in, target)["state"][0]
     with responses.RequestsMock() as zoom:
@@ -110,7 +128,9 @@ def test_next_never_leaves_the_app(signed_in, target: str) -> None:
 
 def test_connect_from_the_camera_button_creates_the_meeting_on_return(app: Flask, signed_in) -> None:
     appointment = add_appointment(app)
-    response = form_post(signed_in, "/zoom/connect", {"next": f"/appointments/{appointment.id}", "add_meeting": str(appointment.id)})
+    response = form_post(
+        signed_in, "/zoom/connect", {"next": f"/appointments/{appointment.id}", "add_meeting": str(appointment.id)}
+    )
     state = parse_qs(urlsplit(response.headers["Location"]).query)["state"][0]
     with responses.RequestsMock() as zoom:
         zoom.post(f"{OAUTH}/oauth/token", json=token_answer())

@@ -48,7 +48,9 @@ def test_every_state_changing_request_needs_the_csrf_token(app: Flask, client, p
     connect_zoom(client)
     headers = {"X-CSRFToken": token} if token else {}
     with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
-        response = client.post(path.format(id=appointment.id), headers=headers, data={"client_name": "Eve", "notes": ""})
+        response = client.post(
+            path.format(id=appointment.id), headers=headers, data={"client_name": "Eve", "notes": ""}
+        )
         assert len(zoom.calls) == 0
     assert response.status_code == 400
     stored = get_appointment(app, appointment.id)
@@ -57,8 +59,15 @@ def test_every_state_changing_request_needs_the_csrf_token(app: Flask, client, p
 
 @pytest.mark.parametrize(
     "path",
-    ["/logout", "/appointments/{id}/cancel", "/appointments/{id}/meeting", "/appointments/{id}/meeting/status",
-     "/appointments/{id}/meeting/remove", "/zoom/disconnect", "/zoom/webhook"],
+    [
+        "/logout",
+        "/appointments/{id}/cancel",
+        "/appointments/{id}/meeting",
+        "/appointments/{id}/meeting/status",
+        "/appointments/{id}/meeting/remove",
+        "/zoom/disconnect",
+        "/zoom/webhook",
+    ],
 )
 def test_no_state_change_on_get(app: Flask, client, path: str) -> None:
     appointment = add_appointment(app)
@@ -74,7 +83,9 @@ def test_a_full_flow_logs_no_token_secret_or_host_link(app: Flask, client, caplo
     new_access, new_refresh = "N" * 1100 + "-ACCESS", "M" * 1100 + "-REFRESH"
     with responses.RequestsMock() as zoom:
         zoom.post(f"{API}/users/me/meetings", status=401, json={"code": 124, "message": "Access token is expired."})
-        zoom.post(f"{OAUTH}/oauth/token", json={"access_token": new_access, "refresh_token": new_refresh, "expires_in": 3599})
+        zoom.post(
+            f"{OAUTH}/oauth/token", json={"access_token": new_access, "refresh_token": new_refresh, "expires_in": 3599}
+        )
         zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
         zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
         zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
@@ -85,7 +96,15 @@ def test_a_full_flow_logs_no_token_secret_or_host_link(app: Flask, client, caplo
             assert new_access not in body and "zak=" not in body and "client-secret" not in body
         form_post(client, "/zoom/disconnect")
     logged = caplog.text
-    for secret in (ACCESS_TOKEN, REFRESH_TOKEN, new_access, new_refresh, "client-secret", "HOST-SECRET-ZAK", "webhook-secret"):
+    for secret in (
+        ACCESS_TOKEN,
+        REFRESH_TOKEN,
+        new_access,
+        new_refresh,
+        "client-secret",
+        "HOST-SECRET-ZAK",
+        "webhook-secret",
+    ):
         assert secret not in logged
         assert secret not in page
     assert "Zoom answered HTTP 401 (code 124)" in logged
@@ -113,8 +132,13 @@ def test_hostile_names_and_notes_are_shown_as_text(app: Flask, client, hostile: 
 
 @pytest.mark.parametrize(
     "link",
-    ["javascript:alert(1)", "https://evil.example/j/85746065432", "https://zoom.us.evil.example/j/85746065432",
-     "data:text/html,<script>alert(1)</script>", "https://us05web.zoom.us/j/85746065432\"onmouseover=\"x"],
+    [
+        "javascript:alert(1)",
+        "https://evil.example/j/85746065432",
+        "https://zoom.us.evil.example/j/85746065432",
+        "data:text/html,<script>alert(1)</script>",
+        'https://us05web.zoom.us/j/85746065432"onmouseover="x',
+    ],
 )
 def test_only_https_zoom_join_links_become_links(app: Flask, client, link: str) -> None:
     text = f"Zoom: [Appointment with Ana] Tuesday, November 11 2025 6:00 pm \u2014 {link}"
@@ -126,7 +150,9 @@ def test_only_https_zoom_join_links_become_links(app: Flask, client, link: str) 
 
 
 def test_notes_bytes_survive_add_and_remove_around_hostile_text(app: Flask, client) -> None:
-    original = "\ufeffBOM first\r\n\ttabs\u00a0nbsp\u2028sep\nZoom: [x] not a link \u2014 https://evil.example/j/1\r\n\r\n"
+    original = (
+        "\ufeffBOM first\r\n\ttabs\u00a0nbsp\u2028sep\nZoom: [x] not a link \u2014 https://evil.example/j/1\r\n\r\n"
+    )
     appointment = add_appointment(app, "Ana", original)
     login(client)
     connect_zoom(client)

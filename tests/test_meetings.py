@@ -101,8 +101,16 @@ def test_zoom_failures_leave_the_notes_alone(app: Flask, signed_in, zoom, status
 def test_token_due_for_refresh_is_refreshed_first_and_rotated_in_the_same_response(app: Flask, signed_in, zoom) -> None:
     appointment = add_appointment(app)
     connect_zoom(signed_in, expires_in=30)
-    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new-access", "refresh_token": "new-refresh", "expires_in": 3599,
-                                            "token_type": "bearer", "scope": "x"})
+    zoom.post(
+        f"{OAUTH}/oauth/token",
+        json={
+            "access_token": "new-access",
+            "refresh_token": "new-refresh",
+            "expires_in": 3599,
+            "token_type": "bearer",
+            "scope": "x",
+        },
+    )
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     post(signed_in, f"/appointments/{appointment.id}/meeting")
     token_request = zoom.calls[0].request
@@ -117,7 +125,9 @@ def test_expired_access_token_gets_one_refresh_and_one_retry(app: Flask, signed_
     appointment = add_appointment(app)
     connect_zoom(signed_in)
     zoom.post(f"{API}/users/me/meetings", status=401, json={"code": 124, "message": "Access token is expired."})
-    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new-access", "refresh_token": "new-refresh", "expires_in": 3599})
+    zoom.post(
+        f"{OAUTH}/oauth/token", json={"access_token": "new-access", "refresh_token": "new-refresh", "expires_in": 3599}
+    )
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
     assert session_zoom(signed_in)["refresh_token"] == "new-refresh"
@@ -191,7 +201,9 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
 
     zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=edit_then_answer)
     post(signed_in, f"/appointments/{appointment.id}/meeting")
-    assert get_appointment(app, appointment.id).notes == NOTES + "\r\nEdited meanwhile.\r\n" + line_for(app, appointment)
+    assert get_appointment(app, appointment.id).notes == NOTES + "\r\nEdited meanwhile.\r\n" + line_for(
+        app, appointment
+    )
 
 
 def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
@@ -213,8 +225,12 @@ def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
     results: list[int] = []
     with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
         zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=slow_create)
-        threads = [threading.Thread(target=lambda c=c: results.append(post(c, f"/appointments/{appointment.id}/meeting").status_code))
-                   for c in clients]
+        threads = [
+            threading.Thread(
+                target=lambda c=c: results.append(post(c, f"/appointments/{appointment.id}/meeting").status_code)
+            )
+            for c in clients
+        ]
         for thread in threads:
             thread.start()
         while not created:
@@ -239,8 +255,13 @@ def test_status_removes_the_line_only_when_zoom_says_gone(app: Flask, signed_in,
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(500, "<html/>"), (429, {"code": 429, "message": "x"}), (404, {"code": 1001, "message": "User not exist"}),
-     (200, "garbage"), (400, {"code": 300, "message": "bad"})],
+    [
+        (500, "<html/>"),
+        (429, {"code": 429, "message": "x"}),
+        (404, {"code": 1001, "message": "User not exist"}),
+        (200, "garbage"),
+        (400, {"code": 300, "message": "bad"}),
+    ],
 )
 def test_status_leaves_everything_on_any_other_answer(app: Flask, signed_in, zoom, status, body) -> None:
     base = add_appointment(app, "Ana")
@@ -261,7 +282,10 @@ def test_status_rewrites_the_line_when_zoom_has_a_new_time(app: Flask, signed_in
     appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
     moved = base.starts_at + timedelta(hours=2)
     connect_zoom(signed_in)
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(base, start=moved, join_url="https://us05web.zoom.us/j/85746065432?pwd=OTHER"))
+    zoom.get(
+        f"{API}/meetings/{MEETING_ID}",
+        json=zoom_meeting(base, start=moved, join_url="https://us05web.zoom.us/j/85746065432?pwd=OTHER"),
+    )
     body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
     assert body["state"] == "updated"
     assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, base, start=moved)
@@ -289,26 +313,38 @@ def test_remove_failing_in_zoom_keeps_the_line(app: Flask, signed_in, zoom) -> N
     assert get_appointment(app, appointment.id).notes == text
 
 
-def test_paid_host_and_client_email_register_the_client_and_keep_their_personal_link(app: Flask, signed_in, zoom) -> None:
+def test_paid_host_and_client_email_register_the_client_and_keep_their_personal_link(
+    app: Flask, signed_in, zoom
+) -> None:
     appointment = add_appointment(app, "Ana Maria Souza", NOTES, email="ana@example.com")
     connect_zoom(signed_in, licensed=True)
     personal = f"https://us05web.zoom.us/w/{MEETING_ID}?tk=PERSONAL&pwd=x"
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
-    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", status=201, json={"registrant_id": "r1", "id": MEETING_ID, "join_url": personal})
+    zoom.post(
+        f"{API}/meetings/{MEETING_ID}/registrants",
+        status=201,
+        json={"registrant_id": "r1", "id": MEETING_ID, "join_url": personal},
+    )
     body = post(signed_in, f"/appointments/{appointment.id}/meeting").get_json()
     created = json.loads(zoom.calls[0].request.body)
     assert created["settings"]["approval_type"] == 0 and created["settings"]["registrants_confirmation_email"] is True
-    assert json.loads(zoom.calls[1].request.body) == {"email": "ana@example.com", "first_name": "Ana", "last_name": "Maria Souza"}
+    assert json.loads(zoom.calls[1].request.body) == {
+        "email": "ana@example.com",
+        "first_name": "Ana",
+        "last_name": "Maria Souza",
+    }
     assert body["meeting"]["join_url"] == personal and body["meeting"]["personal_link"] is True
     assert "emailed the client" in body["widget_html"] and "Copy invitation" not in body["widget_html"]
 
 
 @pytest.mark.parametrize(
     ("status", "answer"),
-    [(400, {"code": 200, "message": "Only available for Paid user: u"}),
-     (400, {"code": 404, "message": "Registration has not been enabled for this meeting"}),
-     (401, {"code": 124, "message": "Invalid access token."}),
-     (500, {"code": 500, "message": "down"})],
+    [
+        (400, {"code": 200, "message": "Only available for Paid user: u"}),
+        (400, {"code": 404, "message": "Registration has not been enabled for this meeting"}),
+        (401, {"code": 124, "message": "Invalid access token."}),
+        (500, {"code": 500, "message": "down"}),
+    ],
 )
 def test_registration_failures_fall_back_to_the_plain_link(app: Flask, signed_in, zoom, status, answer) -> None:
     appointment = add_appointment(app, "Ana", NOTES, email="ana@example.com")
@@ -321,7 +357,9 @@ def test_registration_failures_fall_back_to_the_plain_link(app: Flask, signed_in
 
 
 @pytest.mark.parametrize(("licensed", "email"), [(False, "ana@example.com"), (True, "")])
-def test_free_host_or_no_email_gets_a_plain_meeting_and_copy_invitation(app: Flask, signed_in, zoom, licensed, email) -> None:
+def test_free_host_or_no_email_gets_a_plain_meeting_and_copy_invitation(
+    app: Flask, signed_in, zoom, licensed, email
+) -> None:
     appointment = add_appointment(app, "Ana", NOTES, email=email)
     connect_zoom(signed_in, licensed=licensed)
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)

@@ -57,7 +57,9 @@ def test_a_tampered_cookie_is_an_empty_session_not_an_error(client, mangle) -> N
 
 
 def test_a_cookie_from_another_key_is_ignored(app: Flask, tmp_path) -> None:
-    other = create_app({**TEST_CONFIG, "SECRET_KEY": "another-secret-key-that-is-long-enough-xx", "DATABASE": app.config["DATABASE"]})
+    other = create_app(
+        {**TEST_CONFIG, "SECRET_KEY": "another-secret-key-that-is-long-enough-xx", "DATABASE": app.config["DATABASE"]}
+    )
     stolen = other.test_client()
     login(stolen)
     client = app.test_client()
@@ -69,16 +71,23 @@ def test_an_old_key_still_opens_and_the_cookie_is_resealed_with_the_new_one(app:
     client = app.test_client()
     login(client)
     old_cookie = cookies_of(client)["session"]
-    rotated = create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"],
-                          "SECRET_KEY": "the-new-secret-key-after-rotation-0123456",
-                          "SECRET_KEY_FALLBACKS": [TEST_CONFIG["SECRET_KEY"]]})
+    rotated = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE": app.config["DATABASE"],
+            "SECRET_KEY": "the-new-secret-key-after-rotation-0123456",
+            "SECRET_KEY_FALLBACKS": [TEST_CONFIG["SECRET_KEY"]],
+        }
+    )
     new_client = rotated.test_client()
     new_client.set_cookie("session", old_cookie)
     response = new_client.get("/appointments")
     assert response.status_code == 200
     resealed = cookies_of(new_client)["session"]
     assert resealed != old_cookie
-    only_new = create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"], "SECRET_KEY": "the-new-secret-key-after-rotation-0123456"})
+    only_new = create_app(
+        {**TEST_CONFIG, "DATABASE": app.config["DATABASE"], "SECRET_KEY": "the-new-secret-key-after-rotation-0123456"}
+    )
     fresh = only_new.test_client()
     fresh.set_cookie("session", resealed)
     assert fresh.get("/appointments").status_code == 200

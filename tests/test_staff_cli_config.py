@@ -20,7 +20,9 @@ def test_sign_in_and_out(client) -> None:
     assert client.get("/appointments").status_code == 302
 
 
-@pytest.mark.parametrize(("email", "password"), [(STAFF_EMAIL, "wrong password"), ("nobody@spa.example", STAFF_PASSWORD)])
+@pytest.mark.parametrize(
+    ("email", "password"), [(STAFF_EMAIL, "wrong password"), ("nobody@spa.example", STAFF_PASSWORD)]
+)
 def test_failed_sign_in_says_the_same_thing_whatever_was_wrong(client, email: str, password: str) -> None:
     response = login(client, email, password)
     assert response.status_code == 401
@@ -65,9 +67,13 @@ def test_hsts_only_over_https(client) -> None:
 
 def test_cli_adds_staff_and_appointments(app: Flask) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(main, args=["add-staff", "new@spa.example", "--password-stdin"], input="a long enough password\n")
+    result = runner.invoke(
+        main, args=["add-staff", "new@spa.example", "--password-stdin"], input="a long enough password\n"
+    )
     assert result.exit_code == 0 and "created" in result.output
-    result = runner.invoke(main, args=["add-appointment", "--client", "Ana", "--start", "2026-12-01T15:00", "--duration", "45"])
+    result = runner.invoke(
+        main, args=["add-appointment", "--client", "Ana", "--start", "2026-12-01T15:00", "--duration", "45"]
+    )
     assert result.exit_code == 0 and result.output.strip().isdigit()
 
 
@@ -86,8 +92,16 @@ def test_cli_bad_input_is_one_clear_line(app: Flask, args: list[str], message: s
 
 def test_cli_duplicate_staff_and_short_password_are_refused(app: Flask) -> None:
     runner = app.test_cli_runner()
-    assert "already" in runner.invoke(main, args=["add-staff", STAFF_EMAIL, "--password-stdin"], input="a long enough password\n").output
-    assert "at least" in runner.invoke(main, args=["add-staff", "x@spa.example", "--password-stdin"], input="short\n").output
+    assert (
+        "already"
+        in runner.invoke(
+            main, args=["add-staff", STAFF_EMAIL, "--password-stdin"], input="a long enough password\n"
+        ).output
+    )
+    assert (
+        "at least"
+        in runner.invoke(main, args=["add-staff", "x@spa.example", "--password-stdin"], input="short\n").output
+    )
 
 
 def test_cli_without_configuration_names_the_missing_variable(monkeypatch) -> None:
@@ -117,8 +131,15 @@ def test_configuration_errors_are_one_clear_sentence(tmp_path, override: dict, m
 def test_environment_is_read_and_overrides_win(monkeypatch, tmp_path) -> None:
     from simplespa_zoom import config
 
-    env = {"SECRET_KEY": "k" * 40, "ZOOM_CLIENT_ID": "env-id", "ZOOM_CLIENT_SECRET": "s", "ZOOM_WEBHOOK_SECRET_TOKEN": "w",
-           "SESSION_COOKIE_SECURE": "false", "SECRET_KEY_FALLBACKS": "old1, old2", "SPA_TIMEZONE": "Europe/London"}
+    env = {
+        "SECRET_KEY": "k" * 40,
+        "ZOOM_CLIENT_ID": "env-id",
+        "ZOOM_CLIENT_SECRET": "s",
+        "ZOOM_WEBHOOK_SECRET_TOKEN": "w",
+        "SESSION_COOKIE_SECURE": "false",
+        "SECRET_KEY_FALLBACKS": "old1, old2",
+        "SPA_TIMEZONE": "Europe/London",
+    }
     built = config.build({"ZOOM_CLIENT_ID": "override"}, env)
     assert built["ZOOM_CLIENT_ID"] == "override" and built["SESSION_COOKIE_SECURE"] is False
     assert built["SECRET_KEY_FALLBACKS"] == ["old1", "old2"] and built["SESSION_COOKIE_NAME"] == "session"

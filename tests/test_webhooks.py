@@ -31,7 +31,9 @@ def deliver(client, event: dict | bytes, **kwargs):
 
 
 def test_url_validation_answers_the_challenge(client) -> None:
-    response = deliver(client, {"event": "endpoint.url_validation", "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"}, "event_ts": 1})
+    response = deliver(
+        client, {"event": "endpoint.url_validation", "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"}, "event_ts": 1}
+    )
     assert response.status_code == 200
     expected = hmac.new(SECRET.encode(), b"qgg8vlvZRS6UYooatFL8Aw", hashlib.sha256).hexdigest()
     assert response.get_json() == {"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected}
@@ -65,14 +67,29 @@ def test_forged_or_stale_deliveries_are_rejected_with_401(client, headers) -> No
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"payload": {}}', b"\xff\xfe", b'{"event": "meeting.deleted", "payload": {"object": {"id": "abc"}}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"payload": {}}',
+        b"\xff\xfe",
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": "abc"}}}',
+    ],
+)
 def test_malformed_bodies_get_400_never_500(client, body: bytes) -> None:
     assert deliver(client, body).status_code == 400
 
 
 def test_deauthorization_is_acknowledged_and_logged_without_ids(client, caplog) -> None:
-    payload = {"account_id": "ACCT-123", "user_id": "USER-SECRET-ID", "signature": "sig", "client_id": "client-id",
-               "deauthorization_time": "2026-11-20T13:52:28.632Z", "event_ts": 1}
+    payload = {
+        "account_id": "ACCT-123",
+        "user_id": "USER-SECRET-ID",
+        "signature": "sig",
+        "client_id": "client-id",
+        "deauthorization_time": "2026-11-20T13:52:28.632Z",
+        "event_ts": 1,
+    }
     with caplog.at_level(logging.INFO):
         response = deliver(client, {"event": "app_deauthorized", "event_ts": 1, "payload": payload})
     assert response.status_code == 204
@@ -88,8 +105,15 @@ def test_meeting_deleted_in_zoom_cleans_whichever_appointment_holds_it(app: Flas
     base = add_appointment(app, "Ana")
     holder = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
     bystander = add_appointment(app, "Ben", "Has nothing to do with it: /85746065432 mentioned")
-    event = {"event": "meeting.deleted", "event_ts": 1, "payload": {"account_id": "a", "operator": "o",
-             "object": {"uuid": "u", "id": MEETING_ID, "host_id": "h", "topic": "t", "type": 2}}}
+    event = {
+        "event": "meeting.deleted",
+        "event_ts": 1,
+        "payload": {
+            "account_id": "a",
+            "operator": "o",
+            "object": {"uuid": "u", "id": MEETING_ID, "host_id": "h", "topic": "t", "type": 2},
+        },
+    }
     assert deliver(client, event).status_code == 204
     assert get_appointment(app, holder.id).notes == NOTES
     assert get_appointment(app, bystander.id).notes == "Has nothing to do with it: /85746065432 mentioned"
@@ -101,8 +125,14 @@ def test_meeting_updated_in_zoom_rewrites_the_time(app: Flask, client) -> None:
     from datetime import timedelta
 
     moved = base.starts_at + timedelta(days=1)
-    event = {"event": "meeting.updated", "event_ts": 1, "payload": {"object": {"id": MEETING_ID, "start_time": moved.strftime("%Y-%m-%dT%H:%M:%SZ")},
-             "old_object": {"id": MEETING_ID}}}
+    event = {
+        "event": "meeting.updated",
+        "event_ts": 1,
+        "payload": {
+            "object": {"id": MEETING_ID, "start_time": moved.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "old_object": {"id": MEETING_ID},
+        },
+    }
     assert deliver(client, event).status_code == 204
     assert get_appointment(app, holder.id).notes == notes.append_line(NOTES, line_for(app, base, start=moved))
 

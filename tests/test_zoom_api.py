@@ -30,14 +30,24 @@ def api() -> ZoomClient:
 
 
 def created_body() -> dict:
-    return {"id": 98765432101234, "topic": "Appointment with Ana", "type": 2, "start_time": "2026-12-01T20:00:00Z",
-            "duration": 60, "timezone": "America/New_York", "join_url": JOIN_URL,
-            "start_url": "https://us05web.zoom.us/s/1?zak=secret", "password": "x"}
+    return {
+        "id": 98765432101234,
+        "topic": "Appointment with Ana",
+        "type": 2,
+        "start_time": "2026-12-01T20:00:00Z",
+        "duration": 60,
+        "timezone": "America/New_York",
+        "join_url": JOIN_URL,
+        "start_url": "https://us05web.zoom.us/s/1?zak=secret",
+        "password": "x",
+    }
 
 
 def test_create_sends_utc_start_with_z_and_the_spa_timezone(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.post(f"{API}/users/me/meetings", json=created_body(), status=201)
-    meeting = api.create_meeting("tok", topic="Appointment with Ana", start=START, duration=60, timezone="America/New_York")
+    meeting = api.create_meeting(
+        "tok", topic="Appointment with Ana", start=START, duration=60, timezone="America/New_York"
+    )
     sent = json.loads(zoom.calls[0].request.body)
     assert sent["start_time"] == "2026-12-01T20:00:00Z"
     assert sent["timezone"] == "America/New_York"
@@ -48,7 +58,9 @@ def test_create_sends_utc_start_with_z_and_the_spa_timezone(api: ZoomClient, zoo
     assert not hasattr(meeting, "start_url")
 
 
-def test_create_with_registration_turns_on_auto_approval_and_emails(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+def test_create_with_registration_turns_on_auto_approval_and_emails(
+    api: ZoomClient, zoom: responses.RequestsMock
+) -> None:
     zoom.post(f"{API}/users/me/meetings", json=created_body(), status=201)
     api.create_meeting("tok", topic="t", start=START, duration=30, timezone="UTC", registration=True)
     settings = json.loads(zoom.calls[0].request.body)["settings"]
@@ -62,8 +74,16 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(api: ZoomCli
         (401, {"code": 124, "message": "Invalid access token."}, ZoomTokenInvalid),
         (404, {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."}, ZoomMeetingGone),
         (429, {"code": 429, "message": "You have exceeded the daily rate limit (100)"}, ZoomRateLimited),
-        (400, {"code": 300, "message": "Validation Failed.", "errors": [{"field": "topic", "message": "x"}]}, ZoomRequestRejected),
-        (400, {"code": 4711, "message": "Invalid access token, does not contain scopes:[meeting:read:meeting]"}, ZoomRequestRejected),
+        (
+            400,
+            {"code": 300, "message": "Validation Failed.", "errors": [{"field": "topic", "message": "x"}]},
+            ZoomRequestRejected,
+        ),
+        (
+            400,
+            {"code": 4711, "message": "Invalid access token, does not contain scopes:[meeting:read:meeting]"},
+            ZoomRequestRejected,
+        ),
         (500, {"code": 500, "message": "boom"}, ZoomUnavailable),
         (502, "<html><body>Bad Gateway</body></html>", ZoomUnavailable),
         (400, "<?xml version='1.0'?><error/>", ZoomUnavailable),
@@ -71,7 +91,9 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(api: ZoomCli
         (200, {"topic": "no id or join url"}, ZoomUnavailable),
     ],
 )
-def test_every_answer_becomes_a_typed_error(api: ZoomClient, zoom: responses.RequestsMock, status: int, body: object, error: type) -> None:
+def test_every_answer_becomes_a_typed_error(
+    api: ZoomClient, zoom: responses.RequestsMock, status: int, body: object, error: type
+) -> None:
     kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
     zoom.post(f"{API}/users/me/meetings", status=status, **kwargs)
     with pytest.raises(error) as raised:
@@ -110,18 +132,28 @@ def test_delete_of_a_meeting_already_gone_counts_as_done(api: ZoomClient, zoom: 
 def test_patch_sends_the_new_start_and_accepts_no_body(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     api.update_meeting("tok", MEETING_ID, start=START, duration=45, timezone="Europe/London")
-    assert json.loads(zoom.calls[0].request.body) == {"start_time": "2026-12-01T20:00:00Z", "duration": 45, "timezone": "Europe/London"}
+    assert json.loads(zoom.calls[0].request.body) == {
+        "start_time": "2026-12-01T20:00:00Z",
+        "duration": 45,
+        "timezone": "Europe/London",
+    }
 
 
 @pytest.mark.parametrize(("account_type", "licensed"), [(1, False), (2, True), (4, False)])
-def test_get_me_keeps_only_whether_the_host_is_licensed(api: ZoomClient, zoom: responses.RequestsMock, account_type: int, licensed: bool) -> None:
+def test_get_me_keeps_only_whether_the_host_is_licensed(
+    api: ZoomClient, zoom: responses.RequestsMock, account_type: int, licensed: bool
+) -> None:
     zoom.get(f"{API}/users/me", json={"id": "u1", "email": "h@x", "type": account_type, "pmi": 123})
     assert api.get_me("tok").licensed is licensed
 
 
 def test_registrant_link_is_returned(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     personal = f"https://us05web.zoom.us/w/{MEETING_ID}?tk=abc"
-    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", status=201, json={"registrant_id": "r", "id": MEETING_ID, "join_url": personal})
+    zoom.post(
+        f"{API}/meetings/{MEETING_ID}/registrants",
+        status=201,
+        json={"registrant_id": "r", "id": MEETING_ID, "join_url": personal},
+    )
     assert api.add_registrant("tok", MEETING_ID, email="a@b.c", first_name="Ana") == personal
 
 
@@ -144,8 +176,12 @@ def test_retry_after_in_every_form_zoom_sends(header: str | None, expected: date
 
 
 def test_rate_limit_message_says_when_to_try_again(api: ZoomClient, zoom: responses.RequestsMock) -> None:
-    zoom.post(f"{API}/users/me/meetings", status=429, json={"code": 429, "message": "limit"},
-              headers={"Retry-After": "2026-11-21T00:00:00Z"})
+    zoom.post(
+        f"{API}/users/me/meetings",
+        status=429,
+        json={"code": 429, "message": "limit"},
+        headers={"Retry-After": "2026-11-21T00:00:00Z"},
+    )
     with pytest.raises(ZoomRateLimited) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
     assert "00:00 UTC on 21 Nov 2026" in raised.value.message

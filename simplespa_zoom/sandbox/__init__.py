@@ -10,6 +10,14 @@ from .server import RunningServer, serve_in_thread
 from .state import BASIC, LICENSED, ClientApp, Fault, SandboxState, User
 
 __all__ = [
-    "BASIC", "LICENSED", "ClientApp", "Fault", "RunningServer", "SandboxState", "User",
-    "create_sandbox", "send_webhook", "serve_in_thread",
+    "BASIC",
+    "LICENSED",
+    "ClientApp",
+    "Fault",
+    "RunningServer",
+    "SandboxState",
+    "User",
+    "create_sandbox",
+    "send_webhook",
+    "serve_in_thread",
 ]

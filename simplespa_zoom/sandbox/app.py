@@ -79,7 +79,10 @@ def _fault_response(fault: Fault) -> Any:
         return Response("<?xml version='1.0'?><error><code>300</code></error>", 400, mimetype="application/xml")
     if fault.kind == "429":
         headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-        body = {"code": 429, "message": "You have reached the maximum per-second rate limit for this API. Try again later."}
+        body = {
+            "code": 429,
+            "message": "You have reached the maximum per-second rate limit for this API. Try again later.",
+        }
         return jsonify(body), 429, headers
     if fault.kind == "expired":
         return jsonify({"code": 124, "message": "Access token is expired."}), 401
@@ -110,7 +113,11 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
         except OAuthFailure as failure:
             return render_template("sandbox/problem.html", message=failure.reason), 400
         return render_template(
-            "sandbox/consent.html", client=client, user=sandbox.current_user(), permissions=PERMISSIONS, args=request.args
+            "sandbox/consent.html",
+            client=client,
+            user=sandbox.current_user(),
+            permissions=PERMISSIONS,
+            args=request.args,
         )
 
     @app.post("/oauth/authorize")
@@ -119,10 +126,17 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
         client = sandbox.check_authorize(form.get("client_id", ""), form.get("redirect_uri", ""))
         state = form.get("state")
         if form.get("decision") != "allow":
-            params = {"error": "access_denied", "error_description": "The user denied access", **({"state": state} if state else {})}
+            params = {
+                "error": "access_denied",
+                "error_description": "The user denied access",
+                **({"state": state} if state else {}),
+            }
             return redirect(f"{form['redirect_uri']}?{urlencode(params)}")
         code = sandbox.issue_code(
-            client.client_id, form["redirect_uri"], form.get("code_challenge") or None, form.get("code_challenge_method", "plain")
+            client.client_id,
+            form["redirect_uri"],
+            form.get("code_challenge") or None,
+            form.get("code_challenge_method", "plain"),
         )
         return redirect(f"{form['redirect_uri']}?{urlencode({'code': code, **({'state': state} if state else {})})}")
 
@@ -134,7 +148,10 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
         grant = request.form.get("grant_type")
         if grant == "authorization_code":
             answer = sandbox.exchange_code(
-                client, request.form.get("code", ""), request.form.get("redirect_uri", ""), request.form.get("code_verifier")
+                client,
+                request.form.get("code", ""),
+                request.form.get("redirect_uri", ""),
+                request.form.get("code_verifier"),
             )
         elif grant == "refresh_token":
             answer = sandbox.refresh(client, request.form.get("refresh_token", ""))
@@ -195,10 +212,18 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
     @app.get("/v2/users/me")
     def me() -> Any:
         user = _bearer_user(sandbox)
-        return jsonify({
-            "id": user.id, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-            "type": user.account_type, "timezone": user.timezone, "pmi": user.pmi, "account_id": user.account_id,
-        })
+        return jsonify(
+            {
+                "id": user.id,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+                "type": user.account_type,
+                "timezone": user.timezone,
+                "pmi": user.pmi,
+                "account_id": user.account_id,
+            }
+        )
 
     @app.post("/v2/users/me/meetings")
     def create_meeting() -> Any:
@@ -290,10 +315,15 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         join_url = f"{JOIN_HOST}/w/{meeting_id}?tk={secrets.token_urlsafe(40)}&pwd={meeting['encrypted_password']}"
         with sandbox.lock:
             meeting["_registrants"][registrant_id] = {"email": body["email"], "join_url": join_url}
-        return jsonify({
-            "registrant_id": registrant_id, "id": meeting_id, "topic": meeting["topic"],
-            "start_time": _zoom_time(meeting["_start"]), "join_url": join_url,
-        }), 201
+        return jsonify(
+            {
+                "registrant_id": registrant_id,
+                "id": meeting_id,
+                "topic": meeting["topic"],
+                "start_time": _zoom_time(meeting["_start"]),
+                "join_url": join_url,
+            }
+        ), 201
 
 
 def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
@@ -302,8 +332,13 @@ def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
         user = sandbox.current_user()
         upcoming = [m for m in sandbox.meetings_of(user.id) if m["_start"] >= sandbox.now() - 3600]
         installed = [sandbox.clients[c] for c in sorted(user.authorized_clients) if c in sandbox.clients]
-        return render_template("sandbox/marketplace.html", user=user, meetings=upcoming, installed=installed,
-                               when=lambda m: _zoom_time(m["_start"]))
+        return render_template(
+            "sandbox/marketplace.html",
+            user=user,
+            meetings=upcoming,
+            installed=installed,
+            when=lambda m: _zoom_time(m["_start"]),
+        )
 
     @app.post("/marketplace/meetings/<int:meeting_id>/delete")
     def delete_from_marketplace(meeting_id: int) -> Any:
@@ -314,12 +349,25 @@ def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
             for client_id in list(user.authorized_clients):
                 client = sandbox.clients.get(client_id)
                 if client:
-                    send_webhook(sandbox, client, "meeting.deleted", {
-                        "account_id": user.account_id, "operator": user.email,
-                        "object": {"uuid": meeting["uuid"], "id": meeting_id, "host_id": user.id, "topic": meeting["topic"],
-                                   "type": meeting["type"], "start_time": _zoom_time(meeting["_start"]),
-                                   "duration": meeting["duration"], "timezone": meeting["timezone"]},
-                    })
+                    send_webhook(
+                        sandbox,
+                        client,
+                        "meeting.deleted",
+                        {
+                            "account_id": user.account_id,
+                            "operator": user.email,
+                            "object": {
+                                "uuid": meeting["uuid"],
+                                "id": meeting_id,
+                                "host_id": user.id,
+                                "topic": meeting["topic"],
+                                "type": meeting["type"],
+                                "start_time": _zoom_time(meeting["_start"]),
+                                "duration": meeting["duration"],
+                                "timezone": meeting["timezone"],
+                            },
+                        },
+                    )
         return redirect("/marketplace")
 
     @app.post("/marketplace/apps/<client_id>/uninstall")
@@ -350,8 +398,15 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
     @app.post("/_sandbox/faults")
     def add_fault() -> Any:
         body = request.get_json(force=True)
-        sandbox.add_fault(Fault(body.get("method", "*"), body.get("path_prefix", "/"), body["kind"],
-                                int(body.get("count", 1)), body.get("retry_after")))
+        sandbox.add_fault(
+            Fault(
+                body.get("method", "*"),
+                body.get("path_prefix", "/"),
+                body["kind"],
+                int(body.get("count", 1)),
+                body.get("retry_after"),
+            )
+        )
         return jsonify({"ok": True})
 
     @app.post("/_sandbox/expire-tokens")
@@ -367,9 +422,12 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
 
 def _deauthorized_payload(sandbox: SandboxState, client: ClientApp, user_id: str) -> dict[str, Any]:
     return {
-        "account_id": sandbox.users[user_id].account_id, "user_id": user_id, "signature": secrets.token_hex(32),
+        "account_id": sandbox.users[user_id].account_id,
+        "user_id": user_id,
+        "signature": secrets.token_hex(32),
         "deauthorization_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "client_id": client.client_id, "event_ts": int(time.time() * 1000),
+        "client_id": client.client_id,
+        "event_ts": int(time.time() * 1000),
     }
 
 
@@ -381,7 +439,9 @@ def send_webhook(sandbox: SandboxState, client: ClientApp, event: str, payload: 
     if not client.webhook_url or not client.webhook_secret:
         return
     timestamp = str(int(time.time()))
-    signature = "v0=" + hmac.new(client.webhook_secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    signature = (
+        "v0=" + hmac.new(client.webhook_secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    )
     headers = {"Content-Type": "application/json", "x-zm-request-timestamp": timestamp, "x-zm-signature": signature}
     try:
         record["status"] = requests.post(client.webhook_url, data=body, headers=headers, timeout=3).status_code

@@ -47,25 +47,34 @@ class LocalStack:
         self.zoom_server.stop()
 
 
-def start_stack(database: str, *, timezone: str, staff: tuple[str, str] | None = None, host: str = "127.0.0.1",
-                zoom_port: int = 0, config: dict[str, Any] | None = None) -> LocalStack:
+def start_stack(
+    database: str,
+    *,
+    timezone: str,
+    staff: tuple[str, str] | None = None,
+    host: str = "127.0.0.1",
+    zoom_port: int = 0,
+    config: dict[str, Any] | None = None,
+) -> LocalStack:
     """Start the stand-in, build the app against it, create the schema and, if given, a staff login."""
     state = SandboxState()
     zoom_server = serve_in_thread(create_sandbox(state), host, zoom_port)
     client = ClientApp("simplespa-local", secrets.token_urlsafe(24), [], webhook_secret=secrets.token_urlsafe(24))
     state.register_client(client)
-    app = create_app({
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE": database,
-        "SPA_TIMEZONE": timezone,
-        "ZOOM_CLIENT_ID": client.client_id,
-        "ZOOM_CLIENT_SECRET": client.client_secret,
-        "ZOOM_WEBHOOK_SECRET_TOKEN": client.webhook_secret,
-        "ZOOM_OAUTH_BASE_URL": zoom_server.url,
-        "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
-        "SESSION_COOKIE_SECURE": False,
-        **(config or {}),
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE": database,
+            "SPA_TIMEZONE": timezone,
+            "ZOOM_CLIENT_ID": client.client_id,
+            "ZOOM_CLIENT_SECRET": client.client_secret,
+            "ZOOM_WEBHOOK_SECRET_TOKEN": client.webhook_secret,
+            "ZOOM_OAUTH_BASE_URL": zoom_server.url,
+            "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
+            "SESSION_COOKIE_SECURE": False,
+            **(config or {}),
+        }
+    )
     with app.app_context():
         init_db()
         if staff:

@@ -191,9 +191,19 @@ class SandboxState:
         header = _b64(json.dumps({"alg": "HS512", "v": "2.0", "kid": secrets.token_hex(8)}).encode())
         now = int(self.now())
         claims: dict[str, Any] = {
-            "ver": 10, "auid": secrets.token_hex(16), "code": secrets.token_urlsafe(16), "iss": "zm:cid:" + client_id,
-            "gno": 0, "type": 0 if kind == "access" else 1, "tid": 0, "aud": "https://oauth.zoom.us",
-            "uid": user_id, "nbf": now, "exp": now + self.token_lifetime, "iat": now, "aid": "sandbox",
+            "ver": 10,
+            "auid": secrets.token_hex(16),
+            "code": secrets.token_urlsafe(16),
+            "iss": "zm:cid:" + client_id,
+            "gno": 0,
+            "type": 0 if kind == "access" else 1,
+            "tid": 0,
+            "aud": "https://oauth.zoom.us",
+            "uid": user_id,
+            "nbf": now,
+            "exp": now + self.token_lifetime,
+            "iat": now,
+            "aid": "sandbox",
             "jti": secrets.token_hex(16),
         }
         body = _b64(json.dumps(claims).encode())
@@ -264,9 +274,10 @@ class SandboxState:
             used = self.writes.get((user.id, day), 0)
             if used >= self.daily_write_limit:
                 raise ApiFailure(
-                    429, 429,
-                    f"You have exceeded the daily rate limit ({self.daily_write_limit}) of Meeting Create/Update API requests "
-                    "permitted for this particular user. You may resume these requests at GMT 00:00:00.",
+                    429,
+                    429,
+                    f"You have exceeded the daily rate limit ({self.daily_write_limit}) of Meeting Create/Update "
+                    "API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.",
                 )
             self.writes[(user.id, day)] = used + 1
 
@@ -287,7 +298,11 @@ class SandboxState:
     def meeting_for(self, user: User, meeting_id: int, *, gone_code: int = 3001) -> dict[str, Any]:
         meeting = self.meetings.get(meeting_id)
         if meeting is None or meeting["host_id"] != user.id:
-            message = f"Meeting does not exist: {meeting_id}." if gone_code == 3001 else f"Meeting does not exist: {meeting_id}"
+            message = (
+                f"Meeting does not exist: {meeting_id}."
+                if gone_code == 3001
+                else f"Meeting does not exist: {meeting_id}"
+            )
             raise ApiFailure(404, gone_code, message)
         return meeting
 
