@@ -1,0 +1,88 @@
+"""Target 5: parsing notes is linear in their size, hostile input included.
+
+The parses the app runs are timed against the target: `current_line` (every page view,
+status check, add and remove) and `find_line` (webhooks, reschedule, cancel; timed for a
+meeting id that is not there, so it reads everything). `find_lines`, which builds an object
+for every Zoom line and is used by no request path, is shown for information.
+"""
+
+from __future__ import annotations
+
+import time
+
+from common import report
+
+from simplespa_zoom import notes
+
+LINE = "Zoom: [Appointment with Ana Souza] Tuesday, November 11 2025 6:00 pm \u2014 https://us05web.zoom.us/j/85746065432?pwd=AbCdEf\n"
+PROSE = "Client prefers lavender oil; check allergies before the facial. Parking at the back.\n"
+SIZES = {"1 KB": 1_000, "100 KB": 100_000, "1 MB": 1_000_000, "10 MB": 10_000_000}
+SHAPES = {
+    "plain notes": PROSE,
+    "notes with a Zoom line every 5 lines": PROSE * 4 + LINE,
+    "only Zoom lines": LINE,
+    "hostile: '] a' brackets": "Zoom: [" + "] a" * 100 + "\n",
+    "hostile: long runs of spaces": "Zoom: [x] " + " " * 300 + "y\n",
+    "hostile: 'Zoom: [' repeated": "Zoom: [" * 50 + "\n",
+    "hostile: empty lines": "\n",
+    "hostile: dashes without links": "Zoom: [x] \u2014 \u2014 \u2014 https:// \u2014\n",
+    "hostile: links that are not Zoom's": "Zoom: [x] y \u2014 https://zoom.us.evil.example/j/123456789\n",
+    "hostile: 'https://' repeated": "https://" * 50 + "\n",
+    "hostile: Zoom links with broken heads": "Zoom: [" + "]" * 40 + " \u2014 https://zoom.us/j/123456789\n",
+}
+
+
+def build(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def best_ms(parse, text: str, batch: int) -> float:
+    """The fastest of several samples (the least disturbed by the machine), per parse."""
+    samples = []
+    for _ in range(3 if len(text) >= 10_000_000 else 9 if len(text) >= 1_000_000 else 31):
+        start = time.perf_counter()
+        for _ in range(batch):
+            parse(text)
+        samples.append((time.perf_counter() - start) * 1000 / batch)
+    return min(samples)
+
+
+def best_ms_per_byte(parse, text: str) -> float:
+    """Marginal cost per byte: the time of a call on empty notes is taken off first."""
+    batch = max(1, 2_000_000 // len(text))  # each sample parses at least ~2 MB, so timer noise stays small
+    return (best_ms(parse, text, batch) - best_ms(parse, "", batch)) / len(text)
+
+
+def run() -> dict[str, float]:
+    results = {}
+    parses = {
+        "current_line": (notes.current_line, True),
+        "find_line": (lambda text: notes.find_line(text, 99999999999), True),
+        "find_lines (no request path; information)": (notes.find_lines, False),
+    }
+    for name, (parse, judged) in parses.items():
+        print(f"   {name}:")
+        worst_spread = one_mb_worst = 0.0
+        for shape, unit in SHAPES.items():
+            per_byte = {label: best_ms_per_byte(parse, build(unit, size)) for label, size in SIZES.items()}
+            one_mb_worst = max(one_mb_worst, per_byte["1 MB"] * SIZES["1 MB"])
+            spread = max(per_byte.values()) / min(per_byte.values())
+            worst_spread = max(worst_spread, spread)
+            figures = ", ".join(f"{label} {value * 1e6:.1f} ns/B" for label, value in per_byte.items())
+            print(f"     {shape:<40} {figures}; spread {spread:.2f}x")
+        if judged:
+            report(
+                f"5a {name}: time per byte, largest/smallest size",
+                f"{worst_spread:.2f}x (worst shape)",
+                "<= 2x",
+                worst_spread <= 2,
+            )
+            report(f"5b {name}: 1 MB of notes", f"{one_mb_worst:.1f} ms (worst shape)", "<= 20 ms", one_mb_worst <= 20)
+        else:
+            print(f"   {name}: worst spread {worst_spread:.2f}x, worst 1 MB {one_mb_worst:.1f} ms")
+        results[f"{name}_spread"], results[f"{name}_1mb_ms"] = worst_spread, one_mb_worst
+    return results
+
+
+if __name__ == "__main__":
+    run()

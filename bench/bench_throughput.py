@@ -1,0 +1,142 @@
+"""Target 6: the appointment page under gunicorn (2 workers) keeps up with a bare Flask page."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from common import STAFF, report, served_stack, with_zoom_line
+
+from simplespa_zoom.sandbox.browserless import sign_in_and_connect
+
+DURATION = float(os.environ.get("BENCH_DURATION", "20"))
+CLIENTS = 4
+BENCH = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(target: str, env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(BENCH),
+            target,
+        ],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"gunicorn {target} did not start") from None
+                threading.Event().wait(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def load(url: str, cookies: dict[str, str]) -> tuple[float, int, int]:
+    """Requests per second, responses and errors from CLIENTS threads for DURATION seconds."""
+    counts = {"ok": 0, "errors": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + DURATION
+
+    def client() -> None:
+        ok = errors = 0
+        with requests.Session() as http:
+            http.cookies.update(cookies)
+            while time.monotonic() < stop_at:
+                try:
+                    answer = http.get(url, timeout=10)
+                    ok, errors = (ok + 1, errors) if answer.status_code == 200 else (ok, errors + 1)
+                except requests.RequestException:
+                    errors += 1
+        with lock:
+            counts["ok"] += ok
+            counts["errors"] += errors
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts["ok"] / (time.monotonic() - start), counts["ok"], counts["errors"]
+
+
+def run() -> dict[str, float]:
+    with served_stack() as (stack, _browser):
+        appointment = with_zoom_line(stack)
+        config = stack.app.config
+        env = {
+            "SECRET_KEY": config["SECRET_KEY"],
+            "DATABASE": config["DATABASE"],
+            "SPA_TIMEZONE": config["SPA_TIMEZONE"],
+            "ZOOM_CLIENT_ID": config["ZOOM_CLIENT_ID"],
+            "ZOOM_CLIENT_SECRET": config["ZOOM_CLIENT_SECRET"],
+            "ZOOM_WEBHOOK_SECRET_TOKEN": config["ZOOM_WEBHOOK_SECRET_TOKEN"],
+            "ZOOM_OAUTH_BASE_URL": config["ZOOM_OAUTH_BASE_URL"],
+            "ZOOM_API_BASE_URL": config["ZOOM_API_BASE_URL"],
+            "SESSION_COOKIE_SECURE": "false",
+        }
+        with gunicorn("simplespa_zoom.wsgi:app", env) as app_url:
+            stack.point_zoom_at(app_url)
+            browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
+            page = f"{app_url}/appointments/{appointment.id}"
+            page_bytes = len(browser.get(page).content)
+            app_rps, app_ok, app_errors = load(page, browser.cookies.get_dict())
+        with gunicorn("baseline_wsgi:app", env) as bare_url:
+            bare_page = f"{bare_url}/bare/{appointment.id}"
+            bare_bytes = len(requests.get(bare_page).content)
+            bare_rps, bare_ok, bare_errors = load(bare_page, {})
+    ratio = app_rps / bare_rps
+    print(
+        f"   app page {page_bytes} bytes, bare page {bare_bytes} bytes; {CLIENTS} client threads, {DURATION:.0f} s each"
+    )
+    report(
+        "6  page requests/s under gunicorn -w 2 vs bare Flask+Jinja",
+        f"{app_rps:.0f} / {bare_rps:.0f} = {ratio:.2f}",
+        ">= 0.8",
+        ratio >= 0.8,
+    )
+    report(
+        "   errors during the load",
+        f"app {app_errors} of {app_ok + app_errors}, bare {bare_errors}",
+        "0",
+        app_errors == bare_errors == 0,
+    )
+    return {"app_rps": app_rps, "bare_rps": bare_rps}
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,168 @@
+"""Shared pieces of the benchmarks: a local stack, a baseline app, timing and reporting."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+from flask import Flask, g, render_template
+
+from simplespa_zoom import notes
+from simplespa_zoom.appointment_forms import parse_draft
+from simplespa_zoom.appointment_views import bp as appointments_bp
+from simplespa_zoom.appointments import Appointment, AppointmentStore
+from simplespa_zoom.connect import bp as connect_bp
+from simplespa_zoom.db import connect, get_db
+from simplespa_zoom.meeting_ops import meeting_summary
+from simplespa_zoom.meetings import bp as meetings_bp
+from simplespa_zoom.sandbox.browserless import sign_in_and_connect
+from simplespa_zoom.sandbox.stack import LocalStack, start_stack
+from simplespa_zoom.staff import bp as staff_bp
+from simplespa_zoom.templating import init_app as init_templating
+
+STAFF = ("bench@spa.example", "bench password 123")
+TIMEZONE = "America/New_York"
+JOIN_URL = "https://us05web.zoom.us/j/85746065432?pwd=AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+
+
+def machine() -> str:
+    import os
+
+    cpu = platform.processor() or platform.machine()
+    return f"{platform.node()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()}"
+
+
+def timings_ms(action: Callable[[], Any], repeat: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def median_ms(action: Callable[[], Any], repeat: int, warmup: int = 5) -> float:
+    return statistics.median(timings_ms(action, repeat, warmup))
+
+
+def interleaved_medians(actions: dict[str, Callable[[], Any]], repeat: int, rounds: int = 5) -> dict[str, float]:
+    """Medians of several actions measured in alternating rounds, so drift hits them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(rounds):
+        for name, action in actions.items():
+            samples[name] += timings_ms(action, repeat // rounds, warmup=2)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+class ServerTimer:
+    """WSGI middleware that records how long the app spends on each request to one path suffix."""
+
+    def __init__(self, app: Flask, path_suffix: str) -> None:
+        self.inner = app.wsgi_app
+        self.path_suffix = path_suffix
+        self.samples: list[float] = []
+        app.wsgi_app = self  # type: ignore[method-assign]
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        if not environ["PATH_INFO"].endswith(self.path_suffix):
+            return self.inner(environ, start_response)
+        start = time.perf_counter()
+        try:
+            return list(self.inner(environ, start_response))
+        finally:
+            self.samples.append((time.perf_counter() - start) * 1000)
+
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+
+def ok_get(session: requests.Session, url: str) -> requests.Response:
+    response = session.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def report(name: str, value: str, target: str, ok: bool) -> None:
+    print(f"{name:<58} {value:<34} target {target:<22} {'PASS' if ok else 'MISS'}")
+
+
+def add_appointment(
+    stack: LocalStack, client: str = "Ana Souza", notes_text: str = "Prefers lavender oil."
+) -> Appointment:
+    tz = stack.app.config["SPA_TZ"]
+    start = (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=15, minute=0, second=0, microsecond=0)
+    with stack.app.app_context():
+        return AppointmentStore(get_db()).create(
+            parse_draft(
+                client_name=client,
+                client_email="",
+                start=start.strftime("%Y-%m-%dT%H:%M"),
+                duration="60",
+                notes=notes_text,
+                tz=tz,
+            )
+        )
+
+
+def with_zoom_line(stack: LocalStack) -> Appointment:
+    appointment = add_appointment(stack)
+    tz = stack.app.config["SPA_TZ"]
+    line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
+    with stack.app.app_context():
+        return AppointmentStore(get_db()).set_notes(
+            appointment.id, appointment.version, notes.append_line(appointment.notes, line)
+        )
+
+
+@contextmanager
+def served_stack() -> Iterator[tuple[LocalStack, requests.Session]]:
+    """The app and the stand-in on loopback, and a signed-in, connected HTTP client."""
+    with tempfile.TemporaryDirectory(prefix="simplespa-bench-") as workdir:
+        stack = start_stack(str(Path(workdir) / "bench.sqlite"), timezone=TIMEZONE, staff=STAFF)
+        stack.zoom.daily_write_limit = 10**6
+        stack.serve_app()
+        try:
+            browser = sign_in_and_connect(stack.url, stack.zoom_server.url, *STAFF)
+            yield stack, browser
+        finally:
+            stack.stop()
+
+
+def baseline_app(database: str, template_folder: str, timezone_config: dict[str, Any]) -> Flask:
+    """A bare Flask view: read the same SQLite row, render the same template, nothing else."""
+    app = Flask("baseline", template_folder=template_folder, static_folder=None)
+    app.config.update(timezone_config)
+    init_templating(app)
+    app.jinja_env.globals["csrf_token"] = lambda: "x" * 64
+    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp):
+        app.register_blueprint(blueprint)  # only so url_for in the templates resolves
+    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
+
+    @app.get("/bare/<int:appointment_id>")
+    def bare(appointment_id: int) -> str:
+        db = connect(database)
+        try:
+            appointment = AppointmentStore(db).get(appointment_id)
+        finally:
+            db.close()
+        g.staff = type("Staff", (), {"email": STAFF[0]})()
+        return render_template(
+            "appointments/view.html",
+            appointment=appointment,
+            meeting=meeting_summary(appointment, app.config["SPA_TZ"]),
+            zoom_connected=True,
+            auto_add=False,
+        )
+
+    return app
