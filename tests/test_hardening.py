@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import socket
+from urllib.parse import quote
 
 import pytest
 import responses
 from flask import Flask
 from markupsafe import escape
 
-from simplespa_zoom import notes
+from simplespa_zoom import create_app, notes
+from simplespa_zoom.db import get_db, init_db
+from simplespa_zoom.staff import create_staff
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -17,6 +21,9 @@ from .conftest import (
     MEETING_ID,
     OAUTH,
     REFRESH_TOKEN,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    TEST_CONFIG,
     add_appointment,
     connect_zoom,
     form_post,
@@ -163,3 +170,63 @@ def test_notes_bytes_survive_add_and_remove_around_hostile_text(app: Flask, clie
         assert get_appointment(app, appointment.id).notes == notes.append_line(original, line_for(app, appointment))
         post(client, f"/appointments/{appointment.id}/meeting/remove")
     assert get_appointment(app, appointment.id).notes == original
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_zoom_refusing_connections_gives_a_clear_message_and_changes_nothing(tmp_path) -> None:
+    port = closed_port()
+    app = create_app(
+        {**TEST_CONFIG, "DATABASE": str(tmp_path / "r.sqlite"), "ZOOM_API_BASE_URL": f"http://127.0.0.1:{port}/v2"}
+    )
+    with app.app_context():
+        init_db()
+        create_staff(get_db(), STAFF_EMAIL, STAFF_PASSWORD)
+    appointment = add_appointment(app, "Ana", "keep me")
+    client = app.test_client()
+    login(client)
+    connect_zoom(client)
+    response = post(client, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 503
+    assert "Zoom is not answering right now" in response.get_json()["error"]["message"]
+    assert get_appointment(app, appointment.id).notes == "keep me"
+    assert client.get("/appointments").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/appointments\r\nSet-Cookie: x=1",
+    ],
+)
+def test_sign_in_never_redirects_out_of_the_app(client, target: str) -> None:
+    response = form_post(
+        client, f"/login?next={quote(target, safe='')}", {"email": STAFF_EMAIL, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/appointments"
+
+
+def test_sign_in_returns_to_the_page_that_asked(client) -> None:
+    response = form_post(
+        client,
+        f"/login?next={quote('/appointments/7?x=1', safe='')}",
+        {"email": STAFF_EMAIL, "password": STAFF_PASSWORD},
+    )
+    assert response.headers["Location"] == "/appointments/7?x=1"
+
+
+def test_a_fresh_session_is_issued_at_sign_in(client) -> None:
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client)
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["staff_id"] == 1
