@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import requests
 from common import (
     ServerTimer,
-    add_appointment,
     baseline_app,
     interleaved_medians,
     ok_get,
@@ -24,7 +23,7 @@ REPEAT = 400
 
 def run() -> dict[str, float]:
     with served_stack() as (stack, browser):
-        appointments = iter([add_appointment(stack, f"Client {n}") for n in range(REPEAT + 30)])
+        appointments = iter([stack.add_appointment(f"Client {n}") for n in range(REPEAT + 30)])
         csrf = csrf_token(ok_get(browser, f"{stack.url}/appointments").text)
         headers = {"X-CSRFToken": csrf, "Accept": "application/json"}
         zoom_http = requests.Session()

@@ -8,7 +8,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import requests
 from flask import Flask, g, render_template
 
 from simplespa_zoom import notes
-from simplespa_zoom.appointment_forms import parse_draft
 from simplespa_zoom.appointment_views import bp as appointments_bp
 from simplespa_zoom.appointments import Appointment, AppointmentStore
 from simplespa_zoom.connect import bp as connect_bp
@@ -97,26 +95,8 @@ def report(name: str, value: str, target: str, ok: bool) -> None:
     print(f"{name:<58} {value:<34} target {target:<22} {'PASS' if ok else 'MISS'}")
 
 
-def add_appointment(
-    stack: LocalStack, client: str = "Ana Souza", notes_text: str = "Prefers lavender oil."
-) -> Appointment:
-    tz = stack.app.config["SPA_TZ"]
-    start = (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=15, minute=0, second=0, microsecond=0)
-    with stack.app.app_context():
-        return AppointmentStore(get_db()).create(
-            parse_draft(
-                client_name=client,
-                client_email="",
-                start=start.strftime("%Y-%m-%dT%H:%M"),
-                duration="60",
-                notes=notes_text,
-                tz=tz,
-            )
-        )
-
-
 def with_zoom_line(stack: LocalStack) -> Appointment:
-    appointment = add_appointment(stack)
+    appointment = stack.add_appointment(notes="Prefers lavender oil.")
     tz = stack.app.config["SPA_TZ"]
     line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
     with stack.app.app_context():

@@ -5,16 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from simplespa_zoom.appointment_forms import parse_draft
-from simplespa_zoom.appointments import Appointment, AppointmentStore
-from simplespa_zoom.db import get_db
+from simplespa_zoom.appointments import Appointment
 from simplespa_zoom.sandbox.stack import LocalStack, start_stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,36 +48,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "permissions": ["clipboard-read", "clipboard-write"], "timezone_id": TIMEZONE}
 
 
-class Stack(LocalStack):
-    """The app and the Zoom stand-in on loopback, with helpers to seed and read appointments."""
-
-    def add_appointment(
-        self,
-        client_name: str = "Ana Souza",
-        notes: str = "",
-        *,
-        email: str = "",
-        start: datetime | None = None,
-        duration: int = 60,
-    ) -> Appointment:
-        tz = self.app.config["SPA_TZ"]
-        start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(
-            hour=18, minute=0, second=0, microsecond=0
-        )
-        with self.app.app_context():
-            draft = parse_draft(
-                client_name=client_name,
-                client_email=email,
-                start=start.strftime("%Y-%m-%dT%H:%M"),
-                duration=str(duration),
-                notes=notes,
-                tz=tz,
-            )
-            return AppointmentStore(get_db()).create(draft)
-
-    def appointment(self, appointment_id: int) -> Appointment:
-        with self.app.app_context():
-            return AppointmentStore(get_db()).get(appointment_id)
+Stack = LocalStack
 
 
 @pytest.fixture
@@ -91,10 +59,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         staff=(STAFF_EMAIL, STAFF_PASSWORD),
         config={"ZOOM_TIMEOUT": (2.0, 2.0)},
     )
-    stack = Stack(**vars(local))
-    stack.serve_app()
-    yield stack
-    stack.stop()
+    local.serve_app()
+    yield local
+    local.stop()
 
 
 def sign_in(page: Page, stack: Stack) -> None:

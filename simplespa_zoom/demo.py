@@ -7,65 +7,38 @@ import secrets
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from .appointment_forms import parse_draft
-from .appointments import AppointmentStore
 from .db import get_db
-from .sandbox.stack import start_stack
+from .sandbox.stack import seed_appointment, start_stack
 from .staff import create_staff
 
 DEMO_STAFF = "demo@spa.example"
 
 
-def sample_appointments(now: datetime) -> list[dict[str, Any]]:
-    """A few appointments for the demo, relative to today."""
-    day = (now + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
-    return [
-        {
-            "client_name": "Ana Souza",
-            "client_email": "ana@example.com",
-            "start": day,
-            "duration": "60",
-            "notes": "Prefers lavender oil.\nAsked about the couples package.",
-        },
-        {
-            "client_name": "Ben O'Neil [VIP]",
-            "client_email": "",
-            "start": day + timedelta(hours=2),
-            "duration": "45",
-            "notes": "First consultation: skin care routine review.",
-        },
-        {
-            "client_name": "Chloé Martin",
-            "client_email": "chloe@example.com",
-            "start": day + timedelta(days=2),
-            "duration": "30",
-            "notes": "",
-        },
-    ]
-
-
 def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
+    """The demo login and a few appointments, starting tomorrow afternoon."""
     with app.app_context():
         create_staff(get_db(), staff_email, staff_password)
-        store = AppointmentStore(get_db())
-        tz = app.config["SPA_TZ"]
-        for sample in sample_appointments(datetime.now(UTC).astimezone(tz)):
-            store.create(
-                parse_draft(
-                    client_name=sample["client_name"],
-                    client_email=sample["client_email"],
-                    start=sample["start"].strftime("%Y-%m-%dT%H:%M"),
-                    duration=sample["duration"],
-                    notes=sample["notes"],
-                    tz=tz,
-                )
-            )
+    tomorrow = (datetime.now(UTC).astimezone(app.config["SPA_TZ"]) + timedelta(days=1)).replace(hour=15, minute=0)
+    seed_appointment(
+        app,
+        "Ana Souza",
+        "Prefers lavender oil.\nAsked about the couples package.",
+        email="ana@example.com",
+        start=tomorrow,
+    )
+    seed_appointment(
+        app,
+        "Ben O'Neil [VIP]",
+        "First consultation: skin care routine review.",
+        start=tomorrow + timedelta(hours=2),
+        duration=45,
+    )
+    seed_appointment(app, "Chloé Martin", email="chloe@example.com", start=tomorrow + timedelta(days=2), duration=30)
 
 
 def run_demo(host: str, port: int, zoom_port: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from simplespa_zoom import create_app, notes
-from simplespa_zoom.appointment_forms import parse_draft
-from simplespa_zoom.appointments import Appointment, AppointmentStore
+from simplespa_zoom.appointments import Appointment
 from simplespa_zoom.db import get_db, init_db
+from simplespa_zoom.sandbox.stack import read_appointment, seed_appointment
 from simplespa_zoom.staff import create_staff
 
 API = "https://api.zoom.us/v2"
@@ -102,34 +102,8 @@ def session_zoom(client: FlaskClient) -> dict[str, Any] | None:
         return session.get("zoom")
 
 
-def add_appointment(
-    app: Flask,
-    client_name: str = "Ana Souza",
-    notes_text: str = "",
-    *,
-    email: str = "",
-    start: datetime | None = None,
-    duration: int = 60,
-) -> Appointment:
-    tz = app.config["SPA_TZ"]
-    start = start or (datetime.now(UTC) + timedelta(days=3)).astimezone(tz).replace(
-        hour=18, minute=0, second=0, microsecond=0
-    )
-    with app.app_context():
-        draft = parse_draft(
-            client_name=client_name,
-            client_email=email,
-            start=start.strftime("%Y-%m-%dT%H:%M"),
-            duration=str(duration),
-            notes=notes_text,
-            tz=tz,
-        )
-        return AppointmentStore(get_db()).create(draft)
-
-
-def get_appointment(app: Flask, appointment_id: int) -> Appointment:
-    with app.app_context():
-        return AppointmentStore(get_db()).get(appointment_id)
+add_appointment = seed_appointment
+get_appointment = read_appointment
 
 
 def zoom_meeting(

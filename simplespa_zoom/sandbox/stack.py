@@ -4,16 +4,48 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
 
 from .. import create_app
+from ..appointment_forms import parse_draft
+from ..appointments import Appointment, AppointmentStore
 from ..db import get_db, init_db
 from ..staff import create_staff
 from .app import create_sandbox
 from .server import RunningServer, serve_in_thread
 from .state import ClientApp, SandboxState
+
+
+def seed_appointment(
+    app: Flask,
+    client_name: str = "Ana Souza",
+    notes: str = "",
+    *,
+    email: str = "",
+    start: datetime | None = None,
+    duration: int = 60,
+) -> Appointment:
+    """An appointment made as the forms make them; by default two days ahead at 6 pm spa time."""
+    tz = app.config["SPA_TZ"]
+    start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=18, minute=0, second=0)
+    with app.app_context():
+        draft = parse_draft(
+            client_name=client_name,
+            client_email=email,
+            start=start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+            duration=str(duration),
+            notes=notes,
+            tz=tz,
+        )
+        return AppointmentStore(get_db()).create(draft)
+
+
+def read_appointment(app: Flask, appointment_id: int) -> Appointment:
+    with app.app_context():
+        return AppointmentStore(get_db()).get(appointment_id)
 
 
 @dataclass
@@ -40,6 +72,12 @@ class LocalStack:
         """Register the app's redirect and webhook URLs with the stand-in."""
         self.client.redirect_uris.append(f"{app_url}/zoom/callback")
         self.client.webhook_url = f"{app_url}/zoom/webhook"
+
+    def add_appointment(self, client_name: str = "Ana Souza", notes: str = "", **details: Any) -> Appointment:
+        return seed_appointment(self.app, client_name, notes, **details)
+
+    def appointment(self, appointment_id: int) -> Appointment:
+        return read_appointment(self.app, appointment_id)
 
     def stop(self) -> None:
         if self.app_server is not None:
