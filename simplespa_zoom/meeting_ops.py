@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -200,18 +201,8 @@ class MeetingService:
         return Check(updated, "updated", "The meeting was changed in Zoom; its line in the notes now matches.")
 
     def rewrite_line(self, appointment: Appointment, meeting_id: int, new_text: str) -> Appointment:
-        """Put new text in place of one meeting's line, following concurrent edits."""
-        for _ in range(SAVE_ATTEMPTS):
-            line = notes.find_line(appointment.notes, meeting_id)
-            if line is None or appointment.notes[line.start : line.end] == new_text:
-                return appointment
-            try:
-                return self.store.set_notes(
-                    appointment.id, appointment.version, notes.replace_line(appointment.notes, line, new_text)
-                )
-            except VersionConflict as conflict:
-                appointment = conflict.current
-        raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
+        """Put new text in place of one meeting's line."""
+        return self._edit_line(appointment, meeting_id, lambda text, line: notes.replace_line(text, line, new_text))
 
     def remove(self, appointment_id: int) -> Appointment:
         """Delete the meeting in Zoom (already gone counts) and its line from the notes."""
@@ -223,18 +214,23 @@ class MeetingService:
         return self.drop_line(appointment, line.meeting_id)
 
     def drop_line(self, appointment: Appointment, meeting_id: int) -> Appointment:
-        """Remove one meeting's line, following concurrent edits of the notes."""
+        """Remove one meeting's line."""
+        return self._edit_line(appointment, meeting_id, notes.remove_line)
+
+    def _edit_line(
+        self, appointment: Appointment, meeting_id: int, edit: Callable[[str, notes.ZoomLine], str]
+    ) -> Appointment:
+        """Apply an edit to one meeting's line, re-reading and re-applying on concurrent edits."""
         for _ in range(SAVE_ATTEMPTS):
             line = notes.find_line(appointment.notes, meeting_id)
-            if line is None:
+            edited = edit(appointment.notes, line) if line else appointment.notes
+            if edited == appointment.notes:
                 return appointment
             try:
-                return self.store.set_notes(
-                    appointment.id, appointment.version, notes.remove_line(appointment.notes, line)
-                )
+                return self.store.set_notes(appointment.id, appointment.version, edited)
             except VersionConflict as conflict:
                 appointment = conflict.current
-        raise MeetingBusy("The notes kept changing while the meeting line was being removed. Please try again.")
+        raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
 
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object] | None:
