@@ -21,28 +21,39 @@ log = logging.getLogger(__name__)
 FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
 
 
+RETRY_HINT = {
+    "change": "save the appointment again",
+    "delete": "use Remove meeting on this page",
+}
+
+
 def _not_followed(what: str, error: Exception | None) -> None:
+    """Tell the staff member the Zoom side did not follow, and the two ways to fix it."""
     if error is None or isinstance(error, ZoomNotConnected):
         reason = "Zoom is not connected in this browser"
-        fix = f"Connect Zoom and save again, or {what} it in Zoom at {FIX_IN_ZOOM}."
+        fix = f"Connect Zoom and {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
     else:
         reason = getattr(error, "message", "Zoom did not answer")
-        fix = f"Try again later, or {what} it in Zoom at {FIX_IN_ZOOM}."
+        fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
     flash(f"The appointment was saved, but its Zoom meeting was not updated. {reason.rstrip('.')}. {fix}", "warning")
 
 
 def follow_reschedule(before: Appointment, after: Appointment) -> None:
-    """PATCH the meeting to the new start and duration, then rewrite its line."""
+    """PATCH the meeting to the new start and duration, then rewrite its line.
+
+    The line's own time is compared, not only the form's old value, so saving again
+    after connecting Zoom still moves a meeting an earlier save could not move.
+    """
     line = notes.find_line(after.notes, before.zoom_line.meeting_id) if before.zoom_line else None
     if line is None or after.cancelled:
         return
-    if (before.starts_at, before.duration_minutes) == (after.starts_at, after.duration_minutes):
+    tz = current_app.config["SPA_TZ"]
+    if line.starts_at(tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
         return
     if not is_connected():
         _not_followed("change", None)
         return
     service = meeting_service()
-    tz = current_app.config["SPA_TZ"]
     try:
         meeting = service.zoom.call(lambda client, token: _move(client, token, line.meeting_id, after, tz.key))
     except ZoomMeetingGone:

@@ -6,6 +6,7 @@
 (() => {
   const RETRY_HEADER = "X-Zoom-Retry";
   const FALLBACK_MESSAGE = "Something went wrong. Nothing was changed; please try again.";
+  const RECONNECT_CODES = new Set(["zoom_not_connected", "zoom_reconnect", "zoom_token_invalid"]);
 
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
   const appointment = () => document.getElementById("appointment");
@@ -94,7 +95,7 @@
       startConnect(true);
       return;
     }
-    if (answer.code === "zoom_not_connected" || answer.code === "zoom_reconnect") {
+    if (RECONNECT_CODES.has(answer.code)) {
       markDisconnected();
       showAlert(answer.message, context === "add" ? "add" : "connect");
       return;
@@ -163,7 +164,7 @@
     if (check) check.textContent = "Checking with Zoom…";
     const answer = await zoomRequest(`${page.dataset.meetingUrl}/status`);
     if (!answer.ok) {
-      if (answer.code === "zoom_not_connected" || answer.code === "zoom_reconnect") {
+      if (RECONNECT_CODES.has(answer.code)) {
         if (check) check.textContent = "";
         handleError(answer, "check");
       } else if (check) {

@@ -206,3 +206,31 @@ def test_hostile_names_and_notes_render_as_text(app: Flask, signed_in) -> None:
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert 'href="javascript:' not in page
     assert 'aria-label="Zoom meeting"' not in page
+
+
+def test_saving_again_after_connecting_moves_the_meeting_an_earlier_save_could_not(app: Flask, signed_in, zoom) -> None:
+    appointment = with_meeting(app)
+    moved = appointment.starts_at + timedelta(days=1)
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)))
+    saved = get_appointment(app, appointment.id)
+    assert saved.notes == appointment.notes
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    response = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(saved, start=local(app, moved)),
+        follow_redirects=True,
+    )
+    assert "moved to the new time" in response.get_data(as_text=True)
+    assert get_appointment(app, appointment.id).notes == notes.append_line(
+        NOTES, line_for(app, appointment, start=moved)
+    )
+
+
+def test_a_cancelled_appointment_can_still_remove_its_meeting(app: Flask, signed_in) -> None:
+    appointment = with_meeting(app)
+    form_post(signed_in, f"/appointments/{appointment.id}/cancel")
+    page = signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+    assert "Remove meeting" in page and "use Remove meeting on this page" in page
