@@ -8,6 +8,7 @@ character back unchanged. Pure functions: no Flask, no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -39,7 +40,11 @@ _LINK_AT_LINE_END = re.compile(
     r"https://(?:[A-Za-z0-9-]+\.)*(?i:zoom\.us|zoomgov\.com)(?::443)?/[jw]/(?P<id>\d{9,19})(?:[?#]\S*+)?"
     r"(?P<pad>[ \t]*+)(?=[\r\n]|\Z)"
 )
-_DASHES = "\u2014\u2013"
+# What must stand before the link on its line: "Zoom: [topic] when — ". The topic runs to
+# the last "]" that is followed by a blank and a dash-free "when"; each "]" is tried once,
+# and the possessive "when" stops at the next "]" or dash, so this is linear too.
+_HEAD = re.compile(r"[ \t]*+Zoom:[ \t]*+\[(?P<topic>[^\n]*)\](?P<when>[ \t][^\]\n\u2014\u2013]*+)[\u2014\u2013][ \t]*+")
+_FIRST_WINDOW = 16 * 1024
 _WHEN = re.compile(
     r"(?P<weekday>[A-Za-z]+),[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<day>\d{1,2})[ \t]+"
     r"(?P<year>\d{4})[ \t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})[ \t]*(?P<ampm>[AaPp][Mm])"
@@ -102,20 +107,14 @@ def format_line(topic: str, start_local: datetime, join_url: str) -> str:
 
 def _line_from(notes: str, link: re.Match[str]) -> ZoomLine | None:
     """The whole line a join link ends, if the line has the app's shape."""
-    line_start = notes.rfind("\n", 0, link.start()) + 1
-    head = notes[line_start : link.start()].rstrip(" \t")
-    if not head or head[-1] not in _DASHES:
+    link_start = link.start()
+    line_start = notes.rfind("\n", 0, link_start) + 1
+    head = _HEAD.fullmatch(notes, line_start, link_start)
+    if head is None:
         return None
-    rest = head[:-1].lstrip(" \t")
-    if not rest.startswith("Zoom:"):
-        return None
-    rest = rest[5:].lstrip(" \t")
-    close = rest.rfind("]")
-    when = rest[close + 1 :]
-    if not rest.startswith("[") or close < 1 or when[:1] not in (" ", "\t") or any(d in when for d in _DASHES):
-        return None
-    url = notes[link.start() : link.end() - len(link["pad"])]
-    return ZoomLine(rest[1:close], when.strip(" \t"), url, int(link["id"]), line_start, link.end())
+    topic, when = head.group("topic", "when")
+    url = notes[link_start : link.end() - len(link["pad"])]
+    return ZoomLine(topic, when.strip(" \t"), url, int(link["id"]), line_start, link.end())
 
 
 def find_lines(notes: str) -> list[ZoomLine]:
@@ -123,9 +122,22 @@ def find_lines(notes: str) -> list[ZoomLine]:
     return [line for match in _LINK_AT_LINE_END.finditer(notes) if (line := _line_from(notes, match))]
 
 
+def _links_backwards(notes: str) -> Iterator[re.Match[str]]:
+    """Join links from the last to the first, read in windows that double from the end.
+
+    The line that matters is usually near the end, so most calls read only the tail, and
+    no call holds more than one window's matches at a time.
+    """
+    end, window = len(notes), _FIRST_WINDOW
+    while end > 0:
+        start = notes.rfind("\n", 0, max(0, end - window)) + 1
+        yield from reversed(list(_LINK_AT_LINE_END.finditer(notes, start, end)))
+        end, window = start, window * 2
+
+
 def current_line(notes: str) -> ZoomLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
-    for match in reversed(list(_LINK_AT_LINE_END.finditer(notes))):
+    for match in _links_backwards(notes):
         if line := _line_from(notes, match):
             return line
     return None
@@ -134,7 +146,7 @@ def current_line(notes: str) -> ZoomLine | None:
 def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
     """The last line of one meeting, by the id in its link."""
     wanted = str(meeting_id)
-    for match in reversed(list(_LINK_AT_LINE_END.finditer(notes))):
+    for match in _links_backwards(notes):
         if match["id"] == wanted and (line := _line_from(notes, match)):
             return line
     return None

@@ -145,3 +145,14 @@ def test_a_line_in_the_middle_round_trips(before: str, after: str) -> None:
 )
 def test_hostile_notes_parse_quickly_and_find_nothing(hostile: str) -> None:
     assert notes.find_lines(hostile) == []
+
+
+@pytest.mark.parametrize("filler_lines", [0, 1, 200, 5000])
+def test_lines_are_found_across_the_windows_read_from_the_end(filler_lines: int) -> None:
+    first = LINE.replace("85746065432", "91111111111")
+    text = first + "\n" + "x" * 77 + "\n" + ("filler text line\n" * filler_lines) + LINE + "\nafter\n"
+    assert notes.current_line(text).meeting_id == 85746065432
+    assert notes.find_line(text, 91111111111).start == 0
+    assert [line.meeting_id for line in notes.find_lines(text)] == [91111111111, 85746065432]
+    only_first = first + "\n" + "y" * 40000 + "\n"
+    assert notes.current_line(only_first).meeting_id == 91111111111
