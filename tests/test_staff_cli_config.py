@@ -145,3 +145,16 @@ def test_environment_is_read_and_overrides_win(monkeypatch, tmp_path) -> None:
     assert built["SECRET_KEY_FALLBACKS"] == ["old1", "old2"] and built["SESSION_COOKIE_NAME"] == "session"
     with pytest.raises(ConfigError, match="SESSION_COOKIE_SECURE must be true or false"):
         config.build({}, {**env, "SESSION_COOKIE_SECURE": "maybe"})
+
+
+@pytest.mark.parametrize("email", [STAFF_EMAIL, "nobody@spa.example"])
+def test_every_sign_in_does_the_same_password_work_so_timing_reveals_no_account(client, monkeypatch, email) -> None:
+    from simplespa_zoom import staff
+
+    checks: list[str] = []
+    real_check = staff.check_password_hash
+    monkeypatch.setattr(
+        staff, "check_password_hash", lambda hashed, pw: checks.append(hashed[:6]) or real_check(hashed, pw)
+    )
+    login(client, email, "wrong password")
+    assert len(checks) == 1 and checks[0].startswith("scrypt")
