@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -36,10 +36,6 @@ class Appointment:
     status: str
     notes: str
     version: int
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
     def cancelled(self) -> bool:
