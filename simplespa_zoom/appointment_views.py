@@ -15,12 +15,11 @@ from flask import (
 )
 
 from .appointment_forms import InvalidAppointment, parse_draft
-from .appointments import Appointment, AppointmentStore, VersionConflict
+from .appointments import Appointment, AppointmentDraft, AppointmentStore, VersionConflict
 from .connect import pop_auto_add
 from .db import get_db
 from .meeting_ops import meeting_summary
 from .staff import login_required
-from .zoom_auth import is_connected
 from .zoom_sync import follow_cancel, follow_reschedule
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -58,7 +57,7 @@ def _same_line_breaks(submitted: str, stored: str) -> str:
     return submitted if "\r\n" in stored else submitted.replace("\r\n", "\n")
 
 
-def _draft(values: dict[str, str]) -> Any:
+def _draft(values: dict[str, str]) -> AppointmentDraft:
     return parse_draft(
         client_name=values["client_name"],
         client_email=values["client_email"],
@@ -97,7 +96,6 @@ def view(appointment_id: int) -> Any:
         "appointments/view.html",
         appointment=appointment,
         meeting=meeting_summary(appointment, current_app.config["SPA_TZ"]),
-        zoom_connected=is_connected(),
         auto_add=pop_auto_add(appointment_id),
     )
 

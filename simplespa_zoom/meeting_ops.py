@@ -192,13 +192,21 @@ class MeetingService:
             return Check(self.drop_line(appointment, line.meeting_id), "gone", GONE_MESSAGE)
         except (ZoomUnavailable, ZoomRateLimited, ZoomRequestRejected):
             return Check(appointment, "unchecked", "Couldn't check this meeting with Zoom just now.")
-        topic = meeting.topic or line.topic
-        start = meeting.start_time or line.starts_at(self.tz)
-        if start is None or (topic, start) == (line.topic, line.starts_at(self.tz)):
+        updated = self.follow_zoom(appointment, line, meeting.topic, meeting.start_time)
+        if updated is None:
             return Check(appointment, "ok", "Checked with Zoom just now.")
-        new_text = notes.format_line(topic, start.astimezone(self.tz), line.join_url)
-        updated = self.rewrite_line(appointment, line.meeting_id, new_text)
         return Check(updated, "updated", "The meeting was changed in Zoom; its line in the notes now matches.")
+
+    def follow_zoom(
+        self, appointment: Appointment, line: notes.ZoomLine, topic: str | None, start: datetime | None
+    ) -> Appointment | None:
+        """Rewrite a line to the topic and start Zoom holds; None when they already match."""
+        topic = topic or line.topic
+        start = start or line.starts_at(self.tz)
+        if start is None or (topic, start) == (line.topic, line.starts_at(self.tz)):
+            return None
+        new_text = notes.format_line(topic, start.astimezone(self.tz), line.join_url)
+        return self.rewrite_line(appointment, line.meeting_id, new_text)
 
     def rewrite_line(self, appointment: Appointment, meeting_id: int, new_text: str) -> Appointment:
         """Put new text in place of one meeting's line."""

@@ -100,19 +100,9 @@ def _forget_meeting(meeting_id: int) -> None:
 def _follow_zoom_change(meeting_id: int, changed: dict[str, Any]) -> None:
     """Rewrite the line when Zoom reports a new start time or topic."""
     service = meeting_service()
-    tz = service.tz
+    topic = changed.get("topic") if isinstance(changed.get("topic"), str) else None
+    start = parse_zoom_time(changed.get("start_time"))
     for appointment in service.store.find_by_meeting(meeting_id):
         line = notes.find_line(appointment.notes, meeting_id)
-        if line is None:
-            continue
-        topic = changed.get("topic") if isinstance(changed.get("topic"), str) else line.topic
-        start = parse_zoom_time(changed.get("start_time")) or line.starts_at(tz)
-        if start is None:
-            continue
-        service.rewrite_line(appointment, meeting_id, notes.format_line(topic, start.astimezone(tz), line.join_url))
-
-
-def _zoom_time(value: Any) -> Any:
-    from .zoom_api import _parse_time
-
-    return _parse_time(value)
+        if line is not None:
+            service.follow_zoom(appointment, line, topic, start)

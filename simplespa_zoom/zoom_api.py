@@ -20,7 +20,6 @@ import requests
 log = logging.getLogger(__name__)
 
 MEETING_GONE_CODE = 3001
-TOKEN_ERROR_CODE = 124
 
 
 class ZoomError(Exception):
