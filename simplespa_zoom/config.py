@@ -33,8 +33,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_ABSOLUTE_LIFETIME": 7 * 24 * 3600,
     "ZOOM_TIMEOUT": (3.05, 10.0),
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "WTF_CSRF_TIME_LIMIT": None,
-    "WTF_CSRF_SSL_STRICT": True,
 }
 
 

@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .appointments import AppointmentNotFound
+from .csrf import CSRFError
 from .meeting_ops import MeetingError
 from .zoom_api import ZoomError
 

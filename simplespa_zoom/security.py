@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_wtf.csrf import CSRFProtect
+
+from .csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
@@ -22,7 +23,7 @@ def init_app(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = policy
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         if request.is_secure:

@@ -59,8 +59,8 @@ def zoom() -> Iterator[responses.RequestsMock]:
         yield mock
 
 
-def csrf_token(client: FlaskClient) -> str:
-    page = client.get("/login").get_data(as_text=True)
+def csrf_token(client: FlaskClient, **kwargs: Any) -> str:
+    page = client.get("/login", **kwargs).get_data(as_text=True)
     match = re.search(r'name="csrf-token" content="([^"]+)"', page)
     assert match, "the page has no CSRF token"
     return match.group(1)
@@ -73,11 +73,12 @@ def post(client: FlaskClient, url: str, **kwargs: Any) -> Any:
 
 
 def form_post(client: FlaskClient, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> Any:
-    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+    token = csrf_token(client, **{key: kwargs[key] for key in ("base_url",) if key in kwargs})
+    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 
-def login(client: FlaskClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD) -> Any:
-    return form_post(client, "/login", {"email": email, "password": password})
+def login(client: FlaskClient, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD, **kwargs: Any) -> Any:
+    return form_post(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 def connect_zoom(

@@ -26,6 +26,7 @@ from .conftest import (
     TEST_CONFIG,
     add_appointment,
     connect_zoom,
+    csrf_token,
     form_post,
     get_appointment,
     line_for,
@@ -62,6 +63,58 @@ def test_every_state_changing_request_needs_the_csrf_token(app: Flask, client, p
     assert response.status_code == 400
     stored = get_appointment(app, appointment.id)
     assert stored.notes == "keep me" and not stored.cancelled and stored.client_name == "Ana"
+
+
+def test_a_token_from_another_session_is_refused(app: Flask, client) -> None:
+    appointment = add_appointment(app, "Ana", "keep me")
+    other = app.test_client()
+    login(other)
+    login(client)
+    response = client.post(
+        f"/appointments/{appointment.id}/cancel", data={"csrf_token": csrf_token(other)}, follow_redirects=False
+    )
+    assert response.status_code == 400
+    assert not get_appointment(app, appointment.id).cancelled
+
+
+def test_each_page_masks_the_token_differently_and_each_copy_works(app: Flask, client) -> None:
+    login(client)
+    first, second = csrf_token(client), csrf_token(client)
+    assert first != second
+    for name, token in (("First", first), ("Second", second)):
+        details = {"client_name": name, "start": "2026-12-01T15:00", "duration": "60", "notes": ""}
+        response = client.post("/appointments/new", headers={"X-CSRFToken": token}, data=details)
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert "First" in client.get("/appointments").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://spa.example"])
+def test_a_post_from_another_origin_is_refused_even_with_the_token(app: Flask, client, origin: str) -> None:
+    appointment = add_appointment(app, "Ana", "keep me")
+    login(client, base_url="https://spa.example")
+    token = csrf_token(client, base_url="https://spa.example")
+    response = client.post(
+        f"/appointments/{appointment.id}/cancel",
+        base_url="https://spa.example",
+        headers={"Origin": origin},
+        data={"csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert not get_appointment(app, appointment.id).cancelled
+
+
+def test_over_https_a_post_with_the_token_and_no_referer_is_accepted(app: Flask, client) -> None:
+    """Pages send no Referer to other sites, and our own forms must still work over https."""
+    appointment = add_appointment(app, "Ana", "keep me")
+    login(client, base_url="https://spa.example")
+    response = client.post(
+        f"/appointments/{appointment.id}/cancel",
+        base_url="https://spa.example",
+        headers={"Origin": "https://spa.example"},
+        data={"csrf_token": csrf_token(client, base_url="https://spa.example")},
+    )
+    assert response.status_code == 302
+    assert get_appointment(app, appointment.id).cancelled
 
 
 @pytest.mark.parametrize(

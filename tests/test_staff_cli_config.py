@@ -56,7 +56,7 @@ def test_security_headers_on_every_response(client) -> None:
         assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "object-src 'none'" in csp
         assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
