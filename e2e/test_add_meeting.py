@@ -87,3 +87,31 @@ def test_refusing_in_zoom_explains_and_changes_nothing(page: Page, stack: Stack)
     expect(page.get_by_role("alert")).to_contain_text("You chose not to allow SimpleSpa in Zoom")
     assert stack.zoom.meetings == {}
     assert stack.appointment(appointment.id).notes == EXISTING_NOTES
+
+
+def test_hostile_names_fill_the_widget_as_text_and_odd_links_never_become_links(page: Page, stack: Stack) -> None:
+    """The page script builds the widget from data: nothing in a name or the notes runs as markup."""
+    hostile = '<img src=x onerror="window.pwned=1">'
+    appointment = stack.add_appointment(hostile)
+    tz = stack.app.config["SPA_TZ"]
+    join_url = "https://us05web.zoom.us/j/85746065432?pwd=abc"
+    line = notes.format_line(notes.topic_for(hostile), appointment.starts_at.astimezone(tz), join_url)
+    with_line = stack.add_appointment(hostile, f"{hostile}\n{line}")
+    not_zoom = stack.add_appointment("Ana", line.replace(join_url, "javascript:alert(1)//zoom.us/j/85746065432"))
+    sign_in(page, stack)
+
+    page.goto(f"{stack.url}/appointments/{with_line.id}")
+    widget = page.get_by_role("region", name="Zoom meeting")
+    widget.get_by_text("Details").click()
+    expect(widget.get_by_text(notes.topic_for(hostile))).to_be_visible()
+    expect(widget.get_by_role("link", name="Client link")).to_have_attribute("href", join_url)
+    assert page.locator("img").count() == 0 and page.evaluate("window.pwned") is None
+
+    page.goto(f"{stack.url}/appointments/{not_zoom.id}")
+    expect(page.get_by_role("button", name="Add Meeting")).to_be_visible()
+    expect(page.get_by_role("region", name="Zoom meeting")).to_have_count(0)
+    assert page.locator("a[href^='javascript']").count() == 0
+
+    page.goto(f"{stack.url}/appointments/{appointment.id}")
+    expect(page.get_by_role("button", name="Add Meeting")).to_be_visible()
+    assert page.locator("img").count() == 0 and page.evaluate("window.pwned") is None

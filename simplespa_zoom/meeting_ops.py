@@ -249,6 +249,7 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object]
     start: datetime | None = line.starts_at(tz)
     return {
         "meeting_id": str(line.meeting_id),
+        "meeting_id_display": meeting_id_display(line.meeting_id),
         "topic": line.topic,
         "when": line.when_text,
         "start_iso": start.isoformat() if start else None,
@@ -256,6 +257,16 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object]
         "personal_link": "/w/" in line.join_url.split("?", 1)[0],
         "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
     }
+
+
+def meeting_id_display(meeting_id: int) -> str:
+    """'85746065432' as '857 4606 5432', the grouping Zoom uses."""
+    digits = str(meeting_id)
+    if len(digits) == 11:
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if len(digits) == 10:
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    return digits
 
 
 def invitation_text(client_name: str, when: str, tz_name: str, join_url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify
 
 from .appointments import Appointment, AppointmentStore
 from .db import get_db
@@ -21,13 +21,12 @@ def meeting_service() -> MeetingService:
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
-    """The page's view of an appointment's meeting, with the widget rendered as on page load."""
-    meeting = meeting_summary(appointment, current_app.config["SPA_TZ"])
+    """What the page script needs to redraw the widget and the notes, as on page load."""
     return {
-        "meeting": meeting,
+        "meeting": meeting_summary(appointment, current_app.config["SPA_TZ"]),
+        "cancelled": appointment.cancelled,
         "notes": appointment.notes,
         "version": appointment.version,
-        "widget_html": render_template("meetings/_widget.html", appointment=appointment, meeting=meeting),
         **extra,
     }
 

@@ -109,13 +109,54 @@
     button.disabled = busy;
   }
 
-  function showMeeting(body) {
-    const area = document.getElementById("meeting-area");
-    const notes = document.getElementById("notes");
-    if (area && typeof body.widget_html === "string") {
-      area.innerHTML = body.widget_html;
-      localizeTimes(area);
+  // The server already accepts only https Zoom join links; the page checks again before linking.
+  const ZOOM_JOIN_LINK = /^https:\/\/([a-z0-9-]+\.)*(zoom\.us|zoomgov\.com)(:443)?\/[jw]\/\d{9,19}([?#]\S*)?$/i;
+
+  function fromTemplate(id) {
+    return document.getElementById(id).content.firstElementChild.cloneNode(true);
+  }
+
+  // Build the widget from the meeting's data: every value goes in as text, never as markup.
+  function meetingWidget(meeting, page) {
+    const widget = fromTemplate("meeting-template");
+    const field = (name) => widget.querySelector(`[data-field="${name}"]`);
+    const part = (name) => widget.querySelector(`[data-part="${name}"]`);
+    widget.dataset.meetingId = meeting.meeting_id;
+    const when = field("when");
+    when.textContent = meeting.when;
+    if (meeting.start_iso) {
+      when.setAttribute("datetime", meeting.start_iso);
+      when.dataset.localTime = "";
     }
+    if (ZOOM_JOIN_LINK.test(meeting.join_url)) field("join-link").href = meeting.join_url;
+    field("copy-link").dataset.copyText = meeting.join_url;
+    field("copy-invitation").dataset.copyText = meeting.invitation;
+    part(meeting.personal_link ? "invitation" : "personal-link").remove();
+    field("topic").textContent = meeting.topic;
+    field("meeting-id").textContent = meeting.meeting_id_display;
+    const connect = part("connect-link");
+    if (page.dataset.zoomConnected === "true") connect.remove();
+    else connect.href = page.dataset.connectUrl;
+    widget.querySelector("[data-remove-meeting]").dataset.url = page.dataset.removeUrl;
+    return widget;
+  }
+
+  // The meeting area shows the meeting, or the camera button while the appointment can get one.
+  function renderMeeting(meeting, cancelled) {
+    const area = document.getElementById("meeting-area");
+    const page = appointment();
+    if (!area || !page) return;
+    if (meeting) area.replaceChildren(meetingWidget(meeting, page));
+    else if (cancelled) area.replaceChildren();
+    else area.replaceChildren(fromTemplate("add-meeting-template"));
+    localizeTimes(area);
+  }
+
+  function showMeeting(body) {
+    const page = appointment();
+    if (page && typeof body.cancelled === "boolean") page.dataset.cancelled = String(body.cancelled);
+    if ("meeting" in body) renderMeeting(body.meeting, body.cancelled === true);
+    const notes = document.getElementById("notes");
     if (notes && typeof body.notes === "string") notes.textContent = body.notes;
   }
 
@@ -259,8 +300,10 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
-    localizeTimes(document);
     const page = appointment();
+    const area = document.getElementById("meeting-area");
+    if (page && area) renderMeeting(JSON.parse(area.dataset.meeting || "null"), page.dataset.cancelled === "true");
+    localizeTimes(document);
     if (page && page.dataset.autoAdd === "true" && document.querySelector("[data-add-meeting]")) {
       addMeeting();
     } else {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -64,6 +66,13 @@ def csrf_token(client: FlaskClient, **kwargs: Any) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', page)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+def page_meeting(page: str) -> dict[str, Any] | None:
+    """The meeting data the appointment page hands its script (None: no meeting widget)."""
+    match = re.search(r"data-meeting='([^']*)'", page)
+    assert match, "the page has no meeting area"
+    return json.loads(html.unescape(match.group(1)))
 
 
 def post(client: FlaskClient, url: str, **kwargs: Any) -> Any:
