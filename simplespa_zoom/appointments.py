@@ -123,18 +123,9 @@ class AppointmentStore:
     def set_notes(
         self, appointment_id: int, base_version: int, notes: str, *, release_claim: bool = False
     ) -> Appointment:
-        """Save notes; with release_claim, also end this appointment's meeting claim in the same commit."""
-        if not release_claim:
-            return self._write(appointment_id, base_version, "notes = ?", (notes,))
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            saved = self._write(appointment_id, base_version, "notes = ?", (notes,))
-            self.release_meeting(appointment_id)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-        return saved
+        """Save notes; with release_claim, also end this appointment's meeting claim in the same write."""
+        assignments = "notes = ?, meeting_claimed_at = NULL" if release_claim else "notes = ?"
+        return self._write(appointment_id, base_version, assignments, (notes,))
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:
         return self._write(appointment_id, base_version, "status = 'cancelled'", ())
@@ -155,18 +146,22 @@ class AppointmentStore:
             raise VersionConflict(self.get(appointment_id))
         return _from_row(row)
 
-    def claim_meeting(self, appointment_id: int, now: float | None = None) -> bool:
-        """Take the right to create this appointment's meeting; False while another holds it."""
+    def claim_meeting(self, appointment_id: int, now: float | None = None) -> Appointment | None:
+        """Take the right to create this appointment's meeting.
+
+        Returns the appointment as it stands once claimed, or None while another request
+        holds the claim (a claim older than CLAIM_STALE_AFTER is taken over).
+        """
         now = time.time() if now is None else now
-        cursor = self.db.execute(
+        row = self.db.execute(
             """
-            INSERT INTO meeting_claims (appointment_id, claimed_at) VALUES (?, ?)
-            ON CONFLICT (appointment_id) DO UPDATE SET claimed_at = excluded.claimed_at
-            WHERE meeting_claims.claimed_at < ?
+            UPDATE appointments SET meeting_claimed_at = ?
+            WHERE id = ? AND (meeting_claimed_at IS NULL OR meeting_claimed_at < ?)
+            RETURNING *
             """,
-            (appointment_id, now, now - CLAIM_STALE_AFTER),
-        )
-        return cursor.rowcount == 1
+            (now, appointment_id, now - CLAIM_STALE_AFTER),
+        ).fetchone()
+        return None if row is None else _from_row(row)
 
     def release_meeting(self, appointment_id: int) -> None:
-        self.db.execute("DELETE FROM meeting_claims WHERE appointment_id = ?", (appointment_id,))
+        self.db.execute("UPDATE appointments SET meeting_claimed_at = NULL WHERE id = ?", (appointment_id,))

@@ -40,6 +40,12 @@ MIGRATIONS = (
     );
     CREATE INDEX login_failures_by_email ON login_failures (email, failed_at);
     """,
+    # The meeting claim moves onto the appointment's row: taking it returns the row, and the
+    # notes write that records the meeting also ends the claim, each in one statement.
+    """
+    ALTER TABLE appointments ADD COLUMN meeting_claimed_at REAL;
+    DROP TABLE meeting_claims;
+    """,
 )
 
 

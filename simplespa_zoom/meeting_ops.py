@@ -66,6 +66,7 @@ class MeetingNotSaved(MeetingError):
     http_status = 500
 
 
+CANCELLED_MESSAGE = "This appointment is cancelled, so it cannot get a meeting."
 GONE_MESSAGE = "This meeting was deleted in Zoom, so its line was removed from the notes."
 
 
@@ -94,32 +95,39 @@ class MeetingService:
         if appointment.zoom_line:
             return Outcome(appointment, created=False)
         if appointment.cancelled:
-            raise AppointmentCancelled("This appointment is cancelled, so it cannot get a meeting.")
+            raise AppointmentCancelled(CANCELLED_MESSAGE)
         if not is_connected():
             raise ZoomNotConnected()
-        if not self._wait_for_claim(appointment_id):
+        appointment = self._wait_for_claim(appointment_id)
+        if appointment is None:
             appointment = self.store.get(appointment_id)
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
             raise MeetingBusy(
                 "Another meeting request for this appointment is still running. Please try again in a moment."
             )
+        recorded = False
         try:
-            appointment = self.store.get(appointment_id)
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
+            if appointment.cancelled:
+                raise AppointmentCancelled(CANCELLED_MESSAGE)
             meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
-            return Outcome(self._record(appointment, meeting), created=True)
+            saved = self._record(appointment, meeting)
+            recorded = True
+            return Outcome(saved, created=True)
         finally:
-            self.store.release_meeting(appointment_id)
+            if not recorded:
+                self.store.release_meeting(appointment_id)
 
-    def _wait_for_claim(self, appointment_id: int) -> bool:
+    def _wait_for_claim(self, appointment_id: int) -> Appointment | None:
+        """The appointment once this request holds its claim; None if its line appeared or time ran out."""
         deadline = time.monotonic() + CLAIM_WAIT_SECONDS
-        while not self.store.claim_meeting(appointment_id):
+        while (claimed := self.store.claim_meeting(appointment_id)) is None:
             if self.store.get(appointment_id).zoom_line or time.monotonic() > deadline:
-                return False
+                return None
             time.sleep(CLAIM_POLL_SECONDS)
-        return True
+        return claimed
 
     def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
         """Create the meeting; a paid host gets the client registered so Zoom emails them."""

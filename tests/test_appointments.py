@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 
 from simplespa_zoom import notes
+from simplespa_zoom.appointments import CLAIM_STALE_AFTER, AppointmentStore
+from simplespa_zoom.db import MIGRATIONS, connect, get_db, migrate
 
 from .conftest import (
     API,
@@ -235,3 +237,37 @@ def test_a_cancelled_appointment_can_still_remove_its_meeting(app: Flask, signed
     form_post(signed_in, f"/appointments/{appointment.id}/cancel")
     page = signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
     assert "Remove meeting" in page and "use Remove meeting on this page" in page
+
+
+def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    with app.app_context():
+        store = AppointmentStore(get_db())
+        held = store.claim_meeting(appointment.id, now=1000.0)
+        assert held is not None and held.notes == NOTES
+        assert store.claim_meeting(appointment.id, now=1000.0 + CLAIM_STALE_AFTER - 1) is None
+        assert store.claim_meeting(appointment.id, now=1000.0 + CLAIM_STALE_AFTER + 1) is not None
+        store.release_meeting(appointment.id)
+        claimed = store.claim_meeting(appointment.id)
+        assert claimed is not None
+        saved = store.set_notes(appointment.id, claimed.version, NOTES + "\nline", release_claim=True)
+        assert saved.version == claimed.version + 1
+        assert store.claim_meeting(appointment.id) is not None
+
+
+def test_a_database_from_the_previous_schema_upgrades_and_keeps_its_appointments(tmp_path) -> None:
+    path = str(tmp_path / "old.sqlite")
+    old = connect(path)
+    old.execute("PRAGMA journal_mode = WAL")
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+    old.execute(
+        "INSERT INTO appointments (client_name, starts_at, duration_minutes, notes) VALUES (?, ?, ?, ?)",
+        ("Ana", "2026-12-01T20:00:00Z", 60, NOTES),
+    )
+    old.execute("INSERT INTO meeting_claims (appointment_id, claimed_at) VALUES (1, 1.0)")
+    old.close()
+    assert migrate(connect(path)) == len(MIGRATIONS)
+    upgraded = AppointmentStore(connect(path))
+    assert upgraded.get(1).notes == NOTES
+    assert upgraded.claim_meeting(1) is not None
