@@ -34,6 +34,8 @@ SHAPES = {
     "hostile: links that are not Zoom's": "Zoom: [x] y \u2014 https://zoom.us.evil.example/j/123456789\n",
     "hostile: 'https://' repeated": "https://" * 50 + "\n",
     "hostile: Zoom links with broken heads": "Zoom: [" + "]" * 40 + "x\u2014 https://zoom.us/j/123456789\n",
+    "hostile: short lines, each a bare Zoom link": "https://zoom.us/j/123456789\n",
+    "hostile: short Zoom lines failing at the dash": "Zoom: [a] x https://zoom.us/j/123456789\n",
 }
 
 

@@ -40,10 +40,11 @@ _LINK_AT_LINE_END = re.compile(
     r"https://(?:[A-Za-z0-9-]+\.)*(?i:zoom\.us|zoomgov\.com)(?::443)?/[jw]/(?P<id>\d{9,19})(?:[?#]\S*+)?"
     r"(?P<pad>[ \t]*+)(?=[\r\n]|\Z)"
 )
-# What must stand before the link on its line: "Zoom: [topic] when — ". The topic runs to
-# the last "]" that is followed by a blank and a dash-free "when"; each "]" is tried once,
-# and the possessive "when" stops at the next "]" or dash, so this is linear too.
-_HEAD = re.compile(r"[ \t]*+Zoom:[ \t]*+\[(?P<topic>[^\n]*)\](?P<when>[ \t][^\]\n\u2014\u2013]*+)[\u2014\u2013][ \t]*+")
+# What must stand before the link on its line: "Zoom: [topic] when — ". The "when" holds
+# no "]", so the topic's closing bracket is the line's last "]" before the link: Python
+# finds it with rfind, and each side is then checked by a regex that cannot backtrack.
+_HEAD_OPENING = re.compile(r"[ \t]*+Zoom:[ \t]*+\[")
+_HEAD_CLOSING = re.compile(r"\](?P<when>[ \t][^\]\n\u2014\u2013]*+)[\u2014\u2013][ \t]*+")
 _FIRST_WINDOW = 16 * 1024
 _WHEN = re.compile(
     r"(?P<weekday>[A-Za-z]+),[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<day>\d{1,2})[ \t]+"
@@ -109,12 +110,14 @@ def _line_from(notes: str, link: re.Match[str]) -> ZoomLine | None:
     """The whole line a join link ends, if the line has the app's shape."""
     link_start = link.start()
     line_start = notes.rfind("\n", 0, link_start) + 1
-    head = _HEAD.fullmatch(notes, line_start, link_start)
-    if head is None:
+    close = notes.rfind("]", line_start, link_start)
+    opening = _HEAD_OPENING.match(notes, line_start, close) if close > line_start else None
+    closing = _HEAD_CLOSING.fullmatch(notes, close, link_start) if opening else None
+    if closing is None:
         return None
-    topic, when = head.group("topic", "when")
     url = notes[link_start : link.end() - len(link["pad"])]
-    return ZoomLine(topic, when.strip(" \t"), url, int(link["id"]), line_start, link.end())
+    topic = notes[opening.end() : close]  # type: ignore[union-attr]  # closing implies opening
+    return ZoomLine(topic, closing["when"].strip(" \t"), url, int(link["id"]), line_start, link.end())
 
 
 def find_lines(notes: str) -> list[ZoomLine]:

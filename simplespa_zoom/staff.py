@@ -76,7 +76,7 @@ def set_password(db: sqlite3.Connection, email: str, password: str) -> None:
 
 def _find(db: sqlite3.Connection, *, staff_id: int | None = None, email: str | None = None) -> sqlite3.Row | None:
     if staff_id is not None:
-        return db.execute("SELECT * FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        return db.execute("SELECT id, email, session_generation FROM staff WHERE id = ?", (staff_id,)).fetchone()
     return db.execute("SELECT * FROM staff WHERE email = ?", (email,)).fetchone()
 
 

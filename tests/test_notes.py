@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -156,3 +157,23 @@ def test_lines_are_found_across_the_windows_read_from_the_end(filler_lines: int)
     assert [line.meeting_id for line in notes.find_lines(text)] == [91111111111, 85746065432]
     only_first = first + "\n" + "y" * 40000 + "\n"
     assert notes.current_line(only_first).meeting_id == 91111111111
+
+
+# The line's head as one regex: the definition the faster split check must agree with.
+REFERENCE_HEAD = re.compile(
+    r"[ \t]*+Zoom:[ \t]*+\[(?P<topic>[^\n]*)\](?P<when>[ \t][^\]\n\u2014\u2013]*+)[\u2014\u2013][ \t]*+"
+)
+HEAD_PIECES = st.sampled_from(["Zoom:", "[", "]", " ", "\t", "\u2014", "\u2013", "x", "Tuesday 6:00 pm", "] a"])
+
+
+@settings(max_examples=400)
+@given(st.lists(HEAD_PIECES, max_size=14).map("".join), st.sampled_from(["?pwd=a]b", "", "#x"]))
+def test_the_head_check_agrees_with_the_one_regex_definition(head: str, query: str) -> None:
+    text = f"{head}https://zoom.us/j/85746065432{query}"
+    reference = REFERENCE_HEAD.fullmatch(text, 0, len(head))
+    found = notes.current_line(text)
+    if reference is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.topic, found.when_text) == (reference["topic"], reference["when"].strip(" \t"))
