@@ -1,7 +1,7 @@
 """Add and remove an appointment's meeting: the store, the notes and Zoom kept in step.
 
 At most one meeting per appointment, however many clicks, tabs or processes race:
-a claim row in the database lets one request create while the others wait for
+a claim on the appointment's row lets one request create while the others wait for
 its line. A meeting whose line cannot be saved is deleted from Zoom again.
 """
 
