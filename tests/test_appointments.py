@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -128,18 +129,19 @@ def with_meeting(app: Flask):
     )
 
 
+def save_moved_as_zoom_follows(app: Flask, client, zoom, appointment, base, moved) -> Any:
+    """Save `base` at a new time while Zoom accepts the PATCH and reports the moved meeting."""
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    values = form_values(base, start=local(app, moved))
+    return form_post(client, f"/appointments/{appointment.id}/edit", values, follow_redirects=True)
+
+
 def test_reschedule_while_connected_patches_zoom_and_rewrites_the_line(app: Flask, signed_in, zoom) -> None:
     appointment = with_meeting(app)
     connect_zoom(signed_in)
     moved = appointment.starts_at + timedelta(days=1)
-    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
-    response = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(appointment, start=local(app, moved)),
-        follow_redirects=True,
-    )
+    response = save_moved_as_zoom_follows(app, signed_in, zoom, appointment, appointment, moved)
     assert "moved to the new time" in response.get_data(as_text=True)
     assert get_appointment(app, appointment.id).notes == notes.append_line(
         NOTES, line_for(app, appointment, start=moved)
@@ -218,14 +220,7 @@ def test_saving_again_after_connecting_moves_the_meeting_an_earlier_save_could_n
     saved = get_appointment(app, appointment.id)
     assert saved.notes == appointment.notes
     connect_zoom(signed_in)
-    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
-    response = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(saved, start=local(app, moved)),
-        follow_redirects=True,
-    )
+    response = save_moved_as_zoom_follows(app, signed_in, zoom, appointment, saved, moved)
     assert "moved to the new time" in response.get_data(as_text=True)
     assert get_appointment(app, appointment.id).notes == notes.append_line(
         NOTES, line_for(app, appointment, start=moved)
