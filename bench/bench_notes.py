@@ -36,6 +36,8 @@ SHAPES = {
     "hostile: Zoom links with broken heads": "Zoom: [" + "]" * 40 + "x\u2014 https://zoom.us/j/123456789\n",
     "hostile: short lines, each a bare Zoom link": "https://zoom.us/j/123456789\n",
     "hostile: short Zoom lines failing at the dash": "Zoom: [a] x https://zoom.us/j/123456789\n",
+    "hostile: shortest valid Zoom lines": "Zoom: [] x \u2014 https://zoom.us/j/123456789\n",
+    "hostile: one line of heads and links": " Zoom: [] x \u2014 https://zoom.us/j/123456789 ",
 }
 
 

@@ -7,11 +7,13 @@ character back unchanged. Pure functions: no Flask, no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+import re2
 
 DASH = "\u2014"
 TOPIC_MAX = 200
@@ -32,20 +34,50 @@ _MONTHS = (
     "December",
 )
 
-# A Zoom join link at the end of a line. The search starts from the literal "https://",
-# which the regex engine finds fast; the host labels cannot overlap and the rest is
-# possessive, so matching stays linear on hostile text. Python then checks only lines
-# that end in a real Zoom join link.
-_LINK_AT_LINE_END = re.compile(
-    r"https://(?:[A-Za-z0-9-]+\.)*(?i:zoom\.us|zoomgov\.com)(?::443)?/[jw]/(?P<id>\d{9,19})(?:[?#]\S*+)?"
-    r"(?P<pad>[ \t]*+)(?=[\r\n]|\Z)"
-)
-# What must stand before the link on its line: "Zoom: [topic] when — ". The "when" holds
-# no "]", so the topic's closing bracket is the line's last "]" before the link: Python
-# finds it with rfind, and each side is then checked by a regex that cannot backtrack.
-_HEAD_OPENING = re.compile(r"[ \t]*+Zoom:[ \t]*+\[")
-_HEAD_CLOSING = re.compile(r"\](?P<when>[ \t][^\]\n\u2014\u2013]*+)[\u2014\u2013][ \t]*+")
+# The app's line, written once for two engines. RE2 (google-re2) finds it: RE2 runs in time
+# linear in the notes whatever they hold, so no notes can make a page slow. Python's `re`
+# then reads the groups of that one line. The pattern therefore uses only syntax both engines
+# read alike: no lookaround, no possessive quantifiers, no `\d` or `\s`, letters matched as ASCII.
+#
+# A line is "Zoom: [topic] when — link", ending at a line break. The "when" holds no "]" and
+# the link no space, so a line has at most one reading; the topic is all up to the last "]"
+# before the "when", which lets a client's name hold brackets.
+_DASHES = "\u2014\u2013"
+_ZOOM_HOST = r"(?:[A-Za-z0-9-]+\.)*(?:[Zz][Oo][Oo][Mm]\.[Uu][Ss]|[Zz][Oo][Oo][Mm][Gg][Oo][Vv]\.[Cc][Oo][Mm])"
+_ANY_MEETING_ID = "[0-9]{9,19}"
+_TOPIC = r"[^\n]*"
+_WHEN_TEXT = rf"[ \t][^\]\n{_DASHES}]*"
+_PAD = r"[ \t]*"
+
+
+def _line_pattern(meeting_id: str, groups: bool) -> str:
+    """The line for a meeting id pattern; named groups only for Python, as RE2 would pay for them."""
+
+    def group(name: str, body: str) -> str:
+        return f"(?P<{name}>{body})" if groups else f"(?:{body})"
+
+    link = rf"https://{_ZOOM_HOST}(?::443)?/[jw]/{group('id', meeting_id)}(?:[?#][!-~]*)?"
+    return (
+        rf"[ \t]*Zoom:[ \t]*\[{group('topic', _TOPIC)}\]{group('when', _WHEN_TEXT)}"
+        rf"[{_DASHES}][ \t]*{group('url', link)}{group('pad', _PAD)}(?:\r|$)"
+    )
+
+
+_READ_LINE = re.compile(_line_pattern(_ANY_MEETING_ID, groups=True), re.MULTILINE)
+_EACH_LINE = re2.compile("(?m)^" + _line_pattern(_ANY_MEETING_ID, groups=False))
 _FIRST_WINDOW = 16 * 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _last_line_finder(meeting_id: str) -> re2._Regexp:
+    """An RE2 pattern whose match ends where the last line for meeting_id ends.
+
+    The greedy `.*` makes the leftmost match the one that starts at the last such line,
+    and a pattern with no groups lets RE2 answer from its DFA alone, in one pass.
+    """
+    return re2.compile(r"(?sm)\A.*^" + _line_pattern(meeting_id, groups=False))
+
+
 _WHEN = re.compile(
     r"(?P<weekday>[A-Za-z]+),[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<day>\d{1,2})[ \t]+"
     r"(?P<year>\d{4})[ \t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})[ \t]*(?P<ampm>[AaPp][Mm])"
@@ -106,53 +138,47 @@ def format_line(topic: str, start_local: datetime, join_url: str) -> str:
     return f"Zoom: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def _line_from(notes: str, link: re.Match[str]) -> ZoomLine | None:
-    """The whole line a join link ends, if the line has the app's shape."""
-    link_start = link.start()
-    line_start = notes.rfind("\n", 0, link_start) + 1
-    close = notes.rfind("]", line_start, link_start)
-    opening = _HEAD_OPENING.match(notes, line_start, close) if close > line_start else None
-    closing = _HEAD_CLOSING.fullmatch(notes, close, link_start) if opening else None
-    if closing is None:
+def _line_ending_at(notes: str, end: int) -> ZoomLine | None:
+    """Read the groups of the line RE2 found, which ends at end."""
+    start = notes.rfind("\n", 0, end) + 1
+    match = _READ_LINE.fullmatch(notes, start, end)
+    if match is None:  # the engines disagree; tests hold them together, so this is a bug, not a line
         return None
-    url = notes[link_start : link.end() - len(link["pad"])]
-    topic = notes[opening.end() : close]  # type: ignore[union-attr]  # closing implies opening
-    return ZoomLine(topic, closing["when"].strip(" \t"), url, int(link["id"]), line_start, link.end())
+    return ZoomLine(match["topic"], match["when"].strip(" \t"), match["url"], int(match["id"]), start, match.end("pad"))
 
 
 def find_lines(notes: str) -> list[ZoomLine]:
     """Every line of the app's shape whose link is a real Zoom join link, in order."""
-    return [line for match in _LINK_AT_LINE_END.finditer(notes) if (line := _line_from(notes, match))]
+    return [line for match in _EACH_LINE.finditer(notes) if (line := _line_ending_at(notes, match.end()))]
 
 
-def _links_backwards(notes: str) -> Iterator[re.Match[str]]:
-    """Join links from the last to the first, read in windows that double from the end.
+def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:
+    """The last line for meeting_id, read in windows that double from the end.
 
-    The line that matters is usually near the end, so most calls read only the tail, and
-    no call holds more than one window's matches at a time.
+    The line that matters is usually near the end, so most calls read only the tail.
+    Windows start at line starts, so no line is cut, and together they read the notes once.
     """
+    finder = _last_line_finder(meeting_id)
     end, window = len(notes), _FIRST_WINDOW
     while end > 0:
         start = notes.rfind("\n", 0, max(0, end - window)) + 1
-        yield from reversed(list(_LINK_AT_LINE_END.finditer(notes, start, end)))
+        if found := finder.match(notes[start:end]):
+            return _line_ending_at(notes, start + found.end())
         end, window = start, window * 2
+    return None
 
 
 def current_line(notes: str) -> ZoomLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
-    for match in _links_backwards(notes):
-        if line := _line_from(notes, match):
-            return line
-    return None
+    return _last_line(notes, _ANY_MEETING_ID)
 
 
 def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
     """The last line of one meeting, by the id in its link."""
     wanted = str(meeting_id)
-    for match in _links_backwards(notes):
-        if match["id"] == wanted and (line := _line_from(notes, match)):
-            return line
-    return None
+    if not (wanted.isdigit() and 9 <= len(wanted) <= 19):
+        return None  # never a Zoom meeting id, so never in a line
+    return _last_line(notes, wanted)
 
 
 def _line_break(notes: str) -> str:

@@ -142,10 +142,15 @@ def test_a_line_in_the_middle_round_trips(before: str, after: str) -> None:
         "Zoom: [" * 30000,
         ("Zoom: [x] Tuesday \u2014 " + "https://" * 3000 + "\n") * 5,
         "\n" * 100000,
+        "https://zoom.us/j/123456789\n" * 20000,
+        "Zoom: [a] x https://zoom.us/j/123456789\n" * 20000,
+        " Zoom: [" * 30000 + "] x \u2014 https://zoom.us/j/123456789 y",
     ],
 )
 def test_hostile_notes_parse_quickly_and_find_nothing(hostile: str) -> None:
     assert notes.find_lines(hostile) == []
+    assert notes.current_line(hostile) is None
+    assert notes.find_line(hostile, 123456789) is None
 
 
 @pytest.mark.parametrize("filler_lines", [0, 1, 200, 5000])
@@ -177,3 +182,48 @@ def test_the_head_check_agrees_with_the_one_regex_definition(head: str, query: s
     else:
         assert found is not None
         assert (found.topic, found.when_text) == (reference["topic"], reference["when"].strip(" \t"))
+
+
+# The whole line as one Python regex, written apart from the module's two-engine pattern: the
+# definition that the RE2 search plus the Python read must agree with, line breaks and all.
+def reference_last_line(text: str, meeting_id: str = "[0-9]{9,19}") -> tuple | None:
+    pattern = re.compile(
+        r"^[ \t]*Zoom:[ \t]*\[(?P<topic>[^\n]*)\](?P<when>[ \t][^\]\n\u2014\u2013]*)[\u2014\u2013][ \t]*"
+        r"(?P<url>https://(?:[A-Za-z0-9-]+\.)*(?ai:zoom\.us|zoomgov\.com)(?::443)?/[jw]/(?P<id>" + meeting_id + r")"
+        r"(?:[?#][!-~]*)?)[ \t]*(?=\r|$)",
+        re.MULTILINE,
+    )
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    return (last["topic"], last["when"].strip(" \t"), last["url"], int(last["id"]), last.start(), last.end())
+
+
+LINKS = [
+    "https://zoom.us/j/85746065432",
+    "https://us05web.ZOOM.us/w/91111111111?pwd=a]b~",
+    "https://zoomgov.com:443/j/85746065432#x",
+    "https://zoom.us.evil.example/j/85746065432",
+    "https://zoom.us/j/85746065432?pwd=\u00e9",
+]
+PIECES = st.sampled_from(
+    ["Zoom:", "[", "]", " ", "\t", "\n", "\r", "\r\n", "\u2014", "\u2013", "x", "\u00e9", "\u00a0", "?", "#", *LINKS]
+)
+# Lines near the app's shape, each part open to stray pieces, so that edge cases are frequent.
+NEAR_LINES = st.builds(
+    lambda indent, topic, when, dash, link, tail: f"{indent}Zoom: [{topic}]{when}{dash}{link}{tail}",
+    st.sampled_from(["", " ", "\t"]),
+    st.lists(PIECES, max_size=4).map("".join),
+    st.lists(PIECES, max_size=3).map(lambda pieces: " " + "".join(pieces)),
+    st.sampled_from(["\u2014 ", "\u2013", " "]),
+    st.sampled_from(LINKS),
+    st.lists(PIECES, max_size=2).map("".join),
+)
+
+
+@settings(max_examples=600)
+@given(st.lists(st.one_of(NEAR_LINES, PIECES), max_size=12).map("".join))
+def test_current_and_find_line_agree_with_the_one_regex_definition(text: str) -> None:
+    assert notes.current_line(text) == reference_last_line(text)
+    assert notes.find_line(text, 85746065432) == reference_last_line(text, "85746065432")
