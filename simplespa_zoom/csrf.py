@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 
 SESSION_KEY = "csrf"
 FORM_FIELD = "csrf_token"
-HEADER = "X-CSRFToken"
+# The page script's X-CSRFToken header, and the Origin header, as the WSGI environ names them:
+# read there, as Werkzeug's header lookup raises and catches an exception for every absent header.
+HEADER_KEY = "HTTP_X_CSRFTOKEN"
+ORIGIN_KEY = "HTTP_ORIGIN"
 SECRET_BYTES = 32
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -76,13 +79,13 @@ def _xor(pad: bytes, data: bytes) -> bytes:
 
 def _failure() -> str | None:
     """Why this request fails the check, or None when it passes."""
-    origin = request.headers.get("Origin")
+    origin = request.environ.get(ORIGIN_KEY)
     if origin is not None and origin != f"{request.scheme}://{request.host}":
         return f"Origin {origin!r} is not this site"
     secret = _secret()
     if secret is None:
         return "the session has no CSRF secret"
-    submitted = request.headers.get(HEADER) or request.form.get(FORM_FIELD)
+    submitted = request.environ.get(HEADER_KEY) or request.form.get(FORM_FIELD)
     if not submitted:
         return "the token is missing"
     unmasked = _unmask(submitted)

@@ -106,25 +106,23 @@ class EncryptedCookieSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> EncryptedSession:
         now = time.time()
         name = self.get_cookie_name(app)
-        fresh = EncryptedSession(created=now, seen=now)
-        value = _read_chunks(request.cookies, name)
-        if value is None:
-            return fresh
-        opened = self._crypto(app).open(value, name.encode())
+        value = _read_chunks(_own_cookies(request.environ, name), name)
+        opened = None if value is None else self._crypto(app).open(value, name.encode())
         if opened is None:
-            return fresh
+            return EncryptedSession(created=now, seen=now)
         payload, old_key = opened
         try:
             deadlines, _, body = payload.decode().partition("\n")
             created, seen = (float(value) for value in json.loads(deadlines))
             data = json.loads(body)
         except (ValueError, TypeError, UnicodeDecodeError):
-            return fresh
+            return EncryptedSession(created=now, seen=now)
         if not isinstance(data, dict):
-            return fresh
+            return EncryptedSession(created=now, seen=now)
         if now - created > app.config["SESSION_ABSOLUTE_LIFETIME"] or now - seen > app.config["SESSION_IDLE_TIMEOUT"]:
-            fresh.needs_rewrite = True
-            return fresh
+            expired = EncryptedSession(created=now, seen=now)
+            expired.needs_rewrite = True
+            return expired
         session = EncryptedSession(data, created=created, seen=seen)
         if old_key or now - seen > SEEN_RESOLUTION:
             session.seen = now
@@ -134,21 +132,20 @@ class EncryptedCookieSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, EncryptedSession)
         name = self.get_cookie_name(app)
-        present = _chunk_names_present(current_request.cookies, name)
         if session.accessed:
             response.vary.add("Cookie")
-        if not session:
-            if session.modified or session.needs_rewrite:
-                for cookie in present:
-                    response.delete_cookie(
-                        cookie,
-                        path="/",
-                        secure=self.get_cookie_secure(app),
-                        httponly=True,
-                        samesite=self.get_cookie_samesite(app),
-                    )
-            return
         if not (session.modified or session.needs_rewrite):
+            return
+        present = set(_own_cookies(current_request.environ, name))
+        if not session:
+            for cookie in present:
+                response.delete_cookie(
+                    cookie,
+                    path="/",
+                    secure=self.get_cookie_secure(app),
+                    httponly=True,
+                    samesite=self.get_cookie_samesite(app),
+                )
             return
         payload = f"[{session.created},{session.seen}]\n{json.dumps(dict(session), separators=(',', ':'))}"
         value = self._crypto(app).seal(payload.encode(), name.encode())
@@ -182,7 +179,22 @@ def _split(name: str, value: str) -> list[tuple[str, str]]:
     return [(_chunk_name(name, index), piece) for index, piece in enumerate(pieces)]
 
 
-def _read_chunks(cookies: Any, name: str) -> str | None:
+def _own_cookies(environ: dict[str, Any], name: str) -> dict[str, str]:
+    """This session's cookies (name and name-1, name-2, …), read straight from the Cookie header.
+
+    Werkzeug's parser decodes every cookie the browser sends (~30 µs for a connected
+    session's 3 KB, on every request); ours are plain base64url text and need no decoding.
+    As in Werkzeug, the first of two cookies with the same name wins.
+    """
+    found: dict[str, str] = {}
+    for pair in environ.get("HTTP_COOKIE", "").split(";"):
+        key, sep, value = pair.strip().partition("=")
+        if sep and (key == name or key.startswith(f"{name}-")):
+            found.setdefault(key, value)
+    return found
+
+
+def _read_chunks(cookies: dict[str, str], name: str) -> str | None:
     head = cookies.get(name)
     if not head:
         return None
@@ -197,7 +209,3 @@ def _read_chunks(cookies: Any, name: str) -> str | None:
             return None
         parts.append(part)
     return "".join(parts)
-
-
-def _chunk_names_present(cookies: Any, name: str) -> set[str]:
-    return {cookie for cookie in cookies if cookie == name or cookie.startswith(f"{name}-")}
