@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from flask import Flask
 
 from .csrf import CSRFProtect
 
@@ -15,19 +19,47 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+NO_STORE = [("Cache-Control", "no-store")]
+HSTS = [("Strict-Transport-Security", "max-age=63072000; includeSubDomains")]
+_PRIVATE_TYPES = ("text/html", "application/json")
+
+
+class SecurityHeaders:
+    """WSGI middleware: the headers every response carries, error pages and static files too.
+
+    They are the same on every response, so they are appended as ready-made tuples here,
+    at the WSGI edge; setting them one by one through Werkzeug's Headers in an after_request
+    hook cost about as much as the whole CSRF check. Pages and JSON, which show appointments,
+    are never cached unless the view chose otherwise.
+    """
+
+    def __init__(self, app: WSGIApplication, policy: str) -> None:
+        self.app = app
+        self.every_response = [
+            ("Content-Security-Policy", policy),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "same-origin"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("X-Frame-Options", "DENY"),
+        ]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        added = self.every_response + HSTS if environ.get("wsgi.url_scheme") == "https" else self.every_response
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, headers + added + _cache_default(headers), exc_info)
+
+        return self.app(environ, start)
+
+
+def _cache_default(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    lowered = {name.lower(): value for name, value in headers}
+    if "cache-control" in lowered or lowered.get("content-type", "").split(";")[0].strip() not in _PRIVATE_TYPES:
+        return []
+    return NO_STORE
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     policy = CONTENT_SECURITY_POLICY.format(oauth=app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/"))
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = policy
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        if request.is_secure:
-            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if response.mimetype in ("text/html", "application/json"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)  # type: ignore[method-assign]

@@ -60,6 +60,16 @@ def test_security_headers_on_every_response(client) -> None:
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+def test_pages_and_json_are_never_stored_but_static_files_are_left_to_flask(client) -> None:
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    answer = client.post("/appointments/1/meeting", headers={"Accept": "application/json"})
+    assert answer.mimetype == "application/json" and answer.headers["Cache-Control"] == "no-store"
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    with client.get("/static/app.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+        assert response.headers.getlist("Content-Security-Policy") == [policy]
+
+
 def test_hsts_only_over_https(client) -> None:
     assert "Strict-Transport-Security" not in client.get("/login").headers
     assert "max-age" in client.get("/login", base_url="https://spa.example").headers["Strict-Transport-Security"]
