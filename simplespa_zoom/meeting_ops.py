@@ -90,14 +90,11 @@ class MeetingService:
     tz: ZoneInfo
 
     def add(self, appointment_id: int) -> Outcome:
-        """The appointment with a meeting: the existing one, or one created now."""
-        appointment = self.store.get(appointment_id)
-        if appointment.zoom_line:
-            return Outcome(appointment, created=False)
-        if appointment.cancelled:
-            raise AppointmentCancelled(CANCELLED_MESSAGE)
-        if not is_connected():
-            raise ZoomNotConnected()
+        """The appointment with a meeting: the existing one, or one created now.
+
+        The claim comes first: it also reads the row, so a first click costs no separate
+        read, and a click on an appointment that already has its line just claims and releases.
+        """
         appointment = self._wait_for_claim(appointment_id)
         if appointment is None:
             appointment = self.store.get(appointment_id)
@@ -112,6 +109,8 @@ class MeetingService:
                 return Outcome(appointment, created=False)
             if appointment.cancelled:
                 raise AppointmentCancelled(CANCELLED_MESSAGE)
+            if not is_connected():
+                raise ZoomNotConnected()
             meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
             saved = self._record(appointment, meeting)
             recorded = True

@@ -11,6 +11,8 @@ import responses
 from flask import Flask
 
 from simplespa_zoom import notes
+from simplespa_zoom.appointments import AppointmentStore
+from simplespa_zoom.db import get_db
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -69,6 +71,26 @@ def test_add_while_not_connected_asks_to_connect(app: Flask, signed_in) -> None:
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "zoom_not_connected"
+
+
+def claim_of(app: Flask, appointment_id: int) -> float | None:
+    with app.app_context():
+        row = get_db().execute("SELECT meeting_claimed_at FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
+    return row[0]
+
+
+def test_every_refused_add_leaves_the_appointment_free_to_claim(app: Flask, signed_in) -> None:
+    with_line = add_appointment(app, "Ana", line_for(app, add_appointment(app, "Ana")))
+    not_connected = add_appointment(app, "Bea")
+    assert post(signed_in, f"/appointments/{with_line.id}/meeting").status_code == 200
+    assert post(signed_in, f"/appointments/{not_connected.id}/meeting").status_code == 401
+    connect_zoom(signed_in)
+    cancelled = add_appointment(app, "Cy")
+    with app.app_context():
+        AppointmentStore(get_db()).cancel(cancelled.id, cancelled.version)
+    assert post(signed_in, f"/appointments/{cancelled.id}/meeting").status_code == 409
+    assert post(signed_in, "/appointments/999999/meeting").status_code == 404
+    assert [claim_of(app, a.id) for a in (with_line, not_connected, cancelled)] == [None, None, None]
 
 
 def test_add_without_csrf_token_is_refused(app: Flask, signed_in) -> None:
