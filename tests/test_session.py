@@ -9,6 +9,7 @@ import pytest
 from flask import Flask, session
 
 from simplespa_zoom import create_app
+from simplespa_zoom.session import _own_cookies
 
 from .conftest import ACCESS_TOKEN, REFRESH_TOKEN, TEST_CONFIG, connect_zoom, login
 
@@ -149,3 +150,13 @@ def test_secure_cookies_use_the_host_prefix(tmp_path) -> None:
     response = secure.test_client().get("/login", base_url="https://spa.example")
     header = response.headers["Set-Cookie"]
     assert header.startswith("__Host-session=") and "Secure" in header and "Path=/" in header
+
+
+def test_only_this_sessions_cookies_are_read_and_the_first_of_a_name_wins() -> None:
+    header = "theme=dark; session=v1.2.first;session=v1.1.second ; session-1=tail; sessionx=no; session-9=="
+    assert _own_cookies({"HTTP_COOKIE": header}, "session") == {
+        "session": "v1.2.first",
+        "session-1": "tail",
+        "session-9": "=",
+    }
+    assert _own_cookies({}, "session") == {}
