@@ -25,7 +25,7 @@ from .zoom_api import (
     ZoomRequestRejected,
     ZoomUnavailable,
 )
-from .zoom_auth import ZoomConnection, ZoomNotConnected, host_is_licensed, is_connected
+from .zoom_auth import ZoomConnection, host_is_licensed
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,6 @@ class MeetingService:
                 return Outcome(appointment, created=False)
             if appointment.cancelled:
                 raise AppointmentCancelled(CANCELLED_MESSAGE)
-            if not is_connected():
-                raise ZoomNotConnected()
             meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
             saved = self._record(appointment, meeting)
             recorded = True

@@ -33,6 +33,7 @@ _MONTHS = (
     "November",
     "December",
 )
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, start=1)}
 
 # The app's line, written once for two engines. RE2 (google-re2) finds it: RE2 runs in time
 # linear in the notes whatever they hold, so no notes can make a page slow. Python's `re`
@@ -122,13 +123,13 @@ def parse_when(text: str, tz: ZoneInfo) -> datetime | None:
     if not match:
         return None
     try:
-        month = [m.lower() for m in _MONTHS].index(match["month"].lower()) + 1
+        month = _MONTH_NUMBERS[match["month"].lower()]
         hour = int(match["hour"])
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
         return datetime(int(match["year"]), month, int(match["day"]), hour, int(match["minute"]), tzinfo=tz)
-    except ValueError:
+    except (KeyError, ValueError):  # no such month, day or minute
         return None
 
 

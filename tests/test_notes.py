@@ -87,6 +87,8 @@ def test_a_hand_edited_date_still_parses_the_meeting_with_an_unknown_start() -> 
     assert line is not None
     assert line.starts_at(NY) is None
     assert line.when_text == "next Tuesday evening"
+    unreadable = ("Tuesday, Smarch 11 2025 6:00 pm", "Tuesday, February 30 2026 6:00 pm", "Monday, May 4 2026 13:00 pm")
+    assert [notes.parse_when(text, NY) for text in unreadable] == [None, None, None]
 
 
 def test_with_two_lines_the_last_one_is_current_and_each_can_be_found() -> None:
