@@ -58,7 +58,6 @@ def run() -> dict[str, float]:
                         "bare": lambda: plain.post(f"{bare_server.url}/bare-create").raise_for_status(),
                     },
                     REPEAT,
-                    rounds=8,
                 )
         finally:
             bare_server.stop()

@@ -53,12 +53,22 @@ def median_ms(action: Callable[[], Any], repeat: int, warmup: int = 5) -> float:
     return statistics.median(timings_ms(action, repeat, warmup))
 
 
-def interleaved_medians(actions: dict[str, Callable[[], Any]], repeat: int, rounds: int = 5) -> dict[str, float]:
-    """Medians of several actions measured in alternating rounds, so drift hits them alike."""
+def interleaved_medians(actions: dict[str, Callable[[], Any]], repeat: int, warmup: int = 5) -> dict[str, float]:
+    """Medians of several actions run in turn, one call of each at a time.
+
+    A shared VM speeds up and slows down from one moment to the next; taking turns call
+    by call lets every such moment fall on all the actions alike, so their ratio holds
+    still where blocks of calls would catch different moments.
+    """
+    for _ in range(warmup):
+        for action in actions.values():
+            action()
     samples: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(rounds):
+    for _ in range(repeat):
         for name, action in actions.items():
-            samples[name] += timings_ms(action, repeat // rounds, warmup=2)
+            start = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - start) * 1000)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
