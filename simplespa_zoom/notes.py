@@ -166,10 +166,11 @@ def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:
     while end > 0:
         start = notes.rfind("\n", 0, max(0, end - window)) + 1
         # RE2 reads UTF-8: given bytes, it skips the wrapper's offset bookkeeping for str,
-        # which costs more than the search itself on everyday notes.
-        chunk = notes[start:end].encode()
+        # which costs more than the search itself on everyday notes. (A lone surrogate,
+        # which no stored notes can hold, passes through and simply matches nothing.)
+        chunk = notes[start:end].encode("utf-8", "surrogatepass")
         if found := finder.match(chunk):
-            return _line_ending_at(notes, end - len(chunk[found.end() :].decode()))
+            return _line_ending_at(notes, end - len(chunk[found.end() :].decode("utf-8", "surrogatepass")))
         end, window = start, window * 2
     return None
 

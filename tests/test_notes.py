@@ -229,3 +229,10 @@ NEAR_LINES = st.builds(
 def test_current_and_find_line_agree_with_the_one_regex_definition(text: str) -> None:
     assert notes.current_line(text) == reference_last_line(text)
     assert notes.find_line(text, 85746065432) == reference_last_line(text, "85746065432")
+
+
+def test_a_lone_surrogate_never_breaks_parsing_or_shifts_offsets() -> None:
+    text = "x\ud800\n" + LINE + "\n\udfff after"
+    line = notes.current_line(text)
+    assert line is not None and text[line.start : line.end] == LINE
+    assert notes.find_line(text, 85746065432) == line
