@@ -19,6 +19,7 @@ from simplespa_zoom.sandbox.browserless import sign_in_and_connect
 
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
 CLIENTS = 4
+SLICES = 8
 BENCH = Path(__file__).resolve().parent
 
 
@@ -65,11 +66,11 @@ def gunicorn(target: str, env: dict[str, str]) -> Iterator[str]:
         process.wait(10)
 
 
-def load(url: str, cookies: dict[str, str]) -> tuple[float, int, int]:
-    """Requests per second, responses and errors from CLIENTS threads for DURATION seconds."""
+def load(url: str, cookies: dict[str, str], seconds: float) -> tuple[float, int, int]:
+    """Seconds taken, responses and errors from CLIENTS threads loading url for `seconds`."""
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
-    stop_at = time.monotonic() + DURATION
+    stop_at = time.monotonic() + seconds
 
     def client() -> None:
         ok = errors = 0
@@ -91,7 +92,21 @@ def load(url: str, cookies: dict[str, str]) -> tuple[float, int, int]:
         thread.start()
     for thread in threads:
         thread.join()
-    return counts["ok"] / (time.monotonic() - start), counts["ok"], counts["errors"]
+    return time.monotonic() - start, counts["ok"], counts["errors"]
+
+
+def alternating_load(targets: dict[str, tuple[str, dict[str, str]]]) -> dict[str, tuple[float, int, int]]:
+    """Requests/s, responses and errors per target, loaded in turns of DURATION / SLICES.
+
+    The VM's speed drifts over a minute; one 20 s window per server would catch different
+    moments, so each gets the same number of short turns, one after the other.
+    """
+    totals = {name: [0.0, 0, 0] for name in targets}
+    for _ in range(SLICES):
+        for name, (url, cookies) in targets.items():
+            for index, value in enumerate(load(url, cookies, DURATION / SLICES)):
+                totals[name][index] += value
+    return {name: (ok / seconds, ok, errors) for name, (seconds, ok, errors) in totals.items()}
 
 
 def run() -> dict[str, float]:
@@ -109,19 +124,19 @@ def run() -> dict[str, float]:
             "ZOOM_API_BASE_URL": config["ZOOM_API_BASE_URL"],
             "SESSION_COOKIE_SECURE": "false",
         }
-        with gunicorn("simplespa_zoom.wsgi:app", env) as app_url:
+        with gunicorn("simplespa_zoom.wsgi:app", env) as app_url, gunicorn("baseline_wsgi:app", env) as bare_url:
             stack.point_zoom_at(app_url)
             browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
             page = f"{app_url}/appointments/{appointment.id}"
-            page_bytes = len(browser.get(page).content)
-            app_rps, app_ok, app_errors = load(page, browser.cookies.get_dict())
-        with gunicorn("baseline_wsgi:app", env) as bare_url:
             bare_page = f"{bare_url}/bare/{appointment.id}"
+            page_bytes = len(browser.get(page).content)
             bare_bytes = len(requests.get(bare_page).content)
-            bare_rps, bare_ok, bare_errors = load(bare_page, {})
+            results = alternating_load({"app": (page, browser.cookies.get_dict()), "bare": (bare_page, {})})
+    (app_rps, app_ok, app_errors), (bare_rps, _, bare_errors) = results["app"], results["bare"]
     ratio = app_rps / bare_rps
     print(
-        f"   app page {page_bytes} bytes, bare page {bare_bytes} bytes; {CLIENTS} client threads, {DURATION:.0f} s each"
+        f"   app page {page_bytes} bytes, bare page {bare_bytes} bytes; "
+        f"{CLIENTS} client threads, {DURATION:.0f} s each in {SLICES} turns"
     )
     report(
         "6  page requests/s under gunicorn -w 2 vs bare Flask+Jinja",
