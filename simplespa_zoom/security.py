@@ -19,8 +19,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-NO_STORE = [("Cache-Control", "no-store")]
-HSTS = [("Strict-Transport-Security", "max-age=63072000; includeSubDomains")]
+_NO_STORE = [("Cache-Control", "no-store")]
+_HSTS = [("Strict-Transport-Security", "max-age=63072000; includeSubDomains")]
 _PRIVATE_TYPES = ("text/html", "application/json")
 
 
@@ -44,7 +44,7 @@ class SecurityHeaders:
         ]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        added = self.every_response + HSTS if environ.get("wsgi.url_scheme") == "https" else self.every_response
+        added = self.every_response + _HSTS if environ.get("wsgi.url_scheme") == "https" else self.every_response
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             return start_response(status, headers + added + _cache_default(headers), exc_info)
@@ -56,7 +56,7 @@ def _cache_default(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     lowered = {name.lower(): value for name, value in headers}
     if "cache-control" in lowered or lowered.get("content-type", "").split(";")[0].strip() not in _PRIVATE_TYPES:
         return []
-    return NO_STORE
+    return _NO_STORE
 
 
 def init_app(app: Flask) -> None:

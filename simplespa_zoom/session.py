@@ -105,20 +105,10 @@ class EncryptedCookieSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> EncryptedSession:
         now = time.time()
-        name = self.get_cookie_name(app)
-        value = _read_chunks(_own_cookies(request.environ, name), name)
-        opened = None if value is None else self._crypto(app).open(value, name.encode())
+        opened = self._read(app, request)
         if opened is None:
             return EncryptedSession(created=now, seen=now)
-        payload, old_key = opened
-        try:
-            deadlines, _, body = payload.decode().partition("\n")
-            created, seen = (float(value) for value in json.loads(deadlines))
-            data = json.loads(body)
-        except (ValueError, TypeError, UnicodeDecodeError):
-            return EncryptedSession(created=now, seen=now)
-        if not isinstance(data, dict):
-            return EncryptedSession(created=now, seen=now)
+        data, created, seen, old_key = opened
         if now - created > app.config["SESSION_ABSOLUTE_LIFETIME"] or now - seen > app.config["SESSION_IDLE_TIMEOUT"]:
             expired = EncryptedSession(created=now, seen=now)
             expired.needs_rewrite = True
@@ -128,6 +118,22 @@ class EncryptedCookieSessionInterface(SessionInterface):
             session.seen = now
             session.needs_rewrite = True
         return session
+
+    def _read(self, app: Flask, request: Request) -> tuple[dict[str, Any], float, float, bool] | None:
+        """The data, when the session began and was last seen, and whether an older key opened it."""
+        name = self.get_cookie_name(app)
+        value = _read_chunks(_own_cookies(request.environ, name), name)
+        opened = None if value is None else self._crypto(app).open(value, name.encode())
+        if opened is None:
+            return None
+        payload, old_key = opened
+        try:
+            deadlines, _, body = payload.decode().partition("\n")
+            created, seen = (float(value) for value in json.loads(deadlines))
+            data = json.loads(body)
+        except (ValueError, TypeError, UnicodeDecodeError):
+            return None
+        return (data, created, seen, old_key) if isinstance(data, dict) else None
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, EncryptedSession)
