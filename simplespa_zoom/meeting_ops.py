@@ -95,9 +95,8 @@ class MeetingService:
         The claim comes first: it also reads the row, so a first click costs no separate
         read, and a click on an appointment that already has its line just claims and releases.
         """
-        appointment = self._wait_for_claim(appointment_id)
-        if appointment is None:
-            appointment = self.store.get(appointment_id)
+        appointment, claimed = self._wait_for_claim(appointment_id)
+        if not claimed:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
             raise MeetingBusy(
@@ -117,14 +116,18 @@ class MeetingService:
             if not recorded:
                 self.store.release_meeting(appointment_id)
 
-    def _wait_for_claim(self, appointment_id: int) -> Appointment | None:
-        """The appointment once this request holds its claim; None if its line appeared or time ran out."""
+    def _wait_for_claim(self, appointment_id: int) -> tuple[Appointment, bool]:
+        """The appointment as last read, and whether this request holds its claim.
+
+        Not holding it means another request's line appeared or the wait ran out.
+        """
         deadline = time.monotonic() + CLAIM_WAIT_SECONDS
         while (claimed := self.store.claim_meeting(appointment_id)) is None:
-            if self.store.get(appointment_id).zoom_line or time.monotonic() > deadline:
-                return None
+            current = self.store.get(appointment_id)
+            if current.zoom_line or time.monotonic() > deadline:
+                return current, False
             time.sleep(CLAIM_POLL_SECONDS)
-        return claimed
+        return claimed, True
 
     def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
         """Create the meeting; a paid host gets the client registered so Zoom emails them."""

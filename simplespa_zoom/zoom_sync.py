@@ -14,7 +14,7 @@ from . import notes
 from .appointments import Appointment
 from .meetings import meeting_service
 from .zoom_api import Meeting, ZoomClient, ZoomError, ZoomMeetingGone
-from .zoom_auth import ZoomNotConnected, is_connected
+from .zoom_auth import ZoomNotConnected
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ RETRY_HINT = {
 }
 
 
-def _not_followed(what: str, error: Exception | None) -> None:
+def _not_followed(what: str, error: ZoomError) -> None:
     """Tell the staff member the Zoom side did not follow, and the two ways to fix it."""
-    if error is None or isinstance(error, ZoomNotConnected):
+    if isinstance(error, ZoomNotConnected):
         reason = "Zoom is not connected in this browser"
         fix = f"Connect Zoom and {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
     else:
@@ -49,9 +49,6 @@ def follow_reschedule(before: Appointment, after: Appointment) -> None:
         return
     tz = current_app.config["SPA_TZ"]
     if line.starts_at(tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
-        return
-    if not is_connected():
-        _not_followed("change", None)
         return
     service = meeting_service()
     try:
@@ -79,9 +76,6 @@ def follow_cancel(appointment: Appointment) -> None:
     """Delete the cancelled appointment's meeting in Zoom and its line in the notes."""
     line = appointment.zoom_line
     if line is None:
-        return
-    if not is_connected():
-        _not_followed("delete", None)
         return
     service = meeting_service()
     try:
