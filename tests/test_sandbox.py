@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from simplespa_zoom.sandbox import LICENSED, ClientApp, SandboxState, create_sandbox
+from simplespa_zoom.sandbox import LICENSED, ClientApp, Fault, SandboxState, User, create_sandbox
 
 REDIRECT = "https://spa.example/zoom/callback"
 VERIFIER = "v" * 50
@@ -246,3 +247,192 @@ def test_registrants(zoom, licensed, approval, meeting_exists, status, code) -> 
         assert f"/w/{meeting_id}" in answer.get_json()["join_url"]
     else:
         assert answer.get_json()["code"] == code
+
+
+# --- Real-world behaviour (zoom-contract.md, last table) ---------------------------------------
+
+
+def create(http, access: str, **body: Any) -> dict[str, Any]:
+    answer = api(http, "POST", "/users/me/meetings", access, json={"start_time": "2030-01-01T15:00:00Z", **body})
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+@pytest.mark.parametrize(("days_after_end", "status"), [(29, 200), (31, 404)])
+def test_a_meeting_id_expires_30_days_after_the_meeting(zoom, days_after_end: int, status: int) -> None:
+    http, state = zoom
+    access = tokens(http)["access_token"]
+    meeting = create(http, access, start_time=_utc_in(3600), duration=60)
+    state.clock_offset = 2 * 3600 + days_after_end * 86400
+    state.token_lifetime = 10**9
+    access = tokens(http)["access_token"]
+    answer = api(http, "GET", f"/meetings/{meeting['id']}", access)
+    assert answer.status_code == status
+    if status == 404:
+        assert answer.get_json() == {"code": 3001, "message": f"Meeting does not exist: {meeting['id']}."}
+
+
+def _utc_in(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
+
+
+def test_another_users_meeting_looks_deleted(zoom) -> None:
+    http, state = zoom
+    meeting = create(http, tokens(http)["access_token"])
+    state.add_user(User("other-host", "other@spa.example", "Oda", "Other"))
+    state.current_user_id = "other-host"
+    other_access = tokens(http)["access_token"]
+    for method in ("GET", "DELETE", "PATCH"):
+        answer = api(http, method, f"/meetings/{meeting['id']}", other_access, json={})
+        assert (answer.status_code, answer.get_json()["code"]) == (404, 3001)
+    assert meeting["id"] in state.meetings
+
+
+def test_an_app_already_allowed_skips_the_consent(zoom) -> None:
+    http, _ = zoom
+    query = f"response_type=code&client_id=cid&redirect_uri={REDIRECT}&state=s2"
+    assert http.get(f"/oauth/authorize?{query}").status_code == 200  # first time: the consent page
+    tokens(http)
+    answer = http.get(f"/oauth/authorize?{query}")
+    assert answer.status_code == 302
+    back = parse_qs(urlsplit(answer.headers["Location"]).query)
+    assert back["state"] == ["s2"] and back["code"]
+
+
+def test_the_authorize_page_may_hop_to_another_zoom_host(zoom) -> None:
+    http, state = zoom
+    state.authorize_hop_host = "us05web.zoom.test"
+    answer = http.get(f"/oauth/authorize?response_type=code&client_id=cid&redirect_uri={REDIRECT}&state=s")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("http://us05web.zoom.test/oauth/authorize?response_type=code")
+    landed = http.get(
+        f"/oauth/authorize?response_type=code&client_id=cid&redirect_uri={REDIRECT}&state=s",
+        base_url="http://us05web.zoom.test",
+    )
+    assert landed.status_code == 200 and "Allow" in landed.get_data(True)
+
+
+def test_marketplace_add_sends_a_code_without_state(zoom) -> None:
+    http, state = zoom
+    consent = http.post("/marketplace/apps/cid/add")
+    assert consent.status_code == 200 and "would like to access your Zoom account" in consent.get_data(True)
+    assert 'name="state"' not in consent.get_data(True) and "code_challenge" not in consent.get_data(True)
+    allowed = http.post("/oauth/authorize", data={"client_id": "cid", "redirect_uri": REDIRECT, "decision": "allow"})
+    back = parse_qs(urlsplit(allowed.headers["Location"]).query)
+    assert set(back) == {"code"}
+    assert exchange(http, back["code"][0], verifier=None).status_code == 200
+    again = http.post("/marketplace/apps/cid/add")  # already added: straight back, still without state
+    assert again.status_code == 302 and set(parse_qs(urlsplit(again.headers["Location"]).query)) == {"code"}
+    assert "Add" in http.get("/marketplace").get_data(True)
+
+
+@pytest.mark.parametrize(
+    ("join_host", "registrant_path"),
+    [
+        ("https://us06web.zoom.us", "w"),
+        ("https://acme.zoom.us", "j"),
+        ("https://app.zoom.com", "w"),
+        ("https://spa.zoomgov.com", "j"),
+    ],
+)
+def test_join_links_come_on_many_hosts_with_dotted_passcodes(zoom, join_host: str, registrant_path: str) -> None:
+    http, state = zoom
+    state.current_user().join_host = join_host
+    state.current_user().registrant_path = registrant_path
+    state.current_user().account_type = LICENSED
+    access = tokens(http)["access_token"]
+    meeting = create(http, access, settings={"approval_type": 0})
+    assert meeting["join_url"].startswith(f"{join_host}/j/{meeting['id']}?pwd=") and "." in meeting["join_url"]
+    registrant = api(
+        http, "POST", f"/meetings/{meeting['id']}/registrants", access, json={"email": "a@b.c", "first_name": "Ana"}
+    ).get_json()
+    assert registrant["join_url"].startswith(f"{join_host}/{registrant_path}/{meeting['id']}?tk=")
+
+
+@pytest.mark.parametrize(("reminder", "emails"), [("true", 1), ("false", 0), (None, 0)])
+def test_delete_with_cancel_meeting_reminder_emails_registrants(zoom, reminder: str | None, emails: int) -> None:
+    http, state = zoom
+    state.current_user().account_type = LICENSED
+    access = tokens(http)["access_token"]
+    meeting = create(http, access, settings={"approval_type": 0})
+    api(http, "POST", f"/meetings/{meeting['id']}/registrants", access, json={"email": "a@b.c", "first_name": "Ana"})
+    query = f"?cancel_meeting_reminder={reminder}" if reminder else ""
+    assert api(http, "DELETE", f"/meetings/{meeting['id']}{query}", access).status_code == 204
+    assert len(state.emails_sent) == emails
+    if emails:
+        assert state.emails_sent[0]["to"] == "a@b.c"
+
+
+def test_the_daily_limit_and_the_per_second_limit_say_which_they_are(zoom) -> None:
+    http, state = zoom
+    access = tokens(http)["access_token"]
+    state.daily_write_limit = 0
+    daily = api(http, "POST", "/users/me/meetings", access, json={})
+    assert daily.status_code == 429 and daily.headers["X-RateLimit-Type"] == "Daily-limit"
+    state.add_fault(Fault("GET", "/v2/meetings", "qps"))
+    qps = api(http, "GET", "/meetings/12345678901", access)
+    assert qps.status_code == 429 and qps.headers["X-RateLimit-Type"] == "QPS"
+
+
+def test_a_token_without_a_scope_is_refused_with_4711(zoom) -> None:
+    http, state = zoom
+    state.clients["cid"].scopes = ["meeting:read:meeting", "user:read:user"]
+    answer = tokens(http)
+    assert answer["scope"] == "meeting:read:meeting user:read:user"
+    refused = api(http, "POST", "/users/me/meetings", answer["access_token"], json={})
+    assert refused.status_code == 400
+    assert refused.get_json() == {
+        "code": 4711,
+        "message": "Invalid access token, does not contain scopes:[meeting:write:meeting].",
+    }
+    assert api(http, "GET", "/users/me", answer["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "ok"),
+    [
+        ("first_name", "A" * 64, True),
+        ("first_name", "A" * 65, False),
+        ("last_name", "B" * 65, False),
+        ("email", "a" * 116 + "@spa.example", True),
+        ("email", "a" * 117 + "@spa.example", False),
+    ],
+)
+def test_registrant_field_lengths(zoom, field: str, value: str, ok: bool) -> None:
+    http, state = zoom
+    state.current_user().account_type = LICENSED
+    access = tokens(http)["access_token"]
+    meeting = create(http, access, settings={"approval_type": 0})
+    body = {"email": "a@b.c", "first_name": "Ana", field: value}
+    answer = api(http, "POST", f"/meetings/{meeting['id']}/registrants", access, json=body)
+    assert (answer.status_code == 201) is ok
+    if not ok:
+        assert answer.get_json()["code"] == 300
+
+
+def test_an_error_may_come_as_html_even_a_401(zoom) -> None:
+    http, state = zoom
+    access = tokens(http)["access_token"]
+    state.add_fault(Fault("GET", "/v2/users/me", "401_html"))
+    answer = api(http, "GET", "/users/me", access)
+    assert answer.status_code == 401 and answer.mimetype == "text/html"
+
+
+def test_the_token_answer_names_the_users_regional_api(zoom) -> None:
+    http, state = zoom
+    state.api_url = "https://eu01api.zoom.us"
+    assert tokens(http)["api_url"] == "https://eu01api.zoom.us"
+
+
+def test_a_new_passcode_means_a_new_join_link_and_a_meeting_updated_event(zoom) -> None:
+    http, state = zoom
+    access = tokens(http)["access_token"]
+    meeting = create(http, access)
+    assert api(http, "PATCH", f"/meetings/{meeting['id']}", access, json={"password": "n3w"}).status_code == 204
+    patched = api(http, "GET", f"/meetings/{meeting['id']}", access).get_json()["join_url"]
+    assert patched != meeting["join_url"] and patched.startswith(f"https://us05web.zoom.us/j/{meeting['id']}?pwd=")
+    http.post(f"/marketplace/meetings/{meeting['id']}/passcode")
+    event = state.webhooks_sent[-1]
+    assert event["event"] == "meeting.updated"
+    assert event["payload"]["object"]["join_url"] == state.meetings[meeting["id"]]["join_url"] != patched
+    assert event["payload"]["old_object"]["join_url"] == patched

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
-from .state import LICENSED, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState
+from .state import LICENSED, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
 
-JOIN_HOST = "https://us05web.zoom.us"
+REGISTRANT_NAME_MAX = 64
+REGISTRANT_EMAIL_MAX = 128
 PERMISSIONS = (
     ("meeting:write:meeting", "Create meetings for your appointments"),
     ("meeting:read:meeting", "See whether those meetings still exist"),
@@ -41,6 +42,8 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
         if request.path.startswith("/_sandbox"):
             return None
         g.call = sandbox.log_call(request.method, request.path)
+        g.call["host"] = request.host
+        g.call["query"] = request.query_string.decode()
         if sandbox.latency_ms:
             time.sleep(sandbox.latency_ms / 1000)
         fault = sandbox.take_fault(request.method, request.path)
@@ -77,8 +80,10 @@ def _fault_response(fault: Fault) -> Any:
         return Response("<html><body>Service Unavailable</body></html>", 503, mimetype="text/html")
     if fault.kind == "xml":
         return Response("<?xml version='1.0'?><error><code>300</code></error>", 400, mimetype="application/xml")
-    if fault.kind == "429":
+    if fault.kind in ("429", "qps"):
         headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        if fault.kind == "qps":
+            headers["X-RateLimit-Type"] = "QPS"
         body = {
             "code": 429,
             "message": "You have reached the maximum per-second rate limit for this API. Try again later.",
@@ -86,6 +91,8 @@ def _fault_response(fault: Fault) -> Any:
         return jsonify(body), 429, headers
     if fault.kind == "expired":
         return jsonify({"code": 124, "message": "Access token is expired."}), 401
+    if fault.kind == "401_html":
+        return Response("<html><body><h1>401 Unauthorized</h1></body></html>", 401, mimetype="text/html")
     if fault.kind == "invalid_grant":
         return jsonify({"reason": "Invalid Token!", "error": "invalid_grant"}), 400
     abort(500)
@@ -108,10 +115,15 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
     def authorize() -> Any:
         if request.args.get("response_type") != "code":
             return render_template("sandbox/problem.html", message="response_type must be code."), 400
+        hop = sandbox.authorize_hop_host
+        if hop and request.host != hop:
+            return redirect(f"{request.scheme}://{hop}{request.full_path}")
         try:
             client = sandbox.check_authorize(request.args.get("client_id", ""), request.args.get("redirect_uri", ""))
         except OAuthFailure as failure:
             return render_template("sandbox/problem.html", message=failure.reason), 400
+        if sandbox.has_authorized(sandbox.current_user(), client.client_id):
+            return _redirect_with_code(sandbox, client, request.args)
         return render_template(
             "sandbox/consent.html",
             client=client,
@@ -132,13 +144,7 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
                 **({"state": state} if state else {}),
             }
             return redirect(f"{form['redirect_uri']}?{urlencode(params)}")
-        code = sandbox.issue_code(
-            client.client_id,
-            form["redirect_uri"],
-            form.get("code_challenge") or None,
-            form.get("code_challenge_method", "plain"),
-        )
-        return redirect(f"{form['redirect_uri']}?{urlencode({'code': code, **({'state': state} if state else {})})}")
+        return _redirect_with_code(sandbox, client, form)
 
     @app.post("/oauth/token")
     def token() -> Any:
@@ -168,12 +174,33 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
         return jsonify({"status": "success"})
 
 
-def _bearer_user(sandbox: SandboxState) -> Any:
+def _redirect_with_code(sandbox: SandboxState, client: ClientApp, args: Any) -> Any:
+    """Back to the app with a code, and the state only when the app sent one (a Marketplace Add sends none)."""
+    code = sandbox.issue_code(
+        client.client_id,
+        args["redirect_uri"],
+        args.get("code_challenge") or None,
+        args.get("code_challenge_method", "plain"),
+    )
+    state = args.get("state")
+    return redirect(f"{args['redirect_uri']}?{urlencode({'code': code, **({'state': state} if state else {})})}")
+
+
+def _bearer_user(sandbox: SandboxState, scope: str) -> User:
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else None
     if "access_token" in request.args:
         token = None
-    return sandbox.user_for_token(token)
+    return sandbox.user_for_token(token, scope)
+
+
+def _join_url(user: User, meeting_id: int, pwd: str) -> str:
+    return f"{user.join_host}/j/{meeting_id}?pwd={pwd}"
+
+
+def _new_pwd() -> str:
+    """Zoom's embedded passcodes may hold a dot (pwd=AbC.1)."""
+    return f"{secrets.token_urlsafe(24)}.1"
 
 
 def _zoom_time(instant: float) -> str:
@@ -211,7 +238,7 @@ def _meeting_body(meeting: dict[str, Any]) -> dict[str, Any]:
 def _api_routes(app: Flask, sandbox: SandboxState) -> None:
     @app.get("/v2/users/me")
     def me() -> Any:
-        user = _bearer_user(sandbox)
+        user = _bearer_user(sandbox, "user:read:user")
         return jsonify(
             {
                 "id": user.id,
@@ -227,7 +254,7 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
 
     @app.post("/v2/users/me/meetings")
     def create_meeting() -> Any:
-        user = _bearer_user(sandbox)
+        user = _bearer_user(sandbox, "meeting:write:meeting")
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise ApiFailure(400, 300, "Request Body should be a valid JSON object.")
@@ -243,7 +270,7 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         sandbox.count_write(user)
         meeting_id = sandbox.new_meeting_id()
         password = secrets.token_hex(3)
-        pwd = secrets.token_urlsafe(24)
+        pwd = _new_pwd()
         meeting: dict[str, Any] = {
             "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
             "id": meeting_id,
@@ -256,8 +283,8 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
             "timezone": body.get("timezone") or user.timezone,
             "agenda": body.get("agenda", ""),
             "created_at": _zoom_time(sandbox.now()),
-            "start_url": f"{JOIN_HOST}/s/{meeting_id}?zak={secrets.token_urlsafe(120)}",
-            "join_url": f"{JOIN_HOST}/j/{meeting_id}?pwd={pwd}",
+            "start_url": f"{user.join_host}/s/{meeting_id}?zak={secrets.token_urlsafe(120)}",
+            "join_url": _join_url(user, meeting_id, pwd),
             "password": password,
             "encrypted_password": pwd,
             "settings": {"join_before_host": False, "waiting_room": True, **settings, "approval_type": approval},
@@ -265,19 +292,19 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
             "_registrants": {},
         }
         if approval in (0, 1):
-            meeting["registration_url"] = f"{JOIN_HOST}/meeting/register/{secrets.token_urlsafe(16)}"
+            meeting["registration_url"] = f"{user.join_host}/meeting/register/{secrets.token_urlsafe(16)}"
         with sandbox.lock:
             sandbox.meetings[meeting_id] = meeting
         return jsonify(_meeting_body(meeting)), 201
 
     @app.get("/v2/meetings/<int:meeting_id>")
     def get_meeting(meeting_id: int) -> Any:
-        user = _bearer_user(sandbox)
+        user = _bearer_user(sandbox, "meeting:read:meeting")
         return jsonify(_meeting_body(sandbox.meeting_for(user, meeting_id)))
 
     @app.patch("/v2/meetings/<int:meeting_id>")
     def update_meeting(meeting_id: int) -> Any:
-        user = _bearer_user(sandbox)
+        user = _bearer_user(sandbox, "meeting:update:meeting")
         meeting = sandbox.meeting_for(user, meeting_id)
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
@@ -290,19 +317,28 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
             for key in ("topic", "duration", "timezone", "agenda"):
                 if key in body:
                     meeting[key] = body[key]
+            if "password" in body:  # a new passcode means a new join link
+                meeting["password"] = str(body["password"])
+                meeting["encrypted_password"] = _new_pwd()
+                meeting["join_url"] = _join_url(user, meeting_id, meeting["encrypted_password"])
         return "", 204
 
     @app.delete("/v2/meetings/<int:meeting_id>")
     def delete_meeting(meeting_id: int) -> Any:
-        user = _bearer_user(sandbox)
-        sandbox.meeting_for(user, meeting_id)
+        user = _bearer_user(sandbox, "meeting:delete:meeting")
+        meeting = sandbox.meeting_for(user, meeting_id)
         with sandbox.lock:
             sandbox.meetings.pop(meeting_id, None)
+            if request.args.get("cancel_meeting_reminder") == "true":
+                for registrant in meeting["_registrants"].values():
+                    sandbox.emails_sent.append(
+                        {"to": registrant["email"], "subject": f"Meeting cancelled: {meeting['topic']}"}
+                    )
         return "", 204
 
     @app.post("/v2/meetings/<int:meeting_id>/registrants")
     def add_registrant(meeting_id: int) -> Any:
-        user = _bearer_user(sandbox)
+        user = _bearer_user(sandbox, "meeting:write:registrant")
         meeting = sandbox.meeting_for(user, meeting_id, gone_code=1001)
         if user.account_type != LICENSED:
             raise ApiFailure(400, 200, f"Only available for Paid user: {user.id}")
@@ -311,8 +347,16 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         body = request.get_json(silent=True) or {}
         if not body.get("email") or not body.get("first_name"):
             raise _validation("email", "Email and first name are required.")
+        for name in ("first_name", "last_name"):
+            if len(str(body.get(name) or "")) > REGISTRANT_NAME_MAX:
+                raise _validation(name, f"The length should be at most {REGISTRANT_NAME_MAX} characters.")
+        if len(str(body["email"])) > REGISTRANT_EMAIL_MAX:
+            raise _validation("email", f"The length should be at most {REGISTRANT_EMAIL_MAX} characters.")
         registrant_id = secrets.token_urlsafe(16)
-        join_url = f"{JOIN_HOST}/w/{meeting_id}?tk={secrets.token_urlsafe(40)}&pwd={meeting['encrypted_password']}"
+        join_url = (
+            f"{user.join_host}/{user.registrant_path}/{meeting_id}"
+            f"?tk={secrets.token_urlsafe(40)}&pwd={meeting['encrypted_password']}"
+        )
         with sandbox.lock:
             meeting["_registrants"][registrant_id] = {"email": body["email"], "join_url": join_url}
         return jsonify(
@@ -337,8 +381,34 @@ def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
             user=user,
             meetings=upcoming,
             installed=installed,
+            listings=[c for c in sandbox.clients.values() if c.redirect_uris],
             when=lambda m: _zoom_time(m["_start"]),
         )
+
+    @app.post("/marketplace/apps/<client_id>/add")
+    def add_from_listing(client_id: str) -> Any:
+        """The listing's Add button: Zoom's own consent, then the redirect URL with a code and no state."""
+        client = sandbox.clients.get(client_id) or abort(404)
+        args = {"client_id": client.client_id, "redirect_uri": client.redirect_uris[-1]}
+        if sandbox.has_authorized(sandbox.current_user(), client.client_id):
+            return _redirect_with_code(sandbox, client, args)
+        return render_template(
+            "sandbox/consent.html", client=client, user=sandbox.current_user(), permissions=PERMISSIONS, args=args
+        )
+
+    @app.post("/marketplace/meetings/<int:meeting_id>/passcode")
+    def change_passcode(meeting_id: int) -> Any:
+        """A new passcode in Zoom's web portal: a new join link, announced by meeting.updated."""
+        user = sandbox.current_user()
+        with sandbox.lock:
+            meeting = sandbox.meetings.get(meeting_id) or abort(404)
+            old = {"id": meeting_id, "password": meeting["password"], "join_url": meeting["join_url"]}
+            meeting["password"] = secrets.token_hex(3)
+            meeting["encrypted_password"] = _new_pwd()
+            meeting["join_url"] = _join_url(user, meeting_id, meeting["encrypted_password"])
+            changed = {"id": meeting_id, "password": meeting["password"], "join_url": meeting["join_url"]}
+        _notify_apps(sandbox, user, "meeting.updated", {"object": changed, "old_object": old})
+        return redirect("/marketplace")
 
     @app.post("/marketplace/meetings/<int:meeting_id>/delete")
     def delete_from_marketplace(meeting_id: int) -> Any:
@@ -346,28 +416,17 @@ def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
         with sandbox.lock:
             meeting = sandbox.meetings.pop(meeting_id, None)
         if meeting is not None:
-            for client_id in list(user.authorized_clients):
-                client = sandbox.clients.get(client_id)
-                if client:
-                    send_webhook(
-                        sandbox,
-                        client,
-                        "meeting.deleted",
-                        {
-                            "account_id": user.account_id,
-                            "operator": user.email,
-                            "object": {
-                                "uuid": meeting["uuid"],
-                                "id": meeting_id,
-                                "host_id": user.id,
-                                "topic": meeting["topic"],
-                                "type": meeting["type"],
-                                "start_time": _zoom_time(meeting["_start"]),
-                                "duration": meeting["duration"],
-                                "timezone": meeting["timezone"],
-                            },
-                        },
-                    )
+            deleted = {
+                "uuid": meeting["uuid"],
+                "id": meeting_id,
+                "host_id": user.id,
+                "topic": meeting["topic"],
+                "type": meeting["type"],
+                "start_time": _zoom_time(meeting["_start"]),
+                "duration": meeting["duration"],
+                "timezone": meeting["timezone"],
+            }
+            _notify_apps(sandbox, user, "meeting.deleted", {"object": deleted})
         return redirect("/marketplace")
 
     @app.post("/marketplace/apps/<client_id>/uninstall")
@@ -393,6 +452,8 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
                 sandbox.clock_offset = float(body["clock_offset"])
             if "account_type" in body:
                 sandbox.current_user().account_type = int(body["account_type"])
+            if "join_host" in body:
+                sandbox.current_user().join_host = str(body["join_host"])
         return jsonify({"ok": True})
 
     @app.post("/_sandbox/faults")
@@ -418,6 +479,15 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
     def calls() -> Any:
         with sandbox.lock:
             return jsonify(list(sandbox.calls))
+
+
+def _notify_apps(sandbox: SandboxState, user: User, event: str, payload: dict[str, Any]) -> None:
+    """Send a meeting event to every app the host has added, as Zoom does."""
+    full = {"account_id": user.account_id, "operator": user.email, "time_stamp": int(time.time() * 1000), **payload}
+    for client_id in list(user.authorized_clients):
+        client = sandbox.clients.get(client_id)
+        if client:
+            send_webhook(sandbox, client, event, full)
 
 
 def _deauthorized_payload(sandbox: SandboxState, client: ClientApp, user_id: str) -> dict[str, Any]:

@@ -20,6 +20,16 @@ from typing import Any
 CODE_LIFETIME = 300
 DAILY_WRITE_LIMIT = 100
 BASIC, LICENSED = 1, 2
+# Zoom support article 201362373: a non-recurring meeting's ID expires 30 days after its date.
+MEETING_ID_LIFETIME = 30 * 24 * 3600
+ALL_SCOPES = (
+    "meeting:write:meeting",
+    "meeting:read:meeting",
+    "meeting:update:meeting",
+    "meeting:delete:meeting",
+    "meeting:write:registrant",
+    "user:read:user",
+)
 
 
 def _b64(data: bytes) -> str:
@@ -34,6 +44,8 @@ class ClientApp:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     name: str = "SimpleSpa Zoom Connector"
+    # The scopes the app's admin configured in the Marketplace: what every token it gets carries.
+    scopes: list[str] = field(default_factory=lambda: list(ALL_SCOPES))
 
 
 @dataclass
@@ -47,6 +59,10 @@ class User:
     pmi: int = 5551234567
     account_id: str = "acct_sandbox"
     authorized_clients: set[str] = field(default_factory=set)
+    # Join links come on many hosts (us05web.zoom.us, acme.zoom.us, zoom.com, zoomgov.com).
+    join_host: str = "https://us05web.zoom.us"
+    # Registrant links are /w/<id>?tk=… or /j/<id>?tk=…, depending on the account.
+    registrant_path: str = "w"
 
 
 @dataclass
@@ -56,6 +72,7 @@ class Grant:
     access_token: str
     refresh_token: str
     access_expires_at: float
+    scopes: frozenset[str] = frozenset(ALL_SCOPES)
 
 
 @dataclass
@@ -102,6 +119,11 @@ class SandboxState:
         self.calls: list[dict[str, Any]] = []
         self.webhooks_sent: list[dict[str, Any]] = []
         self.daily_write_limit = DAILY_WRITE_LIMIT
+        self.emails_sent: list[dict[str, Any]] = []
+        # The user's regional API cluster, as the token response's api_url names it.
+        self.api_url = "https://api.zoom.us"
+        # Zoom's authorize page may redirect between its own hosts (zoom.us → us05web.zoom.us).
+        self.authorize_hop_host: str | None = None
         self.current_user_id = "sandbox-host"
         self.add_user(User(self.current_user_id, "host@spa.example", "Sam", "Host"))
 
@@ -174,17 +196,17 @@ class SandboxState:
     def _issue(self, user_id: str, client_id: str) -> dict[str, Any]:
         access = self._jwt(user_id, client_id, "access")
         refresh = self._jwt(user_id, client_id, "refresh")
+        scopes = frozenset(self.clients[client_id].scopes)
         # One valid token set per user and app: a new one replaces the previous.
         self.grants = [g for g in self.grants if not (g.user_id == user_id and g.client_id == client_id)]
-        self.grants.append(Grant(user_id, client_id, access, refresh, self.now() + self.token_lifetime))
+        self.grants.append(Grant(user_id, client_id, access, refresh, self.now() + self.token_lifetime, scopes))
         return {
             "access_token": access,
             "token_type": "bearer",
             "refresh_token": refresh,
             "expires_in": self.token_lifetime,
-            "scope": "meeting:write:meeting meeting:read:meeting meeting:update:meeting "
-            "meeting:delete:meeting meeting:write:registrant user:read:user",
-            "api_url": "https://api.zoom.us",
+            "scope": " ".join(scope for scope in ALL_SCOPES if scope in scopes),
+            "api_url": self.api_url,
         }
 
     def _jwt(self, user_id: str, client_id: str, kind: str) -> str:
@@ -228,14 +250,22 @@ class SandboxState:
             self.users[user_id].authorized_clients.discard(client_id)
             return user_id
 
-    def user_for_token(self, token: str | None) -> User:
+    def user_for_token(self, token: str | None, scope: str | None = None) -> User:
+        """The token's user; 401/124 for a dead token, 400/4711 when it lacks the call's scope."""
         with self.lock:
             grant = next((g for g in self.grants if g.access_token == token), None) if token else None
             if grant is None:
                 raise ApiFailure(401, 124, "Invalid access token.")
             if grant.access_expires_at < self.now():
                 raise ApiFailure(401, 124, "Access token is expired.")
+            if scope is not None and scope not in grant.scopes:
+                raise ApiFailure(400, 4711, f"Invalid access token, does not contain scopes:[{scope}].")
             return self.users[grant.user_id]
+
+    def has_authorized(self, user: User, client_id: str) -> bool:
+        """Zoom asks for consent only once: an app the user already allowed skips the page."""
+        with self.lock:
+            return client_id in user.authorized_clients
 
     def expire_access_tokens(self) -> None:
         """Test switch: every current access token is past its hour."""
@@ -278,6 +308,11 @@ class SandboxState:
                     429,
                     f"You have exceeded the daily rate limit ({self.daily_write_limit}) of Meeting Create/Update "
                     "API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.",
+                    {
+                        "X-RateLimit-Type": "Daily-limit",
+                        "X-RateLimit-Limit": str(self.daily_write_limit),
+                        "X-RateLimit-Remaining": "0",
+                    },
                 )
             self.writes[(user.id, day)] = used + 1
 
@@ -296,8 +331,12 @@ class SandboxState:
             )
 
     def meeting_for(self, user: User, meeting_id: int, *, gone_code: int = 3001) -> dict[str, Any]:
+        """The user's own live meeting; another user's, a deleted or an expired one all look unknown."""
         meeting = self.meetings.get(meeting_id)
-        if meeting is None or meeting["host_id"] != user.id:
+        expired = (
+            meeting is not None and self.now() > meeting["_start"] + 60 * meeting["duration"] + MEETING_ID_LIFETIME
+        )
+        if meeting is None or meeting["host_id"] != user.id or expired:
             message = (
                 f"Meeting does not exist: {meeting_id}."
                 if gone_code == 3001
