@@ -20,11 +20,16 @@ FAULTS = [
         id="timeout",
     ),
     pytest.param(
-        Fault("POST", "/v2/users/me/meetings", "429", retry_after="2026-11-21T00:00:00Z"),
-        "try again after 00:00 UTC on 21 Nov 2026",
-        id="429-iso",
+        Fault("POST", "/v2/users/me/meetings", "daily", retry_after="2026-11-22T00:00:00Z"),
+        "Today's limit of Zoom meeting changes for this Zoom user is reached; it resets at 7:00 pm (America/New_York)",
+        id="429-daily",
     ),
-    pytest.param(Fault("POST", "/v2/users/me/meetings", "429"), "daily limit resets at 00:00 UTC", id="429-bare"),
+    pytest.param(
+        Fault("POST", "/v2/users/me/meetings", "qps"), "Zoom is busy. Please try again in a few seconds", id="429-qps"
+    ),
+    pytest.param(
+        Fault("POST", "/v2/users/me/meetings", "429"), "Zoom is busy. Please try again in a few seconds", id="429-bare"
+    ),
 ]
 
 

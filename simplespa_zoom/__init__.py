@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import db, errors, security, zoom_auth
     from .appointment_views import bp as appointments_bp
     from .connect import bp as connect_bp
+    from .host_marks import HostMarks
     from .meetings import bp as meetings_bp
     from .session import EncryptedCookieSessionInterface
     from .staff import bp as staff_bp
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .webhooks import bp as webhooks_bp
 
     app.session_interface = EncryptedCookieSessionInterface()
+    app.extensions["host_marks"] = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)

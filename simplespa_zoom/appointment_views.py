@@ -18,9 +18,9 @@ from .appointment_forms import InvalidAppointment, parse_draft
 from .appointments import Appointment, AppointmentDraft, AppointmentStore, VersionConflict
 from .connect import pop_auto_add
 from .db import get_db
-from .meeting_ops import meeting_summary
+from .meeting_ops import Notice, meeting_summary
+from .meetings import meeting_service
 from .staff import login_required
-from .zoom_sync import follow_cancel, follow_reschedule
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -126,7 +126,7 @@ def edit(appointment_id: int) -> Any:
             "appointments/form.html", values=values, errors={}, appointment=conflict.current, conflict=conflict.current
         ), 409
     flash("Appointment saved.", "info")
-    follow_reschedule(appointment, updated)
+    _tell(meeting_service().follow_reschedule(appointment, updated))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 
@@ -138,8 +138,13 @@ def cancel(appointment_id: int) -> Any:
         return redirect(url_for("appointments.view", appointment_id=appointment_id))
     cancelled = _cancel(appointment)
     flash("Appointment cancelled.", "info")
-    follow_cancel(cancelled)
+    _tell(meeting_service().follow_cancel(cancelled))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
+
+
+def _tell(notice: Notice | None) -> None:
+    if notice is not None:
+        flash(notice.message, notice.level)
 
 
 def _cancel(appointment: Appointment) -> Appointment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,8 @@ class Appointment:
     status: str
     notes: str
     version: int
+    zoom_meeting_id: int | None = None
+    zoom_host_mark: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -43,8 +45,24 @@ class Appointment:
 
     @cached_property
     def zoom_line(self) -> notes_text.ZoomLine | None:
-        """The meeting's line, parsed once per loaded appointment (the notes never change on it)."""
+        """The line the page shows: the app's own meeting's line, else the last Zoom line in the notes.
+
+        Parsed once per loaded appointment (the notes never change on it).
+        """
+        if self.zoom_meeting_id is not None and (own := notes_text.find_line(self.notes, self.zoom_meeting_id)):
+            return own
         return notes_text.current_line(self.notes)
+
+    @property
+    def line_is_own(self) -> bool:
+        """Whether the shown line is the meeting the app created for this appointment (not copied or typed)."""
+        line = self.zoom_line
+        return line is not None and line.meeting_id == self.zoom_meeting_id
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Start plus duration is past: Zoom may have expired its meeting ID, so Zoom's answers prove nothing."""
+        end = self.starts_at + timedelta(minutes=self.duration_minutes)
+        return end <= (now or datetime.now(UTC))
 
     def local_start(self, tz: ZoneInfo) -> datetime:
         return self.starts_at.astimezone(tz)
@@ -75,6 +93,8 @@ def _from_row(row: sqlite3.Row) -> Appointment:
         status=row["status"],
         notes=row["notes"],
         version=row["version"],
+        zoom_meeting_id=row["zoom_meeting_id"],
+        zoom_host_mark=row["zoom_host_mark"],
     )
 
 
@@ -121,21 +141,40 @@ class AppointmentStore:
         )
 
     def set_notes(
-        self, appointment_id: int, base_version: int, notes: str, *, release_claim: bool = False
+        self, appointment_id: int, base_version: int, notes: str, *, forget_meeting: bool = False
     ) -> Appointment:
-        """Save notes; with release_claim, also end this appointment's meeting claim in the same write."""
-        assignments = "notes = ?, meeting_claimed_at = NULL" if release_claim else "notes = ?"
-        return self._write(appointment_id, base_version, assignments, (notes,))
+        """Save notes; with forget_meeting, the app's own meeting is gone with its line."""
+        if forget_meeting:
+            return self._write(
+                appointment_id, base_version, "notes = ?, zoom_meeting_id = NULL, zoom_host_mark = NULL", (notes,)
+            )
+        return self._write(appointment_id, base_version, "notes = ?", (notes,))
+
+    def record_meeting(
+        self, appointment_id: int, base_version: int, notes: str, meeting_id: int, host_mark: str | None
+    ) -> Appointment:
+        """Save the notes with the new meeting's line, remember the meeting and end the claim: one write."""
+        return self._write(
+            appointment_id,
+            base_version,
+            "notes = ?, zoom_meeting_id = ?, zoom_host_mark = ?, meeting_claimed_at = NULL",
+            (notes, meeting_id, host_mark),
+        )
+
+    def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
+        """Remember who hosts the app's meeting, once a connected browser has seen it in Zoom."""
+        self.db.execute(
+            "UPDATE appointments SET zoom_host_mark = ? WHERE id = ? AND zoom_meeting_id = ?",
+            (host_mark, appointment_id, meeting_id),
+        )
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:
         return self._write(appointment_id, base_version, "status = 'cancelled'", ())
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
-        """Appointments whose notes hold a Zoom line for this meeting."""
-        rows = self.db.execute(
-            "SELECT * FROM appointments WHERE instr(notes, ?) > 0", (f"/{int(meeting_id)}",)
-        ).fetchall()
-        return [a for a in map(_from_row, rows) if notes_text.find_line(a.notes, meeting_id)]
+        """Appointments for which the app created this meeting (by index, not by reading notes)."""
+        rows = self.db.execute("SELECT * FROM appointments WHERE zoom_meeting_id = ?", (int(meeting_id),)).fetchall()
+        return [_from_row(row) for row in rows]
 
     def _write(self, appointment_id: int, base_version: int, assignments: str, values: tuple) -> Appointment:
         row = self.db.execute(

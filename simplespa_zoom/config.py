@@ -19,6 +19,7 @@ ENV_NAMES = (
     "ZOOM_OAUTH_BASE_URL",
     "ZOOM_API_BASE_URL",
     "SESSION_COOKIE_SECURE",
+    "ZOOM_HOSTS",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
@@ -28,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "SPA_TIMEZONE": "UTC",
     "ZOOM_OAUTH_BASE_URL": "https://zoom.us",
     "ZOOM_API_BASE_URL": "https://api.zoom.us/v2",
+    # Zoom's own host names: a user's regional api_url is used only on these, and the connect
+    # navigation may pass through them (Zoom's authorize page redirects between its hosts).
+    "ZOOM_HOSTS": ["zoom.us", "*.zoom.us", "zoom.com", "*.zoom.com", "zoomgov.com", "*.zoomgov.com"],
     "SESSION_COOKIE_SECURE": True,
     "SESSION_IDLE_TIMEOUT": 8 * 3600,
     "SESSION_ABSOLUTE_LIFETIME": 7 * 24 * 3600,
@@ -47,7 +51,7 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         value = environ.get(name)
         if value is None or value == "":
             continue
-        if name == "SECRET_KEY_FALLBACKS":
+        if name in ("SECRET_KEY_FALLBACKS", "ZOOM_HOSTS"):
             found[name] = [key.strip() for key in value.split(",") if key.strip()]
         elif name == "SESSION_COOKIE_SECURE":
             found[name] = _parse_bool(name, value)

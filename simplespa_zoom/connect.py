@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import requests
@@ -11,6 +12,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -21,7 +23,7 @@ from flask import (
 from . import zoom_auth
 from .safe_redirect import local_target
 from .staff import login_required
-from .zoom_api import ZoomError
+from .zoom_api import ZoomError, ZoomMissingScope, missing_scopes_message
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,11 @@ RETURN_KEY = "zoom_return"
 AUTO_ADD_KEY = "zoom_auto_add"
 
 
-def _start(next_path: str | None, add_meeting_for: int | None) -> Any:
+def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: bool = False) -> Any:
     session[RETURN_KEY] = {
         "next": local_target(next_path, url_for("appointments.index")),
         "add": add_meeting_for,
+        "reconnect": reconnect,
     }
     return zoom_auth.oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
 
@@ -51,12 +54,35 @@ def connect() -> Any:
 def connect_and_add() -> Any:
     """Start connecting from the camera button: the meeting is created on return."""
     appointment_id = request.form.get("add_meeting", type=int)
-    return _start(request.form.get("next"), appointment_id)
+    return _start(request.form.get("next"), appointment_id, reconnect=request.form.get("reconnect") == "1")
 
 
 @bp.get("/callback")
-@login_required
 def callback() -> Any:
+    """Zoom's redirect back: the end of our own authorization, or the start of a Marketplace install."""
+    if "state" not in request.args:
+        return _from_marketplace()
+    if g.get("staff") is None:
+        return redirect(url_for("staff.login", next=url_for("appointments.index")))
+    return _finish()
+
+
+def _from_marketplace() -> Any:
+    """The listing's Add button sends a code without state: never exchanged (it could be an attacker's).
+
+    Zoom does not ask again for an app the user already allowed, so a fresh state-bound PKCE
+    authorization costs the owner nothing; staff not signed in sign in first, then go on.
+    """
+    home = url_for("appointments.index")
+    if "code" not in request.args:
+        return _failed(home, "Zoom did not complete the connection. Please try again.")
+    if g.get("staff") is None:
+        flash("Sign in to finish connecting Zoom.", "info")
+        return redirect(url_for("staff.login", next=url_for("zoom.connect", next=home)))
+    return _start(home, None)
+
+
+def _finish() -> Any:
     back = session.pop(RETURN_KEY, None) or {}
     next_path = local_target(back.get("next"), url_for("appointments.index"))
     try:
@@ -76,15 +102,26 @@ def callback() -> Any:
     except (requests.RequestException, ValueError):
         return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
     try:
-        tokens = zoom_auth.Tokens.from_token_response(dict(token))
-        licensed = current_app.extensions["zoom_connection"].client.get_me(tokens.access_token).licensed
+        tokens = _with_user(zoom_auth.Tokens.from_token_response(dict(token)))
     except ZoomError:
         return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
-    zoom_auth.store_tokens(tokens, licensed=licensed)
+    zoom_auth.store_tokens(tokens)
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
-    flash("Zoom is connected.", "info")
+    flash("Zoom is connected again." if back.get("reconnect") else "Zoom is connected.", "info")
+    if missing := zoom_auth.missing_scopes(dict(token)):
+        flash(missing_scopes_message(missing), "warning")
     return redirect(next_path)
+
+
+def _with_user(tokens: zoom_auth.Tokens) -> zoom_auth.Tokens:
+    """Who connected (the id stays in the encrypted session) and whether their account is paid."""
+    connection = zoom_auth.connection()
+    try:
+        me = connection.client_for(tokens).get_me(tokens.access_token)
+    except ZoomMissingScope:
+        return tokens
+    return replace(tokens, user_id=me.id, licensed=me.licensed)
 
 
 def _failed(next_path: str, message: str) -> Any:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
+
+from . import notes
 
 # Each entry moves the schema one version up; the index + 1 is the version it reaches.
 MIGRATIONS = (
@@ -49,6 +52,25 @@ MIGRATIONS = (
 )
 
 
+def _remember_created_meetings(connection: sqlite3.Connection) -> None:
+    """Version 4: the meeting the app created for each appointment, and a fingerprint of its host.
+
+    Until now only the app wrote Zoom lines, so each appointment's current line is taken as the
+    one it created; its host is unknown until Zoom shows it to a connected browser.
+    """
+    connection.execute("ALTER TABLE appointments ADD COLUMN zoom_meeting_id INTEGER")
+    connection.execute("ALTER TABLE appointments ADD COLUMN zoom_host_mark TEXT")
+    connection.execute("CREATE INDEX appointments_by_zoom_meeting ON appointments (zoom_meeting_id)")
+    rows = connection.execute("SELECT id, notes FROM appointments WHERE instr(notes, 'Zoom:') > 0").fetchall()
+    for row in rows:
+        line = notes.current_line(row["notes"])
+        if line is not None:
+            connection.execute("UPDATE appointments SET zoom_meeting_id = ? WHERE id = ?", (line.meeting_id, row["id"]))
+
+
+STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (*MIGRATIONS, _remember_created_meetings)
+
+
 def connect(path: str) -> sqlite3.Connection:
     """A connection that waits for writers instead of failing, with rows by name."""
     connection = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
@@ -83,9 +105,19 @@ def migrate(connection: sqlite3.Connection) -> int:
     """Bring the schema to the newest version; safe to run again. Returns the version."""
     connection.execute("PRAGMA journal_mode = WAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        connection.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
-    return len(MIGRATIONS)
+    for number, step in enumerate(STEPS[version:], start=version + 1):
+        if isinstance(step, str):
+            connection.executescript(f"BEGIN IMMEDIATE; {step}; PRAGMA user_version = {number}; COMMIT;")
+            continue
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            step(connection)
+            connection.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+    return len(STEPS)
 
 
 def init_db() -> int:

@@ -39,7 +39,7 @@ def error_answer(code: str, message: str, status: int, **extra: Any) -> Any:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ZoomError)
     def zoom_error(error: ZoomError) -> Any:
-        return error_answer(error.code, error.message, error.http_status)
+        return error_answer(error.code, error.describe(app.config["SPA_TZ"]), error.http_status)
 
     @app.errorhandler(MeetingError)
     def meeting_error(error: MeetingError) -> Any:

@@ -1,8 +1,14 @@
-"""Add and remove an appointment's meeting: the store, the notes and Zoom kept in step.
+"""An appointment's meeting: the store, the notes and Zoom kept in step.
 
 At most one meeting per appointment, however many clicks, tabs or processes race:
 a claim on the appointment's row lets one request create while the others wait for
 its line. A meeting whose line cannot be saved is deleted from Zoom again.
+
+The app acts in Zoom only on the meeting it created for that appointment (remembered
+on the row with a keyed fingerprint of its host), and treats Zoom's "does not exist"
+as proof of deletion only for a meeting that has not ended and that this browser's
+Zoom user hosts: Zoom answers the same for expired IDs and, perhaps, for other users'
+meetings. A copied or hand-typed line is shown, never acted on.
 """
 
 from __future__ import annotations
@@ -10,28 +16,50 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from . import notes
 from .appointments import Appointment, AppointmentStore, VersionConflict
+from .host_marks import HostMarks
 from .zoom_api import (
+    REGISTRANT_EMAIL_MAX,
     Meeting,
     ZoomClient,
     ZoomError,
     ZoomMeetingGone,
+    ZoomMissingScope,
     ZoomRateLimited,
     ZoomRequestRejected,
     ZoomUnavailable,
 )
-from .zoom_auth import ZoomConnection, host_is_licensed
+from .zoom_auth import ZoomConnection, ZoomNotConnected
 
 log = logging.getLogger(__name__)
 
 CLAIM_WAIT_SECONDS = 30.0
 CLAIM_POLL_SECONDS = 0.1
 SAVE_ATTEMPTS = 5
+FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
+
+CANCELLED_MESSAGE = "This appointment is cancelled, so it cannot get a meeting."
+GONE_MESSAGE = "This meeting was deleted in Zoom, so its line was removed from the notes."
+ENDED_MESSAGE = "This meeting has ended."
+OTHER_ACCOUNT_CHECK = "This meeting belongs to another Zoom account, so it can't be checked from here."
+OTHER_ACCOUNT_CHANGE = (
+    "This meeting belongs to another Zoom account, so it can't be changed from here. "
+    "Its line was left in the notes; its host can change it in Zoom."
+)
+NOT_SHOWN_TO_YOU = (
+    "Zoom doesn't show this meeting to the connected Zoom account: it may belong to another Zoom account, "
+    "so its line was kept."
+)
+NOT_CREATED_HERE = (
+    "This Zoom line was not created here for this appointment (it was copied or typed into the notes), "
+    "so SimpleSpa never changes its meeting in Zoom."
+)
 
 
 class MeetingError(Exception):
@@ -59,6 +87,14 @@ class NoMeeting(MeetingError):
     http_status = 404
 
 
+class NotCreatedHere(MeetingError):
+    code = "meeting_not_created_here"
+
+
+class OtherAccount(MeetingError):
+    code = "meeting_other_account"
+
+
 class MeetingNotSaved(MeetingError):
     """Zoom created the meeting but the notes could not record it."""
 
@@ -66,8 +102,12 @@ class MeetingNotSaved(MeetingError):
     http_status = 500
 
 
-CANCELLED_MESSAGE = "This appointment is cancelled, so it cannot get a meeting."
-GONE_MESSAGE = "This meeting was deleted in Zoom, so its line was removed from the notes."
+class Host(Enum):
+    """Who hosts the app's meeting, as far as this browser can tell."""
+
+    MINE = "mine"
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -84,10 +124,26 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """What a follow-through to Zoom tells the staff member: 'info' or 'warning'."""
+
+    level: str
+    message: str
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
 class MeetingService:
     store: AppointmentStore
     zoom: ZoomConnection
     tz: ZoneInfo
+    marks: HostMarks
+    now: Callable[[], datetime] = field(default=_utc_now)
+
+    # --- add ---------------------------------------------------------------------------
 
     def add(self, appointment_id: int) -> Outcome:
         """The appointment with a meeting: the existing one, or one created now.
@@ -108,8 +164,9 @@ class MeetingService:
                 return Outcome(appointment, created=False)
             if appointment.cancelled:
                 raise AppointmentCancelled(CANCELLED_MESSAGE)
+            host_mark = self._my_mark()
             meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
-            saved = self._record(appointment, meeting)
+            saved = self._record(appointment, meeting, host_mark)
             recorded = True
             return Outcome(saved, created=True)
         finally:
@@ -129,9 +186,21 @@ class MeetingService:
             time.sleep(CLAIM_POLL_SECONDS)
         return claimed, True
 
+    def _my_mark(self) -> str | None:
+        """The fingerprint of this browser's Zoom user, to remember who hosts what this request creates.
+
+        Without it (Zoom named no user) the meeting is still made; its host is learnt later or never.
+        """
+        try:
+            user_id = self.zoom.user_id()
+        except ZoomMissingScope:
+            return None
+        return self.marks.mark(user_id) if user_id else None
+
     def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
         """Create the meeting; a paid host gets the client registered so Zoom emails them."""
-        register = bool(appointment.client_email) and host_is_licensed()
+        email = appointment.client_email or ""
+        register = bool(email) and len(email) <= REGISTRANT_EMAIL_MAX and self.zoom.licensed()
         meeting = client.create_meeting(
             token,
             topic=notes.topic_for(appointment.client_name),
@@ -144,112 +213,310 @@ class MeetingService:
             return meeting
         first, _, last = appointment.client_name.partition(" ")
         try:
-            link = client.add_registrant(
-                token, meeting.id, email=appointment.client_email or "", first_name=first, last_name=last
-            )
+            link = client.add_registrant(token, meeting.id, email=email, first_name=first, last_name=last)
         except ZoomError as error:
             # Any failure here, even a token refusal, must not repeat the create: keep the plain link.
             log.warning("Registering the client failed (%s); using the meeting's own join link", error.code)
             return meeting
         return replace(meeting, join_url=link)
 
-    def line_for(self, appointment: Appointment, meeting: Meeting) -> str:
+    def _line_for(self, appointment: Appointment, meeting: Meeting) -> str:
         start = meeting.start_time or appointment.starts_at
         return notes.format_line(notes.topic_for(appointment.client_name), start.astimezone(self.tz), meeting.join_url)
 
-    def _record(self, appointment: Appointment, meeting: Meeting) -> Appointment:
-        """Append the meeting's line, re-reading on concurrent edits; undo in Zoom on failure."""
-        line = self.line_for(appointment, meeting)
+    def _record(self, appointment: Appointment, meeting: Meeting, host_mark: str | None) -> Appointment:
+        """Append the meeting's line, re-reading on concurrent edits; undo in Zoom on failure.
+
+        A line that would not read back (a join link of a shape the parser does not know) is
+        never written: the next click would see no meeting and create a second one.
+        """
+        line = self._line_for(appointment, meeting)
+        if not _reads_back(line, meeting):
+            log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")
+            raise self._undo(
+                meeting.id,
+                "Zoom gave the new meeting a join link SimpleSpa can't read back, so the meeting was deleted "
+                "again in Zoom. Nothing changed; please contact support.",
+            )
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
-                    return self.store.set_notes(
+                    return self.store.record_meeting(
                         appointment.id,
                         appointment.version,
                         notes.append_line(appointment.notes, line),
-                        release_claim=True,
+                        meeting.id,
+                        host_mark,
                     )
                 except VersionConflict as conflict:
                     appointment = conflict.current
         except Exception:
             log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
-        raise self._undo(meeting.id)
+        raise self._undo(
+            meeting.id,
+            "The notes could not be saved, so the new Zoom meeting was removed again. "
+            "Nothing changed; please try again.",
+        )
 
-    def _undo(self, meeting_id: int) -> MeetingNotSaved:
+    def _undo(self, meeting_id: int, message: str) -> MeetingNotSaved:
+        """Delete a meeting no line records; no client was told of it, so Zoom emails no one."""
         try:
             self.zoom.call(lambda client, token: client.delete_meeting(token, meeting_id))
         except ZoomError:
             return MeetingNotSaved(
                 f"The meeting was created in Zoom but could not be saved in the notes, and removing it "
-                f"from Zoom failed too. Please delete meeting {meeting_id} at https://zoom.us/meeting#/upcoming."
+                f"from Zoom failed too. Please delete meeting {meeting_id} at {FIX_IN_ZOOM}."
             )
-        return MeetingNotSaved(
-            "The notes could not be saved, so the new Zoom meeting was removed again. "
-            "Nothing changed; please try again."
-        )
+        return MeetingNotSaved(message)
+
+    # --- whose meeting ---------------------------------------------------------------------
+
+    def _host(self, appointment: Appointment) -> Host:
+        if appointment.zoom_host_mark is None:
+            return Host.UNKNOWN
+        return Host.MINE if self.marks.matches(appointment.zoom_host_mark, self.zoom.user_id()) else Host.OTHER
+
+    def _learn_host(self, appointment: Appointment, meeting: Meeting) -> Host:
+        """A meeting Zoom showed us names its host: remember it when it is this browser's Zoom user."""
+        user_id = self.zoom.user_id()
+        if meeting.host_id is None or user_id is None:
+            return Host.UNKNOWN
+        if meeting.host_id != user_id:
+            return Host.OTHER
+        self.store.mark_host(appointment.id, meeting.id, self.marks.mark(user_id))
+        return Host.MINE
+
+    def _host_for_change(self, appointment: Appointment, meeting_id: int) -> Host:
+        """The host before changing a meeting in Zoom; an unknown host is asked of Zoom first."""
+        host = self._host(appointment)
+        if host is not Host.UNKNOWN:
+            return host
+        try:
+            meeting = self.zoom.call(lambda client, token: client.get_meeting(token, meeting_id))
+        except ZoomMeetingGone:
+            return Host.OTHER
+        return self._learn_host(appointment, meeting)
+
+    # --- check -----------------------------------------------------------------------------
 
     def check(self, appointment_id: int) -> Check:
-        """Compare the line with Zoom: gone removes it, a new time or topic rewrites it."""
+        """Compare the line with Zoom: gone removes it, a new time, topic or link rewrites it."""
         appointment = self.store.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
             raise NoMeeting("This appointment has no Zoom meeting.")
+        if not appointment.line_is_own:
+            return Check(appointment, "not_created_here", NOT_CREATED_HERE)
+        if appointment.has_ended(self.now()):
+            return Check(appointment, "ended", ENDED_MESSAGE)
+        host = self._host(appointment)
+        if host is Host.OTHER:
+            return Check(appointment, "other_account", OTHER_ACCOUNT_CHECK)
         try:
             meeting = self.zoom.call(lambda client, token: client.get_meeting(token, line.meeting_id))
         except ZoomMeetingGone:
-            return Check(self.drop_line(appointment, line.meeting_id), "gone", GONE_MESSAGE)
+            if host is Host.MINE:
+                return Check(self._drop_own_line(appointment), "gone", GONE_MESSAGE)
+            return Check(appointment, "other_account", NOT_SHOWN_TO_YOU)
         except (ZoomUnavailable, ZoomRateLimited, ZoomRequestRejected):
             return Check(appointment, "unchecked", "Couldn't check this meeting with Zoom just now.")
-        updated = self.follow_zoom(appointment, line, meeting.topic, meeting.start_time)
+        if host is Host.UNKNOWN and self._learn_host(appointment, meeting) is Host.OTHER:
+            return Check(appointment, "other_account", OTHER_ACCOUNT_CHECK)
+        updated = self._follow(appointment, line, meeting.topic, meeting.start_time, meeting.join_url)
         if updated is None:
             return Check(appointment, "ok", "Checked with Zoom just now.")
         return Check(updated, "updated", "The meeting was changed in Zoom; its line in the notes now matches.")
 
-    def follow_zoom(
-        self, appointment: Appointment, line: notes.ZoomLine, topic: str | None, start: datetime | None
-    ) -> Appointment | None:
-        """Rewrite a line to the topic and start Zoom holds; None when they already match."""
-        topic = topic or line.topic
-        start = start or line.starts_at(self.tz)
-        if start is None or (topic, start) == (line.topic, line.starts_at(self.tz)):
-            return None
-        new_text = notes.format_line(topic, start.astimezone(self.tz), line.join_url)
-        return self.rewrite_line(appointment, line.meeting_id, new_text)
-
-    def rewrite_line(self, appointment: Appointment, meeting_id: int, new_text: str) -> Appointment:
-        """Put new text in place of one meeting's line."""
-        return self._edit_line(appointment, meeting_id, lambda text, line: notes.replace_line(text, line, new_text))
+    # --- remove ----------------------------------------------------------------------------
 
     def remove(self, appointment_id: int) -> Appointment:
-        """Delete the meeting in Zoom (already gone counts) and its line from the notes."""
+        """Delete the meeting in Zoom (already gone counts; registered clients are told) and its line."""
         appointment = self.store.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
             raise NoMeeting("This appointment has no Zoom meeting.")
-        self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id))
-        return self.drop_line(appointment, line.meeting_id)
+        if not appointment.line_is_own:
+            raise NotCreatedHere(f"{NOT_CREATED_HERE} Edit the notes to remove the line.")
+        if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
+            raise OtherAccount(OTHER_ACCOUNT_CHANGE)
+        self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+        return self._drop_own_line(appointment)
 
-    def drop_line(self, appointment: Appointment, meeting_id: int) -> Appointment:
-        """Remove one meeting's line."""
-        return self._edit_line(appointment, meeting_id, notes.remove_line)
+    # --- reschedule and cancel ---------------------------------------------------------------
+
+    def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
+        """Move the app's meeting to the appointment's new start and duration, and its line with it.
+
+        The line's own time is compared, not only the form's old value, so saving again
+        after connecting Zoom still moves a meeting an earlier save could not move.
+        """
+        line = self._own_line(after)
+        if after.cancelled or line is None:
+            return self._foreign_notice(after) if after.starts_at != before.starts_at else None
+        if line.starts_at(self.tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
+            return None
+        if after.starts_at <= self.now():
+            return Notice(
+                "warning",
+                "The appointment now starts in the past, so its Zoom meeting was not moved (Zoom ignores start "
+                f"times in the past). Move or delete the meeting in Zoom at {FIX_IN_ZOOM}.",
+            )
+        try:
+            if self._host_for_change(after, line.meeting_id) is Host.OTHER:
+                return Notice("warning", f"The appointment was saved, but not its Zoom meeting. {OTHER_ACCOUNT_CHANGE}")
+            meeting = self.zoom.call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
+        except ZoomMeetingGone:
+            if self._host(after) is Host.MINE and not before.has_ended(self.now()):
+                self._drop_own_line(self.store.get(after.id))
+                return Notice(
+                    "warning", "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes."
+                )
+            return Notice("warning", f"The appointment was saved, but not its Zoom meeting. {NOT_SHOWN_TO_YOU}")
+        except ZoomError as error:
+            return _not_followed("change", error, self.tz)
+        current = self.store.get(after.id)
+        self._follow(current, line, meeting.topic, meeting.start_time, meeting.join_url)
+        if meeting.start_time != after.starts_at:
+            held = notes.format_when(meeting.start_time.astimezone(self.tz)) if meeting.start_time else "its old time"
+            return Notice(
+                "warning",
+                f"Zoom did not move the meeting: it still starts {held}. The line in the notes shows Zoom's time; "
+                f"move the meeting in Zoom at {FIX_IN_ZOOM}.",
+            )
+        return Notice("info", "The Zoom meeting was moved to the new time.")
+
+    def follow_cancel(self, appointment: Appointment) -> Notice | None:
+        """Delete the cancelled appointment's meeting in Zoom (registered clients are emailed) and its line."""
+        line = self._own_line(appointment)
+        if line is None:
+            return self._foreign_notice(appointment)
+        try:
+            if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
+                return Notice("warning", f"The Zoom meeting was not deleted. {OTHER_ACCOUNT_CHANGE}")
+            self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+        except ZoomError as error:
+            return _not_followed("delete", error, self.tz)
+        self._drop_own_line(self.store.get(appointment.id))
+        return Notice("info", "The Zoom meeting was deleted.")
+
+    def _foreign_notice(self, appointment: Appointment) -> Notice | None:
+        if appointment.zoom_line is None:
+            return None
+        return Notice("warning", f"The Zoom meeting in the notes was left as it is. {NOT_CREATED_HERE}")
+
+    # --- Zoom's events ---------------------------------------------------------------------
+
+    def meeting_deleted(self, meeting_id: int) -> int:
+        """Zoom's signed word that a meeting is gone: remove the app's line wherever it created it."""
+        appointments = self.store.find_by_meeting(meeting_id)
+        for appointment in appointments:
+            self._drop_own_line(appointment)
+        return len(appointments)
+
+    def meeting_updated(self, meeting_id: int, topic: str | None, start: datetime | None, join_url: str | None) -> int:
+        """Zoom's signed word of a change: the app's lines for that meeting follow it."""
+        appointments = self.store.find_by_meeting(meeting_id)
+        for appointment in appointments:
+            line = self._own_line(appointment)
+            if line is not None:
+                self._follow(appointment, line, topic, start, join_url)
+        return len(appointments)
+
+    # --- editing the app's own line ------------------------------------------------------------
+
+    def _own_line(self, appointment: Appointment) -> notes.ZoomLine | None:
+        return appointment.zoom_line if appointment.line_is_own else None
+
+    def _follow(
+        self,
+        appointment: Appointment,
+        line: notes.ZoomLine,
+        topic: str | None,
+        start: datetime | None,
+        join_url: str | None,
+    ) -> Appointment | None:
+        """Rewrite a line to the topic, start and join link Zoom holds; None when they already match.
+
+        A registrant's personal link stays: Zoom's join_url is the plain link, not theirs.
+        """
+        topic = (topic or line.topic)[: notes.TOPIC_MAX]
+        start = start or line.starts_at(self.tz)
+        url = line.join_url
+        if join_url and not notes.is_personal_link(line.join_url) and notes.reads_as_join_link(join_url):
+            url = join_url
+        if start is None or (topic, start, url) == (line.topic, line.starts_at(self.tz), line.join_url):
+            return None
+        new_text = notes.format_line(topic, start.astimezone(self.tz), url)
+        return self._edit_line(
+            appointment, line.meeting_id, lambda text, found: notes.replace_line(text, found, new_text)
+        )
+
+    def _drop_own_line(self, appointment: Appointment) -> Appointment:
+        """Remove the app's meeting's line and forget the meeting."""
+        meeting_id = appointment.zoom_meeting_id
+        if meeting_id is None:
+            return appointment
+        return self._edit_line(appointment, meeting_id, notes.remove_line, forget_meeting=True)
 
     def _edit_line(
-        self, appointment: Appointment, meeting_id: int, edit: Callable[[str, notes.ZoomLine], str]
+        self,
+        appointment: Appointment,
+        meeting_id: int,
+        edit: Callable[[str, notes.ZoomLine], str],
+        *,
+        forget_meeting: bool = False,
     ) -> Appointment:
         """Apply an edit to one meeting's line, re-reading and re-applying on concurrent edits."""
         for _ in range(SAVE_ATTEMPTS):
             line = notes.find_line(appointment.notes, meeting_id)
             edited = edit(appointment.notes, line) if line else appointment.notes
-            if edited == appointment.notes:
+            if edited == appointment.notes and not (forget_meeting and appointment.zoom_meeting_id is not None):
                 return appointment
             try:
-                return self.store.set_notes(appointment.id, appointment.version, edited)
+                return self.store.set_notes(appointment.id, appointment.version, edited, forget_meeting=forget_meeting)
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
 
 
-def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object] | None:
+def _reads_back(line: str, meeting: Meeting) -> bool:
+    found = notes.current_line(line)
+    return found is not None and (found.join_url, found.meeting_id, found.start, found.end) == (
+        meeting.join_url,
+        meeting.id,
+        0,
+        len(line),
+    )
+
+
+def _move(client: ZoomClient, token: str, meeting_id: int, appointment: Appointment, timezone: str) -> Meeting:
+    """PATCH answers no body, and ignores a start it finds in the past: read the meeting back."""
+    client.update_meeting(
+        token, meeting_id, start=appointment.starts_at, duration=appointment.duration_minutes, timezone=timezone
+    )
+    return client.get_meeting(token, meeting_id)
+
+
+RETRY_HINT = {
+    "change": "save the appointment again",
+    "delete": "use Remove meeting on this page",
+}
+
+
+def _not_followed(what: str, error: ZoomError, tz: ZoneInfo) -> Notice:
+    """The Zoom side did not follow: say why, and the two ways to fix it."""
+    if isinstance(error, ZoomNotConnected):
+        reason = "Zoom is not connected in this browser"
+        fix = f"Connect Zoom and {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
+    else:
+        reason = error.describe(tz)
+        fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
+    return Notice(
+        "warning", f"The appointment was saved, but its Zoom meeting was not updated. {reason.rstrip('.')}. {fix}"
+    )
+
+
+def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
     """What the widget shows, parsed from the notes alone."""
     line = appointment.zoom_line
     if line is None:
@@ -262,8 +529,10 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo) -> dict[str, object]
         "when": line.when_text,
         "start_iso": start.isoformat() if start else None,
         "join_url": line.join_url,
-        "personal_link": "/w/" in line.join_url.split("?", 1)[0],
+        "personal_link": notes.is_personal_link(line.join_url),
         "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
+        "created_here": appointment.line_is_own,
+        "ended": appointment.has_ended(now),
     }
 
 

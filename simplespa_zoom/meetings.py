@@ -17,7 +17,9 @@ bp = Blueprint("meetings", __name__, url_prefix="/appointments/<int:appointment_
 
 def meeting_service() -> MeetingService:
     """The meeting operations for this request: its database, its browser's Zoom connection."""
-    return MeetingService(AppointmentStore(get_db()), connection(), current_app.config["SPA_TZ"])
+    return MeetingService(
+        AppointmentStore(get_db()), connection(), current_app.config["SPA_TZ"], current_app.extensions["host_marks"]
+    )
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:

@@ -44,7 +44,11 @@ _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, st
 # the link no space, so a line has at most one reading; the topic is all up to the last "]"
 # before the "when", which lets a client's name hold brackets.
 _DASHES = "\u2014\u2013"
-_ZOOM_HOST = r"(?:[A-Za-z0-9-]+\.)*(?:[Zz][Oo][Oo][Mm]\.[Uu][Ss]|[Zz][Oo][Oo][Mm][Gg][Oo][Vv]\.[Cc][Oo][Mm])"
+# Join links come on *.zoom.us (us05web, vanity acme.zoom.us), *.zoom.com and *.zoomgov.com.
+_ZOOM_HOST = (
+    r"(?:[A-Za-z0-9-]+\.)*(?:[Zz][Oo][Oo][Mm]\.[Uu][Ss]|[Zz][Oo][Oo][Mm]\.[Cc][Oo][Mm]"
+    r"|[Zz][Oo][Oo][Mm][Gg][Oo][Vv]\.[Cc][Oo][Mm])"
+)
 _ANY_MEETING_ID = "[0-9]{9,19}"
 _TOPIC = r"[^\n]*"
 _WHEN_TEXT = rf"[ \t][^\]\n{_DASHES}]*"
@@ -186,6 +190,18 @@ def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
     if not (wanted.isdigit() and 9 <= len(wanted) <= 19):
         return None  # never a Zoom meeting id, so never in a line
     return _last_line(notes, wanted)
+
+
+def reads_as_join_link(url: str) -> bool:
+    """Whether a link, written into a line, reads back as that line's join link."""
+    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))
+    return found is not None and found.join_url == url
+
+
+def is_personal_link(url: str) -> bool:
+    """A registrant's own link (/w/<id>, or any link with a tk= token): Zoom's plain join_url must not replace it."""
+    path, _, query = url.partition("?")
+    return "/w/" in path or any(part.startswith("tk=") for part in query.split("&"))
 
 
 def _line_break(notes: str) -> str:

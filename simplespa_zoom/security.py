@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from flask import Flask
@@ -14,9 +15,22 @@ csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self' {oauth}; object-src 'none'; base-uri 'none'; "
+    "connect-src 'self'; form-action 'self' {zoom}; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+LOOPBACK = ("localhost", "127.0.0.1")
+
+
+def zoom_form_targets(oauth_base_url: str, zoom_hosts: list[str]) -> str:
+    """Where a form's redirects may lead: Chrome checks form-action on every redirect of a form
+    submission, and the way to Zoom's consent (sign-in, then connect) passes through Zoom's own
+    hosts (zoom.us, then us05web.zoom.us)."""
+    parts = urlsplit(oauth_base_url)
+    sources = [f"{parts.scheme}://{parts.netloc}"]
+    for host in zoom_hosts:
+        host = host.strip().lower()
+        sources.append(f"http://{host}:*" if host in LOOPBACK else f"https://{host}")
+    return " ".join(dict.fromkeys(sources))
 
 
 _NO_STORE = [("Cache-Control", "no-store")]
@@ -61,5 +75,7 @@ def _cache_default(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
-    policy = CONTENT_SECURITY_POLICY.format(oauth=app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/"))
+    policy = CONTENT_SECURITY_POLICY.format(
+        zoom=zoom_form_targets(app.config["ZOOM_OAUTH_BASE_URL"], app.config["ZOOM_HOSTS"])
+    )
     app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)  # type: ignore[method-assign]

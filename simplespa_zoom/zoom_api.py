@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
 log = logging.getLogger(__name__)
 
 MEETING_GONE_CODE = 3001
+MISSING_SCOPE_CODE = 4711
+REGISTRANT_NAME_MAX = 64
+REGISTRANT_EMAIL_MAX = 128
+# What each scope lets the app do, in the words staff see when one is missing.
+SCOPES = {
+    "meeting:write:meeting": "create meetings",
+    "meeting:read:meeting": "check meetings",
+    "meeting:update:meeting": "move meetings",
+    "meeting:delete:meeting": "delete meetings",
+    "meeting:write:registrant": "register clients so Zoom emails them",
+    "user:read:user": "see which Zoom user is connected and whether the account is paid",
+}
+_SCOPE_IN_MESSAGE = re.compile(r"scopes:\[([a-z:,\s]+)\]")
 
 
 class ZoomError(Exception):
@@ -34,6 +49,10 @@ class ZoomError(Exception):
         self.message = message or self.default_message
         self.zoom_code = zoom_code
 
+    def describe(self, tz: ZoneInfo) -> str:
+        """The message for staff, with any time in the spa's zone."""
+        return self.message
+
 
 class ZoomUnavailable(ZoomError):
     code = "zoom_unavailable"
@@ -42,24 +61,49 @@ class ZoomUnavailable(ZoomError):
 
 
 class ZoomRateLimited(ZoomError):
-    code = "zoom_rate_limited"
-    http_status = 429
+    """429, per second (X-RateLimit-Type: QPS, shared by every app on a free account)."""
 
-    def __init__(self, retry_at: datetime | None = None, *, zoom_code: int | None = None) -> None:
-        self.retry_at = retry_at
-        if retry_at is None:
-            message = (
-                "Zoom's limit on meeting changes for this account has been reached. "
-                "Please try again later (the daily limit resets at 00:00 UTC); "
-                "the notes were not changed."
-            )
-        else:
-            when = retry_at.astimezone(UTC).strftime("%H:%M UTC on %d %b %Y")
-            message = (
-                f"Zoom's limit on meeting changes for this account has been reached. "
-                f"Please try again after {when}; the notes were not changed."
-            )
-        super().__init__(message, zoom_code=zoom_code)
+    code = "zoom_busy"
+    http_status = 429
+    default_message = "Zoom is busy. Please try again in a few seconds; the notes were not changed."
+
+
+class ZoomDailyLimit(ZoomRateLimited):
+    """429, the 100 meeting creates and updates per Zoom user per day (resets 00:00 UTC)."""
+
+    code = "zoom_daily_limit"
+
+    def __init__(self, resets_at: datetime, *, zoom_code: int | None = None) -> None:
+        super().__init__("Today's limit of Zoom meeting changes is reached.", zoom_code=zoom_code)
+        self.resets_at = resets_at
+
+    def describe(self, tz: ZoneInfo) -> str:
+        local = self.resets_at.astimezone(tz)
+        hour = local.hour % 12 or 12
+        when = f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+        return (
+            f"Today's limit of Zoom meeting changes for this Zoom user is reached; it resets at {when} "
+            f"({tz.key}). The notes were not changed."
+        )
+
+
+class ZoomMissingScope(ZoomError):
+    """400/4711: the token lacks a scope, which only the Zoom app's admin can add."""
+
+    code = "zoom_missing_permission"
+    http_status = 403
+
+    def __init__(self, scopes: list[str], *, zoom_code: int | None = None) -> None:
+        self.scopes = scopes
+        super().__init__(missing_scopes_message(scopes), zoom_code=zoom_code)
+
+
+def missing_scopes_message(scopes: list[str]) -> str:
+    named = ", ".join(f"{SCOPES.get(scope, scope)} ({scope})" for scope in scopes) or "a permission"
+    return (
+        f"Zoom did not give SimpleSpa the permission to {named}. The admin of the SimpleSpa app in the "
+        "Zoom App Marketplace must add it to the app's scopes; then connect Zoom again."
+    )
 
 
 class ZoomTokenInvalid(ZoomError):
@@ -93,12 +137,14 @@ class Meeting:
     duration: int | None
     timezone: str | None
     join_url: str
+    host_id: str | None = None
 
 
 @dataclass(frozen=True)
 class ZoomUser:
-    """The connected host's account type: all the app keeps of the profile."""
+    """Who is connected: the id (kept only in the encrypted session) and whether the account is paid."""
 
+    id: str | None
     licensed: bool
 
 
@@ -119,6 +165,7 @@ def _meeting_from(body: dict[str, Any]) -> Meeting:
     except (KeyError, ValueError, TypeError) as error:
         raise ZoomUnavailable("Zoom sent an answer the app could not read.") from error
     duration = body.get("duration")
+    host_id = body.get("host_id")
     return Meeting(
         id=meeting_id,
         topic=str(body.get("topic") or ""),
@@ -126,6 +173,7 @@ def _meeting_from(body: dict[str, Any]) -> Meeting:
         duration=duration if isinstance(duration, int) else None,
         timezone=body.get("timezone") if isinstance(body.get("timezone"), str) else None,
         join_url=join_url,
+        host_id=host_id if isinstance(host_id, str) and host_id else None,
     )
 
 
@@ -177,6 +225,19 @@ class ZoomClient:
         self.http = session or _session_for(self.base_url)
         self.timeout = timeout
         self.backoff = backoff
+        self._regional: dict[str, ZoomClient] = {}
+
+    def at(self, base_url: str | None) -> ZoomClient:
+        """This client for another API base (a user's regional cluster), sharing kept-alive connections."""
+        if not base_url or base_url.rstrip("/") == self.base_url:
+            return self
+        key = base_url.rstrip("/")
+        regional = self._regional.get(key)
+        if regional is None:
+            regional = self._regional[key] = ZoomClient(
+                key, session=self.http, timeout=self.timeout, backoff=self.backoff
+            )
+        return regional
 
     def create_meeting(
         self,
@@ -215,20 +276,29 @@ class ZoomClient:
         body = {"start_time": utc_z(start), "duration": duration, "timezone": timezone}
         self._request("PATCH", f"/meetings/{int(meeting_id)}", token, json=body)
 
-    def delete_meeting(self, token: str, meeting_id: int) -> None:
-        """DELETE; a meeting that is already gone counts as deleted."""
+    def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
+        """DELETE; a meeting that is already gone counts as deleted.
+
+        With notify_registrants Zoom emails registered clients that the meeting is cancelled.
+        """
+        params = {"cancel_meeting_reminder": "true"} if notify_registrants else None
         try:
-            self._request("DELETE", f"/meetings/{int(meeting_id)}", token)
+            self._request("DELETE", f"/meetings/{int(meeting_id)}", token, params=params)
         except ZoomMeetingGone:
             return
 
     def get_me(self, token: str) -> ZoomUser:
         body = self._request("GET", "/users/me", token)
-        return ZoomUser(licensed=body.get("type") == 2)
+        user_id = body.get("id")
+        return ZoomUser(id=user_id if isinstance(user_id, str) and user_id else None, licensed=body.get("type") == 2)
 
     def add_registrant(self, token: str, meeting_id: int, *, email: str, first_name: str, last_name: str = "") -> str:
-        """Register the client; returns their personal join link."""
-        body = {"email": email, "first_name": first_name, "last_name": last_name}
+        """Register the client (names cut to Zoom's 64 characters); returns their personal join link."""
+        body = {
+            "email": email,
+            "first_name": first_name[:REGISTRANT_NAME_MAX],
+            "last_name": last_name[:REGISTRANT_NAME_MAX],
+        }
         answer = self._request("POST", f"/meetings/{int(meeting_id)}/registrants", token, json=body)
         join_url = answer.get("join_url")
         if not isinstance(join_url, str) or not join_url:
@@ -270,22 +340,40 @@ def _json_object(response: requests.Response) -> dict[str, Any]:
 
 
 def _error_for(response: requests.Response) -> ZoomError:
+    """The status code decides first (Zoom's error bodies are not always JSON, even a 401's)."""
     status = response.status_code
     try:
         body = response.json()
     except ValueError:
         body = None
     zoom_code = body.get("code") if isinstance(body, dict) else None
-    zoom_code = zoom_code if isinstance(zoom_code, int) else None
+    zoom_code = zoom_code if isinstance(zoom_code, int) and not isinstance(zoom_code, bool) else None
+    message = body.get("message") if isinstance(body, dict) else None
+    message = message if isinstance(message, str) else ""
     log.info("Zoom answered HTTP %s (code %s)", status, zoom_code)
-    if status == 429:
-        return ZoomRateLimited(parse_retry_after(response.headers.get("Retry-After")), zoom_code=zoom_code)
-    if status >= 500 or body is None:
-        return ZoomUnavailable(zoom_code=zoom_code)
     if status == 401:
         return ZoomTokenInvalid(zoom_code=zoom_code)
+    if status == 429:
+        return _rate_limit_error(response, message, zoom_code)
+    if status >= 500 or body is None:
+        return ZoomUnavailable(zoom_code=zoom_code)
     if status == 404 and zoom_code == MEETING_GONE_CODE:
         return ZoomMeetingGone(zoom_code=zoom_code)
-    message = body.get("message") if isinstance(body, dict) else None
-    detail = f" Zoom said: {message}" if isinstance(message, str) and message else ""
+    if zoom_code == MISSING_SCOPE_CODE:
+        found = _SCOPE_IN_MESSAGE.search(message)
+        scopes = [part.strip() for part in found.group(1).split(",") if part.strip()] if found else []
+        return ZoomMissingScope(scopes, zoom_code=zoom_code)
+    detail = f" Zoom said: {message[:300]}" if message else ""
     return ZoomRequestRejected(f"Zoom refused the request.{detail} The notes were not changed.", zoom_code=zoom_code)
+
+
+def _rate_limit_error(response: requests.Response, message: str, zoom_code: int | None) -> ZoomError:
+    """Per-second (try again in a moment) or daily (try again after 00:00 UTC); the headers may be missing."""
+    kind = response.headers.get("X-RateLimit-Type", "").strip().lower()
+    if kind == "qps" or (not kind and "daily" not in message.lower()):
+        return ZoomRateLimited(zoom_code=zoom_code)
+    resets_at = parse_retry_after(response.headers.get("Retry-After"))
+    if resets_at is None:
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        resets_at = today + timedelta(days=1)
+    return ZoomDailyLimit(resets_at, zoom_code=zoom_code)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -19,7 +20,7 @@ from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, request, session
 
-from .zoom_api import ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable
+from .zoom_api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -45,31 +46,81 @@ class ZoomRetry(ZoomError):
     default_message = "Zoom was busy with another tab. Trying again."
 
 
+ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
+
+
 class ZoomReconnect(ZoomError):
     code = "zoom_reconnect"
     http_status = 401
     default_message = (
-        "Zoom needs you to reconnect (the app was removed or the connection expired). Nothing was changed."
+        "Zoom ended this browser's connection: the app was uninstalled or disconnected, or this Zoom user "
+        f"connected in another browser. {ONE_BROWSER} Nothing was changed; connect again to go on."
     )
+
+
+def is_zoom_host(url: str, patterns: Iterable[str]) -> bool:
+    """An https URL on one of Zoom's hosts ('zoom.us', '*.zoom.us', …); plain http only for a loopback stand-in."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    loopback = host in ("localhost", "127.0.0.1", "::1")
+    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        return False
+    for pattern in patterns:
+        pattern = pattern.strip().lower()
+        if pattern.startswith("*.") and host.endswith(pattern[1:]) and len(host) > len(pattern) - 1:
+            return True
+        if host == pattern:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
 class Tokens:
+    """This browser's Zoom connection, as the encrypted session holds it."""
+
     access_token: str
     refresh_token: str
     expires_at: float
+    api_url: str | None = None
+    user_id: str | None = None
+    licensed: bool = False
 
     @classmethod
     def from_token_response(cls, token: dict[str, Any], now: float | None = None) -> Tokens:
         now = time.time() if now is None else now
         try:
             expires_in = float(token.get("expires_in") or 3599)
-            return cls(str(token["access_token"]), str(token["refresh_token"]), now + expires_in)
+            api_url = token.get("api_url")
+            return cls(
+                str(token["access_token"]),
+                str(token["refresh_token"]),
+                now + expires_in,
+                api_url if isinstance(api_url, str) else None,
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise ZoomUnavailable("Zoom sent a token answer the app could not read.") from error
 
     def due_for_refresh(self, now: float | None = None) -> bool:
         return (time.time() if now is None else now) >= self.expires_at - REFRESH_EARLY_SECONDS
+
+    def rotated(self, fresh: Tokens) -> Tokens:
+        """Fresh tokens from a refresh, keeping who is connected (and the region, unless Zoom names a new one)."""
+        return replace(self, **{**fresh.token_fields(), "api_url": fresh.api_url or self.api_url})
+
+    def token_fields(self) -> dict[str, Any]:
+        return {"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_at": self.expires_at}
+
+
+def missing_scopes(token: dict[str, Any]) -> list[str]:
+    """The scopes the app needs that a token answer does not list (none when Zoom sends no list)."""
+    granted = token.get("scope")
+    if not isinstance(granted, str):
+        return []
+    have = set(granted.split())
+    return [scope for scope in SCOPES if scope not in have]
 
 
 def stored_tokens() -> Tokens | None:
@@ -77,18 +128,26 @@ def stored_tokens() -> Tokens | None:
     if not isinstance(data, dict):
         return None
     try:
-        return Tokens(str(data["access_token"]), str(data["refresh_token"]), float(data["expires_at"]))
+        user_id = data.get("user_id")
+        api_url = data.get("api_url")
+        return Tokens(
+            str(data["access_token"]),
+            str(data["refresh_token"]),
+            float(data["expires_at"]),
+            api_url if isinstance(api_url, str) else None,
+            user_id if isinstance(user_id, str) else None,
+            bool(data.get("licensed")),
+        )
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def store_tokens(tokens: Tokens, *, licensed: bool | None = None) -> None:
-    previous = session.get(SESSION_KEY) or {}
+def store_tokens(tokens: Tokens) -> None:
     session[SESSION_KEY] = {
-        "access_token": tokens.access_token,
-        "refresh_token": tokens.refresh_token,
-        "expires_at": tokens.expires_at,
-        "licensed": previous.get("licensed", False) if licensed is None else licensed,
+        **tokens.token_fields(),
+        "api_url": tokens.api_url,
+        "user_id": tokens.user_id,
+        "licensed": tokens.licensed,
     }
 
 
@@ -102,7 +161,8 @@ def is_connected() -> bool:
 
 def host_is_licensed() -> bool:
     """Whether the connected Zoom host can register clients (a paid account)."""
-    return bool((session.get(SESSION_KEY) or {}).get("licensed"))
+    tokens = stored_tokens()
+    return tokens is not None and tokens.licensed
 
 
 class TokenEndpoint:
@@ -150,9 +210,16 @@ class TokenEndpoint:
 class ZoomConnection:
     """Runs Zoom calls with this browser's tokens, refreshing them when due or refused."""
 
-    def __init__(self, client: ZoomClient, endpoint: TokenEndpoint) -> None:
+    def __init__(self, client: ZoomClient, endpoint: TokenEndpoint, zoom_hosts: Iterable[str] = ()) -> None:
         self.client = client
         self.endpoint = endpoint
+        self.zoom_hosts = tuple(zoom_hosts)
+
+    def client_for(self, tokens: Tokens) -> ZoomClient:
+        """The user's regional API when Zoom named one on a Zoom host, else the configured base."""
+        if tokens.api_url and is_zoom_host(tokens.api_url, self.zoom_hosts):
+            return self.client.at(tokens.api_url.rstrip("/") + "/v2")
+        return self.client
 
     def call(self, operation: Callable[[ZoomClient, str], T]) -> T:
         tokens = stored_tokens()
@@ -161,16 +228,34 @@ class ZoomConnection:
         if tokens.due_for_refresh():
             tokens = self._refresh(tokens)
         try:
-            return operation(self.client, tokens.access_token)
+            return operation(self.client_for(tokens), tokens.access_token)
         except ZoomTokenInvalid:
             tokens = self._refresh(tokens)
-            return operation(self.client, tokens.access_token)
+            return operation(self.client_for(tokens), tokens.access_token)
+
+    def licensed(self) -> bool:
+        """Whether the connected Zoom host can register clients (a paid account)."""
+        return host_is_licensed()
+
+    def user_id(self) -> str | None:
+        """The connected Zoom user's id, asked of Zoom once for sessions connected before it was kept."""
+        tokens = stored_tokens()
+        if tokens is None:
+            raise ZoomNotConnected()
+        if tokens.user_id:
+            return tokens.user_id
+        me = self.call(lambda client, token: client.get_me(token))
+        current = stored_tokens()
+        if current is not None:
+            store_tokens(replace(current, user_id=me.id, licensed=me.licensed))
+        return me.id
 
     def _refresh(self, tokens: Tokens) -> Tokens:
         fresh = self.endpoint.refresh(tokens.refresh_token)
         if fresh is not None:
-            store_tokens(fresh)
-            return fresh
+            rotated = tokens.rotated(fresh)
+            store_tokens(rotated)
+            return rotated
         if request.headers.get(RETRY_HEADER) != "1":
             raise ZoomRetry()
         forget_tokens()
@@ -208,4 +293,4 @@ def init_app(app: Flask) -> None:
     )
     client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
     app.extensions["zoom_token_endpoint"] = endpoint
-    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint)
+    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint, app.config["ZOOM_HOSTS"])

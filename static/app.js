@@ -62,7 +62,7 @@
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Reconnect Zoom";
-      button.addEventListener("click", () => startConnect(reconnect === "add"));
+      button.addEventListener("click", () => startConnect(reconnect === "add", true));
       box.append(button);
     }
     box.hidden = false;
@@ -76,28 +76,35 @@
     }
   }
 
-  function startConnect(thenAdd) {
+  // To Zoom's consent; with thenAdd the meeting asked for is created on return.
+  function startConnect(thenAdd, reconnect) {
     const page = appointment();
-    if (thenAdd) {
-      document.getElementById("connect-form")?.submit();
+    const form = document.getElementById("connect-form");
+    if (thenAdd && form) {
+      form.querySelector('input[name="reconnect"]').value = reconnect ? "1" : "";
+      form.submit();
     } else if (page) {
       window.location.assign(`/zoom/connect?next=${encodeURIComponent(window.location.pathname)}`);
     }
   }
 
+  // Zoom ended the connection: stop offering what only a live connection can do.
   function markDisconnected() {
     const page = appointment();
     if (page) page.dataset.zoomConnected = "false";
+    document.getElementById("disconnect-form")?.remove();
   }
 
   function handleError(answer, context) {
     if (answer.code === "zoom_not_connected" && context === "add") {
-      startConnect(true);
+      startConnect(true, false);
       return;
     }
     if (RECONNECT_CODES.has(answer.code)) {
       markDisconnected();
       showAlert(answer.message, context === "add" ? "add" : "connect");
+      // The click that found the connection dead goes straight on to Zoom, then creates the meeting.
+      if (context === "add") startConnect(true, true);
       return;
     }
     showAlert(answer.message || FALLBACK_MESSAGE, false);
@@ -110,7 +117,7 @@
   }
 
   // The server already accepts only https Zoom join links; the page checks again before linking.
-  const ZOOM_JOIN_LINK = /^https:\/\/([a-z0-9-]+\.)*(zoom\.us|zoomgov\.com)(:443)?\/[jw]\/\d{9,19}([?#]\S*)?$/i;
+  const ZOOM_JOIN_LINK = /^https:\/\/([a-z0-9-]+\.)*(zoom\.us|zoom\.com|zoomgov\.com)(:443)?\/[jw]\/\d{9,19}([?#]\S*)?$/i;
 
   function fromTemplate(id) {
     return document.getElementById(id).content.firstElementChild.cloneNode(true);
@@ -134,10 +141,21 @@
     part(meeting.personal_link ? "invitation" : "personal-link").remove();
     field("topic").textContent = meeting.topic;
     field("meeting-id").textContent = meeting.meeting_id_display;
+    const check = widget.querySelector("[data-meeting-check]");
     const connect = part("connect-link");
-    if (page.dataset.zoomConnected === "true") connect.remove();
-    else connect.href = page.dataset.connectUrl;
-    widget.querySelector("[data-remove-meeting]").dataset.url = page.dataset.removeUrl;
+    if (!meeting.created_here) {
+      // A copied or typed line: shown, never checked or changed in Zoom from here.
+      check.textContent = "Not created here for this appointment: shown from the notes, never changed in Zoom.";
+      widget.querySelector("[data-remove-meeting]").remove();
+    } else if (meeting.ended) {
+      check.textContent = "This meeting has ended.";
+    } else if (page.dataset.zoomConnected === "true") {
+      connect.remove();
+    } else {
+      connect.href = page.dataset.connectUrl;
+    }
+    widget.dataset.checkable = String(meeting.created_here && !meeting.ended);
+    widget.querySelector("[data-remove-meeting]")?.setAttribute("data-url", page.dataset.removeUrl);
     return widget;
   }
 
@@ -200,7 +218,7 @@
   async function checkMeeting() {
     const page = appointment();
     const region = document.querySelector("[data-meeting-id]");
-    if (!page || !region || page.dataset.zoomConnected !== "true") return;
+    if (!page || !region || page.dataset.zoomConnected !== "true" || region.dataset.checkable !== "true") return;
     const check = region.querySelector("[data-meeting-check]");
     if (check) check.textContent = "Checking with Zoom…";
     const answer = await zoomRequest(`${page.dataset.meetingUrl}/status`);
@@ -209,7 +227,7 @@
         if (check) check.textContent = "";
         handleError(answer, "check");
       } else if (check) {
-        check.textContent = "Couldn't check this meeting with Zoom just now.";
+        check.textContent = answer.code === "network" || !answer.body ? "Couldn't check this meeting with Zoom just now." : answer.message;
       }
       return;
     }

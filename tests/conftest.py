@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from simplespa_zoom import create_app, notes
-from simplespa_zoom.appointments import Appointment
+from simplespa_zoom.appointments import Appointment, AppointmentStore
 from simplespa_zoom.db import get_db, init_db
 from simplespa_zoom.sandbox.stack import read_appointment, seed_appointment
 from simplespa_zoom.staff import create_staff
@@ -30,6 +30,7 @@ ACCESS_TOKEN = "eyJhbGciOiJIUzUxMiJ9." + "a" * 1150 + ".sig-access"
 REFRESH_TOKEN = "eyJhbGciOiJIUzUxMiJ9." + "r" * 1150 + ".sig-refresh"
 JOIN_URL = "https://us05web.zoom.us/j/85746065432?pwd=Ab12Cd34Ef56"
 MEETING_ID = 85746065432
+ZOOM_USER_ID = "h1"
 TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -97,6 +98,7 @@ def connect_zoom(
     licensed: bool = False,
     access: str = ACCESS_TOKEN,
     refresh: str = REFRESH_TOKEN,
+    user_id: str | None = ZOOM_USER_ID,
 ) -> None:
     with client.session_transaction() as session:
         session["zoom"] = {
@@ -104,6 +106,7 @@ def connect_zoom(
             "refresh_token": refresh,
             "expires_at": time.time() + expires_in,
             "licensed": licensed,
+            "user_id": user_id,
         }
 
 
@@ -129,7 +132,7 @@ def zoom_meeting(
     return {
         "uuid": "u2Qw==",
         "id": meeting_id,
-        "host_id": "h1",
+        "host_id": ZOOM_USER_ID,
         "host_email": "host@spa.example",
         "topic": topic or notes.topic_for(appointment.client_name),
         "type": 2,
@@ -144,8 +147,33 @@ def zoom_meeting(
     }
 
 
+def spelled_out(local: datetime) -> str:
+    """'Tuesday, November 11 2025 6:00 pm', written here independently of the app's own formatter."""
+    hour = local.hour % 12 or 12
+    return f"{local:%A}, {local:%B} {local.day} {local.year} {hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+
+
 def line_for(app: Flask, appointment: Appointment, join_url: str = JOIN_URL, start: datetime | None = None) -> str:
-    tz = app.config["SPA_TZ"]
-    return notes.format_line(
-        notes.topic_for(appointment.client_name), (start or appointment.starts_at).astimezone(tz), join_url
-    )
+    """The line the app should write, spelled out by the test rather than by the code under test."""
+    local = (start or appointment.starts_at).astimezone(app.config["SPA_TZ"])
+    return f"Zoom: [Appointment with {appointment.client_name}] {spelled_out(local)} \u2014 {join_url}"
+
+
+def with_app_meeting(
+    app: Flask,
+    appointment: Appointment,
+    *,
+    meeting_id: int = MEETING_ID,
+    join_url: str = JOIN_URL,
+    host: str | None = ZOOM_USER_ID,
+) -> Appointment:
+    """The appointment as it is once the app created a meeting for it, hosted by `host` (None: not known)."""
+    with app.app_context():
+        marks = app.extensions["host_marks"]
+        return AppointmentStore(get_db()).record_meeting(
+            appointment.id,
+            appointment.version,
+            notes.append_line(appointment.notes, line_for(app, appointment, join_url)),
+            meeting_id,
+            marks.mark(host) if host else None,
+        )

@@ -10,7 +10,7 @@ from flask import Flask
 
 from simplespa_zoom import notes
 from simplespa_zoom.appointments import CLAIM_STALE_AFTER, AppointmentStore
-from simplespa_zoom.db import MIGRATIONS, connect, get_db, migrate
+from simplespa_zoom.db import MIGRATIONS, STEPS, connect, get_db, migrate
 
 from .conftest import (
     API,
@@ -22,6 +22,7 @@ from .conftest import (
     line_for,
     login,
     page_meeting,
+    with_app_meeting,
     zoom_meeting,
 )
 
@@ -123,10 +124,7 @@ def test_textarea_keeps_a_leading_newline(app: Flask, signed_in) -> None:
 
 
 def with_meeting(app: Flask):
-    base = add_appointment(app, "Ana")
-    return add_appointment(
-        app, "Ana", notes.append_line(NOTES, line_for(app, base)), start=base.starts_at.astimezone(app.config["SPA_TZ"])
-    )
+    return with_app_meeting(app, add_appointment(app, "Ana", NOTES))
 
 
 def save_moved_as_zoom_follows(app: Flask, client, zoom, appointment, base, moved) -> Any:
@@ -245,7 +243,7 @@ def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> No
         store.release_meeting(appointment.id)
         claimed = store.claim_meeting(appointment.id)
         assert claimed is not None
-        saved = store.set_notes(appointment.id, claimed.version, NOTES + "\nline", release_claim=True)
+        saved = store.record_meeting(appointment.id, claimed.version, NOTES + "\nline", MEETING_ID, None)
         assert saved.version == claimed.version + 1
         assert store.claim_meeting(appointment.id) is not None
 
@@ -262,7 +260,7 @@ def test_a_database_from_the_previous_schema_upgrades_and_keeps_its_appointments
     )
     old.execute("INSERT INTO meeting_claims (appointment_id, claimed_at) VALUES (1, 1.0)")
     old.close()
-    assert migrate(connect(path)) == len(MIGRATIONS)
+    assert migrate(connect(path)) == len(STEPS)
     upgraded = AppointmentStore(connect(path))
     assert upgraded.get(1).notes == NOTES
     assert upgraded.claim_meeting(1) is not None

@@ -28,6 +28,7 @@ from .conftest import (
     login,
     post,
     session_zoom,
+    with_app_meeting,
     zoom_meeting,
 )
 
@@ -58,7 +59,7 @@ def test_add_creates_one_meeting_and_appends_the_line(app: Flask, signed_in, zoo
 
 
 def test_a_second_click_returns_the_existing_meeting_without_calling_zoom(app: Flask, signed_in) -> None:
-    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, add_appointment(app, "Ana"))))
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     connect_zoom(signed_in)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
         response = post(signed_in, f"/appointments/{appointment.id}/meeting")
@@ -80,7 +81,7 @@ def claim_of(app: Flask, appointment_id: int) -> float | None:
 
 
 def test_every_refused_add_leaves_the_appointment_free_to_claim(app: Flask, signed_in) -> None:
-    with_line = add_appointment(app, "Ana", line_for(app, add_appointment(app, "Ana")))
+    with_line = with_app_meeting(app, add_appointment(app, "Ana"))
     not_connected = add_appointment(app, "Bea")
     assert post(signed_in, f"/appointments/{with_line.id}/meeting").status_code == 200
     assert post(signed_in, f"/appointments/{not_connected.id}/meeting").status_code == 401
@@ -106,7 +107,12 @@ def test_add_without_csrf_token_is_refused(app: Flask, signed_in) -> None:
     ("status", "body", "code"),
     [
         (500, "<html>oops</html>", "zoom_unavailable"),
-        (429, {"code": 429, "message": "daily limit"}, "zoom_rate_limited"),
+        (
+            429,
+            {"code": 429, "message": "You have exceeded the daily rate limit (100) of Meeting Create"},
+            "zoom_daily_limit",
+        ),
+        (429, {"code": 429, "message": "You have reached the maximum per-second rate limit"}, "zoom_busy"),
         (400, {"code": 300, "message": "Validation Failed."}, "zoom_rejected"),
     ],
 )
@@ -185,7 +191,7 @@ def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, sig
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(AppointmentStore, "set_notes", broken)
+    monkeypatch.setattr(AppointmentStore, "record_meeting", broken)
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert response.status_code == 500
     assert "removed again" in response.get_json()["error"]["message"]
@@ -202,7 +208,9 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     from simplespa_zoom.appointments import AppointmentStore
 
     monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
-    monkeypatch.setattr(AppointmentStore, "set_notes", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("locked")))
+    monkeypatch.setattr(
+        AppointmentStore, "record_meeting", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("locked"))
+    )
     app.extensions["zoom_connection"].client.backoff = 0
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert str(MEETING_ID) in response.get_json()["error"]["message"]
@@ -266,8 +274,7 @@ def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
 
 
 def test_status_removes_the_line_only_when_zoom_says_gone(app: Flask, signed_in, zoom) -> None:
-    base = add_appointment(app, "Ana")
-    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     connect_zoom(signed_in)
     zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
     body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
@@ -286,9 +293,8 @@ def test_status_removes_the_line_only_when_zoom_says_gone(app: Flask, signed_in,
     ],
 )
 def test_status_leaves_everything_on_any_other_answer(app: Flask, signed_in, zoom, status, body) -> None:
-    base = add_appointment(app, "Ana")
-    text = notes.append_line(NOTES, line_for(app, base))
-    appointment = add_appointment(app, "Ana", text)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    text = appointment.notes
     connect_zoom(signed_in)
     kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
     for _ in range(3 if status >= 500 or status == 200 else 1):
@@ -301,21 +307,18 @@ def test_status_leaves_everything_on_any_other_answer(app: Flask, signed_in, zoo
 
 def test_status_rewrites_the_line_when_zoom_has_a_new_time(app: Flask, signed_in, zoom) -> None:
     base = add_appointment(app, "Ana")
-    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     moved = base.starts_at + timedelta(hours=2)
     connect_zoom(signed_in)
-    zoom.get(
-        f"{API}/meetings/{MEETING_ID}",
-        json=zoom_meeting(base, start=moved, join_url="https://us05web.zoom.us/j/85746065432?pwd=OTHER"),
-    )
+    new_link = "https://us05web.zoom.us/j/85746065432?pwd=NEW.1"
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(base, start=moved, join_url=new_link))
     body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
     assert body["state"] == "updated"
-    assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, base, start=moved)
+    assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, base, new_link, start=moved)
 
 
 def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zoom) -> None:
-    base = add_appointment(app, "Ana")
-    appointment = add_appointment(app, "Ana", notes.append_line(NOTES, line_for(app, base)))
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     connect_zoom(signed_in)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
     response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
@@ -325,9 +328,8 @@ def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zo
 
 
 def test_remove_failing_in_zoom_keeps_the_line(app: Flask, signed_in, zoom) -> None:
-    base = add_appointment(app, "Ana")
-    text = notes.append_line(NOTES, line_for(app, base))
-    appointment = add_appointment(app, "Ana", text)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    text = appointment.notes
     connect_zoom(signed_in)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=400, json={"code": 3000, "message": "Cannot delete"})
     response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -11,7 +12,9 @@ import responses
 
 from simplespa_zoom.zoom_api import (
     ZoomClient,
+    ZoomDailyLimit,
     ZoomMeetingGone,
+    ZoomMissingScope,
     ZoomRateLimited,
     ZoomRequestRejected,
     ZoomTokenInvalid,
@@ -73,7 +76,9 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(
         (401, {"code": 124, "message": "Access token is expired."}, ZoomTokenInvalid),
         (401, {"code": 124, "message": "Invalid access token."}, ZoomTokenInvalid),
         (404, {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."}, ZoomMeetingGone),
-        (429, {"code": 429, "message": "You have exceeded the daily rate limit (100)"}, ZoomRateLimited),
+        (429, {"code": 429, "message": "You have exceeded the daily rate limit (100)"}, ZoomDailyLimit),
+        (429, {"code": 429, "message": "Too many requests"}, ZoomRateLimited),
+        (401, "<html><body>401 Unauthorized</body></html>", ZoomTokenInvalid),
         (
             400,
             {"code": 300, "message": "Validation Failed.", "errors": [{"field": "topic", "message": "x"}]},
@@ -82,7 +87,7 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(
         (
             400,
             {"code": 4711, "message": "Invalid access token, does not contain scopes:[meeting:read:meeting]"},
-            ZoomRequestRejected,
+            ZoomMissingScope,
         ),
         (500, {"code": 500, "message": "boom"}, ZoomUnavailable),
         (502, "<html><body>Bad Gateway</body></html>", ZoomUnavailable),
@@ -175,13 +180,44 @@ def test_retry_after_in_every_form_zoom_sends(header: str | None, expected: date
     assert parse_retry_after(header, NOW) == expected
 
 
-def test_rate_limit_message_says_when_to_try_again(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+def test_the_daily_limit_says_when_it_resets_in_the_spas_zone(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.post(
         f"{API}/users/me/meetings",
         status=429,
         json={"code": 429, "message": "limit"},
-        headers={"Retry-After": "2026-11-21T00:00:00Z"},
+        headers={"Retry-After": "2026-11-21T00:00:00Z", "X-RateLimit-Type": "Daily-limit"},
     )
-    with pytest.raises(ZoomRateLimited) as raised:
+    with pytest.raises(ZoomDailyLimit) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
-    assert "00:00 UTC on 21 Nov 2026" in raised.value.message
+    said = raised.value.describe(ZoneInfo("America/New_York"))
+    assert "Today's limit of Zoom meeting changes" in said and "resets at 7:00 pm (America/New_York)" in said
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "error"),
+    [
+        ({"X-RateLimit-Type": "QPS"}, {"code": 429, "message": "You have exceeded the daily rate limit"}, "zoom_busy"),
+        ({"X-RateLimit-Type": "Daily-limit"}, {"code": 429, "message": "slow down"}, "zoom_daily_limit"),
+        ({}, "<html>Too Many Requests</html>", "zoom_busy"),
+    ],
+)
+def test_the_rate_limit_type_header_decides_over_the_message(
+    api: ZoomClient, zoom: responses.RequestsMock, headers: dict[str, str], body: object, error: str
+) -> None:
+    kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=429, headers=headers, **kwargs)
+    with pytest.raises(ZoomRateLimited) as raised:
+        api.get_meeting("tok", MEETING_ID)
+    assert raised.value.code == error
+    if error == "zoom_busy":
+        assert raised.value.describe(ZoneInfo("UTC")).startswith("Zoom is busy. Please try again in a few seconds")
+
+
+def test_a_missing_scope_names_the_permission_and_who_adds_it(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    message = "Invalid access token, does not contain scopes:[meeting:write:meeting]."
+    zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 4711, "message": message})
+    with pytest.raises(ZoomMissingScope) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert raised.value.scopes == ["meeting:write:meeting"]
+    assert "create meetings (meeting:write:meeting)" in raised.value.message
+    assert "admin of the SimpleSpa app in the Zoom App Marketplace" in raised.value.message

@@ -89,6 +89,16 @@ def _fault_response(fault: Fault) -> Any:
             "message": "You have reached the maximum per-second rate limit for this API. Try again later.",
         }
         return jsonify(body), 429, headers
+    if fault.kind == "daily":
+        body = {
+            "code": 429,
+            "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update API requests "
+            "permitted for this particular user. You may resume these requests at GMT 00:00:00.",
+        }
+        headers = {"X-RateLimit-Type": "Daily-limit"}
+        if fault.retry_after:
+            headers["Retry-After"] = fault.retry_after
+        return jsonify(body), 429, headers
     if fault.kind == "expired":
         return jsonify({"code": 124, "message": "Access token is expired."}), 401
     if fault.kind == "401_html":
@@ -144,6 +154,7 @@ def _oauth_routes(app: Flask, sandbox: SandboxState) -> None:
                 **({"state": state} if state else {}),
             }
             return redirect(f"{form['redirect_uri']}?{urlencode(params)}")
+        sandbox.allow(sandbox.current_user(), client.client_id)  # Allow adds the app, before any code is used
         return _redirect_with_code(sandbox, client, form)
 
     @app.post("/oauth/token")

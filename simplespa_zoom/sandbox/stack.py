@@ -97,6 +97,11 @@ def start_stack(
     """Start the stand-in, build the app against it, create the schema and, if given, a staff login."""
     state = SandboxState()
     zoom_server = serve_in_thread(create_sandbox(state), host, zoom_port)
+    # As real Zoom does, the authorize page hops between two of its host names, and the user's
+    # regional API (the token answer's api_url) is another name for the same server.
+    second_name = f"localhost:{zoom_server.server.effective_port}"
+    state.authorize_hop_host = second_name
+    state.api_url = f"http://{second_name}"
     client = ClientApp("simplespa-local", secrets.token_urlsafe(24), [], webhook_secret=secrets.token_urlsafe(24))
     state.register_client(client)
     app = create_app(
@@ -110,6 +115,7 @@ def start_stack(
             "ZOOM_OAUTH_BASE_URL": zoom_server.url,
             "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
             "SESSION_COOKIE_SECURE": False,
+            "ZOOM_HOSTS": ["localhost"],
             **(config or {}),
         }
     )

@@ -262,6 +262,10 @@ class SandboxState:
                 raise ApiFailure(400, 4711, f"Invalid access token, does not contain scopes:[{scope}].")
             return self.users[grant.user_id]
 
+    def allow(self, user: User, client_id: str) -> None:
+        with self.lock:
+            user.authorized_clients.add(client_id)
+
     def has_authorized(self, user: User, client_id: str) -> bool:
         """Zoom asks for consent only once: an app the user already allowed skips the page."""
         with self.lock:
