@@ -177,3 +177,22 @@ def with_app_meeting(
             meeting_id,
             marks.mark(host) if host else None,
         )
+
+
+def form_values(appointment: Appointment, **changes: str) -> dict[str, str]:
+    """The appointment form as the edit page fills it, with some fields changed."""
+    values = {
+        "client_name": appointment.client_name,
+        "client_email": appointment.client_email or "",
+        "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"),
+        "duration": str(appointment.duration_minutes),
+        "notes": appointment.notes,
+        "version": str(appointment.version),
+    }
+    values.update(changes)
+    return values
+
+
+def local(app: Flask, instant: datetime) -> str:
+    """An instant as the form's datetime-local value in the spa's zone."""
+    return instant.astimezone(app.config["SPA_TZ"]).strftime("%Y-%m-%dT%H:%M")

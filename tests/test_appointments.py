@@ -14,12 +14,15 @@ from simplespa_zoom.db import MIGRATIONS, STEPS, connect, get_db, migrate
 
 from .conftest import (
     API,
+    JOIN_URL,
     MEETING_ID,
     add_appointment,
     connect_zoom,
     form_post,
+    form_values,
     get_appointment,
     line_for,
+    local,
     login,
     page_meeting,
     with_app_meeting,
@@ -33,23 +36,6 @@ NOTES = "Prefers lavender oil."
 def signed_in(client):
     login(client)
     return client
-
-
-def form_values(appointment, **changes) -> dict[str, str]:
-    values = {
-        "client_name": appointment.client_name,
-        "client_email": appointment.client_email or "",
-        "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"),
-        "duration": str(appointment.duration_minutes),
-        "notes": appointment.notes,
-        "version": str(appointment.version),
-    }
-    values.update(changes)
-    return values
-
-
-def local(app: Flask, instant) -> str:
-    return instant.astimezone(app.config["SPA_TZ"]).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_every_page_but_login_needs_a_signed_in_staff_member(client) -> None:
@@ -264,3 +250,23 @@ def test_a_database_from_the_previous_schema_upgrades_and_keeps_its_appointments
     upgraded = AppointmentStore(connect(path))
     assert upgraded.get(1).notes == NOTES
     assert upgraded.claim_meeting(1) is not None
+
+
+def test_schema_4_remembers_each_existing_line_as_the_apps_own_meeting_host_unknown(tmp_path) -> None:
+    path = str(tmp_path / "v3.sqlite")
+    old = connect(path)
+    old.execute("PRAGMA journal_mode = WAL")
+    for number, script in enumerate(MIGRATIONS, start=1):
+        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+    line = "Zoom: [Appointment with Ana] Tuesday, December 1 2026 3:00 pm \u2014 " + JOIN_URL
+    for text in (NOTES + "\n" + line, NOTES):
+        old.execute(
+            "INSERT INTO appointments (client_name, starts_at, duration_minutes, notes) VALUES (?, ?, ?, ?)",
+            ("Ana", "2026-12-01T20:00:00Z", 60, text),
+        )
+    old.close()
+    migrate(connect(path))
+    upgraded = AppointmentStore(connect(path))
+    with_line, without = upgraded.get(1), upgraded.get(2)
+    assert (with_line.zoom_meeting_id, with_line.zoom_host_mark, with_line.line_is_own) == (MEETING_ID, None, True)
+    assert (without.zoom_meeting_id, without.notes) == (None, NOTES)

@@ -1,0 +1,491 @@
+"""What real Zoom does that a naive stand-in hid: each item of zoom-contract.md's last table, app side."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from responses import matchers
+
+from simplespa_zoom import notes
+from simplespa_zoom.zoom_api import SCOPES
+
+from .conftest import (
+    API,
+    JOIN_URL,
+    MEETING_ID,
+    OAUTH,
+    ZOOM_USER_ID,
+    add_appointment,
+    connect_zoom,
+    form_post,
+    form_values,
+    get_appointment,
+    line_for,
+    local,
+    login,
+    page_meeting,
+    post,
+    session_zoom,
+    with_app_meeting,
+    zoom_meeting,
+)
+
+NOTES = "Prefers lavender oil."
+GONE = {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."}
+
+
+@pytest.fixture
+def signed_in(client):
+    login(client)
+    return client
+
+
+def status(client, appointment) -> dict:
+    return post(client, f"/appointments/{appointment.id}/meeting/status").get_json()
+
+
+# --- 1. Past meetings keep their line -------------------------------------------------------
+
+
+def test_an_ended_meeting_is_never_checked_and_keeps_its_line(app: Flask, signed_in, zoom) -> None:
+    start = datetime.now(UTC) - timedelta(days=40)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES, start=start))
+    connect_zoom(signed_in)
+    body = status(signed_in, appointment)  # `zoom` has no answers: any call would fail the test
+    assert body["state"] == "ended" and body["message"] == "This meeting has ended."
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+    assert page_meeting(signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True))["ended"] is True
+
+
+def test_a_meeting_in_progress_is_still_checked(app: Flask, signed_in, zoom) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES, start=start))
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+    assert status(signed_in, appointment)["state"] == "gone"
+    assert get_appointment(app, appointment.id).notes == NOTES
+
+
+# --- 2. Another Zoom user's meeting -----------------------------------------------------------
+
+
+def test_another_hosts_meeting_is_not_checked_removed_moved_or_cancelled(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host="someone-else")
+    connect_zoom(signed_in)
+    body = status(signed_in, appointment)
+    assert body["state"] == "other_account"
+    assert body["message"] == "This meeting belongs to another Zoom account, so it can't be checked from here."
+    removed = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+    assert removed.status_code == 409 and "belongs to another Zoom account" in removed.get_json()["error"]["message"]
+    moved = appointment.starts_at + timedelta(days=1)
+    page = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "belongs to another Zoom account" in page and "moved to the new time" not in page
+    page = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "belongs to another Zoom account" in page and "was deleted" not in page
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_host_mark_from_an_older_secret_key_is_still_recognised(tmp_path) -> None:
+    from simplespa_zoom.host_marks import HostMarks
+
+    old = HostMarks("old-secret-key-" + "x" * 32)
+    rotated = HostMarks("new-secret-key-" + "y" * 32, ["old-secret-key-" + "x" * 32])
+    mark = old.mark(ZOOM_USER_ID)
+    assert rotated.matches(mark, ZOOM_USER_ID) and not rotated.matches(mark, "other")
+    assert not HostMarks("new-secret-key-" + "y" * 32).matches(mark, ZOOM_USER_ID)
+    assert ZOOM_USER_ID not in mark
+
+
+def test_an_unknown_host_is_never_dropped_on_3001(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host=None)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+    body = status(signed_in, appointment)
+    assert body["state"] == "other_account" and "may belong to another Zoom account" in body["message"]
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_an_unknown_host_is_learnt_when_zoom_shows_the_meeting(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host=None)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    assert status(signed_in, appointment)["state"] == "ok"
+    mark = get_appointment(app, appointment.id).zoom_host_mark
+    assert mark and app.extensions["host_marks"].matches(mark, ZOOM_USER_ID)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+    assert status(signed_in, appointment)["state"] == "gone"  # now known to be ours: 3001 is proof
+
+
+def test_the_server_keeps_only_a_fingerprint_of_the_host(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in, user_id="zoom-user-XYZ")
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    post(signed_in, f"/appointments/{appointment.id}/meeting")
+    dump = _dump(app)
+    assert "zoom-user-XYZ" not in dump
+    stored = get_appointment(app, appointment.id)
+    assert stored.zoom_meeting_id == MEETING_ID
+    assert app.extensions["host_marks"].matches(stored.zoom_host_mark, "zoom-user-XYZ")
+
+
+def _dump(app: Flask) -> str:
+    from simplespa_zoom.db import get_db
+
+    with app.app_context():
+        return "\n".join(get_db().iterdump())
+
+
+# --- 3. Install from the Zoom Marketplace ------------------------------------------------------
+
+
+def test_a_stateless_code_is_never_exchanged_and_starts_a_fresh_authorization(app: Flask, signed_in) -> None:
+    with responses.RequestsMock():  # no Zoom call may happen at all
+        response = signed_in.get("/zoom/callback?code=from-the-marketplace")
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    query = parse_qs(location.query)
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{OAUTH}/oauth/authorize"
+    assert query["state"][0] and query["code_challenge_method"] == ["S256"] and "code" not in query
+    assert session_zoom(signed_in) is None
+
+
+def test_a_stateless_code_while_signed_out_signs_in_first_then_connects(client) -> None:
+    response = client.get("/zoom/callback?code=from-the-marketplace")
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/zoom/connect?next=/appointments"]
+    assert "from-the-marketplace" not in response.headers["Location"]
+
+
+def test_the_marketplace_path_lands_on_the_list_saying_connected(app: Flask, signed_in) -> None:
+    signed_in.get("/zoom/callback?code=from-the-marketplace")
+    with signed_in.session_transaction() as session:
+        state = next(key for key in session if key.startswith("_state_zoom_"))[len("_state_zoom_") :]
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/token", json={**_token(), "scope": " ".join(_ALL_SCOPES)})
+        zoom.get(f"{API}/users/me", json={"id": "u", "type": 1})
+        response = signed_in.get(f"/zoom/callback?code=fresh&state={state}", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == "/appointments" and "Zoom is connected." in page
+    assert "permission" not in page
+
+
+_ALL_SCOPES = list(SCOPES)  # what the Zoom app is configured with: all the app asks for
+
+
+def _token(**extra: str) -> dict:
+    return {"access_token": "A" * 900, "refresh_token": "R" * 900, "expires_in": 3599, "token_type": "bearer", **extra}
+
+
+# --- 4. Reconnect in one click -------------------------------------------------------------------
+
+
+def test_a_dead_grant_says_one_browser_at_a_time_and_clears_the_connection(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", status=401, json={"code": 124, "message": "Invalid access token."})
+    zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid Token!", "error": "invalid_grant"})
+    answer = post(signed_in, f"/appointments/{appointment.id}/meeting", headers={"X-Zoom-Retry": "1"})
+    assert answer.status_code == 401
+    assert "A Zoom user can be connected in one browser at a time." in answer.get_json()["error"]["message"]
+    assert session_zoom(signed_in) is None
+    assert "Disconnect Zoom" not in signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+
+
+def test_the_reconnect_from_add_creates_the_meeting_and_says_connected_again(app: Flask, signed_in) -> None:
+    appointment = add_appointment(app)
+    start = form_post(
+        signed_in,
+        "/zoom/connect",
+        {"add_meeting": str(appointment.id), "next": f"/appointments/{appointment.id}", "reconnect": "1"},
+    )
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/token", json={**_token(), "scope": " ".join(_ALL_SCOPES)})
+        zoom.get(f"{API}/users/me", json={"id": "u", "type": 1})
+        page = signed_in.get(f"/zoom/callback?code=c&state={state}", follow_redirects=True).get_data(as_text=True)
+    assert "Zoom is connected again." in page and 'data-auto-add="true"' in page
+
+
+# --- 5. Every join link Zoom hands out -----------------------------------------------------------
+
+_label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+_hosts = st.one_of(
+    st.builds(lambda sub: f"{sub}.zoom.us", _label),
+    st.builds(lambda sub: f"{sub}.zoom.com", _label),
+    st.just("zoom.us"),
+    st.just("zoom.com"),
+    st.just("zoomgov.com"),
+    st.builds(lambda sub: f"{sub}.zoomgov.com", _label),
+)
+_secret = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-", min_size=1, max_size=40)
+_query = st.one_of(
+    st.builds(lambda pwd: f"?pwd={pwd}", _secret),
+    st.builds(lambda tk, pwd: f"?tk={tk}&pwd={pwd}", _secret, _secret),
+    st.builds(lambda tk: f"?tk={tk}", _secret),
+    st.just(""),
+)
+_join_links = st.builds(
+    lambda host, kind, digits, query: f"https://{host}/{kind}/{digits}{query}",
+    _hosts,
+    st.sampled_from(["j", "w"]),
+    st.integers(min_value=10**8, max_value=10**19 - 1),
+    _query,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(link=_join_links, client=st.text(max_size=40))
+def test_every_join_link_zoom_hands_out_reads_back_from_its_line(link: str, client: str) -> None:
+    line = notes.format_line(notes.topic_for(client), datetime(2026, 12, 1, 15, 0, tzinfo=UTC), link)
+    found = notes.current_line("Notes before.\n" + line)
+    assert found is not None and found.join_url == link
+    assert found.meeting_id == int(link.split("/")[4].split("?")[0])
+    assert notes.reads_as_join_link(link)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://zoom.example.com/j/85746065432?pwd=x",
+        "https://us05web.zoom.us/s/85746065432?zak=x",
+        "https://us05web.zoom.us/j/85746065432?pwd=has space",
+        "http://us05web.zoom.us/j/85746065432",
+    ],
+)
+def test_a_join_link_that_would_not_read_back_is_never_written(app: Flask, signed_in, zoom, link: str) -> None:
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment, join_url=link), status=201)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[matchers.query_param_matcher({})])
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 500
+    assert "can't read back" in response.get_json()["error"]["message"]
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == NOTES and stored.zoom_meeting_id is None
+
+
+# --- 6. Cancelling tells the client ---------------------------------------------------------------
+
+REMINDER = matchers.query_param_matcher({"cancel_meeting_reminder": "true"})
+
+
+def test_remove_asks_zoom_to_email_registered_clients(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[REMINDER])
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting/remove").status_code == 200
+
+
+def test_cancel_asks_zoom_to_email_registered_clients(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[REMINDER])
+    page = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True).get_data(True)
+    assert "The Zoom meeting was deleted." in page
+
+
+def test_the_undo_of_an_unrecorded_meeting_emails_no_one(app: Flask, signed_in, zoom, monkeypatch) -> None:
+    from simplespa_zoom.appointments import AppointmentStore
+
+    appointment = add_appointment(app, "Ana", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[matchers.query_param_matcher({})])
+    monkeypatch.setattr(AppointmentStore, "record_meeting", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 500
+
+
+# --- 7. Changes made in Zoom ---------------------------------------------------------------------
+
+
+def test_a_new_passcode_in_zoom_reaches_the_line_of_a_plain_link(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    new_link = "https://us05web.zoom.us/j/85746065432?pwd=Fresh.1"
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, join_url=new_link))
+    assert status(signed_in, appointment)["state"] == "updated"
+    assert get_appointment(app, appointment.id).notes == NOTES + "\n" + line_for(app, appointment, new_link)
+
+
+@pytest.mark.parametrize(
+    "personal", ["https://us05web.zoom.us/w/85746065432?tk=TOKEN&pwd=a.1", "https://acme.zoom.us/j/85746065432?tk=T"]
+)
+def test_a_registrants_personal_link_stays_when_zoom_changes_the_plain_link(
+    app: Flask, signed_in, zoom, personal: str
+) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), join_url=personal)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, join_url=JOIN_URL + "X"))
+    assert status(signed_in, appointment)["state"] == "ok"
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_meeting_updated_follows_a_new_join_link_and_caps_the_topic(app: Flask, client) -> None:
+    from .test_webhooks import deliver
+
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    new_link = "https://us05web.zoom.us/j/85746065432?pwd=Other.2"
+    topic = "T" * 300_000
+    event = {
+        "event": "meeting.updated",
+        "payload": {"object": {"id": MEETING_ID, "join_url": new_link, "topic": topic}},
+    }
+    assert deliver(client, event).status_code == 204
+    line = notes.current_line(get_appointment(app, appointment.id).notes)
+    assert line is not None and line.join_url == new_link and line.topic == "T" * notes.TOPIC_MAX
+
+
+# --- 8. Rescheduling into the past -------------------------------------------------------------
+
+
+def test_moving_into_the_past_does_not_patch_and_says_so(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    past = datetime.now(UTC) - timedelta(days=2)
+    page = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, past)),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "now starts in the past, so its Zoom meeting was not moved" in page
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_patch_zoom_ignored_is_reported_never_moved(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    moved = appointment.starts_at + timedelta(days=1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))  # Zoom kept the old start
+    page = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Zoom did not move the meeting" in page and "moved to the new time" not in page
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_duration_only_change_is_sent_to_zoom(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    zoom.patch(
+        f"{API}/meetings/{MEETING_ID}",
+        status=204,
+        match=[
+            matchers.json_params_matcher(
+                {
+                    "start_time": appointment.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "duration": 90,
+                    "timezone": "America/New_York",
+                }
+            )
+        ],
+    )
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    values = form_values(appointment, start=local(app, appointment.starts_at), duration="90")
+    page = form_post(signed_in, f"/appointments/{appointment.id}/edit", values, follow_redirects=True).get_data(True)
+    assert "moved to the new time" in page
+
+
+# --- 10. Errors in Zoom's own terms ------------------------------------------------------------
+
+
+def test_a_connect_missing_a_scope_says_so_at_once(app: Flask, signed_in) -> None:
+    start = signed_in.get("/zoom/connect?next=/appointments")
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/token", json=_token(scope="meeting:read:meeting user:read:user"))
+        zoom.get(f"{API}/users/me", json={"id": "u", "type": 1})
+        page = signed_in.get(f"/zoom/callback?code=c&state={state}", follow_redirects=True).get_data(as_text=True)
+    assert "Zoom is connected." in page
+    assert "create meetings (meeting:write:meeting)" in page and "admin of the SimpleSpa app" in page
+
+
+def test_a_401_without_a_json_body_still_gets_one_refresh_and_retry(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", status=401, body="<html>401 Unauthorized</html>")
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new", "refresh_token": "new-r", "expires_in": 3599})
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+
+
+def test_registrant_names_are_cut_to_64_and_long_emails_skip_registration(app: Flask, signed_in, zoom) -> None:
+    long_name = "A" * 70 + " " + "B" * 70
+    appointment = add_appointment(app, long_name, email="ana@example.com")
+    connect_zoom(signed_in, licensed=True)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    personal = "https://us05web.zoom.us/w/85746065432?tk=T"
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"join_url": personal}, status=201)
+    post(signed_in, f"/appointments/{appointment.id}/meeting")
+    sent = json.loads(zoom.calls[-1].request.body)
+    assert sent["first_name"] == "A" * 64 and sent["last_name"] == "B" * 64
+
+    long_email = add_appointment(app, "Bea", email="b" * 120 + "@example.com")
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(long_email), status=201)
+    body = post(signed_in, f"/appointments/{long_email.id}/meeting").get_json()
+    assert json.loads(zoom.calls[-1].request.body)["settings"].get("approval_type") is None
+    assert body["meeting"]["personal_link"] is False and "Hello Bea" in body["meeting"]["invitation"]
+
+
+# --- 11. Regional API ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api_url", "used"),
+    [
+        ("https://eu01api.zoom.us", "https://eu01api.zoom.us/v2"),
+        ("https://api-eu.zoom.com", "https://api-eu.zoom.com/v2"),
+        ("https://api.zoom.us.evil.example", API),
+        ("http://eu01api.zoom.us", API),
+        (None, API),
+    ],
+)
+def test_calls_go_to_the_users_region_only_on_a_zoom_host(
+    app: Flask, signed_in, zoom, api_url: str | None, used: str
+) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    with signed_in.session_transaction() as session:
+        session["zoom"] = {**session["zoom"], "api_url": api_url}
+    zoom.post(f"{used}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+
+
+# --- 13. Only the app's own meeting for that appointment ---------------------------------------------
+
+
+def test_a_copied_line_is_shown_but_never_acts_in_zoom(app: Flask, signed_in, zoom) -> None:
+    original = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    copy = add_appointment(app, "Ben", "Same call as Ana:\n" + original.notes.splitlines()[-1])
+    connect_zoom(signed_in)
+    shown = page_meeting(signed_in.get(f"/appointments/{copy.id}").get_data(as_text=True))
+    assert shown is not None and shown["created_here"] is False
+    assert status(signed_in, copy)["state"] == "not_created_here"
+    removed = post(signed_in, f"/appointments/{copy.id}/meeting/remove")
+    assert removed.status_code == 409 and removed.get_json()["error"]["code"] == "meeting_not_created_here"
+    moved = copy.starts_at + timedelta(days=1)
+    page = form_post(
+        signed_in, f"/appointments/{copy.id}/edit", form_values(copy, start=local(app, moved)), follow_redirects=True
+    ).get_data(as_text=True)
+    assert "was not created here" in page
+    form_post(signed_in, f"/appointments/{copy.id}/cancel")
+    assert get_appointment(app, copy.id).notes == copy.notes
+    assert get_appointment(app, original.id).notes == original.notes  # `zoom` saw no call: nothing moved
