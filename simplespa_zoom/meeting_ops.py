@@ -35,7 +35,7 @@ from .zoom_api import (
     ZoomRequestRejected,
     ZoomUnavailable,
 )
-from .zoom_auth import ZoomConnection, ZoomNotConnected
+from .zoom_auth import ZoomConnection, ZoomNotConnected, ZoomReconnect
 
 log = logging.getLogger(__name__)
 
@@ -505,8 +505,8 @@ RETRY_HINT = {
 
 def _not_followed(what: str, error: ZoomError, tz: ZoneInfo) -> Notice:
     """The Zoom side did not follow: say why, and the two ways to fix it."""
-    if isinstance(error, ZoomNotConnected):
-        reason = "Zoom is not connected in this browser"
+    if isinstance(error, ZoomNotConnected | ZoomReconnect):
+        reason = error.reason if isinstance(error, ZoomReconnect) else "Zoom is not connected in this browser"
         fix = f"Connect Zoom and {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
     else:
         reason = error.describe(tz)

@@ -52,10 +52,11 @@ ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
 class ZoomReconnect(ZoomError):
     code = "zoom_reconnect"
     http_status = 401
-    default_message = (
-        "Zoom ended this browser's connection: the app was uninstalled or disconnected, or this Zoom user "
-        f"connected in another browser. {ONE_BROWSER} Nothing was changed; connect again to go on."
+    reason = (
+        "Zoom ended this browser's connection (the app was uninstalled or disconnected, or this Zoom user "
+        f"connected in another browser). {ONE_BROWSER}"
     )
+    default_message = f"{reason} Nothing was changed; connect Zoom again to go on."
 
 
 def is_zoom_host(url: str, patterns: Iterable[str]) -> bool:
@@ -256,7 +257,9 @@ class ZoomConnection:
             rotated = tokens.rotated(fresh)
             store_tokens(rotated)
             return rotated
-        if request.headers.get(RETRY_HEADER) != "1":
+        # The page script can ask again (another tab may just have rotated the token); a form
+        # post cannot, and it ran under the page's Zoom lock, so for it a refusal is final.
+        if request.accept_mimetypes.best == "application/json" and request.headers.get(RETRY_HEADER) != "1":
             raise ZoomRetry()
         forget_tokens()
         log.info("Zoom grant is no longer valid; the browser's Zoom connection was cleared")

@@ -489,3 +489,20 @@ def test_a_copied_line_is_shown_but_never_acts_in_zoom(app: Flask, signed_in, zo
     form_post(signed_in, f"/appointments/{copy.id}/cancel")
     assert get_appointment(app, copy.id).notes == copy.notes
     assert get_appointment(app, original.id).notes == original.notes  # `zoom` saw no call: nothing moved
+
+
+def test_a_dead_grant_found_by_a_reschedule_says_so_and_offers_connecting(app: Flask, signed_in, zoom) -> None:
+    """A form post cannot ask again, and ran under the page's Zoom lock: a refused refresh is final."""
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in, expires_in=10)
+    zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid Token!", "error": "invalid_grant"})
+    moved = appointment.starts_at + timedelta(days=1)
+    page = form_post(
+        signed_in,
+        f"/appointments/{appointment.id}/edit",
+        form_values(appointment, start=local(app, moved)),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "A Zoom user can be connected in one browser at a time." in page
+    assert "Connect Zoom and save the appointment again" in page
+    assert "Disconnect Zoom" not in page and session_zoom(signed_in) is None
