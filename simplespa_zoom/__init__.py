@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .connect import bp as connect_bp
     from .host_marks import HostMarks
     from .meetings import bp as meetings_bp
+    from .pages import bp as pages_bp
     from .session import EncryptedCookieSessionInterface
     from .staff import bp as staff_bp
     from .staff import load_signed_in_staff
@@ -58,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     zoom_auth.init_app(app)
     init_templating(app)
     app.before_request(load_signed_in_staff)
-    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp):
+    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp, pages_bp):
         app.register_blueprint(blueprint)
     security.csrf.exempt(webhooks_bp)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from .appointments import AppointmentDraft
+from .messages import Problem, problem
 
 MAX_NAME = 200
 MAX_NOTES = 100_000
@@ -18,9 +19,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class InvalidAppointment(ValueError):
     """One message per field that needs fixing, keyed by the field's name."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
+    def __init__(self, errors: dict[str, Problem]) -> None:
+        super().__init__("; ".join(str(error) for error in errors.values()))
         self.errors = errors
+
+
+class InvalidStart(ValueError):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.text)
+        self.problem = problem
 
 
 def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
@@ -28,12 +35,12 @@ def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
     try:
         naive = datetime.fromisoformat(text.strip())
     except ValueError as error:
-        raise ValueError("Enter the start as a date and time, like 2026-12-01T15:00.") from error
+        raise InvalidStart(problem("start_invalid")) from error
     if naive.tzinfo is not None:
-        raise ValueError("Enter the start as local time in the spa's time zone, without an offset.")
+        raise InvalidStart(problem("start_invalid"))
     local = naive.replace(tzinfo=tz)
     if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks change then).")
+        raise InvalidStart(problem("start_nonexistent", when=f"{naive:%Y-%m-%d %H:%M}", zone=tz.key))
     return local.astimezone(UTC)
 
 
@@ -41,29 +48,29 @@ def parse_draft(
     *, client_name: str, client_email: str, start: str, duration: str, notes: str, tz: ZoneInfo
 ) -> AppointmentDraft:
     """The draft for valid input, or InvalidAppointment listing every problem."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     name = client_name.strip()
     if not name:
-        errors["client_name"] = "Enter the client's name."
+        errors["client_name"] = problem("client_name_missing")
     elif len(name) > MAX_NAME or _CONTROL.search(name):
-        errors["client_name"] = f"The client's name must be one line of at most {MAX_NAME} characters."
+        errors["client_name"] = problem("client_name_invalid", limit=MAX_NAME)
     email = client_email.strip() or None
     if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
-        errors["client_email"] = "Enter a valid email address, or leave it empty."
+        errors["client_email"] = problem("client_email_invalid")
     starts_at = None
     try:
         starts_at = parse_local_start(start, tz)
-    except ValueError as error:
-        errors["start"] = str(error)
+    except InvalidStart as invalid:
+        errors["start"] = invalid.problem
     minutes = None
     try:
         minutes = int(duration.strip())
         if not 1 <= minutes <= MAX_DURATION:
             raise ValueError
     except ValueError:
-        errors["duration"] = f"Enter the duration as whole minutes from 1 to {MAX_DURATION}."
+        errors["duration"] = problem("duration_invalid", limit=MAX_DURATION)
     if len(notes) > MAX_NOTES:
-        errors["notes"] = f"Notes can hold at most {MAX_NOTES:,} characters."
+        errors["notes"] = problem("notes_too_long", limit=f"{MAX_NOTES:,}")
     if errors or starts_at is None or minutes is None:
         raise InvalidAppointment(errors)
     return AppointmentDraft(name, email, starts_at, minutes, notes)

@@ -144,7 +144,7 @@ def cancel(appointment_id: int) -> Any:
 
 def _tell(notice: Notice | None) -> None:
     if notice is not None:
-        flash(notice.message, notice.level)
+        flash(notice.message, f"{notice.level}:{notice.code}" if notice.code else notice.level)
 
 
 def _cancel(appointment: Appointment) -> Appointment:

@@ -78,7 +78,7 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
             tz=current_app.config["SPA_TZ"],
         )
     except InvalidAppointment as invalid:
-        raise click.ClickException(" ".join(invalid.errors.values())) from None
+        raise click.ClickException(" ".join(error.text for error in invalid.errors.values())) from None
     click.echo(AppointmentStore(get_db()).create(draft).id)
 
 

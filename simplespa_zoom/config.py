@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +21,11 @@ ENV_NAMES = (
     "ZOOM_API_BASE_URL",
     "SESSION_COOKIE_SECURE",
     "ZOOM_HOSTS",
+    "SUPPORT_EMAIL",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
+_EMAIL = re.compile(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[^@\s\"'<>]+")
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY_FALLBACKS": [],
@@ -97,6 +100,9 @@ def check(settings: dict[str, Any]) -> None:
         ) from error
     for name in ("ZOOM_OAUTH_BASE_URL", "ZOOM_API_BASE_URL"):
         _check_base_url(name, settings[name])
+    support = settings.get("SUPPORT_EMAIL") or ""
+    if support and (len(support) > 254 or not _EMAIL.fullmatch(support)):
+        raise ConfigError(f"SUPPORT_EMAIL must be one email address (like support@yourspa.example), not {support!r}.")
     settings["SESSION_COOKIE_NAME"] = "__Host-session" if settings["SESSION_COOKIE_SECURE"] else "session"
 
 

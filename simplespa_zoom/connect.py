@@ -21,6 +21,7 @@ from flask import (
 )
 
 from . import zoom_auth
+from .messages import say
 from .safe_redirect import local_target
 from .staff import login_required
 from .zoom_api import ZoomError, ZoomMissingScope, missing_scopes_message
@@ -75,7 +76,7 @@ def _from_marketplace() -> Any:
     """
     home = url_for("appointments.index")
     if "code" not in request.args:
-        return _failed(home, "Zoom did not complete the connection. Please try again.")
+        return _failed(home, "connect_failed")
     if g.get("staff") is None:
         flash("Sign in to finish connecting Zoom.", "info")
         return redirect(url_for("staff.login", next=url_for("zoom.connect", next=home)))
@@ -88,29 +89,24 @@ def _finish() -> Any:
     try:
         token = zoom_auth.oauth_client().authorize_access_token()
     except MismatchingStateError:
-        return _failed(
-            next_path, "This Zoom sign-in link has expired or was opened in another browser. Please connect again."
-        )
+        return _failed(next_path, "connect_expired")
     except OAuthError as error:
         if error.error == "access_denied":
-            return _failed(
-                next_path,
-                "You chose not to allow SimpleSpa in Zoom, so no meeting was created. You can connect any time.",
-            )
+            return _failed(next_path, "connect_denied")
         log.warning("Zoom authorization failed: %s", error.error)
-        return _failed(next_path, "Zoom did not complete the connection. Please try again.")
+        return _failed(next_path, "connect_failed")
     except (requests.RequestException, ValueError):
-        return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
+        return _failed(next_path, "connect_unavailable")
     try:
         tokens = _with_user(zoom_auth.Tokens.from_token_response(dict(token)))
     except ZoomError:
-        return _failed(next_path, "Zoom is not answering right now. Please try connecting again in a few minutes.")
+        return _failed(next_path, "connect_unavailable")
     zoom_auth.store_tokens(tokens)
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
     flash("Zoom is connected again." if back.get("reconnect") else "Zoom is connected.", "info")
     if missing := zoom_auth.missing_scopes(dict(token)):
-        flash(missing_scopes_message(missing), "warning")
+        flash(missing_scopes_message(missing), "warning:zoom_missing_permission")
     return redirect(next_path)
 
 
@@ -124,8 +120,8 @@ def _with_user(tokens: zoom_auth.Tokens) -> zoom_auth.Tokens:
     return replace(tokens, user_id=me.id, licensed=me.licensed)
 
 
-def _failed(next_path: str, message: str) -> Any:
-    return render_template("zoom/connect_failed.html", message=message, next_path=next_path), 400
+def _failed(next_path: str, code: str) -> Any:
+    return render_template("zoom/connect_failed.html", code=code, message=say(code), next_path=next_path), 400
 
 
 @bp.post("/disconnect")

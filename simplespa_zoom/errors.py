@@ -5,35 +5,31 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .appointments import AppointmentNotFound
 from .csrf import CSRFError
 from .meeting_ops import MeetingError
+from .messages import HTTP_CODES, MESSAGES, say
 from .zoom_api import ZoomError
 
 log = logging.getLogger(__name__)
-
-MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Please sign in again.",
-    403: "You are not allowed to do that.",
-    404: "That page or appointment does not exist.",
-    405: "That action is not available here.",
-    413: "That is more text than the app accepts at once.",
-    500: "Something went wrong on our side. Nothing was changed; please try again.",
-}
 
 
 def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def error_answer(code: str, message: str, status: int, **extra: Any) -> Any:
+def help_url(code: str) -> str | None:
+    """Where the Help page explains this message, for every code in the message table."""
+    return url_for("pages.help", _anchor=code) if code in MESSAGES else None
+
+
+def error_answer(code: str, message: str, status: int) -> Any:
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message, **extra}}), status
-    return render_template("error.html", message=message, status=status), status
+        return jsonify({"error": {"code": code, "message": message, "help": help_url(code)}}), status
+    return render_template("error.html", code=code, message=message, status=status), status
 
 
 def init_app(app: Flask) -> None:
@@ -47,20 +43,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(AppointmentNotFound)
     def not_found(_error: AppointmentNotFound) -> Any:
-        return error_answer("not_found", MESSAGES[404], 404)
+        return error_answer("not_found", say("not_found"), 404)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> Any:
-        return error_answer(
-            "csrf_failed", "This page has expired. Please reload it and try again; nothing was changed.", 400
-        )
+        return error_answer("csrf_failed", say("csrf_failed"), 400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         status = error.code or 500
-        return error_answer(f"http_{status}", MESSAGES.get(status, error.description or ""), status)
+        code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+        return error_answer(code, say(code), status)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_answer("internal_error", MESSAGES[500], 500)
+        return error_answer("internal_error", say("internal_error"), 500)

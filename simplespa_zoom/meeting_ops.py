@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from . import notes
 from .appointments import Appointment, AppointmentStore, VersionConflict
 from .host_marks import HostMarks
+from .messages import FIX_IN_ZOOM, say
 from .zoom_api import (
     REGISTRANT_EMAIL_MAX,
     Meeting,
@@ -42,33 +43,16 @@ log = logging.getLogger(__name__)
 CLAIM_WAIT_SECONDS = 30.0
 CLAIM_POLL_SECONDS = 0.1
 SAVE_ATTEMPTS = 5
-FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
-
-CANCELLED_MESSAGE = "This appointment is cancelled, so it cannot get a meeting."
-GONE_MESSAGE = "This meeting was deleted in Zoom, so its line was removed from the notes."
-ENDED_MESSAGE = "This meeting has ended."
-OTHER_ACCOUNT_CHECK = "This meeting belongs to another Zoom account, so it can't be checked from here."
-OTHER_ACCOUNT_CHANGE = (
-    "This meeting belongs to another Zoom account, so it can't be changed from here. "
-    "Its line was left in the notes; its host can change it in Zoom."
-)
-NOT_SHOWN_TO_YOU = (
-    "Zoom doesn't show this meeting to the connected Zoom account: it may belong to another Zoom account, "
-    "so its line was kept."
-)
-NOT_CREATED_HERE = (
-    "This Zoom line was not created here for this appointment (it was copied or typed into the notes), "
-    "so SimpleSpa never changes its meeting in Zoom."
-)
 
 
 class MeetingError(Exception):
     """A meeting operation that cannot go ahead; code and message reach the browser."""
 
-    code = "meeting_error"
+    code = "meeting_busy"
     http_status = 409
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or say(self.code)
         super().__init__(message)
         self.message = message
 
@@ -80,6 +64,10 @@ class AppointmentCancelled(MeetingError):
 class MeetingBusy(MeetingError):
     code = "meeting_busy"
     http_status = 503
+
+
+class NotesBusy(MeetingBusy):
+    code = "notes_busy"
 
 
 class NoMeeting(MeetingError):
@@ -101,6 +89,12 @@ class MeetingNotSaved(MeetingError):
     code = "meeting_not_saved"
     http_status = 500
 
+    @classmethod
+    def because(cls, code: str, **values: object) -> MeetingNotSaved:
+        error = cls(say(code, **values))
+        error.code = code
+        return error
+
 
 class Host(Enum):
     """Who hosts the app's meeting, as far as this browser can tell."""
@@ -115,6 +109,11 @@ class Check:
     appointment: Appointment
     state: str
     message: str
+    code: str | None = None  # the Help entry of a state that needs one
+
+
+def _check(appointment: Appointment, state: str, code: str) -> Check:
+    return Check(appointment, state, say(code), code)
 
 
 @dataclass(frozen=True)
@@ -125,10 +124,15 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Notice:
-    """What a follow-through to Zoom tells the staff member: 'info' or 'warning'."""
+    """What a follow-through to Zoom tells the staff member: 'info' or 'warning', and its Help entry."""
 
     level: str
     message: str
+    code: str | None = None
+
+    @classmethod
+    def warning(cls, code: str, **values: object) -> Notice:
+        return cls("warning", say(code, **values), code)
 
 
 def _utc_now() -> datetime:
@@ -155,15 +159,13 @@ class MeetingService:
         if not claimed:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
-            raise MeetingBusy(
-                "Another meeting request for this appointment is still running. Please try again in a moment."
-            )
+            raise MeetingBusy()
         recorded = False
         try:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
             if appointment.cancelled:
-                raise AppointmentCancelled(CANCELLED_MESSAGE)
+                raise AppointmentCancelled()
             host_mark = self._my_mark()
             meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
             saved = self._record(appointment, meeting, host_mark)
@@ -233,11 +235,7 @@ class MeetingService:
         line = self._line_for(appointment, meeting)
         if not _reads_back(line, meeting):
             log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")
-            raise self._undo(
-                meeting.id,
-                "Zoom gave the new meeting a join link SimpleSpa can't read back, so the meeting was deleted "
-                "again in Zoom. Nothing changed; please contact support.",
-            )
+            raise self._undo(meeting.id, "join_link_unreadable")
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
@@ -252,22 +250,15 @@ class MeetingService:
                     appointment = conflict.current
         except Exception:
             log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
-        raise self._undo(
-            meeting.id,
-            "The notes could not be saved, so the new Zoom meeting was removed again. "
-            "Nothing changed; please try again.",
-        )
+        raise self._undo(meeting.id, "meeting_not_saved")
 
-    def _undo(self, meeting_id: int, message: str) -> MeetingNotSaved:
+    def _undo(self, meeting_id: int, code: str) -> MeetingNotSaved:
         """Delete a meeting no line records; no client was told of it, so Zoom emails no one."""
         try:
             self.zoom.call(lambda client, token: client.delete_meeting(token, meeting_id))
         except ZoomError:
-            return MeetingNotSaved(
-                f"The meeting was created in Zoom but could not be saved in the notes, and removing it "
-                f"from Zoom failed too. Please delete meeting {meeting_id} at {FIX_IN_ZOOM}."
-            )
-        return MeetingNotSaved(message)
+            return MeetingNotSaved.because("meeting_not_saved_undo_failed", meeting_id=meeting_id)
+        return MeetingNotSaved.because(code)
 
     # --- whose meeting ---------------------------------------------------------------------
 
@@ -304,24 +295,24 @@ class MeetingService:
         appointment = self.store.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
-            raise NoMeeting("This appointment has no Zoom meeting.")
+            raise NoMeeting()
         if not appointment.line_is_own:
-            return Check(appointment, "not_created_here", NOT_CREATED_HERE)
+            return _check(appointment, "not_created_here", "meeting_not_created_here")
         if appointment.has_ended(self.now()):
-            return Check(appointment, "ended", ENDED_MESSAGE)
+            return _check(appointment, "ended", "meeting_ended")
         host = self._host(appointment)
         if host is Host.OTHER:
-            return Check(appointment, "other_account", OTHER_ACCOUNT_CHECK)
+            return _check(appointment, "other_account", "meeting_other_account_check")
         try:
             meeting = self.zoom.call(lambda client, token: client.get_meeting(token, line.meeting_id))
         except ZoomMeetingGone:
             if host is Host.MINE:
-                return Check(self._drop_own_line(appointment), "gone", GONE_MESSAGE)
-            return Check(appointment, "other_account", NOT_SHOWN_TO_YOU)
+                return _check(self._drop_own_line(appointment), "gone", "meeting_deleted_in_zoom")
+            return _check(appointment, "other_account", "meeting_not_shown_to_you")
         except (ZoomUnavailable, ZoomRateLimited, ZoomRequestRejected):
-            return Check(appointment, "unchecked", "Couldn't check this meeting with Zoom just now.")
+            return _check(appointment, "unchecked", "meeting_unchecked")
         if host is Host.UNKNOWN and self._learn_host(appointment, meeting) is Host.OTHER:
-            return Check(appointment, "other_account", OTHER_ACCOUNT_CHECK)
+            return _check(appointment, "other_account", "meeting_other_account_check")
         updated = self._follow(appointment, line, meeting.topic, meeting.start_time, meeting.join_url)
         if updated is None:
             return Check(appointment, "ok", "Checked with Zoom just now.")
@@ -334,11 +325,11 @@ class MeetingService:
         appointment = self.store.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
-            raise NoMeeting("This appointment has no Zoom meeting.")
+            raise NoMeeting()
         if not appointment.line_is_own:
-            raise NotCreatedHere(f"{NOT_CREATED_HERE} Edit the notes to remove the line.")
+            raise NotCreatedHere()
         if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
-            raise OtherAccount(OTHER_ACCOUNT_CHANGE)
+            raise OtherAccount()
         self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         return self._drop_own_line(appointment)
 
@@ -356,33 +347,23 @@ class MeetingService:
         if line.starts_at(self.tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
             return None
         if after.starts_at <= self.now():
-            return Notice(
-                "warning",
-                "The appointment now starts in the past, so its Zoom meeting was not moved (Zoom ignores start "
-                f"times in the past). Move or delete the meeting in Zoom at {FIX_IN_ZOOM}.",
-            )
+            return Notice.warning("reschedule_into_past")
         try:
             if self._host_for_change(after, line.meeting_id) is Host.OTHER:
-                return Notice("warning", f"The appointment was saved, but not its Zoom meeting. {OTHER_ACCOUNT_CHANGE}")
+                return Notice.warning("reschedule_other_account")
             meeting = self.zoom.call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
         except ZoomMeetingGone:
             if self._host(after) is Host.MINE and not before.has_ended(self.now()):
                 self._drop_own_line(self.store.get(after.id))
-                return Notice(
-                    "warning", "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes."
-                )
-            return Notice("warning", f"The appointment was saved, but not its Zoom meeting. {NOT_SHOWN_TO_YOU}")
+                return Notice.warning("reschedule_gone")
+            return Notice.warning("reschedule_not_shown_to_you")
         except ZoomError as error:
             return _not_followed("change", error, self.tz)
         current = self.store.get(after.id)
         self._follow(current, line, meeting.topic, meeting.start_time, meeting.join_url)
         if meeting.start_time != after.starts_at:
-            held = notes.format_when(meeting.start_time.astimezone(self.tz)) if meeting.start_time else "its old time"
-            return Notice(
-                "warning",
-                f"Zoom did not move the meeting: it still starts {held}. The line in the notes shows Zoom's time; "
-                f"move the meeting in Zoom at {FIX_IN_ZOOM}.",
-            )
+            held = notes.format_when(meeting.start_time.astimezone(self.tz)) if meeting.start_time else "as before"
+            return Notice.warning("reschedule_not_applied", when=held)
         return Notice("info", "The Zoom meeting was moved to the new time.")
 
     def follow_cancel(self, appointment: Appointment) -> Notice | None:
@@ -392,7 +373,7 @@ class MeetingService:
             return self._foreign_notice(appointment)
         try:
             if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
-                return Notice("warning", f"The Zoom meeting was not deleted. {OTHER_ACCOUNT_CHANGE}")
+                return Notice.warning("cancel_other_account")
             self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         except ZoomError as error:
             return _not_followed("delete", error, self.tz)
@@ -402,7 +383,7 @@ class MeetingService:
     def _foreign_notice(self, appointment: Appointment) -> Notice | None:
         if appointment.zoom_line is None:
             return None
-        return Notice("warning", f"The Zoom meeting in the notes was left as it is. {NOT_CREATED_HERE}")
+        return Notice.warning("foreign_line_left")
 
     # --- Zoom's events ---------------------------------------------------------------------
 
@@ -476,7 +457,7 @@ class MeetingService:
                 return self.store.set_notes(appointment.id, appointment.version, edited, forget_meeting=forget_meeting)
             except VersionConflict as conflict:
                 appointment = conflict.current
-        raise MeetingBusy("The notes kept changing while the meeting line was being updated. Please try again.")
+        raise NotesBusy()
 
 
 def _reads_back(line: str, meeting: Meeting) -> bool:
@@ -511,9 +492,7 @@ def _not_followed(what: str, error: ZoomError, tz: ZoneInfo) -> Notice:
     else:
         reason = error.describe(tz)
         fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
-    return Notice(
-        "warning", f"The appointment was saved, but its Zoom meeting was not updated. {reason.rstrip('.')}. {fix}"
-    )
+    return Notice.warning("zoom_not_followed", reason=reason.rstrip("."), fix=fix)
 
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
@@ -522,6 +501,12 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
     if line is None:
         return None
     start: datetime | None = line.starts_at(tz)
+    ended = appointment.has_ended(now)
+    note_code = (
+        None
+        if appointment.line_is_own and not ended
+        else ("meeting_ended" if appointment.line_is_own else "meeting_not_created_here")
+    )
     return {
         "meeting_id": str(line.meeting_id),
         "meeting_id_display": meeting_id_display(line.meeting_id),
@@ -532,7 +517,10 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         "personal_link": notes.is_personal_link(line.join_url),
         "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
         "created_here": appointment.line_is_own,
-        "ended": appointment.has_ended(now),
+        "ended": ended,
+        # What the widget says instead of checking with Zoom, and its Help entry.
+        "note": say(note_code) if note_code else None,
+        "note_code": note_code,
     }
 
 

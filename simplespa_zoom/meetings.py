@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify
 
 from .appointments import Appointment, AppointmentStore
 from .db import get_db
+from .errors import help_url
 from .meeting_ops import MeetingService, meeting_summary
 from .staff import login_required
 from .zoom_auth import connection
@@ -50,4 +51,5 @@ def remove(appointment_id: int) -> Any:
 @login_required
 def status(appointment_id: int) -> Any:
     check = meeting_service().check(appointment_id)
-    return jsonify(meeting_answer(check.appointment, state=check.state, message=check.message))
+    answer = meeting_answer(check.appointment, state=check.state, message=check.message)
+    return jsonify({**answer, "help": help_url(check.code) if check.code else None})

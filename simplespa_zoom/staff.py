@@ -23,6 +23,7 @@ from flask import (
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_db
+from .messages import say
 from .safe_redirect import local_target
 
 bp = Blueprint("staff", __name__)
@@ -30,7 +31,6 @@ bp = Blueprint("staff", __name__)
 MAX_FAILURES = 5
 FAILURE_WINDOW = 15 * 60
 MIN_PASSWORD_LENGTH = 10
-SIGN_IN_FAILED = "That email and password do not match an account, or sign-in is paused. Please try again."
 _DUMMY_HASH = generate_password_hash("not a real password, used to even out timing")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -129,7 +129,7 @@ def login() -> Any:
     if request.method == "POST":
         staff = authenticate(get_db(), request.form.get("email", ""), request.form.get("password", ""))
         if staff is None:
-            flash(SIGN_IN_FAILED, "error")
+            flash(say("sign_in_failed"), "error:sign_in_failed")
             return render_template("auth/login.html", email=request.form.get("email", "")), 401
         session.restart()  # type: ignore[attr-defined]
         session["staff_id"] = staff.id

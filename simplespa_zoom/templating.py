@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from . import notes
+from .messages import say
 
 
 def spa_time(instant: datetime) -> str:
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"zoom_connected": is_connected()})
     app.jinja_env.filters["spa_time"] = spa_time
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
+    app.jinja_env.globals["say"] = say

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from .messages import say
+
 log = logging.getLogger(__name__)
 
 MEETING_GONE_CODE = 3001
@@ -38,15 +40,15 @@ _SCOPE_IN_MESSAGE = re.compile(r"scopes:\[([a-z:,\s]+)\]")
 
 
 class ZoomError(Exception):
-    """Base of every Zoom failure; `code` is the stable name the browser sees."""
+    """Base of every Zoom failure; `code` is the stable name the browser sees, and its Help entry."""
 
-    code = "zoom_error"
+    code = "zoom_rejected"
     http_status = 502
-    default_message = "Zoom did not accept the request. The notes were not changed."
 
     def __init__(self, message: str | None = None, *, zoom_code: int | None = None) -> None:
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+        message = message or say(self.code)
+        super().__init__(message)
+        self.message = message
         self.zoom_code = zoom_code
 
     def describe(self, tz: ZoneInfo) -> str:
@@ -57,7 +59,12 @@ class ZoomError(Exception):
 class ZoomUnavailable(ZoomError):
     code = "zoom_unavailable"
     http_status = 503
-    default_message = "Zoom is not answering right now. Please try again in a few minutes; the notes were not changed."
+
+
+class ZoomUnreadable(ZoomUnavailable):
+    """Zoom answered, but not in a shape the app can read."""
+
+    code = "zoom_unreadable"
 
 
 class ZoomRateLimited(ZoomError):
@@ -65,7 +72,6 @@ class ZoomRateLimited(ZoomError):
 
     code = "zoom_busy"
     http_status = 429
-    default_message = "Zoom is busy. Please try again in a few seconds; the notes were not changed."
 
 
 class ZoomDailyLimit(ZoomRateLimited):
@@ -74,16 +80,18 @@ class ZoomDailyLimit(ZoomRateLimited):
     code = "zoom_daily_limit"
 
     def __init__(self, resets_at: datetime, *, zoom_code: int | None = None) -> None:
-        super().__init__("Today's limit of Zoom meeting changes is reached.", zoom_code=zoom_code)
+        super().__init__(self._text(resets_at, ZoneInfo("UTC")), zoom_code=zoom_code)
         self.resets_at = resets_at
 
     def describe(self, tz: ZoneInfo) -> str:
-        local = self.resets_at.astimezone(tz)
+        return self._text(self.resets_at, tz)
+
+    @staticmethod
+    def _text(resets_at: datetime, tz: ZoneInfo) -> str:
+        local = resets_at.astimezone(tz)
         hour = local.hour % 12 or 12
-        when = f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
-        return (
-            f"Today's limit of Zoom meeting changes for this Zoom user is reached; it resets at {when} "
-            f"({tz.key}). The notes were not changed."
+        return say(
+            "zoom_daily_limit", time=f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}", zone=tz.key
         )
 
 
@@ -99,11 +107,8 @@ class ZoomMissingScope(ZoomError):
 
 
 def missing_scopes_message(scopes: list[str]) -> str:
-    named = ", ".join(f"{SCOPES.get(scope, scope)} ({scope})" for scope in scopes) or "a permission"
-    return (
-        f"Zoom did not give SimpleSpa the permission to {named}. The admin of the SimpleSpa app in the "
-        "Zoom App Marketplace must add it to the app's scopes; then connect Zoom again."
-    )
+    named = ", ".join(f"{SCOPES.get(scope, scope)} ({scope})" for scope in scopes) or "do what was asked"
+    return say("zoom_missing_permission", permissions=named)
 
 
 class ZoomTokenInvalid(ZoomError):
@@ -111,13 +116,11 @@ class ZoomTokenInvalid(ZoomError):
 
     code = "zoom_token_invalid"
     http_status = 401
-    default_message = "Zoom no longer accepts this connection. Please reconnect Zoom."
 
 
 class ZoomMeetingGone(ZoomError):
     code = "zoom_meeting_gone"
     http_status = 404
-    default_message = "This meeting no longer exists in Zoom."
 
 
 class ZoomRequestRejected(ZoomError):
@@ -163,7 +166,7 @@ def _meeting_from(body: dict[str, Any]) -> Meeting:
         meeting_id = int(str(body["id"]))
         join_url = str(body["join_url"])
     except (KeyError, ValueError, TypeError) as error:
-        raise ZoomUnavailable("Zoom sent an answer the app could not read.") from error
+        raise ZoomUnreadable() from error
     duration = body.get("duration")
     host_id = body.get("host_id")
     return Meeting(
@@ -302,7 +305,7 @@ class ZoomClient:
         answer = self._request("POST", f"/meetings/{int(meeting_id)}/registrants", token, json=body)
         join_url = answer.get("join_url")
         if not isinstance(join_url, str) or not join_url:
-            raise ZoomRequestRejected("Zoom did not return a personal join link.")
+            raise ZoomRequestRejected(say("zoom_rejected", detail=" Zoom sent no personal join link."))
         return join_url
 
     def _request(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -335,7 +338,7 @@ def _json_object(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise ZoomUnavailable("Zoom sent an answer the app could not read. The notes were not changed.")
+        raise ZoomUnreadable()
     return body
 
 
@@ -364,7 +367,7 @@ def _error_for(response: requests.Response) -> ZoomError:
         scopes = [part.strip() for part in found.group(1).split(",") if part.strip()] if found else []
         return ZoomMissingScope(scopes, zoom_code=zoom_code)
     detail = f" Zoom said: {message[:300]}" if message else ""
-    return ZoomRequestRejected(f"Zoom refused the request.{detail} The notes were not changed.", zoom_code=zoom_code)
+    return ZoomRequestRejected(say("zoom_rejected", detail=detail), zoom_code=zoom_code)
 
 
 def _rate_limit_error(response: requests.Response, message: str, zoom_code: int | None) -> ZoomError:

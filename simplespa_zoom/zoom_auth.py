@@ -20,7 +20,8 @@ from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, request, session
 
-from .zoom_api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable
+from .messages import RECONNECT_REASON
+from .zoom_api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable, ZoomUnreadable
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ T = TypeVar("T")
 class ZoomNotConnected(ZoomError):
     code = "zoom_not_connected"
     http_status = 401
-    default_message = "Connect Zoom to manage meetings."
 
 
 class ZoomRetry(ZoomError):
@@ -43,20 +43,12 @@ class ZoomRetry(ZoomError):
 
     code = "zoom_retry"
     http_status = 409
-    default_message = "Zoom was busy with another tab. Trying again."
-
-
-ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
 
 
 class ZoomReconnect(ZoomError):
     code = "zoom_reconnect"
     http_status = 401
-    reason = (
-        "Zoom ended this browser's connection (the app was uninstalled or disconnected, or this Zoom user "
-        f"connected in another browser). {ONE_BROWSER}"
-    )
-    default_message = f"{reason} Nothing was changed; connect Zoom again to go on."
+    reason = RECONNECT_REASON
 
 
 def is_zoom_host(url: str, patterns: Iterable[str]) -> bool:
@@ -102,7 +94,7 @@ class Tokens:
                 api_url if isinstance(api_url, str) else None,
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ZoomUnavailable("Zoom sent a token answer the app could not read.") from error
+            raise ZoomUnreadable() from error
 
     def due_for_refresh(self, now: float | None = None) -> bool:
         return (time.time() if now is None else now) >= self.expires_at - REFRESH_EARLY_SECONDS

@@ -40,6 +40,7 @@
       body,
       code: error ? error.code : response.ok ? null : "unknown",
       message: error ? error.message : FALLBACK_MESSAGE,
+      help: error && typeof error.help === "string" && error.help.startsWith("/help#") ? error.help : null,
     };
   }
 
@@ -54,10 +55,20 @@
     });
   }
 
-  function showAlert(message, reconnect) {
+  // A link to the message's entry in Help ("What to do"), as the server's own pages have.
+  function helpLink(href) {
+    const link = document.createElement("a");
+    link.className = "help-link";
+    link.href = href;
+    link.textContent = "What to do";
+    return link;
+  }
+
+  function showAlert(message, reconnect, help) {
     const box = document.getElementById("page-alert");
     if (!box) return;
     box.replaceChildren(document.createTextNode(message));
+    if (help) box.append(" ", helpLink(help));
     if (reconnect) {
       const button = document.createElement("button");
       button.type = "button";
@@ -102,12 +113,12 @@
     }
     if (RECONNECT_CODES.has(answer.code)) {
       markDisconnected();
-      showAlert(answer.message, context === "add" ? "add" : "connect");
+      showAlert(answer.message, context === "add" ? "add" : "connect", answer.help);
       // The click that found the connection dead goes straight on to Zoom, then creates the meeting.
       if (context === "add") startConnect(true, true);
       return;
     }
-    showAlert(answer.message || FALLBACK_MESSAGE, false);
+    showAlert(answer.message || FALLBACK_MESSAGE, false, answer.help);
   }
 
   function setBusy(button, busy) {
@@ -143,18 +154,16 @@
     field("meeting-id").textContent = meeting.meeting_id_display;
     const check = widget.querySelector("[data-meeting-check]");
     const connect = part("connect-link");
-    if (!meeting.created_here) {
-      // A copied or typed line: shown, never checked or changed in Zoom from here.
-      check.textContent = "Not created here for this appointment: shown from the notes, never changed in Zoom.";
-      widget.querySelector("[data-remove-meeting]").remove();
-    } else if (meeting.ended) {
-      check.textContent = "This meeting has ended.";
+    if (meeting.note) {
+      // Ended, or a copied or typed line: said instead of checking with Zoom.
+      check.replaceChildren(meeting.note, " ", helpLink(`/help#${encodeURIComponent(meeting.note_code)}`));
+      if (!meeting.created_here) widget.querySelector("[data-remove-meeting]").remove();
     } else if (page.dataset.zoomConnected === "true") {
       connect.remove();
     } else {
       connect.href = page.dataset.connectUrl;
     }
-    widget.dataset.checkable = String(meeting.created_here && !meeting.ended);
+    widget.dataset.checkable = String(!meeting.note);
     widget.querySelector("[data-remove-meeting]")?.setAttribute("data-url", page.dataset.removeUrl);
     return widget;
   }
@@ -232,13 +241,17 @@
       return;
     }
     const state = answer.body.state;
+    const help = typeof answer.body.help === "string" && answer.body.help.startsWith("/help#") ? answer.body.help : null;
     if (state === "gone" || state === "updated") showMeeting(answer.body);
     if (state === "gone") {
-      showAlert(answer.body.message, false);
+      showAlert(answer.body.message, false, help);
       return;
     }
     const fresh = document.querySelector("[data-meeting-check]");
-    if (fresh) fresh.textContent = state === "unchecked" ? "Couldn't check this meeting with Zoom just now." : answer.body.message;
+    if (fresh) {
+      fresh.textContent = answer.body.message;
+      if (help) fresh.append(" ", helpLink(help));
+    }
   }
 
   async function copyText(button) {

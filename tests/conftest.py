@@ -39,6 +39,7 @@ TEST_CONFIG: dict[str, Any] = {
     "ZOOM_CLIENT_SECRET": "client-secret",
     "ZOOM_WEBHOOK_SECRET_TOKEN": "webhook-secret",
     "SESSION_COOKIE_SECURE": False,
+    "SUPPORT_EMAIL": "support@spa.example",
 }
 
 

@@ -116,6 +116,7 @@ def start_stack(
             "ZOOM_API_BASE_URL": f"{zoom_server.url}/v2",
             "SESSION_COOKIE_SECURE": False,
             "ZOOM_HOSTS": ["localhost"],
+            "SUPPORT_EMAIL": "support@spa.example",
             **(config or {}),
         }
     )

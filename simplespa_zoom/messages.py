@@ -1,0 +1,437 @@
+"""Every error and warning staff can see, in one table: the app says them, the Help page explains them.
+
+Each message has a stable code. The app shows `say(code)`, links it to `/help#<code>`, and the
+Help page's troubleshooting lists every entry with what to do, so the guide cannot drift from
+the app. Plain data: no Flask, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
+ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
+RECONNECT_REASON = (
+    "Zoom ended this browser's connection (the app was uninstalled or disconnected, or this Zoom user "
+    f"connected in another browser). {ONE_BROWSER}"
+)
+OTHER_ACCOUNT = "This meeting belongs to another Zoom account, so it can't be changed from here."
+NOT_CREATED_HERE = (
+    "This Zoom line was not created here for this appointment (it was copied or typed into the notes), "
+    "so SimpleSpa never changes its meeting in Zoom."
+)
+
+CONNECTING = "Connecting Zoom"
+MEETINGS = "Meetings"
+FOLLOWING = "Rescheduling and cancelling"
+APPOINTMENTS = "Appointments"
+SIGNING_IN = "Signing in and pages"
+AREAS = (CONNECTING, MEETINGS, FOLLOWING, APPOINTMENTS, SIGNING_IN)
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    area: str
+    text: str
+    fix: str
+    example: dict[str, str] = field(default_factory=dict)
+
+    def say(self, **values: object) -> str:
+        return self.text.format(**values) if values else self.text
+
+    @property
+    def sample(self) -> str:
+        """The text as the Help page shows it, with its variable parts named."""
+        return self.say(**self.example)
+
+
+_CATALOGUE = (
+    # --- Connecting Zoom -----------------------------------------------------------------
+    Message(
+        "zoom_not_connected",
+        CONNECTING,
+        "Connect Zoom to manage meetings.",
+        "Click Add Meeting (the camera icon) or Connect Zoom and allow SimpleSpa in Zoom. You come back to "
+        "the same page, and a meeting you asked for is created.",
+    ),
+    Message(
+        "zoom_reconnect",
+        CONNECTING,
+        f"{RECONNECT_REASON} Nothing was changed; connect Zoom again to go on.",
+        "Click Add Meeting again (or Reconnect Zoom): Zoom asks you to allow the app, or skips the question "
+        "if you already did, and brings you back. If a colleague uses the same Zoom user in another browser, "
+        "agree who connects where: connecting here disconnects them.",
+    ),
+    Message(
+        "zoom_token_invalid",
+        CONNECTING,
+        "Zoom no longer accepts this connection. Please reconnect Zoom.",
+        "Click Reconnect Zoom (or Add Meeting) and allow SimpleSpa again.",
+    ),
+    Message(
+        "zoom_retry",
+        CONNECTING,
+        "Zoom was busy with another tab. Trying again.",
+        "Nothing to do: the page asks once more by itself. If it keeps appearing, close the other SimpleSpa "
+        "tabs and reload.",
+    ),
+    Message(
+        "connect_expired",
+        CONNECTING,
+        "This Zoom sign-in link has expired or was opened in another browser. Please connect again.",
+        "Start again from the camera icon in the same browser, and allow SimpleSpa within five minutes.",
+    ),
+    Message(
+        "connect_denied",
+        CONNECTING,
+        "You chose not to allow SimpleSpa in Zoom, so no meeting was created. You can connect any time.",
+        "To add meetings, click Add Meeting again and choose Allow in Zoom.",
+    ),
+    Message(
+        "connect_failed",
+        CONNECTING,
+        "Zoom did not complete the connection. Please try again.",
+        "Click Connect Zoom again. If it keeps failing, contact support with the time it happened.",
+    ),
+    Message(
+        "connect_unavailable",
+        CONNECTING,
+        "Zoom is not answering right now. Please try connecting again in a few minutes.",
+        "Wait a few minutes and connect again; Zoom's status page says whether Zoom has an outage.",
+    ),
+    Message(
+        "zoom_missing_permission",
+        CONNECTING,
+        "Zoom did not give SimpleSpa the permission to {permissions}. The admin of the SimpleSpa app in the "
+        "Zoom App Marketplace must add it to the app's scopes; then connect Zoom again.",
+        "Ask whoever manages the SimpleSpa app for your Zoom account (the Zoom app's admin) to add the named "
+        "scope in the Zoom App Marketplace. Then click Disconnect Zoom and connect again.",
+        {"permissions": "create meetings (meeting:write:meeting)"},
+    ),
+    # --- Meetings --------------------------------------------------------------------------
+    Message(
+        "zoom_unavailable",
+        MEETINGS,
+        "Zoom is not answering right now. Please try again in a few minutes; the notes were not changed.",
+        "Wait a few minutes and click again. Nothing was saved, so nothing needs undoing.",
+    ),
+    Message(
+        "zoom_unreadable",
+        MEETINGS,
+        "Zoom sent an answer the app could not read. The notes were not changed.",
+        "Try again in a few minutes. If it keeps happening, contact support with the time it happened.",
+    ),
+    Message(
+        "zoom_busy",
+        MEETINGS,
+        "Zoom is busy. Please try again in a few seconds; the notes were not changed.",
+        "Wait a few seconds and click again. Free Zoom accounts share this per-second limit with every app.",
+    ),
+    Message(
+        "zoom_daily_limit",
+        MEETINGS,
+        "Today's limit of Zoom meeting changes for this Zoom user is reached; it resets at {time} ({zone}). "
+        "The notes were not changed.",
+        "Zoom allows 100 meeting creations and changes per Zoom user per day. Try again after the time shown, "
+        "or connect another Zoom user.",
+        {"time": "7:00 pm", "zone": "the spa's time zone"},
+    ),
+    Message(
+        "zoom_rejected",
+        MEETINGS,
+        "Zoom refused the request.{detail} The notes were not changed.",
+        "Zoom's own words follow 'Zoom said'. Fix what it names in Zoom, or contact support with the message.",
+        {"detail": " Zoom said: …"},
+    ),
+    Message(
+        "zoom_meeting_gone",
+        MEETINGS,
+        "This meeting no longer exists in Zoom.",
+        "Create a new meeting with Add Meeting if the appointment still needs one.",
+    ),
+    Message(
+        "meeting_deleted_in_zoom",
+        MEETINGS,
+        "This meeting was deleted in Zoom, so its line was removed from the notes.",
+        "Nothing to do. Click Add Meeting if the appointment still needs a meeting.",
+    ),
+    Message(
+        "meeting_ended",
+        MEETINGS,
+        "This meeting has ended.",
+        "Nothing to do. Zoom forgets a meeting 30 days after its date, so ended meetings are not checked; "
+        "the line stays in the notes as a record.",
+    ),
+    Message(
+        "meeting_unchecked",
+        MEETINGS,
+        "Couldn't check this meeting with Zoom just now.",
+        "Nothing changed. Reload the page later to check again.",
+    ),
+    Message(
+        "meeting_other_account",
+        MEETINGS,
+        f"{OTHER_ACCOUNT} Its line was left in the notes; its host can change it in Zoom.",
+        "The colleague whose Zoom user created the meeting can check, move or remove it, from SimpleSpa or in Zoom.",
+    ),
+    Message(
+        "meeting_other_account_check",
+        MEETINGS,
+        "This meeting belongs to another Zoom account, so it can't be checked from here.",
+        "Nothing to do: the line stays. Its host can check it from their browser.",
+    ),
+    Message(
+        "meeting_not_shown_to_you",
+        MEETINGS,
+        "Zoom doesn't show this meeting to the connected Zoom account: it may belong to another Zoom account, "
+        "so its line was kept.",
+        "If the meeting was deleted in Zoom, edit the notes and remove the line by hand.",
+    ),
+    Message(
+        "meeting_not_created_here",
+        MEETINGS,
+        NOT_CREATED_HERE,
+        "The line is your text: keep it, or edit the notes to change or remove it. To give this appointment a "
+        "meeting of its own, remove the copied line and click Add Meeting.",
+    ),
+    Message(
+        "meeting_busy",
+        MEETINGS,
+        "Another meeting request for this appointment is still running. Please try again in a moment.",
+        "Wait a moment and reload the page: the meeting usually appears by itself.",
+    ),
+    Message(
+        "notes_busy",
+        MEETINGS,
+        "The notes kept changing while the meeting line was being updated. Please try again.",
+        "Someone is editing this appointment's notes right now. Try again in a moment.",
+    ),
+    Message(
+        "no_meeting",
+        MEETINGS,
+        "This appointment has no Zoom meeting.",
+        "Reload the page: the meeting may have been removed in another tab.",
+    ),
+    Message(
+        "appointment_cancelled",
+        MEETINGS,
+        "This appointment is cancelled, so it cannot get a meeting.",
+        "Create a new appointment if the client still wants to meet.",
+    ),
+    Message(
+        "meeting_not_saved",
+        MEETINGS,
+        "The notes could not be saved, so the new Zoom meeting was removed again. Nothing changed; please try again.",
+        "Click Add Meeting again.",
+    ),
+    Message(
+        "meeting_not_saved_undo_failed",
+        MEETINGS,
+        "The meeting was created in Zoom but could not be saved in the notes, and removing it from Zoom failed "
+        f"too. Please delete meeting {{meeting_id}} at {FIX_IN_ZOOM}.",
+        "Delete the named meeting in Zoom so the client is not sent two links, then click Add Meeting again.",
+        {"meeting_id": "857 4606 5432"},
+    ),
+    Message(
+        "join_link_unreadable",
+        MEETINGS,
+        "Zoom gave the new meeting a join link SimpleSpa can't read back, so the meeting was deleted again in "
+        "Zoom. Nothing changed; please contact support.",
+        "Contact support: Zoom is handing out a kind of join link the app does not know yet.",
+    ),
+    # --- Rescheduling and cancelling ---------------------------------------------------------
+    Message(
+        "zoom_not_followed",
+        FOLLOWING,
+        "The appointment was saved, but its Zoom meeting was not updated. {reason}. {fix}",
+        f"Connect Zoom if asked, then save the appointment again or use Remove meeting; or change the meeting "
+        f"in Zoom at {FIX_IN_ZOOM}.",
+        {"reason": "Zoom is not connected in this browser", "fix": "Connect Zoom and save the appointment again."},
+    ),
+    Message(
+        "reschedule_into_past",
+        FOLLOWING,
+        "The appointment now starts in the past, so its Zoom meeting was not moved (Zoom ignores start times in "
+        f"the past). Move or delete the meeting in Zoom at {FIX_IN_ZOOM}.",
+        "Check the new date. If it is right, move or delete the meeting in Zoom.",
+    ),
+    Message(
+        "reschedule_not_applied",
+        FOLLOWING,
+        "Zoom did not move the meeting: it still starts {when}. The line in the notes shows Zoom's time; move "
+        f"the meeting in Zoom at {FIX_IN_ZOOM}.",
+        "Move the meeting in Zoom, or save the appointment again.",
+        {"when": "Tuesday, November 11 2025 6:00 pm"},
+    ),
+    Message(
+        "reschedule_other_account",
+        FOLLOWING,
+        f"The appointment was saved, but not its Zoom meeting. {OTHER_ACCOUNT} Its line was left in the notes; "
+        "its host can change it in Zoom.",
+        "Ask the colleague whose Zoom user created the meeting to save the appointment again, or to move it in Zoom.",
+    ),
+    Message(
+        "reschedule_not_shown_to_you",
+        FOLLOWING,
+        "The appointment was saved, but not its Zoom meeting. Zoom doesn't show this meeting to the connected "
+        "Zoom account: it may belong to another Zoom account, so its line was kept.",
+        "Ask the meeting's host to move it, or remove the line and add a new meeting.",
+    ),
+    Message(
+        "reschedule_gone",
+        FOLLOWING,
+        "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes.",
+        "Click Add Meeting if the appointment still needs a meeting.",
+    ),
+    Message(
+        "cancel_other_account",
+        FOLLOWING,
+        f"The Zoom meeting was not deleted. {OTHER_ACCOUNT} Its line was left in the notes; its host can change "
+        "it in Zoom.",
+        "Ask the colleague whose Zoom user created the meeting to delete it, from SimpleSpa or in Zoom.",
+    ),
+    Message(
+        "foreign_line_left",
+        FOLLOWING,
+        f"The Zoom meeting in the notes was left as it is. {NOT_CREATED_HERE}",
+        "If that meeting should change too, change it from the appointment it was created for, or in Zoom.",
+    ),
+    # --- Appointments ------------------------------------------------------------------------
+    Message(
+        "appointment_conflict",
+        APPOINTMENTS,
+        "This appointment was changed while you were editing it (for example a Zoom meeting was added in "
+        "another tab). Your text is kept in the form below; the notes as saved now are shown under it. Check "
+        "both, then save again.",
+        "Compare your text with the notes as saved now, keep what is right (including any Zoom line), and save.",
+    ),
+    Message(
+        "appointment_invalid",
+        APPOINTMENTS,
+        "Please fix the fields marked below.",
+        "Each field with a problem says what it needs under it.",
+    ),
+    Message("client_name_missing", APPOINTMENTS, "Enter the client's name.", "Type the client's name."),
+    Message(
+        "client_name_invalid",
+        APPOINTMENTS,
+        "The client's name must be one line of at most {limit} characters, without hidden control characters.",
+        "Shorten the name, and retype it if it was pasted from elsewhere.",
+        {"limit": "200"},
+    ),
+    Message(
+        "client_email_invalid",
+        APPOINTMENTS,
+        "Enter a valid email address, or leave it empty.",
+        "Use an address like name@example.com, or leave it empty (then send the invitation yourself).",
+    ),
+    Message(
+        "start_invalid",
+        APPOINTMENTS,
+        "Enter the start as a date and time, like 2026-12-01T15:00.",
+        "Pick the date and time in the Start field.",
+    ),
+    Message(
+        "start_nonexistent",
+        APPOINTMENTS,
+        "{when} does not exist in {zone} (the clocks change then).",
+        "Choose a time an hour earlier or later.",
+        {"when": "2026-03-08 02:30", "zone": "the spa's time zone"},
+    ),
+    Message(
+        "duration_invalid",
+        APPOINTMENTS,
+        "Enter the duration as whole minutes from 1 to {limit}.",
+        "Type a whole number of minutes.",
+        {"limit": "1440"},
+    ),
+    Message(
+        "notes_too_long",
+        APPOINTMENTS,
+        "Notes can hold at most {limit} characters.",
+        "Shorten the notes; keep long documents elsewhere and link to them.",
+        {"limit": "100,000"},
+    ),
+    # --- Signing in and pages -------------------------------------------------------------------
+    Message(
+        "sign_in_failed",
+        SIGNING_IN,
+        "That email and password do not match an account, or sign-in is paused. Please try again.",
+        "Check the email and password. After several wrong tries sign-in pauses for a while; the owner can "
+        "set a new password with the simplespa-zoom set-password command.",
+    ),
+    Message(
+        "csrf_failed",
+        SIGNING_IN,
+        "This page has expired. Please reload it and try again; nothing was changed.",
+        "Reload the page and do it again. It happens when a page stayed open across a sign-out or a long break.",
+    ),
+    Message("signed_out", SIGNING_IN, "Please sign in again.", "Sign in; you come back to the page you were on."),
+    Message(
+        "not_found",
+        SIGNING_IN,
+        "That page or appointment does not exist.",
+        "Go back to the appointment list; the appointment may have been opened from an old link.",
+    ),
+    Message(
+        "bad_request",
+        SIGNING_IN,
+        "The request could not be understood.",
+        "Go back, reload the page and try again.",
+    ),
+    Message("forbidden", SIGNING_IN, "You are not allowed to do that.", "Sign in with a staff account."),
+    Message(
+        "not_allowed",
+        SIGNING_IN,
+        "That action is not available here.",
+        "Use the buttons on the page rather than a typed address.",
+    ),
+    Message(
+        "too_large",
+        SIGNING_IN,
+        "That is more text than the app accepts at once.",
+        "Send less text at once; notes hold at most 100,000 characters.",
+    ),
+    Message(
+        "internal_error",
+        SIGNING_IN,
+        "Something went wrong on our side. Nothing was changed; please try again.",
+        "Try again. If it keeps happening, contact support with the time and the page you were on.",
+    ),
+)
+
+MESSAGES: dict[str, Message] = {message.code: message for message in _CATALOGUE}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "signed_out",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_allowed",
+    413: "too_large",
+    500: "internal_error",
+}
+
+
+def say(code: str, **values: object) -> str:
+    """The message for code, with its variable parts filled in."""
+    return MESSAGES[code].say(**values)
+
+
+class Problem(NamedTuple):
+    """One message as shown: its code (for the Help link) and its text."""
+
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def problem(code: str, **values: object) -> Problem:
+    return Problem(code, say(code, **values))
+
+
+def by_area() -> list[tuple[str, list[Message]]]:
+    return [(area, [m for m in _CATALOGUE if m.area == area]) for area in AREAS]

@@ -1,0 +1,51 @@
+"""The public pages Zoom's Marketplace review asks for: the user guide, privacy and support."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .messages import ONE_BROWSER, by_area
+
+bp = Blueprint("pages", __name__)
+
+# The privacy statement is one Markdown file: this page renders it, and the README's Security
+# section is the same text (a test holds them together), so the two cannot disagree.
+PRIVACY_FILE = "pages/privacy.md"
+
+
+@cache
+def privacy_html(path: str) -> Markup:
+    text = Path(path).read_text(encoding="utf-8")
+    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("simplespa-zoom")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@bp.get("/help", endpoint="help")
+def guide() -> Any:
+    return render_template("pages/help.html", areas=by_area(), one_browser=ONE_BROWSER)
+
+
+@bp.get("/privacy")
+def privacy() -> Any:
+    path = str(Path(current_app.template_folder or "templates") / PRIVACY_FILE)
+    return render_template("pages/privacy.html", statement=privacy_html(path))
+
+
+@bp.get("/support")
+def support() -> Any:
+    return render_template(
+        "pages/support.html", support_email=current_app.config.get("SUPPORT_EMAIL"), version=app_version()
+    )
