@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from werkzeug.routing import IntegerConverter
 
 from . import config as settings
 
@@ -18,6 +19,12 @@ def _asset_folder(name: str) -> str:
     """Templates and static files: inside an installed wheel, else at the repository's top."""
     inside = _PACKAGE / name
     return str(inside if inside.is_dir() else _PACKAGE.parent / name)
+
+
+class RowIdConverter(IntegerConverter):
+    """A database row id: ASCII digits that fit a signed 64-bit integer (larger ids are simply not found)."""
+
+    regex = r"[0-9]{1,18}"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .templating import init_app as init_templating
     from .webhooks import bp as webhooks_bp
 
+    app.url_map.converters["row_id"] = RowIdConverter
     app.session_interface = EncryptedCookieSessionInterface()
     app.extensions["host_marks"] = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
     db.init_app(app)

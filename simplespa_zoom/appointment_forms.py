@@ -10,10 +10,17 @@ from .appointments import AppointmentDraft
 from .messages import Problem, problem
 
 MAX_NAME = 200
+MAX_EMAIL = 254
 MAX_NOTES = 100_000
 MAX_DURATION = 24 * 60
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# The WHATWG (HTML) definition of a valid email address: no quotes, brackets or spaces.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+# Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 class InvalidAppointment(ValueError):
@@ -38,6 +45,8 @@ def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
         raise InvalidStart(problem("start_invalid")) from error
     if naive.tzinfo is not None:
         raise InvalidStart(problem("start_invalid"))
+    if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+        raise InvalidStart(problem("start_out_of_range", first=FIRST_YEAR, last=LAST_YEAR))
     local = naive.replace(tzinfo=tz)
     if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
         raise InvalidStart(problem("start_nonexistent", when=f"{naive:%Y-%m-%d %H:%M}", zone=tz.key))
@@ -55,7 +64,7 @@ def parse_draft(
     elif len(name) > MAX_NAME or _CONTROL.search(name):
         errors["client_name"] = problem("client_name_invalid", limit=MAX_NAME)
     email = client_email.strip() or None
-    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
         errors["client_email"] = problem("client_email_invalid")
     starts_at = None
     try:

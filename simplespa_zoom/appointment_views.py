@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -36,7 +37,7 @@ def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
     return {
         "client_name": appointment.client_name,
         "client_email": appointment.client_email or "",
-        "start": appointment.local_start(tz).strftime("%Y-%m-%dT%H:%M"),
+        "start": appointment.local_start(tz).strftime("%Y-%m-%dT%H:%M") if appointment.start_readable else "",
         "duration": str(appointment.duration_minutes),
         "notes": appointment.notes,
         "version": str(appointment.version),
@@ -55,6 +56,13 @@ def _submitted(existing: Appointment | None = None) -> dict[str, str]:
 def _same_line_breaks(submitted: str, stored: str) -> str:
     """Browsers send CRLF from a textarea; keep the notes' own line-break style instead."""
     return submitted if "\r\n" in stored else submitted.replace("\r\n", "\n")
+
+
+def _version(text: str) -> int:
+    """The form's version field: ASCII digits that fit the database, else the form is stale or forged."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise ValueError("not a version")
+    return int(text)
 
 
 def _draft(values: dict[str, str]) -> AppointmentDraft:
@@ -88,7 +96,7 @@ def new() -> Any:
     return redirect(url_for("appointments.view", appointment_id=appointment.id))
 
 
-@bp.get("/<int:appointment_id>")
+@bp.get("/<row_id:appointment_id>")
 @login_required
 def view(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)
@@ -100,7 +108,7 @@ def view(appointment_id: int) -> Any:
     )
 
 
-@bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
+@bp.route("/<row_id:appointment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)
@@ -111,13 +119,13 @@ def edit(appointment_id: int) -> Any:
     values = _submitted(appointment)
     try:
         draft = _draft(values)
-        base_version = int(values["version"])
+        base_version = _version(values["version"])
     except InvalidAppointment as invalid:
         return render_template(
             "appointments/form.html", values=values, errors=invalid.errors, appointment=appointment
         ), 400
     except ValueError:
-        return render_template("appointments/form.html", values=values, errors={}, appointment=appointment), 400
+        abort(400)
     try:
         updated = store().update(appointment_id, base_version, draft)
     except VersionConflict as conflict:
@@ -130,7 +138,7 @@ def edit(appointment_id: int) -> Any:
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 
-@bp.post("/<int:appointment_id>/cancel")
+@bp.post("/<row_id:appointment_id>/cancel")
 @login_required
 def cancel(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)

@@ -38,6 +38,7 @@ class Appointment:
     version: int
     zoom_meeting_id: int | None = None
     zoom_host_mark: str | None = None
+    start_readable: bool = True
 
     @property
     def cancelled(self) -> bool:
@@ -79,16 +80,31 @@ class AppointmentDraft:
     notes: str
 
 
+UNREADABLE_START = datetime(1900, 1, 1, tzinfo=UTC)
+
+
 def _to_db(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC with a four-digit year: it sorts as text and always reads back."""
+    return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _read_start(text: object) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(str(text))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _from_row(row: sqlite3.Row) -> Appointment:
+    """One row as an appointment; a start that no longer reads (hand-edited data) is flagged, not fatal."""
+    start = _read_start(row["starts_at"])
     return Appointment(
         id=row["id"],
         client_name=row["client_name"],
         client_email=row["client_email"],
-        starts_at=datetime.fromisoformat(row["starts_at"]),
+        starts_at=start or UNREADABLE_START,
+        start_readable=start is not None,
         duration_minutes=row["duration_minutes"],
         status=row["status"],
         notes=row["notes"],

@@ -10,7 +10,6 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -127,13 +126,7 @@ def _failed(next_path: str, code: str) -> Any:
 @bp.post("/disconnect")
 @login_required
 def disconnect() -> Any:
-    tokens = zoom_auth.stored_tokens()
-    if tokens is not None:
-        try:
-            current_app.extensions["zoom_token_endpoint"].revoke(tokens.access_token)
-        except (requests.RequestException, ValueError, OAuthError):
-            log.warning("Zoom revoke failed; the browser's Zoom connection is cleared anyway")
-    zoom_auth.forget_tokens()
+    zoom_auth.revoke_and_forget()
     flash(
         "Zoom is disconnected. Meetings already in appointment notes stay there; "
         "connect Zoom again to add or change meetings.",

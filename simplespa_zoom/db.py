@@ -68,7 +68,28 @@ def _remember_created_meetings(connection: sqlite3.Connection) -> None:
             connection.execute("UPDATE appointments SET zoom_meeting_id = ? WHERE id = ?", (line.meeting_id, row["id"]))
 
 
-STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (*MIGRATIONS, _remember_created_meetings)
+# Version 5: sign-in failures counted per client address too (never a lock for everyone), and
+# sessions ended by signing out, so a copy of the cookie no longer works.
+_GUARD_SIGN_IN = """
+    DROP TABLE login_failures;
+    CREATE TABLE sign_in_failures (
+        email TEXT NOT NULL COLLATE NOCASE,
+        address TEXT NOT NULL,
+        failed_at REAL NOT NULL
+    );
+    CREATE INDEX sign_in_failures_by_client ON sign_in_failures (address, failed_at);
+    CREATE INDEX sign_in_failures_by_email ON sign_in_failures (email, failed_at);
+    CREATE TABLE ended_sessions (
+        session_id TEXT PRIMARY KEY,
+        ended_at REAL NOT NULL
+    );
+"""
+
+STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
+    *MIGRATIONS,
+    _remember_created_meetings,
+    _GUARD_SIGN_IN,
+)
 
 
 def connect(path: str) -> sqlite3.Connection:

@@ -13,7 +13,7 @@ from .meeting_ops import MeetingService, meeting_summary
 from .staff import login_required
 from .zoom_auth import connection
 
-bp = Blueprint("meetings", __name__, url_prefix="/appointments/<int:appointment_id>/meeting")
+bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
 
 
 def meeting_service() -> MeetingService:

@@ -317,7 +317,7 @@ _CATALOGUE = (
     Message(
         "client_name_invalid",
         APPOINTMENTS,
-        "The client's name must be one line of at most {limit} characters, without hidden control characters.",
+        "The client's name must be one line of at most {limit} characters, without hidden or control characters.",
         "Shorten the name, and retype it if it was pasted from elsewhere.",
         {"limit": "200"},
     ),
@@ -332,6 +332,13 @@ _CATALOGUE = (
         APPOINTMENTS,
         "Enter the start as a date and time, like 2026-12-01T15:00.",
         "Pick the date and time in the Start field.",
+    ),
+    Message(
+        "start_out_of_range",
+        APPOINTMENTS,
+        "Enter a start between the years {first} and {last}.",
+        "Check the year of the start: it was probably mistyped.",
+        {"first": "1900", "last": "2200"},
     ),
     Message(
         "start_nonexistent",
@@ -361,6 +368,14 @@ _CATALOGUE = (
         "That email and password do not match an account, or sign-in is paused. Please try again.",
         "Check the email and password. After several wrong tries sign-in pauses for a while; the owner can "
         "set a new password with the simplespa-zoom set-password command.",
+    ),
+    Message(
+        "sign_in_paused",
+        SIGNING_IN,
+        "Too many sign-in attempts from here. Please wait {minutes} minute(s) and try again.",
+        "Wait the time shown. A browser you signed in with before is held back only by its own mistakes, so "
+        "your usual browser still works; the owner can also set a new password with set-password.",
+        {"minutes": "2"},
     ),
     Message(
         "csrf_failed",

@@ -30,6 +30,7 @@ NONCE_BYTES = 12
 CHUNK_CHARS = 3800
 MAX_CHUNKS = 6
 SEEN_RESOLUTION = 600
+_CHUNK_COUNTS = frozenset(str(count) for count in range(1, MAX_CHUNKS + 1))
 
 
 def derive_key(secret: str) -> bytes:
@@ -206,10 +207,10 @@ def _read_chunks(cookies: dict[str, str], name: str) -> str | None:
         return None
     version, _, rest = head.partition(".")
     count_text, _, first = rest.partition(".")
-    if version != FORMAT or not count_text.isdigit() or not 1 <= int(count_text) <= MAX_CHUNKS:
+    if version != FORMAT or count_text not in _CHUNK_COUNTS:
         return None
     parts = [first]
-    for index in range(1, int(count_text)):
+    for index in range(1, int(count_text)):  # one ASCII digit, checked above
         part = cookies.get(_chunk_name(name, index))
         if part is None:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -22,15 +23,18 @@ from flask import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sign_in_guard, zoom_auth
 from .db import get_db
 from .messages import say
 from .safe_redirect import local_target
 
 bp = Blueprint("staff", __name__)
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60
 MIN_PASSWORD_LENGTH = 10
+# Kept in the session across sign-outs: this browser's own id, and the accounts it signed in to.
+BROWSER_KEY = "browser_id"
+KNOWN_KEY = "known_staff"
+ENDED_SESSIONS_KEPT = 8 * 24 * 3600  # longer than any session lives
 _DUMMY_HASH = generate_password_hash("not a real password, used to even out timing")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -74,42 +78,75 @@ def set_password(db: sqlite3.Connection, email: str, password: str) -> None:
         raise StaffError(f"There is no staff account for {email}.")
 
 
-def _find(db: sqlite3.Connection, *, staff_id: int | None = None, email: str | None = None) -> sqlite3.Row | None:
-    if staff_id is not None:
-        return db.execute("SELECT id, email, session_generation FROM staff WHERE id = ?", (staff_id,)).fetchone()
-    return db.execute("SELECT * FROM staff WHERE email = ?", (email,)).fetchone()
+class SignInPaused(Exception):
+    """Too many recent failures from this client: the attempt is refused unchecked and uncounted."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.minutes = max(1, int(seconds + 59) // 60)
 
 
-def authenticate(db: sqlite3.Connection, email: str, password: str, now: float | None = None) -> Staff | None:
-    """The staff member for these credentials, with the same work and answer for every failure."""
+def authenticate(
+    db: sqlite3.Connection,
+    email: str,
+    password: str,
+    client: str,
+    *,
+    known_staff: frozenset[int] = frozenset(),
+    browser_id: str | None = None,
+    now: float | None = None,
+) -> Staff | None:
+    """The staff member for these credentials, with the same work and answer for every failure.
+
+    A browser that signed in to this account before is throttled by its own failures only.
+    """
     now = time.time() if now is None else now
-    email = email.strip()
-    row = _find(db, email=email)
-    recent = db.execute(
-        "SELECT COUNT(*) FROM login_failures WHERE email = ? AND failed_at > ?", (email, now - FAILURE_WINDOW)
-    ).fetchone()[0]
+    email = sign_in_guard.cut_email(email)
+    row = db.execute("SELECT * FROM staff WHERE email = ?", (email,)).fetchone()
+    known = row is not None and row["id"] in known_staff and browser_id is not None
+    client = f"browser:{browser_id}" if known else client
+    wait = sign_in_guard.seconds_to_wait(db, email, client, now, known_browser=known)
+    if wait > 0:
+        raise SignInPaused(wait)
     password_ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password)
-    if row is not None and password_ok and recent < MAX_FAILURES:
-        db.execute("DELETE FROM login_failures WHERE email = ?", (email,))
+    if row is not None and password_ok:
+        sign_in_guard.forget_failures(db, email, client)
         return Staff(row["id"], row["email"], row["session_generation"])
-    db.execute("INSERT INTO login_failures (email, failed_at) VALUES (?, ?)", (email, now))
-    db.execute("DELETE FROM login_failures WHERE failed_at < ?", (now - FAILURE_WINDOW,))
+    sign_in_guard.record_failure(db, email, client, now)
     return None
 
 
 def load_signed_in_staff() -> None:
-    """Put the signed-in staff member on g, dropping sessions a password change has ended."""
+    """Put the signed-in staff member on g, dropping sessions a sign-out or password change has ended."""
     g.staff = None
     if request.endpoint == "static" or request.blueprint == "webhooks":
         return
-    staff_id = session.get("staff_id")
+    staff_id, session_id = session.get("staff_id"), session.get("session_id")
     if staff_id is None:
         return
-    row = _find(get_db(), staff_id=staff_id)
-    if row is None or row["session_generation"] != session.get("staff_generation"):
-        session.clear()
+    row = (
+        get_db()
+        .execute(
+            """
+        SELECT id, email, session_generation,
+               EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = :sid) AS ended
+        FROM staff WHERE id = :staff
+        """,
+            {"sid": str(session_id), "staff": staff_id if isinstance(staff_id, int) else -1},
+        )
+        .fetchone()
+    )
+    if row is None or row["ended"] or not session_id or row["session_generation"] != session.get("staff_generation"):
+        _end_session_keeping_the_browser()
         return
     g.staff = Staff(row["id"], row["email"], row["session_generation"])
+
+
+def _end_session_keeping_the_browser() -> None:
+    """Clear the session but keep which accounts this browser signed in to (for the sign-in guard)."""
+    kept = {key: session[key] for key in (BROWSER_KEY, KNOWN_KEY) if key in session}
+    session.clear()
+    session.update(kept)
 
 
 def login_required(view: View) -> View:
@@ -126,20 +163,50 @@ def login_required(view: View) -> View:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    if request.method == "POST":
-        staff = authenticate(get_db(), request.form.get("email", ""), request.form.get("password", ""))
-        if staff is None:
-            flash(say("sign_in_failed"), "error:sign_in_failed")
-            return render_template("auth/login.html", email=request.form.get("email", "")), 401
-        session.restart()  # type: ignore[attr-defined]
-        session["staff_id"] = staff.id
-        session["staff_generation"] = staff.session_generation
-        return redirect(local_target(request.args.get("next"), url_for("appointments.index")))
-    return render_template("auth/login.html", email="")
+    if request.method == "GET":
+        return render_template("auth/login.html", email="")
+    email = sign_in_guard.cut_email(request.form.get("email", ""))
+    known = session.get(KNOWN_KEY)
+    try:
+        staff = authenticate(
+            get_db(),
+            email,
+            request.form.get("password", ""),
+            request.remote_addr or "unknown",
+            known_staff=frozenset(known) if isinstance(known, list) else frozenset(),
+            browser_id=session.get(BROWSER_KEY),
+        )
+    except SignInPaused as paused:
+        flash(say("sign_in_paused", minutes=paused.minutes), "error:sign_in_paused")
+        return render_template("auth/login.html", email=email), 429
+    if staff is None:
+        flash(say("sign_in_failed"), "error:sign_in_failed")
+        return render_template("auth/login.html", email=email), 401
+    browser_id = session.get(BROWSER_KEY) or secrets.token_urlsafe(12)
+    known_staff = sorted({*(known if isinstance(known, list) else []), staff.id})[-20:]
+    session.restart()  # type: ignore[attr-defined]
+    session.update(
+        {
+            "staff_id": staff.id,
+            "staff_generation": staff.session_generation,
+            "session_id": secrets.token_urlsafe(16),
+            BROWSER_KEY: browser_id,
+            KNOWN_KEY: known_staff,
+        }
+    )
+    return redirect(local_target(request.args.get("next"), url_for("appointments.index")))
 
 
 @bp.post("/logout")
 def logout() -> Any:
-    session.clear()
-    flash("You are signed out.", "info")
+    """End this session for good, on the server too, and revoke the Zoom connection it held."""
+    session_id = session.get("session_id")
+    if session_id:
+        now = time.time()
+        db = get_db()
+        db.execute("INSERT OR IGNORE INTO ended_sessions (session_id, ended_at) VALUES (?, ?)", (str(session_id), now))
+        db.execute("DELETE FROM ended_sessions WHERE ended_at < ?", (now - ENDED_SESSIONS_KEPT,))
+    zoom_auth.revoke_and_forget()
+    _end_session_keeping_the_browser()
+    flash("You are signed out. This browser's Zoom connection was ended too.", "info")
     return redirect(url_for("staff.login"))

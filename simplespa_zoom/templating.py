@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from . import notes
+from .appointments import Appointment
 from .messages import say
 
 
@@ -14,10 +15,15 @@ def spa_time(instant: datetime) -> str:
     return notes.format_when(instant.astimezone(current_app.config["SPA_TZ"]))
 
 
+def start_text(appointment: Appointment) -> str:
+    """The start in the spa's zone, or a plain word when the stored start no longer reads."""
+    return spa_time(appointment.starts_at) if appointment.start_readable else "Unreadable start: edit to set it"
+
+
 def init_app(app: Flask) -> None:
     from .zoom_auth import is_connected
 
     app.context_processor(lambda: {"zoom_connected": is_connected()})
-    app.jinja_env.filters["spa_time"] = spa_time
+    app.jinja_env.filters["start_text"] = start_text
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
     app.jinja_env.globals["say"] = say

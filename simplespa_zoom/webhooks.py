@@ -30,12 +30,17 @@ def signature_ok(
     secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
 ) -> bool:
     """Zoom's v0 HMAC over the raw body, compared in constant time, within five minutes."""
-    if not timestamp or not signature or not timestamp.isdigit():
+    if not timestamp or not signature or not _is_small_number(timestamp):
         return False
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > TIMESTAMP_TOLERANCE:
         return False
     return hmac.compare_digest(signature_for(secret, timestamp, body).encode(), signature.encode())
+
+
+def _is_small_number(text: str) -> bool:
+    """ASCII digits only ('²' passes str.isdigit), few enough to be a Unix time in seconds."""
+    return text.isascii() and text.isdigit() and len(text) <= 12
 
 
 def _answer(code: str, message: str, status: int) -> Any:
@@ -54,8 +59,8 @@ def receive() -> Any:
         return _answer("bad_signature", "The signature does not match.", 401)
     try:
         event = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        return _answer("bad_body", "The body is not JSON.", 400)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _answer("bad_body", "The body is not JSON the app can read.", 400)
     name = event.get("event") if isinstance(event, dict) else None
     payload = event.get("payload") if isinstance(event, dict) else None
     payload = payload if isinstance(payload, dict) else {}

@@ -148,6 +148,17 @@ def forget_tokens() -> None:
     session.pop(SESSION_KEY, None)
 
 
+def revoke_and_forget() -> None:
+    """Ask Zoom to revoke this browser's token (best effort), then drop the connection from the session."""
+    tokens = stored_tokens()
+    if tokens is not None:
+        try:
+            current_app.extensions["zoom_token_endpoint"].revoke(tokens.access_token)
+        except (requests.RequestException, ValueError, OAuthError):
+            log.warning("Zoom revoke failed; the browser's Zoom connection is cleared anyway")
+    forget_tokens()
+
+
 def is_connected() -> bool:
     return stored_tokens() is not None
 

@@ -183,12 +183,18 @@ HOSTILE_TEXT = [
 
 @pytest.mark.parametrize("hostile", HOSTILE_TEXT)
 def test_hostile_names_and_notes_are_shown_as_text(app: Flask, client, hostile: str) -> None:
-    appointment = add_appointment(app, hostile.replace("\n", " ") or "x", hostile)
+    visible_name = "Ana" if any(ord(char) > 0x2000 for char in hostile) else hostile  # names refuse those
+    appointment = add_appointment(app, visible_name, hostile)
     login(client)
-    for path in (f"/appointments/{appointment.id}", f"/appointments/{appointment.id}/edit", "/appointments"):
+    shown = {
+        f"/appointments/{appointment.id}": hostile,
+        f"/appointments/{appointment.id}/edit": hostile,
+        "/appointments": visible_name,
+    }
+    for path, text in shown.items():
         page = client.get(path).get_data(as_text=True)
         assert "<script>alert" not in page and "<img src=x" not in page and "<script>x()" not in page
-        assert str(escape(hostile)) in page
+        assert str(escape(text)) in page
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,85 @@
+"""Slowing down password guessing without letting anyone lock a staff member out.
+
+Failures count per client address, and per email from that address, each with a delay that
+doubles past a few tries. Nobody can lock an email from somewhere else, and a browser that
+has signed in to that account before is not held back by what other addresses did. A
+refused attempt is not counted, so hammering a pause does not extend it. The table is
+bounded in age and size, and the email is cut to an address's maximum length before it is kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+WINDOW = 60 * 60
+MAX_EMAIL = 254
+MAX_ROWS = 10_000
+FIRST_DELAY = 15.0
+LONGEST_DELAY = 15 * 60.0
+
+
+@dataclass(frozen=True)
+class Limit:
+    """After `free` failures within the window, each next try waits FIRST_DELAY, doubling, at most LONGEST_DELAY."""
+
+    free: int
+
+    def wait(self, failures: int, last_failure: float | None, now: float) -> float:
+        if failures < self.free or last_failure is None:
+            return 0.0
+        delay = min(LONGEST_DELAY, FIRST_DELAY * 2 ** min(failures - self.free, 16))
+        return max(0.0, last_failure + delay - now)
+
+
+PER_EMAIL_AND_ADDRESS = Limit(5)
+PER_ADDRESS = Limit(20)
+PER_EMAIL_ANYWHERE = Limit(50)  # distributed guessing; browsers that signed in before are exempt
+
+
+def cut_email(email: str) -> str:
+    return email.strip()[:MAX_EMAIL]
+
+
+def seconds_to_wait(db: sqlite3.Connection, email: str, client: str, now: float, *, known_browser: bool) -> float:
+    """How long this client must wait before trying this email again (0: go ahead).
+
+    `client` is the address, or for a browser that signed in to this account before its own
+    id: such a browser is held back only by its own failures, whatever its address shares.
+    """
+    since = now - WINDOW
+    row = db.execute(
+        """
+        SELECT
+          COUNT(*) FILTER (WHERE email = :email),
+          MAX(failed_at) FILTER (WHERE email = :email),
+          COUNT(*),
+          MAX(failed_at)
+        FROM sign_in_failures WHERE address = :client AND failed_at > :since
+        """,
+        {"email": email, "client": client, "since": since},
+    ).fetchone()
+    waits = [PER_EMAIL_AND_ADDRESS.wait(row[0], row[1], now)]
+    if not known_browser:
+        anywhere = db.execute(
+            "SELECT COUNT(*), MAX(failed_at) FROM sign_in_failures WHERE email = ? AND failed_at > ?", (email, since)
+        ).fetchone()
+        waits += [PER_ADDRESS.wait(row[2], row[3], now), PER_EMAIL_ANYWHERE.wait(anywhere[0], anywhere[1], now)]
+    return max(waits)
+
+
+def record_failure(db: sqlite3.Connection, email: str, address: str, now: float) -> None:
+    db.execute("INSERT INTO sign_in_failures (email, address, failed_at) VALUES (?, ?, ?)", (email, address[:64], now))
+    db.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", (now - WINDOW,))
+    db.execute(
+        """
+        DELETE FROM sign_in_failures WHERE rowid IN (
+          SELECT rowid FROM sign_in_failures ORDER BY failed_at DESC LIMIT -1 OFFSET ?
+        )
+        """,
+        (MAX_ROWS,),
+    )
+
+
+def forget_failures(db: sqlite3.Connection, email: str, address: str) -> None:
+    db.execute("DELETE FROM sign_in_failures WHERE email = ? AND address = ?", (email, address[:64]))
