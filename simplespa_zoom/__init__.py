@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as settings
@@ -63,6 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["host_marks"] = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
     db.init_app(app)
     security.init_app(app)
+    if hops := app.config["TRUSTED_PROXY_HOPS"]:
+        # The client's address (sign-in throttling), scheme and host as the proxy saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     errors.init_app(app)
     zoom_auth.init_app(app)
     init_templating(app)

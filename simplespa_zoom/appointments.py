@@ -38,6 +38,7 @@ class Appointment:
     version: int
     zoom_meeting_id: int | None = None
     zoom_host_mark: str | None = None
+    zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
     start_readable: bool = True
 
     @property
@@ -111,6 +112,7 @@ def _from_row(row: sqlite3.Row) -> Appointment:
         version=row["version"],
         zoom_meeting_id=row["zoom_meeting_id"],
         zoom_host_mark=row["zoom_host_mark"],
+        zoom_synced_ms=row["zoom_synced_ms"],
     )
 
 
@@ -157,24 +159,39 @@ class AppointmentStore:
         )
 
     def set_notes(
-        self, appointment_id: int, base_version: int, notes: str, *, forget_meeting: bool = False
+        self,
+        appointment_id: int,
+        base_version: int,
+        notes: str,
+        *,
+        forget_meeting: bool = False,
+        synced_ms: int | None = None,
     ) -> Appointment:
-        """Save notes; with forget_meeting, the app's own meeting is gone with its line."""
+        """Save notes; with forget_meeting the app's own meeting is gone with its line; with synced_ms
+        the line now shows what Zoom held at that time."""
+        assignments, values = ["notes = ?"], [notes]
         if forget_meeting:
-            return self._write(
-                appointment_id, base_version, "notes = ?, zoom_meeting_id = NULL, zoom_host_mark = NULL", (notes,)
-            )
-        return self._write(appointment_id, base_version, "notes = ?", (notes,))
+            assignments.append("zoom_meeting_id = NULL, zoom_host_mark = NULL, zoom_synced_ms = NULL")
+        elif synced_ms is not None:
+            assignments.append("zoom_synced_ms = ?")
+            values.append(synced_ms)
+        return self._write(appointment_id, base_version, ", ".join(assignments), tuple(values))
 
     def record_meeting(
-        self, appointment_id: int, base_version: int, notes: str, meeting_id: int, host_mark: str | None
+        self,
+        appointment_id: int,
+        base_version: int,
+        notes: str,
+        meeting_id: int,
+        host_mark: str | None,
+        synced_ms: int | None = None,
     ) -> Appointment:
         """Save the notes with the new meeting's line, remember the meeting and end the claim: one write."""
         return self._write(
             appointment_id,
             base_version,
-            "notes = ?, zoom_meeting_id = ?, zoom_host_mark = ?, meeting_claimed_at = NULL",
-            (notes, meeting_id, host_mark),
+            "notes = ?, zoom_meeting_id = ?, zoom_host_mark = ?, zoom_synced_ms = ?, meeting_claimed_at = NULL",
+            (notes, meeting_id, host_mark, synced_ms),
         )
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:

@@ -22,6 +22,7 @@ ENV_NAMES = (
     "SESSION_COOKIE_SECURE",
     "ZOOM_HOSTS",
     "SUPPORT_EMAIL",
+    "TRUSTED_PROXY_HOPS",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_ABSOLUTE_LIFETIME": 7 * 24 * 3600,
     "ZOOM_TIMEOUT": (3.05, 10.0),
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "TRUSTED_PROXY_HOPS": 0,
 }
 
 
@@ -58,6 +60,10 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             found[name] = [key.strip() for key in value.split(",") if key.strip()]
         elif name == "SESSION_COOKIE_SECURE":
             found[name] = _parse_bool(name, value)
+        elif name == "TRUSTED_PROXY_HOPS":
+            if not (value.isascii() and value.isdigit() and int(value) <= 5):
+                raise ConfigError(f"TRUSTED_PROXY_HOPS must be the number of proxies in front (0 to 5), not {value!r}.")
+            found[name] = int(value)
         else:
             found[name] = value
     return found

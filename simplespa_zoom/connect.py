@@ -33,7 +33,22 @@ RETURN_KEY = "zoom_return"
 AUTO_ADD_KEY = "zoom_auto_add"
 
 
+PENDING_KEPT = 1  # older unfinished authorizations kept besides the new one
+STATE_PREFIX = "_state_zoom_"  # where Authlib keeps each pending authorization's state and PKCE verifier
+
+
+def _drop_stale_authorizations() -> None:
+    """Each unfinished connect leaves ~640 bytes in the cookie: keep only the newest, so it never overflows."""
+    pending = sorted(
+        (key for key in session if key.startswith(STATE_PREFIX)),
+        key=lambda key: (session[key] or {}).get("exp", 0) if isinstance(session[key], dict) else 0,
+    )
+    for key in pending[: max(0, len(pending) - PENDING_KEPT)]:
+        session.pop(key)
+
+
 def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: bool = False) -> Any:
+    _drop_stale_authorizations()
     session[RETURN_KEY] = {
         "next": local_target(next_path, url_for("appointments.index")),
         "add": add_meeting_for,
@@ -92,7 +107,7 @@ def _finish() -> Any:
     except OAuthError as error:
         if error.error == "access_denied":
             return _failed(next_path, "connect_denied")
-        log.warning("Zoom authorization failed: %s", error.error)
+        log.warning("Zoom authorization failed: %s", zoom_auth.loggable_oauth_error(error.error))
         return _failed(next_path, "connect_failed")
     except (requests.RequestException, ValueError):
         return _failed(next_path, "connect_unavailable")

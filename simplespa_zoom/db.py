@@ -85,10 +85,15 @@ _GUARD_SIGN_IN = """
     );
 """
 
+# Version 6: when each line last took Zoom's word, so an older event replayed or retried late
+# never moves it back.
+_ORDER_ZOOM_EVENTS = "ALTER TABLE appointments ADD COLUMN zoom_synced_ms INTEGER;"
+
 STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     *MIGRATIONS,
     _remember_created_meetings,
     _GUARD_SIGN_IN,
+    _ORDER_ZOOM_EVENTS,
 )
 
 

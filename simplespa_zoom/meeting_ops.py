@@ -245,6 +245,7 @@ class MeetingService:
                         notes.append_line(appointment.notes, line),
                         meeting.id,
                         host_mark,
+                        self._now_ms(),
                     )
                 except VersionConflict as conflict:
                     appointment = conflict.current
@@ -313,7 +314,7 @@ class MeetingService:
             return _check(appointment, "unchecked", "meeting_unchecked")
         if host is Host.UNKNOWN and self._learn_host(appointment, meeting) is Host.OTHER:
             return _check(appointment, "other_account", "meeting_other_account_check")
-        updated = self._follow(appointment, line, meeting.topic, meeting.start_time, meeting.join_url)
+        updated = self._follow(appointment, line, meeting.topic, meeting.start_time, meeting.join_url, self._now_ms())
         if updated is None:
             return Check(appointment, "ok", "Checked with Zoom just now.")
         return Check(updated, "updated", "The meeting was changed in Zoom; its line in the notes now matches.")
@@ -360,7 +361,7 @@ class MeetingService:
         except ZoomError as error:
             return _not_followed("change", error, self.tz)
         current = self.store.get(after.id)
-        self._follow(current, line, meeting.topic, meeting.start_time, meeting.join_url)
+        self._follow(current, line, meeting.topic, meeting.start_time, meeting.join_url, self._now_ms())
         if meeting.start_time != after.starts_at:
             held = notes.format_when(meeting.start_time.astimezone(self.tz)) if meeting.start_time else "as before"
             return Notice.warning("reschedule_not_applied", when=held)
@@ -394,14 +395,30 @@ class MeetingService:
             self._drop_own_line(appointment)
         return len(appointments)
 
-    def meeting_updated(self, meeting_id: int, topic: str | None, start: datetime | None, join_url: str | None) -> int:
-        """Zoom's signed word of a change: the app's lines for that meeting follow it."""
-        appointments = self.store.find_by_meeting(meeting_id)
-        for appointment in appointments:
+    def meeting_updated(
+        self,
+        meeting_id: int,
+        topic: str | None,
+        start: datetime | None,
+        join_url: str | None,
+        event_ms: int | None,
+    ) -> int:
+        """Zoom's signed word of a change: the app's lines follow it, unless they already reflect something newer.
+
+        A replayed or late-retried older event (Zoom retries after 5, 20 and 60 minutes) must never
+        move a line back, so each line remembers when what it shows came from Zoom.
+        """
+        applied = 0
+        for appointment in self.store.find_by_meeting(meeting_id):
             line = self._own_line(appointment)
-            if line is not None:
-                self._follow(appointment, line, topic, start, join_url)
-        return len(appointments)
+            stale = event_ms is not None and event_ms <= (appointment.zoom_synced_ms or 0)
+            if line is not None and not stale:
+                self._follow(appointment, line, topic, start, join_url, event_ms or self._now_ms())
+                applied += 1
+        return applied
+
+    def _now_ms(self) -> int:
+        return int(self.now().timestamp() * 1000)
 
     # --- editing the app's own line ------------------------------------------------------------
 
@@ -415,8 +432,9 @@ class MeetingService:
         topic: str | None,
         start: datetime | None,
         join_url: str | None,
+        as_of_ms: int,
     ) -> Appointment | None:
-        """Rewrite a line to the topic, start and join link Zoom holds; None when they already match.
+        """Rewrite a line to the topic, start and join link Zoom held at as_of_ms; None when they already match.
 
         A registrant's personal link stays: Zoom's join_url is the plain link, not theirs.
         """
@@ -429,7 +447,10 @@ class MeetingService:
             return None
         new_text = notes.format_line(topic, start.astimezone(self.tz), url)
         return self._edit_line(
-            appointment, line.meeting_id, lambda text, found: notes.replace_line(text, found, new_text)
+            appointment,
+            line.meeting_id,
+            lambda text, found: notes.replace_line(text, found, new_text),
+            as_of_ms=as_of_ms,
         )
 
     def _drop_own_line(self, appointment: Appointment) -> Appointment:
@@ -446,6 +467,7 @@ class MeetingService:
         edit: Callable[[str, notes.ZoomLine], str],
         *,
         forget_meeting: bool = False,
+        as_of_ms: int | None = None,
     ) -> Appointment:
         """Apply an edit to one meeting's line, re-reading and re-applying on concurrent edits."""
         for _ in range(SAVE_ATTEMPTS):
@@ -454,7 +476,9 @@ class MeetingService:
             if edited == appointment.notes and not (forget_meeting and appointment.zoom_meeting_id is not None):
                 return appointment
             try:
-                return self.store.set_notes(appointment.id, appointment.version, edited, forget_meeting=forget_meeting)
+                return self.store.set_notes(
+                    appointment.id, appointment.version, edited, forget_meeting=forget_meeting, synced_ms=as_of_ms
+                )
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise NotesBusy()

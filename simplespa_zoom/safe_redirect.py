@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+MAX_TARGET = 512
+
 
 def local_target(candidate: str | None, default: str) -> str:
-    """candidate when it is a path on this site, else default (no open redirects)."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+    """candidate when it is a short path on this site, else default (no open redirects, no cookie bloat)."""
+    if (
+        not candidate
+        or len(candidate) > MAX_TARGET
+        or not candidate.startswith("/")
+        or candidate.startswith(("//", "/\\"))
+    ):
         return default
     if any(ord(char) < 0x20 or char in "\\\x7f" for char in candidate):
         return default

@@ -9,7 +9,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from .meetings import meeting_service
 from .zoom_api import parse_zoom_time
@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
 
 TIMESTAMP_TOLERANCE = 300
+# Zoom's events are a few kilobytes. Read at most this much, even from a chunked body with no
+# length: a larger one is refused whole (413), never checked against a truncated prefix.
+BODY_LIMIT = 256 * 1024
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
@@ -38,6 +41,18 @@ def signature_ok(
     return hmac.compare_digest(signature_for(secret, timestamp, body).encode(), signature.encode())
 
 
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """The whole body, or 413 as soon as it passes limit (a stream's read may return less than asked)."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := stream.read(min(64 * 1024, limit + 1 - size)):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            abort(413)
+    return b"".join(parts)
+
+
 def _is_small_number(text: str) -> bool:
     """ASCII digits only ('²' passes str.isdigit), few enough to be a Unix time in seconds."""
     return text.isascii() and text.isdigit() and len(text) <= 12
@@ -51,7 +66,9 @@ def _answer(code: str, message: str, status: int) -> Any:
 def receive() -> Any:
     """Zoom retries every answer but 2xx and then stops sending, so every signed event is acknowledged."""
     secret = current_app.config["ZOOM_WEBHOOK_SECRET_TOKEN"]
-    body = request.get_data(cache=False)
+    if (request.content_length or 0) > BODY_LIMIT:
+        abort(413)
+    body = _read_at_most(request.stream, BODY_LIMIT)
     if not signature_ok(
         secret, request.headers.get("x-zm-request-timestamp"), request.headers.get("x-zm-signature"), body
     ):
@@ -73,13 +90,19 @@ def receive() -> Any:
     elif name == "app_deauthorized":
         log.info("Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete")
     elif name in ("meeting.deleted", "meeting.updated"):
-        _apply_meeting_event(name, payload.get("object"))
+        _apply_meeting_event(name, payload.get("object"), _event_ms(event))
     else:
         log.info("Zoom webhook: event %s ignored", _printable(name))
     return "", 204
 
 
-def _apply_meeting_event(name: str, obj: Any) -> None:
+def _event_ms(event: dict[str, Any]) -> int | None:
+    """When Zoom says the event happened (ms); orders updates so an older one never wins."""
+    value = event.get("event_ts")
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**14 else None
+
+
+def _apply_meeting_event(name: str, obj: Any, event_ms: int | None) -> None:
     meeting_id = _meeting_id(obj)
     if meeting_id is None:
         log.info("Zoom webhook: %s names no meeting, acknowledged", name)
@@ -90,7 +113,8 @@ def _apply_meeting_event(name: str, obj: Any) -> None:
     else:
         topic = obj.get("topic") if isinstance(obj.get("topic"), str) else None
         join_url = obj.get("join_url") if isinstance(obj.get("join_url"), str) else None
-        count = service.meeting_updated(meeting_id, topic, parse_zoom_time(obj.get("start_time")), join_url)
+        start = parse_zoom_time(obj.get("start_time"))
+        count = service.meeting_updated(meeting_id, topic, start, join_url, event_ms)
     log.info("Zoom webhook: %s applied to %d appointment(s)", name, count)
 
 

@@ -31,6 +31,25 @@ RETRY_HEADER = "X-Zoom-Retry"
 DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
 
 T = TypeVar("T")
+KNOWN_OAUTH_ERRORS = frozenset(
+    {
+        "access_denied",
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "invalid_scope",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "unsupported_response_type",
+        "server_error",
+        "temporarily_unavailable",
+    }
+)
+
+
+def loggable_oauth_error(value: object) -> str:
+    """An OAuth error code as it may appear in a log line: a known code, never the caller's text."""
+    return value if isinstance(value, str) and value in KNOWN_OAUTH_ERRORS else "unrecognised"
 
 
 class ZoomNotConnected(ZoomError):
@@ -196,7 +215,7 @@ class TokenEndpoint:
         except OAuthError as error:
             if error.error in DEAD_GRANT_ERRORS:
                 return None
-            log.warning("Zoom token refresh refused: %s", error.error)
+            log.warning("Zoom token refresh refused: %s", loggable_oauth_error(error.error))
             raise ZoomUnavailable() from error
         except (requests.RequestException, ValueError) as error:
             log.warning("Zoom token refresh failed: %s", type(error).__name__)
