@@ -290,3 +290,357 @@ def test_a_fresh_session_is_issued_at_sign_in(client) -> None:
     login(client)
     with client.session_transaction() as session:
         assert "planted" not in session and session["staff_id"] == 1
+
+
+# --- Round two (issue: what an attack on the running app found) -------------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from simplespa_zoom import sign_in_guard  # noqa: E402
+
+from .conftest import form_values, local, with_app_meeting  # noqa: E402
+
+
+def new_appointment(client, start: str, **fields: str):
+    values = {"client_name": "Ana", "client_email": "", "start": start, "duration": "60", "notes": "", **fields}
+    return form_post(client, "/appointments/new", values)
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T04:56", "0999-12-31T23:00", "1899-12-31T23:59", "9999-12-31T23:59"])
+def test_a_start_outside_1900_to_2200_is_refused_and_nothing_is_saved(app: Flask, client, start: str) -> None:
+    login(client)
+    response = new_appointment(client, start)
+    assert response.status_code == 400
+    assert "Enter a start between the years 1900 and 2200." in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM appointments").fetchone()[0] == 0
+    assert client.get("/appointments").status_code == 200
+
+
+@pytest.mark.parametrize("start", ["1900-01-01T00:00", "2200-12-31T23:00"])
+def test_the_ends_of_the_range_are_stored_and_read_back(app: Flask, client, start: str) -> None:
+    login(client)
+    assert new_appointment(client, start).status_code == 302
+    with app.app_context():
+        stored = get_db().execute("SELECT starts_at FROM appointments").fetchone()[0]
+    assert len(stored.split("-")[0]) == 4 and stored.endswith("Z")
+    assert client.get("/appointments").status_code == 200 and client.get("/appointments/1").status_code == 200
+
+
+def test_one_unreadable_row_does_not_take_down_the_book(app: Flask, client) -> None:
+    good = add_appointment(app, "Ana")
+    bad = add_appointment(app, "Broken Row")
+    with app.app_context():
+        get_db().execute("UPDATE appointments SET starts_at = '1-01-01T04:56:02Z' WHERE id = ?", (bad.id,))
+    login(client)
+    listing = client.get("/appointments")
+    assert listing.status_code == 200
+    page = listing.get_data(as_text=True)
+    assert "Unreadable start: edit to set it" in page and "Ana" in page
+    assert "Unreadable start" in client.get(f"/appointments/{bad.id}").get_data(as_text=True)
+    edit = client.get(f"/appointments/{bad.id}/edit").get_data(as_text=True)
+    assert 'name="start" type="datetime-local" value=""' in edit
+    assert client.get(f"/appointments/{good.id}").status_code == 200
+
+
+def test_signing_out_ends_the_session_on_the_server_and_revokes_zoom(app: Flask, client) -> None:
+    appointment = add_appointment(app, "Ana", "keep me")
+    login(client)
+    connect_zoom(client)
+    copied = {cookie.key: cookie.value for cookie in client._cookies.values()}
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/revoke", json={"status": "success"})
+        assert form_post(client, "/logout").status_code == 302
+        assert "token=" in zoom.calls[0].request.body
+    thief = app.test_client()
+    for name, value in copied.items():
+        thief.set_cookie(name, value)
+    assert thief.get("/appointments").status_code == 302
+    assert thief.get(f"/appointments/{appointment.id}").status_code == 302
+    with responses.RequestsMock():  # no Zoom call may happen with the copied tokens
+        added = thief.post(f"/appointments/{appointment.id}/meeting", headers={"Accept": "application/json"})
+    assert added.status_code in (400, 401)
+    assert get_appointment(app, appointment.id).notes == "keep me"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_900_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    from simplespa_zoom import staff
+
+    fake = Clock()
+    monkeypatch.setattr(staff.time, "time", fake)
+    return fake
+
+
+def sign_in_from(client, address: str, password: str = STAFF_PASSWORD, email: str = STAFF_EMAIL) -> int:
+    token = csrf_token(client, environ_base={"REMOTE_ADDR": address})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+    return response.status_code
+
+
+def test_wrong_passwords_pause_only_that_address_and_the_pause_does_not_grow_while_waiting(
+    app: Flask, clock: Clock
+) -> None:
+    attacker, owner = app.test_client(), app.test_client()
+    for _ in range(5):
+        assert sign_in_from(attacker, "203.0.113.9", "wrong password") == 401
+    assert sign_in_from(attacker, "203.0.113.9") == 429  # even the right password waits, unchecked
+    for _ in range(20):
+        assert sign_in_from(attacker, "203.0.113.9", "wrong password") == 429  # not counted
+    assert sign_in_from(owner, "198.51.100.7") == 302  # another address is not locked out
+    clock.now += sign_in_guard.FIRST_DELAY + 1
+    assert sign_in_from(attacker, "203.0.113.9", "wrong password") == 401  # the pause did not grow
+    assert sign_in_from(attacker, "203.0.113.9", "wrong password") == 429
+    clock.now += 2 * sign_in_guard.FIRST_DELAY + 1  # and each pause doubles
+    assert sign_in_from(attacker, "203.0.113.9") == 302
+
+
+def test_a_browser_that_signed_in_before_is_not_held_back_by_its_shared_address(app: Flask, clock: Clock) -> None:
+    owner, colleague_guessing = app.test_client(), app.test_client()
+    assert sign_in_from(owner, "192.0.2.10") == 302
+    form_post(owner, "/logout", environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    for _ in range(60):  # same office address; guesses the owner's email many times
+        sign_in_from(colleague_guessing, "192.0.2.10", "wrong password")
+        clock.now += 3600 / 60
+    assert sign_in_from(colleague_guessing, "192.0.2.10") == 429
+    assert sign_in_from(owner, "192.0.2.10") == 302
+
+
+def test_sign_in_inputs_are_capped_and_the_failure_table_is_bounded(app: Flask, client, monkeypatch) -> None:
+    monkeypatch.setattr(sign_in_guard, "MAX_ROWS", 30)
+    huge = "x" * 1_000_000 + "@spa.example"
+    response = login(client, huge, "wrong password")
+    assert response.status_code == 401 and len(response.get_data()) < 20_000
+    for number in range(40):
+        sign_in_from(app.test_client(), f"10.0.{number}.1", "wrong password", email=f"a{number}@spa.example")
+    with app.app_context():
+        rows = get_db().execute("SELECT COUNT(*), MAX(length(email)) FROM sign_in_failures").fetchone()
+    assert rows[0] <= 30 and rows[1] <= 254
+
+
+def test_staff_forms_cap_names_and_emails(app: Flask, client) -> None:
+    login(client)
+    long_name = new_appointment(client, "2030-01-01T10:00", client_name="N" * 201)
+    assert long_name.status_code == 400 and "at most 200 characters" in long_name.get_data(as_text=True)
+
+
+CRAFTED_COOKIES = ["v1.\u00b2.AAAA", "v1." + "9" * 4300 + ".AAAA", "v1.0.AAAA", "v1.-1.AAAA"]
+
+
+@pytest.mark.parametrize("value", CRAFTED_COOKIES, ids=["superscript", "4300-digits", "zero", "negative"])
+def test_a_crafted_cookie_is_a_signed_out_session_with_the_usual_headers(client, value: str) -> None:
+    response = client.get("/appointments", headers={"Cookie": "session=" + value.encode().decode("latin-1")})
+    assert response.status_code == 302 and "Content-Security-Policy" in response.headers
+
+
+def signed_webhook(body: bytes, timestamp: str) -> dict[str, str]:
+    import hashlib
+    import hmac
+
+    message = b"v0:" + timestamp.encode() + b":" + body
+    signature = "v0=" + hmac.new(TEST_CONFIG["ZOOM_WEBHOOK_SECRET_TOKEN"].encode(), message, hashlib.sha256).hexdigest()
+    return {"x-zm-request-timestamp": timestamp, "x-zm-signature": signature, "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("body", "timestamp", "status"),
+    [
+        (b"{}", "\u00b2", 401),
+        (b"{}", "9" * 5000, 401),
+        (b"[" * 100_000 + b"]" * 100_000, None, 400),
+    ],
+    ids=["superscript-timestamp", "5000-digit-timestamp", "deeply-nested"],
+)
+def test_crafted_webhooks_get_a_clear_4xx(client, body: bytes, timestamp: str | None, status: int) -> None:
+    import time as clock_time
+
+    stamp = timestamp or str(int(clock_time.time()))
+    headers = signed_webhook(body, stamp)
+    headers["x-zm-request-timestamp"] = stamp.encode("utf-8").decode("latin-1")
+    response = client.post("/zoom/webhook", data=body, headers=headers)
+    assert response.status_code == status and "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize("path", ["/appointments/99999999999999999999", "/appointments/9223372036854775808/edit"])
+def test_route_ids_beyond_64_bits_are_simply_not_found(client, path: str) -> None:
+    login(client)
+    response = client.get(path)
+    assert response.status_code == 404 and "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize("version", ["1" * 30, "\u00b9", "-1", ""])
+def test_a_forged_form_version_is_a_clear_400(app: Flask, client, version: str) -> None:
+    appointment = add_appointment(app, "Ana", "keep me")
+    login(client)
+    values = form_values(appointment, start=local(app, appointment.starts_at), version=version)
+    response = form_post(client, f"/appointments/{appointment.id}/edit", values)
+    assert response.status_code == 400 and "Content-Security-Policy" in response.headers
+    assert get_appointment(app, appointment.id).notes == "keep me"
+
+
+def test_unfinished_connects_never_grow_the_cookie_past_one_pending_authorization(app: Flask, client) -> None:
+    login(client)
+    for _ in range(40):
+        assert client.get("/zoom/connect?next=/appointments/" + "x" * 5000).status_code == 302
+    sizes = [len(cookie.value) for cookie in client._cookies.values()]
+    assert sum(sizes) < 3000, sizes
+    with client.session_transaction() as session:
+        pending = [key for key in session if key.startswith("_state_zoom_")]
+        assert len(pending) <= 2 and session["zoom_return"]["next"] == "/appointments"
+
+
+def test_a_callback_error_cannot_forge_or_flood_log_lines(client, caplog) -> None:
+    login(client)
+    client.get("/zoom/connect?next=/appointments")
+    with client.session_transaction() as session:
+        state = next(key for key in session if key.startswith("_state_zoom_"))[len("_state_zoom_") :]
+    forged = "server_error\n2026-11-21 INFO simplespa_zoom: staff owner@spa.example signed in" + "A" * 50_000
+    with caplog.at_level(logging.INFO):
+        client.get("/zoom/callback", query_string={"error": forged, "state": state})
+    assert "signed in" not in caplog.text and len(caplog.text) < 2000
+    assert "Zoom authorization failed: unrecognised" in caplog.text
+
+
+def test_a_replayed_older_meeting_updated_never_moves_the_line_back(app: Flask, client) -> None:
+    from .test_webhooks import deliver
+
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", "notes"))
+    earlier = appointment.starts_at.replace(hour=9)
+    later = appointment.starts_at.replace(hour=11)
+
+    def updated(start: datetime, event_ts: int) -> dict:
+        when = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return {
+            "event": "meeting.updated",
+            "event_ts": event_ts,
+            "payload": {"object": {"id": MEETING_ID, "start_time": when}},
+        }
+
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    old, new = updated(earlier, now_ms + 1000), updated(later, now_ms + 2000)
+    assert deliver(client, old).status_code == 204 and deliver(client, new).status_code == 204
+    assert deliver(client, old).status_code == 204  # replayed within the five-minute window
+    line = notes.current_line(get_appointment(app, appointment.id).notes)
+    assert line is not None and line.starts_at(app.config["SPA_TZ"]) == later
+
+
+def test_a_chunked_webhook_body_over_the_limit_is_refused_whole(client) -> None:
+    import io
+    import time as clock_time
+
+    from simplespa_zoom.webhooks import BODY_LIMIT
+
+    body = b'{"event":"x","payload":{"pad":"' + b"x" * BODY_LIMIT + b'"}}'
+    headers = {**signed_webhook(body, str(int(clock_time.time()))), "Transfer-Encoding": "chunked"}
+    chunked = {"wsgi.input_terminated": True}  # as gunicorn and waitress mark a chunked body
+    response = client.post("/zoom/webhook", input_stream=io.BytesIO(body), headers=headers, environ_base=chunked)
+    assert response.status_code == 413
+    small = b'{"event":"x","payload":{}}'
+    headers = {**signed_webhook(small, str(int(clock_time.time()))), "Transfer-Encoding": "chunked"}
+    answer = client.post("/zoom/webhook", input_stream=io.BytesIO(small), headers=headers, environ_base=chunked)
+    assert answer.status_code == 204
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Ana\u202eevil", "Ana\u200bSouza", "Ana\u2066x\u2069", "\ufeffAna", "Ana\u0085Souza"],
+    ids=["bidi-override", "zero-width-space", "bidi-isolate", "bom", "next-line"],
+)
+def test_names_with_invisible_or_reordering_characters_are_refused(app: Flask, client, name: str) -> None:
+    login(client)
+    response = new_appointment(client, "2030-01-01T10:00", client_name=name)
+    assert response.status_code == 400 and "without hidden or control characters" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("email", "ok"),
+    [
+        ('x"><svg/onload=alert(1)>@evil.io', False),
+        ("a b@spa.example", False),
+        ("ana@spa", False),
+        ("o'neil+vip@spa.example", True),
+        ("ana.souza@mail.spa.example", True),
+    ],
+)
+def test_client_emails_must_be_real_addresses(app: Flask, client, email: str, ok: bool) -> None:
+    login(client)
+    response = new_appointment(client, "2030-01-01T10:00", client_email=email)
+    assert (response.status_code == 302) is ok
+
+
+# --- Tests that let planted bugs through before: one killer each ------------------------------
+
+
+def test_the_webhook_signature_is_checked_over_the_raw_bytes(client) -> None:
+    import time as clock_time
+
+    raw = b'{ "payload" : {},\n  "event":"recording.completed" }'  # re-serialised JSON would differ
+    response = client.post("/zoom/webhook", data=raw, headers=signed_webhook(raw, str(int(clock_time.time()))))
+    assert response.status_code == 204
+
+
+def test_a_topic_changed_in_zoom_reaches_the_line_by_check_and_by_webhook(app: Flask, client, zoom) -> None:
+    from .test_webhooks import deliver
+
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", "notes"))
+    login(client)
+    connect_zoom(client)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, topic="Facial with Ana"))
+    assert post(client, f"/appointments/{appointment.id}/meeting/status").get_json()["state"] == "updated"
+    assert notes.current_line(get_appointment(app, appointment.id).notes).topic == "Facial with Ana"
+    event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Massage with Ana"}}}
+    assert deliver(client, event).status_code == 204
+    assert notes.current_line(get_appointment(app, appointment.id).notes).topic == "Massage with Ana"
+
+
+def test_an_active_session_is_kept_alive_past_the_idle_timeout(app: Flask, client, monkeypatch) -> None:
+    import time as clock_time
+
+    login(client)
+    real = clock_time.time
+    for hour in range(1, 12):  # a request every hour for eleven hours: never idle for eight
+        monkeypatch.setattr(clock_time, "time", lambda hour=hour: real() + hour * 3600)
+        assert client.get("/appointments").status_code == 200, f"signed out after {hour} h"
+
+
+def test_frames_are_refused_by_header_and_by_policy(client) -> None:
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(("duration", "ok"), [("0", False), ("1", True), ("1440", True), ("1441", False)])
+def test_duration_bounds(app: Flask, client, duration: str, ok: bool) -> None:
+    login(client)
+    assert (new_appointment(client, "2030-01-01T10:00", duration=duration).status_code == 302) is ok
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example"])
+def test_disconnect_never_redirects_out_of_the_app(client, target: str) -> None:
+    login(client)
+    response = form_post(client, "/zoom/disconnect", {"next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/appointments"
+
+
+def test_a_create_that_timed_out_is_never_sent_again(app: Flask, client, zoom) -> None:
+    import requests
+
+    appointment = add_appointment(app, "Ana")
+    login(client)
+    connect_zoom(client)
+    zoom.post(f"{API}/users/me/meetings", body=requests.exceptions.ReadTimeout("slow"))
+    answer = post(client, f"/appointments/{appointment.id}/meeting")
+    assert answer.status_code == 503 and len(zoom.calls) == 1
+    assert get_appointment(app, appointment.id).notes == ""

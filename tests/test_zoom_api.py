@@ -131,7 +131,8 @@ def test_retries_are_bounded(api: ZoomClient, zoom: responses.RequestsMock) -> N
 
 def test_delete_of_a_meeting_already_gone_counts_as_done(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist"})
-    api.delete_meeting("tok", MEETING_ID)
+    assert api.delete_meeting("tok", MEETING_ID) is None  # no error: already gone is done
+    assert len(zoom.calls) == 1  # and not retried
 
 
 def test_patch_sends_the_new_start_and_accepts_no_body(api: ZoomClient, zoom: responses.RequestsMock) -> None:
