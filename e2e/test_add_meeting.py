@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom import notes
+from tests.conftest import spelled_out
 
 from .conftest import Stack, add_meeting_connecting_first, sign_in
 
@@ -34,8 +35,9 @@ def test_first_click_connects_and_creates_the_meeting(page: Page, stack: Stack) 
     expect(widget).to_be_visible()
     meeting = only_meeting(stack)
     tz = stack.app.config["SPA_TZ"]
-    expected_line = notes.format_line(
-        "Appointment with Ana Souza [VIP]", appointment.starts_at.astimezone(tz), meeting["join_url"]
+    expected_line = (
+        f"Zoom: [Appointment with Ana Souza [VIP]] {spelled_out(appointment.starts_at.astimezone(tz))} "
+        f"\u2014 {meeting['join_url']}"
     )
     expect(page.locator("#notes")).to_have_text(EXISTING_NOTES + "\n" + expected_line, use_inner_text=False)
     assert stack.appointment(appointment.id).notes == EXISTING_NOTES + "\n" + expected_line
@@ -44,7 +46,7 @@ def test_first_click_connects_and_creates_the_meeting(page: Page, stack: Stack) 
     assert meeting["duration"] == 60
 
     expect(widget.get_by_role("link", name="Client link")).to_have_attribute("href", meeting["join_url"])
-    expect(widget.locator("time")).to_have_text(notes.format_when(appointment.starts_at.astimezone(tz)))
+    expect(widget.locator("time")).to_have_text(spelled_out(appointment.starts_at.astimezone(tz)))
     widget.get_by_text("Details").click()
     expect(widget.get_by_text("Appointment with Ana Souza [VIP]")).to_be_visible()
     expect(widget.get_by_text("Meeting ID")).to_be_visible()

@@ -239,10 +239,11 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
 def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
     appointment = add_appointment(app, "Ana", NOTES)
     created = []
-    gate = threading.Event()
+    gate, first_create = threading.Event(), threading.Event()
 
     def slow_create(request):
         created.append(1)
+        first_create.set()
         gate.wait(5)
         return 201, {}, json.dumps(zoom_meeting(appointment))
 
@@ -263,11 +264,11 @@ def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
         ]
         for thread in threads:
             thread.start()
-        while not created:
-            threading.Event().wait(0.01)
+        assert first_create.wait(20), "no request reached Zoom"
         gate.set()
         for thread in threads:
             thread.join(20)
+        assert not any(thread.is_alive() for thread in threads), "a request never finished"
     assert len(created) == 1
     assert sorted(results) == [200] * 5 + [201]
     assert len(notes.find_lines(get_appointment(app, appointment.id).notes)) == 1
