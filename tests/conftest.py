@@ -197,3 +197,9 @@ def form_values(appointment: Appointment, **changes: str) -> dict[str, str]:
 def local(app: Flask, instant: datetime) -> str:
     """An instant as the form's datetime-local value in the spa's zone."""
     return instant.astimezone(app.config["SPA_TZ"]).strftime("%Y-%m-%dT%H:%M")
+
+
+def save_with_start(client: FlaskClient, app: Flask, appointment: Appointment, start: datetime, **changes: str) -> str:
+    """Save the appointment's edit form with a new start (and other changes); the page shown after."""
+    values = form_values(appointment, start=local(app, start), **changes)
+    return form_post(client, f"/appointments/{appointment.id}/edit", values, follow_redirects=True).get_data(True)

@@ -32,6 +32,7 @@ from .conftest import (
     login,
     page_meeting,
     post,
+    save_with_start,
     session_zoom,
     with_app_meeting,
     zoom_meeting,
@@ -85,12 +86,7 @@ def test_another_hosts_meeting_is_not_checked_removed_moved_or_cancelled(app: Fl
     removed = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
     assert removed.status_code == 409 and "belongs to another Zoom account" in removed.get_json()["error"]["message"]
     moved = appointment.starts_at + timedelta(days=1)
-    page = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(appointment, start=local(app, moved)),
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = save_with_start(signed_in, app, appointment, moved)
     assert "belongs to another Zoom account" in page and "moved to the new time" not in page
     page = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True).get_data(as_text=True)
     assert "belongs to another Zoom account" in page and "was deleted" not in page
@@ -356,12 +352,7 @@ def test_moving_into_the_past_does_not_patch_and_says_so(app: Flask, signed_in, 
     appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     connect_zoom(signed_in)
     past = datetime.now(UTC) - timedelta(days=2)
-    page = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(appointment, start=local(app, past)),
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = save_with_start(signed_in, app, appointment, past)
     assert "now starts in the past, so its Zoom meeting was not moved" in page
     assert get_appointment(app, appointment.id).notes == appointment.notes
 
@@ -372,12 +363,7 @@ def test_a_patch_zoom_ignored_is_reported_never_moved(app: Flask, signed_in, zoo
     moved = appointment.starts_at + timedelta(days=1)
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))  # Zoom kept the old start
-    page = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(appointment, start=local(app, moved)),
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = save_with_start(signed_in, app, appointment, moved)
     assert "Zoom did not move the meeting" in page and "moved to the new time" not in page
     assert get_appointment(app, appointment.id).notes == appointment.notes
 
@@ -482,9 +468,7 @@ def test_a_copied_line_is_shown_but_never_acts_in_zoom(app: Flask, signed_in, zo
     removed = post(signed_in, f"/appointments/{copy.id}/meeting/remove")
     assert removed.status_code == 409 and removed.get_json()["error"]["code"] == "meeting_not_created_here"
     moved = copy.starts_at + timedelta(days=1)
-    page = form_post(
-        signed_in, f"/appointments/{copy.id}/edit", form_values(copy, start=local(app, moved)), follow_redirects=True
-    ).get_data(as_text=True)
+    page = save_with_start(signed_in, app, copy, moved)
     assert "was not created here" in page
     form_post(signed_in, f"/appointments/{copy.id}/cancel")
     assert get_appointment(app, copy.id).notes == copy.notes
@@ -497,12 +481,7 @@ def test_a_dead_grant_found_by_a_reschedule_says_so_and_offers_connecting(app: F
     connect_zoom(signed_in, expires_in=10)
     zoom.post(f"{OAUTH}/oauth/token", status=400, json={"reason": "Invalid Token!", "error": "invalid_grant"})
     moved = appointment.starts_at + timedelta(days=1)
-    page = form_post(
-        signed_in,
-        f"/appointments/{appointment.id}/edit",
-        form_values(appointment, start=local(app, moved)),
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    page = save_with_start(signed_in, app, appointment, moved)
     assert "A Zoom user can be connected in one browser at a time." in page
     assert "Connect Zoom and save the appointment again" in page
     assert "Disconnect Zoom" not in page and session_zoom(signed_in) is None
