@@ -109,9 +109,14 @@ def with_zoom_line(stack: LocalStack) -> Appointment:
     appointment = stack.add_appointment(notes="Prefers lavender oil.")
     tz = stack.app.config["SPA_TZ"]
     line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
-    with stack.app.app_context():
-        return AppointmentStore(get_db()).set_notes(
-            appointment.id, appointment.version, notes.append_line(appointment.notes, line)
+    host_mark = stack.app.extensions["host_marks"].mark(stack.zoom.current_user_id)
+    with stack.app.app_context():  # as the app records a meeting it created, hosted by the stand-in's user
+        return AppointmentStore(get_db()).record_meeting(
+            appointment.id,
+            appointment.version,
+            notes.append_line(appointment.notes, line),
+            notes.current_line(line).meeting_id,
+            host_mark,
         )
 
 
