@@ -131,6 +131,6 @@ def _meeting_id(obj: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value)
-    if not (text.isascii() and text.isdigit() and len(text) <= 19):
-        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or int(text) >= 2**63:
+        return None  # never a meeting id the database could hold
     return int(text)

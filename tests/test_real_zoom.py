@@ -440,6 +440,8 @@ def test_registrant_names_are_cut_to_64_and_long_emails_skip_registration(app: F
         ("https://eu01api.zoom.us", "https://eu01api.zoom.us/v2"),
         ("https://api-eu.zoom.com", "https://api-eu.zoom.com/v2"),
         ("https://api.zoom.us.evil.example", API),
+        ("https://evilzoom.us", API),
+        ("https://api.notzoom.com", API),
         ("http://eu01api.zoom.us", API),
         (None, API),
     ],
@@ -470,9 +472,56 @@ def test_a_copied_line_is_shown_but_never_acts_in_zoom(app: Flask, signed_in, zo
     moved = copy.starts_at + timedelta(days=1)
     page = save_with_start(signed_in, app, copy, moved)
     assert "was not created here" in page
-    form_post(signed_in, f"/appointments/{copy.id}/cancel")
+    page = form_post(signed_in, f"/appointments/{copy.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "The Zoom meeting in the notes was left as it is" in page
+    assert len(zoom.calls) == 0  # nothing asked of Zoom from the copy: not a check, a move or a delete
     assert get_appointment(app, copy.id).notes == copy.notes
-    assert get_appointment(app, original.id).notes == original.notes  # `zoom` saw no call: nothing moved
+    assert get_appointment(app, original.id).notes == original.notes
+
+
+def test_meeting_updated_never_rewrites_a_line_pasted_over_the_apps_own(app: Flask, client) -> None:
+    from .test_webhooks import deliver
+
+    own = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    pasted = "Zoom: [Team call] Monday, December 7 2026 9:00 am \u2014 https://us05web.zoom.us/j/91234567890?pwd=x"
+    with app.app_context():
+        from simplespa_zoom.appointments import AppointmentStore
+        from simplespa_zoom.db import get_db
+
+        AppointmentStore(get_db()).set_notes(own.id, own.version, NOTES + "\n" + pasted)  # a staff edit
+    event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}
+    assert deliver(client, event).status_code == 204
+    assert get_appointment(app, own.id).notes == NOTES + "\n" + pasted
+
+
+def test_a_reschedule_never_drops_the_line_of_an_ended_meeting_on_3001(app: Flask, signed_in, zoom) -> None:
+    start = datetime.now(UTC) - timedelta(days=40)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES, start=start))
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+    page = save_with_start(signed_in, app, appointment, datetime.now(UTC) + timedelta(days=3))
+    assert "Zoom doesn&#39;t show this meeting" in page or "Zoom doesn't show this meeting" in page
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_remove_with_an_unknown_host_and_3001_keeps_the_line_and_deletes_nothing(app: Flask, signed_in) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host=None)
+    connect_zoom(signed_in)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+        zoom.delete(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+        answer = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+        assert [call.request.method for call in zoom.calls] == ["GET"]
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "meeting_other_account"
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_the_csp_lets_forms_lead_through_zoom_hosts_only(client) -> None:
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action")).split()
+    assert form_action[:3] == ["form-action", "'self'", "https://zoom.us"]
+    assert "https://*.zoom.us" in form_action and "https://*.zoom.com" in form_action
+    assert not any(source in ("*", "https:", "http:") for source in form_action)
 
 
 def test_a_dead_grant_found_by_a_reschedule_says_so_and_offers_connecting(app: Flask, signed_in, zoom) -> None:

@@ -83,6 +83,8 @@ def test_a_signed_body_that_is_not_json_gets_400(client, body: bytes) -> None:
         b'{"event": "meeting.deleted"}',
         b'{"event": "meeting.deleted", "payload": {"object": {"id": "abc"}}}',
         b'{"event": "meeting.updated", "payload": {"object": {"id": 99999999999, "topic": "t"}}}',
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": "1234567890123456789012345"}}}',
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": 9999999999999999999}}}',
         json.dumps({"event": "meeting.deleted", "payload": {"object": {"id": "\u00b2\u00b3\u00b9" * 4}}}).encode(),
         b'{"event": "endpoint.url_validation", "payload": {}}',
         b'{"event": "recording.completed", "payload": {}}',
