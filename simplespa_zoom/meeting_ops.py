@@ -349,12 +349,14 @@ class MeetingService:
             return None
         if after.starts_at <= self.now():
             return Notice.warning("reschedule_into_past")
+        host = Host.UNKNOWN
         try:
-            if self._host_for_change(after, line.meeting_id) is Host.OTHER:
+            host = self._host_for_change(after, line.meeting_id)
+            if host is Host.OTHER:
                 return Notice.warning("reschedule_other_account")
             meeting = self.zoom.call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
         except ZoomMeetingGone:
-            if self._host(after) is Host.MINE and not before.has_ended(self.now()):
+            if host is Host.MINE and not before.has_ended(self.now()):
                 self._drop_own_line(self.store.get(after.id))
                 return Notice.warning("reschedule_gone")
             return Notice.warning("reschedule_not_shown_to_you")
@@ -526,11 +528,11 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         return None
     start: datetime | None = line.starts_at(tz)
     ended = appointment.has_ended(now)
-    note_code = (
-        None
-        if appointment.line_is_own and not ended
-        else ("meeting_ended" if appointment.line_is_own else "meeting_not_created_here")
-    )
+    note_code = None
+    if not appointment.line_is_own:
+        note_code = "meeting_not_created_here"
+    elif ended:
+        note_code = "meeting_ended"
     return {
         "meeting_id": str(line.meeting_id),
         "meeting_id_display": meeting_id_display(line.meeting_id),

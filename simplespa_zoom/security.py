@@ -10,6 +10,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from flask import Flask
 
 from .csrf import CSRFProtect
+from .zoom_auth import LOOPBACK_HOSTS
 
 csrf = CSRFProtect()
 
@@ -18,7 +19,6 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self' {zoom}; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-LOOPBACK = ("localhost", "127.0.0.1")
 
 
 def zoom_form_targets(oauth_base_url: str, zoom_hosts: list[str]) -> str:
@@ -29,7 +29,7 @@ def zoom_form_targets(oauth_base_url: str, zoom_hosts: list[str]) -> str:
     sources = [f"{parts.scheme}://{parts.netloc}"]
     for host in zoom_hosts:
         host = host.strip().lower()
-        sources.append(f"http://{host}:*" if host in LOOPBACK else f"https://{host}")
+        sources.append(f"http://{host}:*" if host in LOOPBACK_HOSTS else f"https://{host}")
     return " ".join(dict.fromkeys(sources))
 
 

@@ -31,6 +31,7 @@ RETRY_HEADER = "X-Zoom-Retry"
 DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
 
 T = TypeVar("T")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")  # where a local Zoom stand-in may answer over plain http
 KNOWN_OAUTH_ERRORS = frozenset(
     {
         "access_denied",
@@ -77,7 +78,7 @@ def is_zoom_host(url: str, patterns: Iterable[str]) -> bool:
         host = (parts.hostname or "").lower()
     except ValueError:
         return False
-    loopback = host in ("localhost", "127.0.0.1", "::1")
+    loopback = host in LOOPBACK_HOSTS
     if not host or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
         return False
     for pattern in patterns:
@@ -182,12 +183,6 @@ def is_connected() -> bool:
     return stored_tokens() is not None
 
 
-def host_is_licensed() -> bool:
-    """Whether the connected Zoom host can register clients (a paid account)."""
-    tokens = stored_tokens()
-    return tokens is not None and tokens.licensed
-
-
 class TokenEndpoint:
     """Zoom's /oauth/token and /oauth/revoke, with HTTP Basic client authentication."""
 
@@ -258,7 +253,8 @@ class ZoomConnection:
 
     def licensed(self) -> bool:
         """Whether the connected Zoom host can register clients (a paid account)."""
-        return host_is_licensed()
+        tokens = stored_tokens()
+        return tokens is not None and tokens.licensed
 
     def user_id(self) -> str | None:
         """The connected Zoom user's id, asked of Zoom once for sessions connected before it was kept."""
