@@ -15,8 +15,8 @@ from common import (
 )
 from flask import jsonify
 
-from simplespa_zoom.sandbox.browserless import csrf_token
-from simplespa_zoom.sandbox.server import serve_in_thread
+from zoom_standin.browserless import csrf_token
+from zoom_standin.server import serve_in_thread
 
 REPEAT = 400
 

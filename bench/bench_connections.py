@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from common import report, served_stack, with_zoom_line
 
-from simplespa_zoom.sandbox.browserless import csrf_token
+from zoom_standin.browserless import csrf_token
 
 CALLS = 50
 

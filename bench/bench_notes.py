@@ -17,7 +17,7 @@ import time
 
 from common import report
 
-from simplespa_zoom import notes
+from simplespa_zoom.meetings import notes
 
 LINE = "Zoom: [Appointment with Ana Souza] Tuesday, November 11 2025 6:00 pm \u2014 https://us05web.zoom.us/j/85746065432?pwd=AbCdEf\n"
 PROSE = "Client prefers lavender oil; check allergies before the facial. Parking at the back.\n"

@@ -14,7 +14,7 @@ from common import (
     with_zoom_line,
 )
 
-from simplespa_zoom.sandbox.server import serve_in_thread
+from zoom_standin.server import serve_in_thread
 
 REPEAT = 300
 

@@ -7,7 +7,7 @@ import time
 
 from common import median_ms, report
 
-from simplespa_zoom.session import SessionCrypto
+from simplespa_zoom.web.session import SessionCrypto
 
 TOKEN = "eyJhbGciOiJIUzUxMiIsInYiOiIyLjAifQ." + "x" * 1100 + "." + "s" * 86
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 from common import STAFF, report, served_stack, with_zoom_line
 
-from simplespa_zoom.sandbox.browserless import sign_in_and_connect
+from zoom_standin.browserless import sign_in_and_connect
 
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
 CLIENTS = 4

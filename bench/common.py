@@ -14,17 +14,17 @@ from typing import Any
 import requests
 from flask import Flask, g, render_template
 
-from simplespa_zoom import notes
-from simplespa_zoom.appointment_views import bp as appointments_bp
-from simplespa_zoom.appointments import Appointment, AppointmentStore
-from simplespa_zoom.connect import bp as connect_bp
-from simplespa_zoom.db import connect, get_db
-from simplespa_zoom.meeting_ops import meeting_summary
-from simplespa_zoom.meetings import bp as meetings_bp
-from simplespa_zoom.sandbox.browserless import sign_in_and_connect
-from simplespa_zoom.sandbox.stack import LocalStack, start_stack
-from simplespa_zoom.staff import bp as staff_bp
-from simplespa_zoom.templating import init_app as init_templating
+from simplespa_zoom.book.appointments import Appointment, AppointmentStore
+from simplespa_zoom.book.database import connect, get_db
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.service import meeting_summary
+from simplespa_zoom.web.appointments import bp as appointments_bp
+from simplespa_zoom.web.connect import bp as connect_bp
+from simplespa_zoom.web.meetings import bp as meetings_bp
+from simplespa_zoom.web.staff import bp as staff_bp
+from simplespa_zoom.web.templating import init_app as init_templating
+from zoom_standin.browserless import sign_in_and_connect
+from zoom_standin.stack import LocalStack, start_stack
 
 STAFF = ("bench@spa.example", "bench password 123")
 TIMEZONE = "America/New_York"

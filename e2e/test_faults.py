@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from simplespa_zoom.sandbox import Fault
+from zoom_standin import Fault
 
 from .conftest import Stack, add_meeting_connecting_first, sign_in
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from simplespa_zoom import create_app, notes
-from simplespa_zoom.appointments import AppointmentStore
-from simplespa_zoom.db import get_db
-from simplespa_zoom.sandbox.browserless import csrf_token, sign_in_and_connect
+from simplespa_zoom import create_app
+from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.meetings import notes
+from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from simplespa_zoom import notes
+from simplespa_zoom.meetings import notes
 
 from .conftest import Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 

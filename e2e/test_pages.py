@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from simplespa_zoom.sandbox import Fault
+from zoom_standin import Fault
 
 from .conftest import Stack, add_meeting_connecting_first, sign_in
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from simplespa_zoom import notes
-from simplespa_zoom.appointments import AppointmentStore
-from simplespa_zoom.db import get_db
-from simplespa_zoom.sandbox import User
+from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.meetings import notes
+from zoom_standin import User
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 

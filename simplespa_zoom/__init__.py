@@ -11,7 +11,7 @@ from flask import Flask, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import config as settings
+from simplespa_zoom import config as settings
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -47,17 +47,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not config or "DATABASE" not in config:
         Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
 
-    from . import db, errors, security, zoom_auth
-    from .appointment_views import bp as appointments_bp
-    from .connect import bp as connect_bp
-    from .host_marks import HostMarks
-    from .meetings import bp as meetings_bp
-    from .pages import bp as pages_bp
-    from .session import EncryptedCookieSessionInterface
-    from .staff import bp as staff_bp
-    from .staff import load_signed_in_staff
-    from .templating import init_app as init_templating
-    from .webhooks import bp as webhooks_bp
+    from simplespa_zoom.book import database as db
+    from simplespa_zoom.meetings.host_marks import HostMarks
+    from simplespa_zoom.web import errors, security
+    from simplespa_zoom.web.appointments import bp as appointments_bp
+    from simplespa_zoom.web.connect import bp as connect_bp
+    from simplespa_zoom.web.meetings import bp as meetings_bp
+    from simplespa_zoom.web.pages import bp as pages_bp
+    from simplespa_zoom.web.session import EncryptedCookieSessionInterface
+    from simplespa_zoom.web.staff import bp as staff_bp
+    from simplespa_zoom.web.staff import load_signed_in_staff
+    from simplespa_zoom.web.templating import init_app as init_templating
+    from simplespa_zoom.web.webhooks import bp as webhooks_bp
+    from simplespa_zoom.zoom import oauth as zoom_auth
 
     app.url_map.converters["row_id"] = RowIdConverter
     app.session_interface = EncryptedCookieSessionInterface()

@@ -8,12 +8,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from . import create_app
-from .appointment_forms import InvalidAppointment, parse_draft
-from .appointments import AppointmentStore
-from .config import ConfigError
-from .db import get_db, init_db
-from .staff import StaffError, create_staff, set_password
+from simplespa_zoom import create_app
+from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.config import ConfigError
+from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft
+from simplespa_zoom.web.staff import StaffError, create_staff, set_password
 
 
 def _create_app_or_explain() -> Flask:
@@ -88,6 +88,10 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
 @click.option("--zoom-port", default=0, type=int, help="Port of the Zoom stand-in (default: any free port).")
 def demo(host: str, port: int, zoom_port: int) -> None:
     """Run the app against a local Zoom stand-in, with sample appointments and a demo login."""
-    from .demo import run_demo
-
+    try:
+        from zoom_standin.demo import run_demo
+    except ImportError:
+        raise click.ClickException(
+            "The demo needs the Zoom stand-in from a checkout of simplespa-zoom: run scripts/demo there."
+        ) from None
     run_demo(host, port, zoom_port)

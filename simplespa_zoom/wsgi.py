@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from . import create_app
-from .config import ConfigError
+from simplespa_zoom import create_app
+from simplespa_zoom.config import ConfigError
 
 try:
     app = create_app()

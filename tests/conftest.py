@@ -16,11 +16,12 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
-from simplespa_zoom import create_app, notes
-from simplespa_zoom.appointments import Appointment, AppointmentStore
-from simplespa_zoom.db import get_db, init_db
-from simplespa_zoom.sandbox.stack import read_appointment, seed_appointment
-from simplespa_zoom.staff import create_staff
+from simplespa_zoom import create_app
+from simplespa_zoom.book.appointments import Appointment, AppointmentStore
+from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.web.staff import create_staff
+from zoom_standin.stack import read_appointment, seed_appointment
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us"

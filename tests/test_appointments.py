@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from simplespa_zoom import notes
-from simplespa_zoom.appointments import CLAIM_STALE_AFTER, AppointmentStore
-from simplespa_zoom.db import MIGRATIONS, STEPS, connect, get_db, migrate
+from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
+from simplespa_zoom.book.database import MIGRATIONS, STEPS, connect, get_db, migrate
+from simplespa_zoom.meetings import notes
 
 from .conftest import (
     API,
@@ -91,8 +91,8 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
 def test_an_edit_based_on_an_old_version_shows_a_conflict_and_keeps_both_texts(app: Flask, signed_in) -> None:
     appointment = add_appointment(app, "Ana", NOTES)
     stale = form_values(appointment, start=local(app, appointment.starts_at), notes=NOTES + "\nMy edit.")
-    from simplespa_zoom.appointments import AppointmentStore
-    from simplespa_zoom.db import get_db
+    from simplespa_zoom.book.appointments import AppointmentStore
+    from simplespa_zoom.book.database import get_db
 
     with app.app_context():
         AppointmentStore(get_db()).set_notes(appointment.id, appointment.version, NOTES + "\nZoom: added meanwhile")

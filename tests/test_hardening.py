@@ -11,9 +11,10 @@ import responses
 from flask import Flask
 from markupsafe import escape
 
-from simplespa_zoom import create_app, notes
-from simplespa_zoom.db import get_db, init_db
-from simplespa_zoom.staff import create_staff
+from simplespa_zoom import create_app
+from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.web.staff import create_staff
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -296,7 +297,7 @@ def test_a_fresh_session_is_issued_at_sign_in(client) -> None:
 
 from datetime import UTC, datetime  # noqa: E402
 
-from simplespa_zoom import sign_in_guard  # noqa: E402
+from simplespa_zoom.book import sign_in_guard  # noqa: E402
 
 from .conftest import form_values, local, with_app_meeting  # noqa: E402
 
@@ -373,7 +374,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    from simplespa_zoom import staff
+    from simplespa_zoom.web import staff
 
     fake = Clock()
     monkeypatch.setattr(staff.time, "time", fake)
@@ -540,7 +541,7 @@ def test_a_chunked_webhook_body_over_the_limit_is_refused_whole(client) -> None:
     import io
     import time as clock_time
 
-    from simplespa_zoom.webhooks import BODY_LIMIT
+    from simplespa_zoom.web.webhooks import BODY_LIMIT
 
     body = b'{"event":"x","payload":{"pad":"' + b"x" * BODY_LIMIT + b'"}}'
     headers = {**signed_webhook(body, str(int(clock_time.time()))), "Transfer-Encoding": "chunked"}

@@ -10,9 +10,9 @@ import pytest
 import responses
 from flask import Flask
 
-from simplespa_zoom import notes
-from simplespa_zoom.appointments import AppointmentStore
-from simplespa_zoom.db import get_db
+from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.meetings import notes
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -186,7 +186,7 @@ def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, sig
     connect_zoom(signed_in)
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
-    from simplespa_zoom.appointments import AppointmentStore
+    from simplespa_zoom.book.appointments import AppointmentStore
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -204,8 +204,8 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     for _ in range(3):
         zoom.delete(f"{API}/meetings/{MEETING_ID}", status=503, body="down")
-    from simplespa_zoom import meeting_ops
-    from simplespa_zoom.appointments import AppointmentStore
+    from simplespa_zoom.book.appointments import AppointmentStore
+    from simplespa_zoom.meetings import service as meeting_ops
 
     monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
     monkeypatch.setattr(
@@ -221,8 +221,8 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
     connect_zoom(signed_in)
 
     def edit_then_answer(request):
-        from simplespa_zoom.appointments import AppointmentStore
-        from simplespa_zoom.db import connect
+        from simplespa_zoom.book.appointments import AppointmentStore
+        from simplespa_zoom.book.database import connect
 
         db = connect(app.config["DATABASE"])
         AppointmentStore(db).set_notes(appointment.id, appointment.version, NOTES + "\r\nEdited meanwhile.")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simplespa_zoom import notes
+from simplespa_zoom.meetings import notes
 
 NY = ZoneInfo("America/New_York")
 LINK = "https://us05web.zoom.us/j/85746065432?pwd=abc"

@@ -9,12 +9,12 @@ import pytest
 from flask import Flask
 
 from simplespa_zoom.messages import MESSAGES
-from simplespa_zoom.zoom_api import SCOPES
+from simplespa_zoom.zoom.api import SCOPES
 
 from .conftest import API, add_appointment, connect_zoom, login, post, zoom_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted((ROOT / "simplespa_zoom").glob("*.py"))
+SOURCES = sorted((ROOT / "simplespa_zoom").rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", ["/help", "/privacy", "/support"])

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from responses import matchers
 
-from simplespa_zoom import notes
-from simplespa_zoom.zoom_api import SCOPES
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.api import SCOPES
 
 from .conftest import (
     API,
@@ -94,7 +94,7 @@ def test_another_hosts_meeting_is_not_checked_removed_moved_or_cancelled(app: Fl
 
 
 def test_a_host_mark_from_an_older_secret_key_is_still_recognised(tmp_path) -> None:
-    from simplespa_zoom.host_marks import HostMarks
+    from simplespa_zoom.meetings.host_marks import HostMarks
 
     old = HostMarks("old-secret-key-" + "x" * 32)
     rotated = HostMarks("new-secret-key-" + "y" * 32, ["old-secret-key-" + "x" * 32])
@@ -137,7 +137,7 @@ def test_the_server_keeps_only_a_fingerprint_of_the_host(app: Flask, signed_in, 
 
 
 def _dump(app: Flask) -> str:
-    from simplespa_zoom.db import get_db
+    from simplespa_zoom.book.database import get_db
 
     with app.app_context():
         return "\n".join(get_db().iterdump())
@@ -295,7 +295,7 @@ def test_cancel_asks_zoom_to_email_registered_clients(app: Flask, signed_in, zoo
 
 
 def test_the_undo_of_an_unrecorded_meeting_emails_no_one(app: Flask, signed_in, zoom, monkeypatch) -> None:
-    from simplespa_zoom.appointments import AppointmentStore
+    from simplespa_zoom.book.appointments import AppointmentStore
 
     appointment = add_appointment(app, "Ana", NOTES)
     connect_zoom(signed_in)
@@ -485,8 +485,8 @@ def test_meeting_updated_never_rewrites_a_line_pasted_over_the_apps_own(app: Fla
     own = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     pasted = "Zoom: [Team call] Monday, December 7 2026 9:00 am \u2014 https://us05web.zoom.us/j/91234567890?pwd=x"
     with app.app_context():
-        from simplespa_zoom.appointments import AppointmentStore
-        from simplespa_zoom.db import get_db
+        from simplespa_zoom.book.appointments import AppointmentStore
+        from simplespa_zoom.book.database import get_db
 
         AppointmentStore(get_db()).set_notes(own.id, own.version, NOTES + "\n" + pasted)  # a staff edit
     event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from simplespa_zoom.sandbox import LICENSED, ClientApp, Fault, SandboxState, User, create_sandbox
+from zoom_standin import LICENSED, ClientApp, Fault, SandboxState, User, create_sandbox
 
 REDIRECT = "https://spa.example/zoom/callback"
 VERIFIER = "v" * 50

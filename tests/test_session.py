@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, session
 
 from simplespa_zoom import create_app
-from simplespa_zoom.session import _own_cookies
+from simplespa_zoom.web.session import _own_cookies
 
 from .conftest import ACCESS_TOKEN, REFRESH_TOKEN, TEST_CONFIG, connect_zoom, login
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from flask import Flask
 
-from simplespa_zoom import notes
+from simplespa_zoom.meetings import notes
 
 from .conftest import MEETING_ID, add_appointment, get_appointment, line_for, with_app_meeting
 
@@ -92,7 +92,7 @@ def test_a_signed_body_that_is_not_json_gets_400(client, body: bytes) -> None:
 )
 def test_every_signed_event_is_acknowledged_even_one_the_app_cannot_use(client, caplog, body: bytes) -> None:
     """Zoom retries anything but 2xx and then stops sending: a signed event the app can't use still gets 204."""
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
         assert deliver(client, body).status_code == 204
     assert len(caplog.records) == 1 and "webhook-secret" not in caplog.text
 

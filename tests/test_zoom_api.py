@@ -10,7 +10,7 @@ import pytest
 import requests
 import responses
 
-from simplespa_zoom.zoom_api import (
+from simplespa_zoom.zoom.api import (
     ZoomClient,
     ZoomDailyLimit,
     ZoomMeetingGone,

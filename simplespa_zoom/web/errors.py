@@ -8,11 +8,11 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .appointments import AppointmentNotFound
-from .csrf import CSRFError
-from .meeting_ops import MeetingError
-from .messages import HTTP_CODES, MESSAGES, say
-from .zoom_api import ZoomError
+from simplespa_zoom.book.appointments import AppointmentNotFound
+from simplespa_zoom.meetings.service import MeetingError
+from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
+from simplespa_zoom.web.csrf import CSRFError
+from simplespa_zoom.zoom.api import ZoomError
 
 log = logging.getLogger(__name__)
 

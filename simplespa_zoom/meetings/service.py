@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from . import notes
-from .appointments import Appointment, AppointmentStore, VersionConflict
-from .host_marks import HostMarks
-from .messages import FIX_IN_ZOOM, say
-from .zoom_api import (
+from simplespa_zoom.book.appointments import Appointment, AppointmentStore, VersionConflict
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.host_marks import HostMarks
+from simplespa_zoom.messages import FIX_IN_ZOOM, say
+from simplespa_zoom.zoom.api import (
     REGISTRANT_EMAIL_MAX,
     Meeting,
     ZoomClient,
@@ -36,7 +36,7 @@ from .zoom_api import (
     ZoomRequestRejected,
     ZoomUnavailable,
 )
-from .zoom_auth import ZoomConnection, ZoomNotConnected, ZoomReconnect
+from simplespa_zoom.zoom.oauth import ZoomConnection, ZoomNotConnected, ZoomReconnect
 
 log = logging.getLogger(__name__)
 

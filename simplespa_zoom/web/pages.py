@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .messages import ONE_BROWSER, by_area
+from simplespa_zoom.messages import ONE_BROWSER, by_area
 
 bp = Blueprint("pages", __name__)
 

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from .appointments import AppointmentDraft
-from .messages import Problem, problem
+from simplespa_zoom.book.appointments import AppointmentDraft
+from simplespa_zoom.messages import Problem, problem
 
 MAX_NAME = 200
 MAX_EMAIL = 254

@@ -12,9 +12,9 @@ import click
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from .db import get_db
-from .sandbox.stack import seed_appointment, start_stack
-from .staff import create_staff
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.web.staff import create_staff
+from zoom_standin.stack import seed_appointment, start_stack
 
 DEMO_STAFF = "demo@spa.example"
 

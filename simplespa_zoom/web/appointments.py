@@ -15,13 +15,13 @@ from flask import (
     url_for,
 )
 
-from .appointment_forms import InvalidAppointment, parse_draft
-from .appointments import Appointment, AppointmentDraft, AppointmentStore, VersionConflict
-from .connect import pop_auto_add
-from .db import get_db
-from .meeting_ops import Notice, meeting_summary
-from .meetings import meeting_service
-from .staff import login_required
+from simplespa_zoom.book.appointments import Appointment, AppointmentDraft, AppointmentStore, VersionConflict
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.meetings.service import Notice, meeting_summary
+from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft
+from simplespa_zoom.web.connect import pop_auto_add
+from simplespa_zoom.web.meetings import meeting_service
+from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from . import notes as notes_text
+from simplespa_zoom.meetings import notes as notes_text
 
 CLAIM_STALE_AFTER = 120.0
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from .appointments import Appointment, AppointmentStore
-from .db import get_db
-from .errors import help_url
-from .meeting_ops import MeetingService, meeting_summary
-from .staff import login_required
-from .zoom_auth import connection
+from simplespa_zoom.book.appointments import Appointment, AppointmentStore
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.meetings.service import MeetingService, meeting_summary
+from simplespa_zoom.web.errors import help_url
+from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.zoom.oauth import connection
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
 

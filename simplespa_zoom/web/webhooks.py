@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from .meetings import meeting_service
-from .zoom_api import parse_zoom_time
+from simplespa_zoom.web.meetings import meeting_service
+from simplespa_zoom.zoom.api import parse_zoom_time
 
 log = logging.getLogger(__name__)
 

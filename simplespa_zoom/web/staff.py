@@ -23,10 +23,11 @@ from flask import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import sign_in_guard, zoom_auth
-from .db import get_db
-from .messages import say
-from .safe_redirect import local_target
+from simplespa_zoom.book import sign_in_guard
+from simplespa_zoom.book.database import get_db
+from simplespa_zoom.messages import say
+from simplespa_zoom.web.safe_redirect import local_target
+from simplespa_zoom.zoom import oauth as zoom_auth
 
 bp = Blueprint("staff", __name__)
 

@@ -20,8 +20,8 @@ from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, request, session
 
-from .messages import RECONNECT_REASON
-from .zoom_api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable, ZoomUnreadable
+from simplespa_zoom.messages import RECONNECT_REASON
+from simplespa_zoom.zoom.api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable, ZoomUnreadable
 
 log = logging.getLogger(__name__)
 

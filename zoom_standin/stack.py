@@ -9,11 +9,12 @@ from typing import Any
 
 from flask import Flask
 
-from .. import create_app
-from ..appointment_forms import parse_draft
-from ..appointments import Appointment, AppointmentStore
-from ..db import get_db, init_db
-from ..staff import create_staff
+from simplespa_zoom import create_app
+from simplespa_zoom.book.appointments import Appointment, AppointmentStore
+from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.web.appointment_forms import parse_draft
+from simplespa_zoom.web.staff import create_staff
+
 from .app import create_sandbox
 from .server import RunningServer, serve_in_thread
 from .state import ClientApp, SandboxState

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from . import notes
-from .appointments import Appointment
-from .messages import say
+from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.messages import say
 
 
 def spa_time(instant: datetime) -> str:
@@ -21,7 +21,7 @@ def start_text(appointment: Appointment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from .zoom_auth import is_connected
+    from simplespa_zoom.zoom.oauth import is_connected
 
     app.context_processor(lambda: {"zoom_connected": is_connected()})
     app.jinja_env.filters["start_text"] = start_text

@@ -9,8 +9,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from flask import Flask
 
-from .csrf import CSRFProtect
-from .zoom_auth import LOOPBACK_HOSTS
+from simplespa_zoom.web.csrf import CSRFProtect
+from simplespa_zoom.zoom.oauth import LOOPBACK_HOSTS
 
 csrf = CSRFProtect()
 

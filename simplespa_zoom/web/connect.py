@@ -19,11 +19,11 @@ from flask import (
     url_for,
 )
 
-from . import zoom_auth
-from .messages import say
-from .safe_redirect import local_target
-from .staff import login_required
-from .zoom_api import ZoomError, ZoomMissingScope, missing_scopes_message
+from simplespa_zoom.messages import say
+from simplespa_zoom.web.safe_redirect import local_target
+from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.zoom import oauth as zoom_auth
+from simplespa_zoom.zoom.api import ZoomError, ZoomMissingScope, missing_scopes_message
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import click
 from flask import Flask, current_app
 
-from . import notes
+from simplespa_zoom.meetings import notes
 
 # Each entry moves the schema one version up; the index + 1 is the version it reaches.
 MIGRATIONS = (

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from .messages import say
+from simplespa_zoom.messages import say
 
 log = logging.getLogger(__name__)
 

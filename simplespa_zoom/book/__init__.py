@@ -1,0 +1,1 @@
+"""The appointment book: appointments, staff and sign-ins, stored in the database."""

@@ -1,0 +1,1 @@
+"""The meeting core: add, check, remove and follow a meeting, with no Flask and no SQL."""

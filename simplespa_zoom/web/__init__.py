@@ -1,0 +1,1 @@
+"""The Flask side: blueprints, the encrypted session, CSRF, headers and error pages."""
