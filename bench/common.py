@@ -15,9 +15,10 @@ import requests
 from flask import Flask, g, render_template
 
 from simplespa_zoom.book.appointments import Appointment, AppointmentStore
-from simplespa_zoom.book.database import connect, get_db
+from simplespa_zoom.book.database import open_engine
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings.service import meeting_summary
+from simplespa_zoom.meetings.summary import meeting_summary
+from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointments import bp as appointments_bp
 from simplespa_zoom.web.connect import bp as connect_bp
 from simplespa_zoom.web.meetings import bp as meetings_bp
@@ -109,9 +110,9 @@ def with_zoom_line(stack: LocalStack) -> Appointment:
     appointment = stack.add_appointment(notes="Prefers lavender oil.")
     tz = stack.app.config["SPA_TZ"]
     line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
-    host_mark = stack.app.extensions["host_marks"].mark(stack.zoom.current_user_id)
+    host_mark = stack.app.extensions["meetings"].marks.mark(stack.zoom.current_user_id)
     with stack.app.app_context():  # as the app records a meeting it created, hosted by the stand-in's user
-        return AppointmentStore(get_db()).record_meeting(
+        return the_book().appointments.record_meeting(
             appointment.id,
             appointment.version,
             notes.append_line(appointment.notes, line),
@@ -135,7 +136,7 @@ def served_stack() -> Iterator[tuple[LocalStack, requests.Session]]:
 
 
 def baseline_app(database: str, template_folder: str, timezone_config: dict[str, Any]) -> Flask:
-    """A bare Flask view: read the same SQLite row, render the same template, nothing else."""
+    """A bare Flask view: read the same row through a pooled engine, render the same template, nothing else."""
     app = Flask("baseline", template_folder=template_folder, static_folder=None)
     app.config.update(timezone_config)
     init_templating(app)
@@ -144,13 +145,11 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 
+    store = AppointmentStore(open_engine(database))
+
     @app.get("/bare/<int:appointment_id>")
     def bare(appointment_id: int) -> str:
-        db = connect(database)
-        try:
-            appointment = AppointmentStore(db).get(appointment_id)
-        finally:
-            db.close()
+        appointment = store.get(appointment_id)
         g.staff = type("Staff", (), {"email": STAFF[0]})()
         return render_template(
             "appointments/view.html",

@@ -15,9 +15,8 @@ import pytest
 import requests
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.database import get_db
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.web import the_book
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
@@ -118,5 +117,5 @@ def test_racing_adds_across_workers_create_one_meeting(stack: Stack, gunicorn: s
     assert sorted(statuses) == [200] * (RACERS - 1) + [201]
     assert len(stack.zoom.meetings) == 1
     with create_app({**stack.app.config, "TESTING": True}).app_context():
-        stored = AppointmentStore(get_db()).get(appointment.id)
+        stored = the_book().appointments.get(appointment.id)
     assert len(notes.find_lines(stored.notes)) == 1 and stored.notes.startswith("Keep this text.\n")

@@ -17,6 +17,8 @@ def test_a_start_in_year_one_is_refused_and_the_book_stays_up(page: Page, stack:
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Enter a start between the years 1900 and 2200.")).to_be_visible()
     page.goto(f"{stack.url}/appointments")
+    page.get_by_role("searchbox", name="Find a client").fill("o")
+    page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name="Ana Souza")).to_be_visible()
     expect(page.get_by_role("link", name="Year One")).to_have_count(0)
 

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.database import get_db
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.web import the_book
 from zoom_standin import User
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
@@ -43,8 +42,8 @@ def test_a_past_meeting_keeps_its_line_is_never_checked_and_says_it_has_ended(pa
         "Appointment with Ben", started.astimezone(stack.app.config["SPA_TZ"]), created["join_url"]
     )
     with stack.app.app_context():
-        marks = stack.app.extensions["host_marks"]
-        AppointmentStore(get_db()).record_meeting(
+        marks = stack.app.extensions["meetings"].marks
+        the_book().appointments.record_meeting(
             past.id, past.version, notes.append_line(NOTES, line), created["id"], marks.mark("sandbox-host")
         )
     gone = requests.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     merged = settings.build(config)
-    merged.setdefault("DATABASE", os.path.join(app.instance_path, "simplespa-zoom.sqlite"))
+    merged.setdefault("DATABASE", str(Path(app.instance_path) / "simplespa-zoom.sqlite"))
     app.config.update(merged)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -45,11 +44,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     if not config or "DATABASE" not in config:
-        Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from simplespa_zoom.book import database as db
+    from simplespa_zoom.book import Book
     from simplespa_zoom.meetings.host_marks import HostMarks
-    from simplespa_zoom.web import errors, security
+    from simplespa_zoom.meetings.service import MeetingService
+    from simplespa_zoom.web import errors, security, zoom_session
     from simplespa_zoom.web.appointments import bp as appointments_bp
     from simplespa_zoom.web.connect import bp as connect_bp
     from simplespa_zoom.web.meetings import bp as meetings_bp
@@ -59,18 +59,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from simplespa_zoom.web.staff import load_signed_in_staff
     from simplespa_zoom.web.templating import init_app as init_templating
     from simplespa_zoom.web.webhooks import bp as webhooks_bp
-    from simplespa_zoom.zoom import oauth as zoom_auth
 
     app.url_map.converters["row_id"] = RowIdConverter
     app.session_interface = EncryptedCookieSessionInterface()
-    app.extensions["host_marks"] = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
-    db.init_app(app)
+    book = Book.open(app.config["DATABASE"])
+    app.extensions["book"] = book
     security.init_app(app)
     if hops := app.config["TRUSTED_PROXY_HOPS"]:
         # The client's address (sign-in throttling), scheme and host as the proxy saw them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     errors.init_app(app)
-    zoom_auth.init_app(app)
+    zoom_session.init_app(app)
+    app.extensions["meetings"] = MeetingService(
+        book=book.appointments,
+        tokens=zoom_session.browser_tokens,
+        zoom=app.extensions["zoom_connection"],
+        tz=app.config["SPA_TZ"],
+        marks=HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"]),
+    )
     init_templating(app)
     app.before_request(load_signed_in_staff)
     for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp, pages_bp):

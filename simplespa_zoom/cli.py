@@ -9,11 +9,11 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.book.database import DatabaseError
+from simplespa_zoom.book.staff import StaffError
 from simplespa_zoom.config import ConfigError
+from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft
-from simplespa_zoom.web.staff import StaffError, create_staff, set_password
 
 
 def _create_app_or_explain() -> Flask:
@@ -28,6 +28,16 @@ def main() -> None:
     """SimpleSpa Zoom: appointments with one-click Zoom meetings."""
 
 
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (safe to run again, from any app server)."""
+    try:
+        revision = the_book().upgrade()
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database ready (schema revision {revision}).")
+
+
 def _read_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -39,9 +49,9 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_staff(email: str, password_stdin: bool) -> None:
     """Create a staff account that can sign in."""
-    init_db()
+    the_book().upgrade()
     try:
-        staff = create_staff(get_db(), email, _read_password(password_stdin))
+        staff = the_book().staff.create(email, _read_password(password_stdin))
     except StaffError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Staff account {staff.email} created.")
@@ -53,7 +63,7 @@ def add_staff(email: str, password_stdin: bool) -> None:
 def set_staff_password(email: str, password_stdin: bool) -> None:
     """Change a staff password; their other signed-in sessions end."""
     try:
-        set_password(get_db(), email, _read_password(password_stdin))
+        the_book().staff.set_password(email, _read_password(password_stdin))
     except StaffError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Password of {email} changed; their other sessions are signed out.")
@@ -67,7 +77,7 @@ def set_staff_password(email: str, password_stdin: bool) -> None:
 @click.option("--notes", default="", help="Notes text.")
 def add_appointment(client_name: str, client_email: str, start: str, duration: str, notes: str) -> None:
     """Add an appointment and print its id."""
-    init_db()
+    the_book().upgrade()
     try:
         draft = parse_draft(
             client_name=client_name,
@@ -79,7 +89,7 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
         )
     except InvalidAppointment as invalid:
         raise click.ClickException(" ".join(error.text for error in invalid.errors.values())) from None
-    click.echo(AppointmentStore(get_db()).create(draft).id)
+    click.echo(the_book().appointments.create(draft).id)
 
 
 @main.command("demo", with_appcontext=False)

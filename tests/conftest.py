@@ -15,12 +15,12 @@ import pytest
 import responses
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import Appointment, AppointmentStore
-from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.web.staff import create_staff
+from simplespa_zoom.web import the_book
 from zoom_standin.stack import read_appointment, seed_appointment
 
 API = "https://api.zoom.us/v2"
@@ -48,8 +48,8 @@ TEST_CONFIG: dict[str, Any] = {
 def app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "test.sqlite")})
     with app.app_context():
-        init_db()
-        create_staff(get_db(), STAFF_EMAIL, STAFF_PASSWORD)
+        the_book().upgrade()
+        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
     yield app
 
 
@@ -62,6 +62,18 @@ def client(app: Flask) -> FlaskClient:
 def zoom() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
+
+
+def sql(app: Flask, statement: str, **params: Any) -> list[Any]:
+    """Run SQL on the app's database as a hand edit or a check would, outside the app's code."""
+    with app.extensions["book"].engine.begin() as connection:
+        result = connection.execute(text(statement), params)
+        return result.all() if result.returns_rows else []
+
+
+def day_page(app: Flask, appointment: Appointment) -> str:
+    """The list page of the day this appointment starts on, in the spa's time zone."""
+    return f"/appointments?day={appointment.starts_at.astimezone(app.config['SPA_TZ']).date().isoformat()}"
 
 
 def csrf_token(client: FlaskClient, **kwargs: Any) -> str:
@@ -171,8 +183,8 @@ def with_app_meeting(
 ) -> Appointment:
     """The appointment as it is once the app created a meeting for it, hosted by `host` (None: not known)."""
     with app.app_context():
-        marks = app.extensions["host_marks"]
-        return AppointmentStore(get_db()).record_meeting(
+        marks = app.extensions["meetings"].marks
+        return the_book().appointments.record_meeting(
             appointment.id,
             appointment.version,
             notes.append_line(appointment.notes, line_for(app, appointment, join_url)),

@@ -8,16 +8,16 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
-from simplespa_zoom.book.database import MIGRATIONS, STEPS, connect, get_db, migrate
+from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.web import the_book
 
 from .conftest import (
     API,
-    JOIN_URL,
     MEETING_ID,
     add_appointment,
     connect_zoom,
+    day_page,
     form_post,
     form_values,
     get_appointment,
@@ -91,11 +91,9 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
 def test_an_edit_based_on_an_old_version_shows_a_conflict_and_keeps_both_texts(app: Flask, signed_in) -> None:
     appointment = add_appointment(app, "Ana", NOTES)
     stale = form_values(appointment, start=local(app, appointment.starts_at), notes=NOTES + "\nMy edit.")
-    from simplespa_zoom.book.appointments import AppointmentStore
-    from simplespa_zoom.book.database import get_db
 
     with app.app_context():
-        AppointmentStore(get_db()).set_notes(appointment.id, appointment.version, NOTES + "\nZoom: added meanwhile")
+        the_book().appointments.set_notes(appointment.id, appointment.version, NOTES + "\nZoom: added meanwhile")
     response = form_post(signed_in, f"/appointments/{appointment.id}/edit", stale)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -182,8 +180,10 @@ def test_cancel_while_not_connected_cancels_and_warns(app: Flask, signed_in) -> 
 
 
 def test_list_marks_appointments_with_a_meeting(app: Flask, signed_in) -> None:
-    with_meeting(app)
-    page = signed_in.get("/appointments").get_data(as_text=True)
+    appointment = with_meeting(app)
+    add_appointment(app, "Bea", start=appointment.starts_at)
+    page = signed_in.get(day_page(app, appointment)).get_data(as_text=True)
+    assert "Bea" in page
     assert page.count('aria-label="Has a Zoom meeting"') == 1
 
 
@@ -221,7 +221,7 @@ def test_a_cancelled_appointment_can_still_remove_its_meeting(app: Flask, signed
 def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> None:
     appointment = add_appointment(app, "Ana", NOTES)
     with app.app_context():
-        store = AppointmentStore(get_db())
+        store = the_book().appointments
         held = store.claim_meeting(appointment.id, now=1000.0)
         assert held is not None and held.notes == NOTES
         assert store.claim_meeting(appointment.id, now=1000.0 + CLAIM_STALE_AFTER - 1) is None
@@ -232,41 +232,3 @@ def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> No
         saved = store.record_meeting(appointment.id, claimed.version, NOTES + "\nline", MEETING_ID, None)
         assert saved.version == claimed.version + 1
         assert store.claim_meeting(appointment.id) is not None
-
-
-def test_a_database_from_the_previous_schema_upgrades_and_keeps_its_appointments(tmp_path) -> None:
-    path = str(tmp_path / "old.sqlite")
-    old = connect(path)
-    old.execute("PRAGMA journal_mode = WAL")
-    for number, script in enumerate(MIGRATIONS[:2], start=1):
-        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-    old.execute(
-        "INSERT INTO appointments (client_name, starts_at, duration_minutes, notes) VALUES (?, ?, ?, ?)",
-        ("Ana", "2026-12-01T20:00:00Z", 60, NOTES),
-    )
-    old.execute("INSERT INTO meeting_claims (appointment_id, claimed_at) VALUES (1, 1.0)")
-    old.close()
-    assert migrate(connect(path)) == len(STEPS)
-    upgraded = AppointmentStore(connect(path))
-    assert upgraded.get(1).notes == NOTES
-    assert upgraded.claim_meeting(1) is not None
-
-
-def test_schema_4_remembers_each_existing_line_as_the_apps_own_meeting_host_unknown(tmp_path) -> None:
-    path = str(tmp_path / "v3.sqlite")
-    old = connect(path)
-    old.execute("PRAGMA journal_mode = WAL")
-    for number, script in enumerate(MIGRATIONS, start=1):
-        old.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-    line = "Zoom: [Appointment with Ana] Tuesday, December 1 2026 3:00 pm \u2014 " + JOIN_URL
-    for text in (NOTES + "\n" + line, NOTES):
-        old.execute(
-            "INSERT INTO appointments (client_name, starts_at, duration_minutes, notes) VALUES (?, ?, ?, ?)",
-            ("Ana", "2026-12-01T20:00:00Z", 60, text),
-        )
-    old.close()
-    migrate(connect(path))
-    upgraded = AppointmentStore(connect(path))
-    with_line, without = upgraded.get(1), upgraded.get(2)
-    assert (with_line.zoom_meeting_id, with_line.zoom_host_mark, with_line.line_is_own) == (MEETING_ID, None, True)
-    assert (without.zoom_meeting_id, without.notes) == (None, NOTES)

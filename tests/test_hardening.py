@@ -12,9 +12,8 @@ from flask import Flask
 from markupsafe import escape
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.database import get_db, init_db
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.web.staff import create_staff
+from simplespa_zoom.web import the_book
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -28,12 +27,14 @@ from .conftest import (
     add_appointment,
     connect_zoom,
     csrf_token,
+    day_page,
     form_post,
     get_appointment,
     line_for,
     login,
     page_meeting,
     post,
+    sql,
     zoom_meeting,
 )
 
@@ -87,7 +88,7 @@ def test_each_page_masks_the_token_differently_and_each_copy_works(app: Flask, c
         details = {"client_name": name, "start": "2026-12-01T15:00", "duration": "60", "notes": ""}
         response = client.post("/appointments/new", headers={"X-CSRFToken": token}, data=details)
         assert response.status_code == 302, response.get_data(as_text=True)
-    assert "First" in client.get("/appointments").get_data(as_text=True)
+    assert "First" in client.get("/appointments?day=2026-12-01").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://spa.example"])
@@ -190,7 +191,8 @@ def test_hostile_names_and_notes_are_shown_as_text(app: Flask, client, hostile: 
     shown = {
         f"/appointments/{appointment.id}": hostile,
         f"/appointments/{appointment.id}/edit": hostile,
-        "/appointments": visible_name,
+        day_page(app, appointment): visible_name,
+        "/appointments?q=" + quote(visible_name): visible_name,
     }
     for path, text in shown.items():
         page = client.get(path).get_data(as_text=True)
@@ -245,8 +247,8 @@ def test_zoom_refusing_connections_gives_a_clear_message_and_changes_nothing(tmp
         {**TEST_CONFIG, "DATABASE": str(tmp_path / "r.sqlite"), "ZOOM_API_BASE_URL": f"http://127.0.0.1:{port}/v2"}
     )
     with app.app_context():
-        init_db()
-        create_staff(get_db(), STAFF_EMAIL, STAFF_PASSWORD)
+        the_book().upgrade()
+        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
     appointment = add_appointment(app, "Ana", "keep me")
     client = app.test_client()
     login(client)
@@ -313,8 +315,7 @@ def test_a_start_outside_1900_to_2200_is_refused_and_nothing_is_saved(app: Flask
     response = new_appointment(client, start)
     assert response.status_code == 400
     assert "Enter a start between the years 1900 and 2200." in response.get_data(as_text=True)
-    with app.app_context():
-        assert get_db().execute("SELECT COUNT(*) FROM appointments").fetchone()[0] == 0
+    assert sql(app, "SELECT COUNT(*) FROM appointments")[0][0] == 0
     assert client.get("/appointments").status_code == 200
 
 
@@ -322,8 +323,7 @@ def test_a_start_outside_1900_to_2200_is_refused_and_nothing_is_saved(app: Flask
 def test_the_ends_of_the_range_are_stored_and_read_back(app: Flask, client, start: str) -> None:
     login(client)
     assert new_appointment(client, start).status_code == 302
-    with app.app_context():
-        stored = get_db().execute("SELECT starts_at FROM appointments").fetchone()[0]
+    stored = sql(app, "SELECT starts_at FROM appointments")[0][0]
     assert len(stored.split("-")[0]) == 4 and stored.endswith("Z")
     assert client.get("/appointments").status_code == 200 and client.get("/appointments/1").status_code == 200
 
@@ -331,13 +331,13 @@ def test_the_ends_of_the_range_are_stored_and_read_back(app: Flask, client, star
 def test_one_unreadable_row_does_not_take_down_the_book(app: Flask, client) -> None:
     good = add_appointment(app, "Ana")
     bad = add_appointment(app, "Broken Row")
-    with app.app_context():
-        get_db().execute("UPDATE appointments SET starts_at = '1-01-01T04:56:02Z' WHERE id = ?", (bad.id,))
+    sql(app, "UPDATE appointments SET starts_at = '1-01-01T04:56:02Z' WHERE id = :id", id=bad.id)
     login(client)
-    listing = client.get("/appointments")
-    assert listing.status_code == 200
-    page = listing.get_data(as_text=True)
-    assert "Unreadable start: edit to set it" in page and "Ana" in page
+    assert client.get(day_page(app, good)).status_code == 200
+    found = client.get("/appointments?q=row")
+    assert found.status_code == 200
+    page = found.get_data(as_text=True)
+    assert "Unreadable start: edit to set it" in page and "Broken Row" in page
     assert "Unreadable start" in client.get(f"/appointments/{bad.id}").get_data(as_text=True)
     edit = client.get(f"/appointments/{bad.id}/edit").get_data(as_text=True)
     assert 'name="start" type="datetime-local" value=""' in edit
@@ -374,7 +374,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    from simplespa_zoom.web import staff
+    from simplespa_zoom.book import staff
 
     fake = Clock()
     monkeypatch.setattr(staff.time, "time", fake)
@@ -426,8 +426,7 @@ def test_sign_in_inputs_are_capped_and_the_failure_table_is_bounded(app: Flask, 
     assert response.status_code == 401 and len(response.get_data()) < 20_000
     for number in range(40):
         sign_in_from(app.test_client(), f"10.0.{number}.1", "wrong password", email=f"a{number}@spa.example")
-    with app.app_context():
-        rows = get_db().execute("SELECT COUNT(*), MAX(length(email)) FROM sign_in_failures").fetchone()
+    rows = sql(app, "SELECT COUNT(*), MAX(length(email)) FROM sign_in_failures")[0]
     assert rows[0] <= 30 and rows[1] <= 254
 
 

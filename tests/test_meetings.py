@@ -11,8 +11,8 @@ import responses
 from flask import Flask
 
 from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.database import get_db
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.web import the_book
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -28,6 +28,7 @@ from .conftest import (
     login,
     post,
     session_zoom,
+    sql,
     with_app_meeting,
     zoom_meeting,
 )
@@ -75,9 +76,7 @@ def test_add_while_not_connected_asks_to_connect(app: Flask, signed_in) -> None:
 
 
 def claim_of(app: Flask, appointment_id: int) -> float | None:
-    with app.app_context():
-        row = get_db().execute("SELECT meeting_claimed_at FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
-    return row[0]
+    return sql(app, "SELECT meeting_claimed_at FROM appointments WHERE id = :id", id=appointment_id)[0][0]
 
 
 def test_every_refused_add_leaves_the_appointment_free_to_claim(app: Flask, signed_in) -> None:
@@ -88,7 +87,7 @@ def test_every_refused_add_leaves_the_appointment_free_to_claim(app: Flask, sign
     connect_zoom(signed_in)
     cancelled = add_appointment(app, "Cy")
     with app.app_context():
-        AppointmentStore(get_db()).cancel(cancelled.id, cancelled.version)
+        the_book().appointments.cancel(cancelled.id, cancelled.version)
     assert post(signed_in, f"/appointments/{cancelled.id}/meeting").status_code == 409
     assert post(signed_in, "/appointments/999999/meeting").status_code == 404
     assert [claim_of(app, a.id) for a in (with_line, not_connected, cancelled)] == [None, None, None]
@@ -186,7 +185,6 @@ def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, sig
     connect_zoom(signed_in)
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
-    from simplespa_zoom.book.appointments import AppointmentStore
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -204,7 +202,6 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     for _ in range(3):
         zoom.delete(f"{API}/meetings/{MEETING_ID}", status=503, body="down")
-    from simplespa_zoom.book.appointments import AppointmentStore
     from simplespa_zoom.meetings import service as meeting_ops
 
     monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
@@ -221,12 +218,8 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
     connect_zoom(signed_in)
 
     def edit_then_answer(request):
-        from simplespa_zoom.book.appointments import AppointmentStore
-        from simplespa_zoom.book.database import connect
-
-        db = connect(app.config["DATABASE"])
-        AppointmentStore(db).set_notes(appointment.id, appointment.version, NOTES + "\r\nEdited meanwhile.")
-        db.close()
+        book = app.extensions["book"].appointments
+        book.set_notes(appointment.id, appointment.version, NOTES + "\r\nEdited meanwhile.")
         return 201, {}, json.dumps(zoom_meeting(appointment))
 
     zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=edit_then_answer)

@@ -34,6 +34,7 @@ from .conftest import (
     post,
     save_with_start,
     session_zoom,
+    sql,
     with_app_meeting,
     zoom_meeting,
 )
@@ -119,7 +120,7 @@ def test_an_unknown_host_is_learnt_when_zoom_shows_the_meeting(app: Flask, signe
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
     assert status(signed_in, appointment)["state"] == "ok"
     mark = get_appointment(app, appointment.id).zoom_host_mark
-    assert mark and app.extensions["host_marks"].matches(mark, ZOOM_USER_ID)
+    assert mark and app.extensions["meetings"].marks.matches(mark, ZOOM_USER_ID)
     zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
     assert status(signed_in, appointment)["state"] == "gone"  # now known to be ours: 3001 is proof
 
@@ -133,14 +134,14 @@ def test_the_server_keeps_only_a_fingerprint_of_the_host(app: Flask, signed_in, 
     assert "zoom-user-XYZ" not in dump
     stored = get_appointment(app, appointment.id)
     assert stored.zoom_meeting_id == MEETING_ID
-    assert app.extensions["host_marks"].matches(stored.zoom_host_mark, "zoom-user-XYZ")
+    assert app.extensions["meetings"].marks.matches(stored.zoom_host_mark, "zoom-user-XYZ")
 
 
 def _dump(app: Flask) -> str:
-    from simplespa_zoom.book.database import get_db
+    """Every row of every table, as text."""
+    from simplespa_zoom.book.schema import metadata
 
-    with app.app_context():
-        return "\n".join(get_db().iterdump())
+    return "\n".join(str(row) for table in metadata.sorted_tables for row in sql(app, f"SELECT * FROM {table.name}"))
 
 
 # --- 3. Install from the Zoom Marketplace ------------------------------------------------------
@@ -485,10 +486,9 @@ def test_meeting_updated_never_rewrites_a_line_pasted_over_the_apps_own(app: Fla
     own = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     pasted = "Zoom: [Team call] Monday, December 7 2026 9:00 am \u2014 https://us05web.zoom.us/j/91234567890?pwd=x"
     with app.app_context():
-        from simplespa_zoom.book.appointments import AppointmentStore
-        from simplespa_zoom.book.database import get_db
+        from simplespa_zoom.web import the_book
 
-        AppointmentStore(get_db()).set_notes(own.id, own.version, NOTES + "\n" + pasted)  # a staff edit
+        the_book().appointments.set_notes(own.id, own.version, NOTES + "\n" + pasted)  # a staff edit
     event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}
     assert deliver(client, event).status_code == 204
     assert get_appointment(app, own.id).notes == NOTES + "\n" + pasted

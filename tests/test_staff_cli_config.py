@@ -160,7 +160,7 @@ def test_environment_is_read_and_overrides_win(monkeypatch, tmp_path) -> None:
 
 @pytest.mark.parametrize("email", [STAFF_EMAIL, "nobody@spa.example"])
 def test_every_sign_in_does_the_same_password_work_so_timing_reveals_no_account(client, monkeypatch, email) -> None:
-    from simplespa_zoom.web import staff
+    from simplespa_zoom.book import staff
 
     checks: list[str] = []
     real_check = staff.check_password_hash

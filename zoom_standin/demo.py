@@ -12,8 +12,7 @@ import click
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from simplespa_zoom.book.database import get_db
-from simplespa_zoom.web.staff import create_staff
+from simplespa_zoom.web import the_book
 from zoom_standin.stack import seed_appointment, start_stack
 
 DEMO_STAFF = "demo@spa.example"
@@ -22,7 +21,7 @@ DEMO_STAFF = "demo@spa.example"
 def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
     """The demo login and a few appointments, starting tomorrow afternoon."""
     with app.app_context():
-        create_staff(get_db(), staff_email, staff_password)
+        the_book().staff.create(staff_email, staff_password)
     tomorrow = (datetime.now(UTC).astimezone(app.config["SPA_TZ"]) + timedelta(days=1)).replace(hour=15, minute=0)
     seed_appointment(
         app,

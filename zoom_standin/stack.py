@@ -10,10 +10,9 @@ from typing import Any
 from flask import Flask
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import Appointment, AppointmentStore
-from simplespa_zoom.book.database import get_db, init_db
+from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
-from simplespa_zoom.web.staff import create_staff
 
 from .app import create_sandbox
 from .server import RunningServer, serve_in_thread
@@ -41,12 +40,12 @@ def seed_appointment(
             notes=notes,
             tz=tz,
         )
-        return AppointmentStore(get_db()).create(draft)
+        return the_book().appointments.create(draft)
 
 
 def read_appointment(app: Flask, appointment_id: int) -> Appointment:
     with app.app_context():
-        return AppointmentStore(get_db()).get(appointment_id)
+        return the_book().appointments.get(appointment_id)
 
 
 @dataclass
@@ -122,7 +121,7 @@ def start_stack(
         }
     )
     with app.app_context():
-        init_db()
+        the_book().upgrade()
         if staff:
-            create_staff(get_db(), *staff)
+            the_book().staff.create(*staff)
     return LocalStack(app, state, zoom_server, client)

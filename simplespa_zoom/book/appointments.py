@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+
+from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes as notes_text
 
 CLAIM_STALE_AFTER = 120.0
@@ -82,9 +85,10 @@ class AppointmentDraft:
 
 
 UNREADABLE_START = datetime(1900, 1, 1, tzinfo=UTC)
+SEARCH_LIMIT = 50
 
 
-def _to_db(instant: datetime) -> str:
+def to_db(instant: datetime) -> str:
     """ISO 8601 in UTC with a four-digit year: it sorts as text and always reads back."""
     return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -97,66 +101,95 @@ def _read_start(text: object) -> datetime | None:
         return None
 
 
-def _from_row(row: sqlite3.Row) -> Appointment:
+def _from_row(row: Row[Any]) -> Appointment:
     """One row as an appointment; a start that no longer reads (hand-edited data) is flagged, not fatal."""
-    start = _read_start(row["starts_at"])
+    start = _read_start(row.starts_at)
     return Appointment(
-        id=row["id"],
-        client_name=row["client_name"],
-        client_email=row["client_email"],
+        id=row.id,
+        client_name=row.client_name,
+        client_email=row.client_email,
         starts_at=start or UNREADABLE_START,
         start_readable=start is not None,
-        duration_minutes=row["duration_minutes"],
-        status=row["status"],
-        notes=row["notes"],
-        version=row["version"],
-        zoom_meeting_id=row["zoom_meeting_id"],
-        zoom_host_mark=row["zoom_host_mark"],
-        zoom_synced_ms=row["zoom_synced_ms"],
+        duration_minutes=row.duration_minutes,
+        status=row.status,
+        notes=row.notes,
+        version=row.version,
+        zoom_meeting_id=row.zoom_meeting_id,
+        zoom_host_mark=row.zoom_host_mark,
+        zoom_synced_ms=row.zoom_synced_ms,
     )
 
 
-class AppointmentStore:
-    """All reads and writes of appointments; each write checks the version it was based on."""
+def search_key(client_name: str) -> str:
+    return client_name.casefold()
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+
+def _draft_values(draft: AppointmentDraft) -> dict[str, Any]:
+    return {
+        "client_name": draft.client_name,
+        "client_search": search_key(draft.client_name),
+        "client_email": draft.client_email,
+        "starts_at": to_db(draft.starts_at),
+        "duration_minutes": draft.duration_minutes,
+        "notes": draft.notes,
+    }
+
+
+def _index_notes(connection: Connection, appointment_id: int, notes: str) -> None:
+    """Keep the meeting-id index in step with the notes, in the same transaction as their write."""
+    connection.execute(delete(note_meetings).where(note_meetings.c.appointment_id == appointment_id))
+    if ids := notes_text.meeting_ids(notes):
+        connection.execute(
+            insert(note_meetings), [{"appointment_id": appointment_id, "meeting_id": found} for found in sorted(ids)]
+        )
+
+
+class AppointmentStore:
+    """All reads and writes of appointments; each write checks the version it was based on.
+
+    Built once per app: each call takes a pooled connection for one short transaction.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def get(self, appointment_id: int) -> Appointment:
-        row = self.db.execute("SELECT * FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
+        with self.engine.connect() as connection:
+            row = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).first()
         if row is None:
             raise AppointmentNotFound(appointment_id)
         return _from_row(row)
 
-    def upcoming_first(self, now: datetime | None = None) -> list[Appointment]:
-        """Upcoming appointments soonest first, then past ones most recent first."""
-        now_text = _to_db(now or datetime.now(UTC))
-        rows = self.db.execute(
-            """
-            SELECT * FROM appointments
-            ORDER BY starts_at < ?, CASE WHEN starts_at >= ? THEN starts_at END ASC, starts_at DESC
-            """,
-            (now_text, now_text),
-        ).fetchall()
-        return [_from_row(row) for row in rows]
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        """Appointments starting in [start, end), in order: one day of the book, by index."""
+        query = (
+            select(appointments)
+            .where(appointments.c.starts_at >= to_db(start), appointments.c.starts_at < to_db(end))
+            .order_by(appointments.c.starts_at, appointments.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [_from_row(row) for row in connection.execute(query)]
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        """Appointments whose client name contains text (any case), latest first, at most limit."""
+        pattern = "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            select(appointments)
+            .where(appointments.c.client_search.like(pattern, escape="\\"))
+            .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [_from_row(row) for row in connection.execute(query)]
 
     def create(self, draft: AppointmentDraft) -> Appointment:
-        cursor = self.db.execute(
-            """
-            INSERT INTO appointments (client_name, client_email, starts_at, duration_minutes, notes)
-            VALUES (?, ?, ?, ?, ?)
-            """,
-            (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
-        )
-        return self.get(int(cursor.lastrowid or 0))
+        with self.engine.begin() as connection:
+            row = connection.execute(insert(appointments).values(_draft_values(draft)).returning(appointments)).one()
+            _index_notes(connection, row.id, draft.notes)
+        return _from_row(row)
 
     def update(self, appointment_id: int, base_version: int, draft: AppointmentDraft) -> Appointment:
-        return self._write(
-            appointment_id,
-            base_version,
-            "client_name = ?, client_email = ?, starts_at = ?, duration_minutes = ?, notes = ?",
-            (draft.client_name, draft.client_email, _to_db(draft.starts_at), draft.duration_minutes, draft.notes),
-        )
+        return self._write(appointment_id, base_version, _draft_values(draft))
 
     def set_notes(
         self,
@@ -169,13 +202,12 @@ class AppointmentStore:
     ) -> Appointment:
         """Save notes; with forget_meeting the app's own meeting is gone with its line; with synced_ms
         the line now shows what Zoom held at that time."""
-        assignments, values = ["notes = ?"], [notes]
+        values: dict[str, Any] = {"notes": notes}
         if forget_meeting:
-            assignments.append("zoom_meeting_id = NULL, zoom_host_mark = NULL, zoom_synced_ms = NULL")
+            values.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None)
         elif synced_ms is not None:
-            assignments.append("zoom_synced_ms = ?")
-            values.append(synced_ms)
-        return self._write(appointment_id, base_version, ", ".join(assignments), tuple(values))
+            values["zoom_synced_ms"] = synced_ms
+        return self._write(appointment_id, base_version, values)
 
     def record_meeting(
         self,
@@ -190,50 +222,82 @@ class AppointmentStore:
         return self._write(
             appointment_id,
             base_version,
-            "notes = ?, zoom_meeting_id = ?, zoom_host_mark = ?, zoom_synced_ms = ?, meeting_claimed_at = NULL",
-            (notes, meeting_id, host_mark, synced_ms),
+            {
+                "notes": notes,
+                "zoom_meeting_id": meeting_id,
+                "zoom_host_mark": host_mark,
+                "zoom_synced_ms": synced_ms,
+                "meeting_claimed_at": None,
+            },
         )
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         """Remember who hosts the app's meeting, once a connected browser has seen it in Zoom."""
-        self.db.execute(
-            "UPDATE appointments SET zoom_host_mark = ? WHERE id = ? AND zoom_meeting_id = ?",
-            (host_mark, appointment_id, meeting_id),
-        )
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(appointments)
+                .where(appointments.c.id == appointment_id, appointments.c.zoom_meeting_id == meeting_id)
+                .values(zoom_host_mark=host_mark)
+            )
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:
-        return self._write(appointment_id, base_version, "status = 'cancelled'", ())
+        return self._write(appointment_id, base_version, {"status": "cancelled"})
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         """Appointments for which the app created this meeting (by index, not by reading notes)."""
-        rows = self.db.execute("SELECT * FROM appointments WHERE zoom_meeting_id = ?", (int(meeting_id),)).fetchall()
-        return [_from_row(row) for row in rows]
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
+            return [_from_row(row) for row in rows]
 
-    def _write(self, appointment_id: int, base_version: int, assignments: str, values: tuple) -> Appointment:
-        row = self.db.execute(
-            f"UPDATE appointments SET {assignments}, version = version + 1 WHERE id = ? AND version = ? RETURNING *",
-            (*values, appointment_id, base_version),
-        ).fetchone()
+    def mentioning(self, meeting_id: int) -> list[Appointment]:
+        """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
+        query = (
+            select(appointments)
+            .join(note_meetings, note_meetings.c.appointment_id == appointments.c.id)
+            .where(note_meetings.c.meeting_id == int(meeting_id))
+            .order_by(appointments.c.starts_at)
+        )
+        with self.engine.connect() as connection:
+            return [_from_row(row) for row in connection.execute(query)]
+
+    def _write(self, appointment_id: int, base_version: int, values: dict[str, Any]) -> Appointment:
+        statement = (
+            update(appointments)
+            .where(appointments.c.id == appointment_id, appointments.c.version == base_version)
+            .values(**values, version=appointments.c.version + 1)
+            .returning(appointments)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
+            if row is not None and "notes" in values:
+                _index_notes(connection, appointment_id, values["notes"])
         if row is None:
             raise VersionConflict(self.get(appointment_id))
         return _from_row(row)
 
     def claim_meeting(self, appointment_id: int, now: float | None = None) -> Appointment | None:
-        """Take the right to create this appointment's meeting.
+        """Take the right to create this appointment's meeting: one statement on either database.
 
         Returns the appointment as it stands once claimed, or None while another request
-        holds the claim (a claim older than CLAIM_STALE_AFTER is taken over).
+        holds the claim (a claim older than CLAIM_STALE_AFTER is taken over). PostgreSQL
+        re-checks the condition on the row a concurrent claim just wrote, so one wins.
         """
         now = time.time() if now is None else now
-        row = self.db.execute(
-            """
-            UPDATE appointments SET meeting_claimed_at = ?
-            WHERE id = ? AND (meeting_claimed_at IS NULL OR meeting_claimed_at < ?)
-            RETURNING *
-            """,
-            (now, appointment_id, now - CLAIM_STALE_AFTER),
-        ).fetchone()
+        claimable = appointments.c.meeting_claimed_at.is_(None) | (
+            appointments.c.meeting_claimed_at < now - CLAIM_STALE_AFTER
+        )
+        statement = (
+            update(appointments)
+            .where(appointments.c.id == appointment_id, claimable)
+            .values(meeting_claimed_at=now)
+            .returning(appointments)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
         return None if row is None else _from_row(row)
 
     def release_meeting(self, appointment_id: int) -> None:
-        self.db.execute("UPDATE appointments SET meeting_claimed_at = NULL WHERE id = ?", (appointment_id,))
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(appointments).where(appointments.c.id == appointment_id).values(meeting_claimed_at=None)
+            )

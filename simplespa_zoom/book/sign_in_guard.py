@@ -9,8 +9,11 @@ bounded in age and size, and the email is cut to an address's maximum length bef
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from simplespa_zoom.book.schema import sign_in_failures as failures
 
 WINDOW = 60 * 60
 MAX_EMAIL = 254
@@ -41,45 +44,44 @@ def cut_email(email: str) -> str:
     return email.strip()[:MAX_EMAIL]
 
 
-def seconds_to_wait(db: sqlite3.Connection, email: str, client: str, now: float, *, known_browser: bool) -> float:
+def email_key(email: str) -> str:
+    """The email as failures are counted: cut, and in one case (sign-in ignores case)."""
+    return cut_email(email).lower()
+
+
+def seconds_to_wait(db: Connection, email: str, client: str, now: float, *, known_browser: bool) -> float:
     """How long this client must wait before trying this email again (0: go ahead).
 
     `client` is the address, or for a browser that signed in to this account before its own
     id: such a browser is held back only by its own failures, whatever its address shares.
     """
-    since = now - WINDOW
+    since, email = now - WINDOW, email_key(email)
+    same_email = failures.c.email == email
     row = db.execute(
-        """
-        SELECT
-          COUNT(*) FILTER (WHERE email = :email),
-          MAX(failed_at) FILTER (WHERE email = :email),
-          COUNT(*),
-          MAX(failed_at)
-        FROM sign_in_failures WHERE address = :client AND failed_at > :since
-        """,
-        {"email": email, "client": client, "since": since},
-    ).fetchone()
+        select(
+            func.count().filter(same_email),
+            func.max(failures.c.failed_at).filter(same_email),
+            func.count(),
+            func.max(failures.c.failed_at),
+        ).where(failures.c.address == client[:64], failures.c.failed_at > since)
+    ).one()
     waits = [PER_EMAIL_AND_ADDRESS.wait(row[0], row[1], now)]
     if not known_browser:
         anywhere = db.execute(
-            "SELECT COUNT(*), MAX(failed_at) FROM sign_in_failures WHERE email = ? AND failed_at > ?", (email, since)
-        ).fetchone()
+            select(func.count(), func.max(failures.c.failed_at)).where(same_email, failures.c.failed_at > since)
+        ).one()
         waits += [PER_ADDRESS.wait(row[2], row[3], now), PER_EMAIL_ANYWHERE.wait(anywhere[0], anywhere[1], now)]
     return max(waits)
 
 
-def record_failure(db: sqlite3.Connection, email: str, address: str, now: float) -> None:
-    db.execute("INSERT INTO sign_in_failures (email, address, failed_at) VALUES (?, ?, ?)", (email, address[:64], now))
-    db.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", (now - WINDOW,))
-    db.execute(
-        """
-        DELETE FROM sign_in_failures WHERE rowid IN (
-          SELECT rowid FROM sign_in_failures ORDER BY failed_at DESC LIMIT -1 OFFSET ?
-        )
-        """,
-        (MAX_ROWS,),
-    )
+def record_failure(db: Connection, email: str, address: str, now: float) -> None:
+    db.execute(insert(failures).values(email=email_key(email), address=address[:64], failed_at=now))
+    db.execute(delete(failures).where(failures.c.failed_at <= now - WINDOW))
+    oldest_kept = (
+        select(failures.c.failed_at).order_by(failures.c.failed_at.desc()).offset(MAX_ROWS - 1).limit(1)
+    ).scalar_subquery()
+    db.execute(delete(failures).where(failures.c.failed_at < oldest_kept))
 
 
-def forget_failures(db: sqlite3.Connection, email: str, address: str) -> None:
-    db.execute("DELETE FROM sign_in_failures WHERE email = ? AND address = ?", (email, address[:64]))
+def forget_failures(db: Connection, email: str, address: str) -> None:
+    db.execute(delete(failures).where(failures.c.email == email_key(email), failures.c.address == address[:64]))

@@ -157,6 +157,13 @@ def find_lines(notes: str) -> list[ZoomLine]:
     return [line for match in _EACH_LINE.finditer(notes) if (line := _line_ending_at(notes, match.end()))]
 
 
+def meeting_ids(notes: str) -> set[int]:
+    """The meeting ids the notes' Zoom lines name (those a database's 64-bit integer can hold), for the index."""
+    if "Zoom:" not in notes:
+        return set()
+    return {line.meeting_id for line in find_lines(notes) if line.meeting_id < 2**63}
+
+
 def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:
     """The last line for meeting_id, read in windows that double from the end.
 

@@ -19,11 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentStore, VersionConflict
+from simplespa_zoom.book.appointments import Appointment, VersionConflict
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.host_marks import HostMarks
+from simplespa_zoom.meetings.ports import AppointmentBook, Clock, TokenStore
 from simplespa_zoom.messages import FIX_IN_ZOOM, say
 from simplespa_zoom.zoom.api import (
     REGISTRANT_EMAIL_MAX,
@@ -39,6 +41,7 @@ from simplespa_zoom.zoom.api import (
 from simplespa_zoom.zoom.oauth import ZoomConnection, ZoomNotConnected, ZoomReconnect
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CLAIM_WAIT_SECONDS = 30.0
 CLAIM_POLL_SECONDS = 0.1
@@ -141,11 +144,20 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class MeetingService:
-    store: AppointmentStore
+    """Built once per app. Needs no request: the token store says whose Zoom connection to use."""
+
+    book: AppointmentBook
+    tokens: TokenStore
     zoom: ZoomConnection
     tz: ZoneInfo
     marks: HostMarks
-    now: Callable[[], datetime] = field(default=_utc_now)
+    now: Clock = field(default=_utc_now)
+
+    def _call(self, operation: Callable[[ZoomClient, str], T]) -> T:
+        return self.zoom.call(self.tokens, operation)
+
+    def _user_id(self) -> str | None:
+        return self.zoom.user_id(self.tokens)
 
     # --- add ---------------------------------------------------------------------------
 
@@ -167,13 +179,13 @@ class MeetingService:
             if appointment.cancelled:
                 raise AppointmentCancelled()
             host_mark = self._my_mark()
-            meeting = self.zoom.call(lambda client, token: self._create(client, token, appointment))
+            meeting = self._call(lambda client, token: self._create(client, token, appointment))
             saved = self._record(appointment, meeting, host_mark)
             recorded = True
             return Outcome(saved, created=True)
         finally:
             if not recorded:
-                self.store.release_meeting(appointment_id)
+                self.book.release_meeting(appointment_id)
 
     def _wait_for_claim(self, appointment_id: int) -> tuple[Appointment, bool]:
         """The appointment as last read, and whether this request holds its claim.
@@ -181,8 +193,8 @@ class MeetingService:
         Not holding it means another request's line appeared or the wait ran out.
         """
         deadline = time.monotonic() + CLAIM_WAIT_SECONDS
-        while (claimed := self.store.claim_meeting(appointment_id)) is None:
-            current = self.store.get(appointment_id)
+        while (claimed := self.book.claim_meeting(appointment_id)) is None:
+            current = self.book.get(appointment_id)
             if current.zoom_line or time.monotonic() > deadline:
                 return current, False
             time.sleep(CLAIM_POLL_SECONDS)
@@ -194,7 +206,7 @@ class MeetingService:
         Without it (Zoom named no user) the meeting is still made; its host is learnt later or never.
         """
         try:
-            user_id = self.zoom.user_id()
+            user_id = self._user_id()
         except ZoomMissingScope:
             return None
         return self.marks.mark(user_id) if user_id else None
@@ -202,7 +214,7 @@ class MeetingService:
     def _create(self, client: ZoomClient, token: str, appointment: Appointment) -> Meeting:
         """Create the meeting; a paid host gets the client registered so Zoom emails them."""
         email = appointment.client_email or ""
-        register = bool(email) and len(email) <= REGISTRANT_EMAIL_MAX and self.zoom.licensed()
+        register = bool(email) and len(email) <= REGISTRANT_EMAIL_MAX and self.zoom.licensed(self.tokens)
         meeting = client.create_meeting(
             token,
             topic=notes.topic_for(appointment.client_name),
@@ -239,7 +251,7 @@ class MeetingService:
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
-                    return self.store.record_meeting(
+                    return self.book.record_meeting(
                         appointment.id,
                         appointment.version,
                         notes.append_line(appointment.notes, line),
@@ -256,7 +268,7 @@ class MeetingService:
     def _undo(self, meeting_id: int, code: str) -> MeetingNotSaved:
         """Delete a meeting no line records; no client was told of it, so Zoom emails no one."""
         try:
-            self.zoom.call(lambda client, token: client.delete_meeting(token, meeting_id))
+            self._call(lambda client, token: client.delete_meeting(token, meeting_id))
         except ZoomError:
             return MeetingNotSaved.because("meeting_not_saved_undo_failed", meeting_id=meeting_id)
         return MeetingNotSaved.because(code)
@@ -266,16 +278,16 @@ class MeetingService:
     def _host(self, appointment: Appointment) -> Host:
         if appointment.zoom_host_mark is None:
             return Host.UNKNOWN
-        return Host.MINE if self.marks.matches(appointment.zoom_host_mark, self.zoom.user_id()) else Host.OTHER
+        return Host.MINE if self.marks.matches(appointment.zoom_host_mark, self._user_id()) else Host.OTHER
 
     def _learn_host(self, appointment: Appointment, meeting: Meeting) -> Host:
         """A meeting Zoom showed us names its host: remember it when it is this browser's Zoom user."""
-        user_id = self.zoom.user_id()
+        user_id = self._user_id()
         if meeting.host_id is None or user_id is None:
             return Host.UNKNOWN
         if meeting.host_id != user_id:
             return Host.OTHER
-        self.store.mark_host(appointment.id, meeting.id, self.marks.mark(user_id))
+        self.book.mark_host(appointment.id, meeting.id, self.marks.mark(user_id))
         return Host.MINE
 
     def _host_for_change(self, appointment: Appointment, meeting_id: int) -> Host:
@@ -284,7 +296,7 @@ class MeetingService:
         if host is not Host.UNKNOWN:
             return host
         try:
-            meeting = self.zoom.call(lambda client, token: client.get_meeting(token, meeting_id))
+            meeting = self._call(lambda client, token: client.get_meeting(token, meeting_id))
         except ZoomMeetingGone:
             return Host.OTHER
         return self._learn_host(appointment, meeting)
@@ -293,7 +305,7 @@ class MeetingService:
 
     def check(self, appointment_id: int) -> Check:
         """Compare the line with Zoom: gone removes it, a new time, topic or link rewrites it."""
-        appointment = self.store.get(appointment_id)
+        appointment = self.book.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
             raise NoMeeting()
@@ -305,7 +317,7 @@ class MeetingService:
         if host is Host.OTHER:
             return _check(appointment, "other_account", "meeting_other_account_check")
         try:
-            meeting = self.zoom.call(lambda client, token: client.get_meeting(token, line.meeting_id))
+            meeting = self._call(lambda client, token: client.get_meeting(token, line.meeting_id))
         except ZoomMeetingGone:
             if host is Host.MINE:
                 return _check(self._drop_own_line(appointment), "gone", "meeting_deleted_in_zoom")
@@ -323,7 +335,7 @@ class MeetingService:
 
     def remove(self, appointment_id: int) -> Appointment:
         """Delete the meeting in Zoom (already gone counts; registered clients are told) and its line."""
-        appointment = self.store.get(appointment_id)
+        appointment = self.book.get(appointment_id)
         line = appointment.zoom_line
         if line is None:
             raise NoMeeting()
@@ -331,7 +343,7 @@ class MeetingService:
             raise NotCreatedHere()
         if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
             raise OtherAccount()
-        self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+        self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         return self._drop_own_line(appointment)
 
     # --- reschedule and cancel ---------------------------------------------------------------
@@ -354,15 +366,15 @@ class MeetingService:
             host = self._host_for_change(after, line.meeting_id)
             if host is Host.OTHER:
                 return Notice.warning("reschedule_other_account")
-            meeting = self.zoom.call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
+            meeting = self._call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
         except ZoomMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):
-                self._drop_own_line(self.store.get(after.id))
+                self._drop_own_line(self.book.get(after.id))
                 return Notice.warning("reschedule_gone")
             return Notice.warning("reschedule_not_shown_to_you")
         except ZoomError as error:
             return _not_followed("change", error, self.tz)
-        current = self.store.get(after.id)
+        current = self.book.get(after.id)
         self._follow(current, line, meeting.topic, meeting.start_time, meeting.join_url, self._now_ms())
         if meeting.start_time != after.starts_at:
             held = notes.format_when(meeting.start_time.astimezone(self.tz)) if meeting.start_time else "as before"
@@ -377,10 +389,10 @@ class MeetingService:
         try:
             if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
                 return Notice.warning("cancel_other_account")
-            self.zoom.call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+            self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         except ZoomError as error:
             return _not_followed("delete", error, self.tz)
-        self._drop_own_line(self.store.get(appointment.id))
+        self._drop_own_line(self.book.get(appointment.id))
         return Notice("info", "The Zoom meeting was deleted.")
 
     def _foreign_notice(self, appointment: Appointment) -> Notice | None:
@@ -392,7 +404,7 @@ class MeetingService:
 
     def meeting_deleted(self, meeting_id: int) -> int:
         """Zoom's signed word that a meeting is gone: remove the app's line wherever it created it."""
-        appointments = self.store.find_by_meeting(meeting_id)
+        appointments = self.book.find_by_meeting(meeting_id)
         for appointment in appointments:
             self._drop_own_line(appointment)
         return len(appointments)
@@ -411,7 +423,7 @@ class MeetingService:
         move a line back, so each line remembers when what it shows came from Zoom.
         """
         applied = 0
-        for appointment in self.store.find_by_meeting(meeting_id):
+        for appointment in self.book.find_by_meeting(meeting_id):
             line = self._own_line(appointment)
             stale = event_ms is not None and event_ms <= (appointment.zoom_synced_ms or 0)
             if line is not None and not stale:
@@ -478,7 +490,7 @@ class MeetingService:
             if edited == appointment.notes and not (forget_meeting and appointment.zoom_meeting_id is not None):
                 return appointment
             try:
-                return self.store.set_notes(
+                return self.book.set_notes(
                     appointment.id, appointment.version, edited, forget_meeting=forget_meeting, synced_ms=as_of_ms
                 )
             except VersionConflict as conflict:
@@ -519,51 +531,3 @@ def _not_followed(what: str, error: ZoomError, tz: ZoneInfo) -> Notice:
         reason = error.describe(tz)
         fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
     return Notice.warning("zoom_not_followed", reason=reason.rstrip("."), fix=fix)
-
-
-def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
-    """What the widget shows, parsed from the notes alone."""
-    line = appointment.zoom_line
-    if line is None:
-        return None
-    start: datetime | None = line.starts_at(tz)
-    ended = appointment.has_ended(now)
-    note_code = None
-    if not appointment.line_is_own:
-        note_code = "meeting_not_created_here"
-    elif ended:
-        note_code = "meeting_ended"
-    return {
-        "meeting_id": str(line.meeting_id),
-        "meeting_id_display": meeting_id_display(line.meeting_id),
-        "topic": line.topic,
-        "when": line.when_text,
-        "start_iso": start.isoformat() if start else None,
-        "join_url": line.join_url,
-        "personal_link": notes.is_personal_link(line.join_url),
-        "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
-        "created_here": appointment.line_is_own,
-        "ended": ended,
-        # What the widget says instead of checking with Zoom, and its Help entry.
-        "note": say(note_code) if note_code else None,
-        "note_code": note_code,
-    }
-
-
-def meeting_id_display(meeting_id: int) -> str:
-    """'85746065432' as '857 4606 5432', the grouping Zoom uses."""
-    digits = str(meeting_id)
-    if len(digits) == 11:
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    if len(digits) == 10:
-        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
-    return digits
-
-
-def invitation_text(client_name: str, when: str, tz_name: str, join_url: str) -> str:
-    """A ready-to-send message for clients Zoom does not email (free hosts, no email)."""
-    return (
-        f"Hello {client_name},\n\n"
-        f"Your appointment on {when} ({tz_name}) will be a Zoom video call. "
-        f"Join from any device with this link:\n{join_url}\n\nSee you soon!"
-    )

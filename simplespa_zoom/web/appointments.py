@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -15,19 +17,38 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentDraft, AppointmentStore, VersionConflict
-from simplespa_zoom.book.database import get_db
-from simplespa_zoom.meetings.service import Notice, meeting_summary
-from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft
+from simplespa_zoom.book.appointments import (
+    SEARCH_LIMIT,
+    Appointment,
+    AppointmentDraft,
+    AppointmentStore,
+    VersionConflict,
+)
+from simplespa_zoom.meetings.service import Notice
+from simplespa_zoom.meetings.summary import meeting_summary
+from simplespa_zoom.web import meeting_service, the_book
+from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
-from simplespa_zoom.web.meetings import meeting_service
 from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
+SEARCH_MAX = 100  # characters of a search by client name
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)  # where an appointment may start
+
 
 def store() -> AppointmentStore:
-    return AppointmentStore(get_db())
+    return the_book().appointments
+
+
+def _day_asked() -> date | None:
+    """The day in ?day=YYYY-MM-DD; None when it names no date the book can show."""
+    text = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
+    except ValueError:
+        return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
@@ -79,7 +100,32 @@ def _draft(values: dict[str, str]) -> AppointmentDraft:
 @bp.get("")
 @login_required
 def index() -> Any:
-    return render_template("appointments/index.html", appointments=store().upcoming_first())
+    """One day of the book (today in the spa's time zone unless asked), or a search by client name."""
+    tz = current_app.config["SPA_TZ"]
+    today = datetime.now(tz).date()
+    query = " ".join(request.args.get("q", "").split())[:SEARCH_MAX]
+    if query:
+        found = store().search(query)
+        return render_template(
+            "appointments/index.html", query=query, appointments=found, more=len(found) >= SEARCH_LIMIT, today=today
+        )
+    day = _day_asked() if "day" in request.args else today
+    if day is None:
+        flash("That is not a date the book can show (use the date picker); here is today.", "error")
+        return render_template("appointments/index.html", **_day_page(today, today, tz)), 400
+    return render_template("appointments/index.html", **_day_page(day, today, tz))
+
+
+def _day_page(day: date, today: date, tz: ZoneInfo) -> dict[str, Any]:
+    start = datetime.combine(day, time(0), tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    return {
+        "appointments": store().between(start, end),
+        "day": day,
+        "today": today,
+        "previous_day": day - timedelta(days=1) if day > FIRST_DAY else None,
+        "next_day": day + timedelta(days=1) if day < LAST_DAY else None,
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -22,8 +22,9 @@ from flask import (
 from simplespa_zoom.messages import say
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.zoom import oauth as zoom_auth
+from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
 from simplespa_zoom.zoom.api import ZoomError, ZoomMissingScope, missing_scopes_message
+from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: boo
         "add": add_meeting_for,
         "reconnect": reconnect,
     }
-    return zoom_auth.oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
+    return oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
 
 
 @bp.get("/connect")
@@ -101,32 +102,32 @@ def _finish() -> Any:
     back = session.pop(RETURN_KEY, None) or {}
     next_path = local_target(back.get("next"), url_for("appointments.index"))
     try:
-        token = zoom_auth.oauth_client().authorize_access_token()
+        token = oauth_client().authorize_access_token()
     except MismatchingStateError:
         return _failed(next_path, "connect_expired")
     except OAuthError as error:
         if error.error == "access_denied":
             return _failed(next_path, "connect_denied")
-        log.warning("Zoom authorization failed: %s", zoom_auth.loggable_oauth_error(error.error))
+        log.warning("Zoom authorization failed: %s", loggable_oauth_error(error.error))
         return _failed(next_path, "connect_failed")
     except (requests.RequestException, ValueError):
         return _failed(next_path, "connect_unavailable")
     try:
-        tokens = _with_user(zoom_auth.Tokens.from_token_response(dict(token)))
+        tokens = _with_user(Tokens.from_token_response(dict(token)))
     except ZoomError:
         return _failed(next_path, "connect_unavailable")
-    zoom_auth.store_tokens(tokens)
+    browser_tokens.set(tokens)
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
     flash("Zoom is connected again." if back.get("reconnect") else "Zoom is connected.", "info")
-    if missing := zoom_auth.missing_scopes(dict(token)):
+    if missing := missing_scopes(dict(token)):
         flash(missing_scopes_message(missing), "warning:zoom_missing_permission")
     return redirect(next_path)
 
 
-def _with_user(tokens: zoom_auth.Tokens) -> zoom_auth.Tokens:
+def _with_user(tokens: Tokens) -> Tokens:
     """Who connected (the id stays in the encrypted session) and whether their account is paid."""
-    connection = zoom_auth.connection()
+    connection = zoom_connection()
     try:
         me = connection.client_for(tokens).get_me(tokens.access_token)
     except ZoomMissingScope:
@@ -141,7 +142,7 @@ def _failed(next_path: str, code: str) -> Any:
 @bp.post("/disconnect")
 @login_required
 def disconnect() -> Any:
-    zoom_auth.revoke_and_forget()
+    revoke_and_forget()
     flash(
         "Zoom is disconnected. Meetings already in appointment notes stay there; "
         "connect Zoom again to add or change meetings.",

@@ -6,21 +6,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentStore
-from simplespa_zoom.book.database import get_db
-from simplespa_zoom.meetings.service import MeetingService, meeting_summary
+from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings.summary import meeting_summary
+from simplespa_zoom.web import meeting_service
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.zoom.oauth import connection
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
-
-
-def meeting_service() -> MeetingService:
-    """The meeting operations for this request: its database, its browser's Zoom connection."""
-    return MeetingService(
-        AppointmentStore(get_db()), connection(), current_app.config["SPA_TZ"], current_app.extensions["host_marks"]
-    )
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:

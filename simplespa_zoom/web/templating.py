@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app
 
@@ -20,10 +20,16 @@ def start_text(appointment: Appointment) -> str:
     return spa_time(appointment.starts_at) if appointment.start_readable else "Unreadable start: edit to set it"
 
 
+def day_text(day: date) -> str:
+    """'Tuesday, November 11 2025', as the Zoom line writes dates."""
+    return f"{day:%A}, {day:%B} {day.day} {day.year}"
+
+
 def init_app(app: Flask) -> None:
-    from simplespa_zoom.zoom.oauth import is_connected
+    from simplespa_zoom.web.zoom_session import is_connected
 
     app.context_processor(lambda: {"zoom_connected": is_connected()})
     app.jinja_env.filters["start_text"] = start_text
+    app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
     app.jinja_env.globals["say"] = say

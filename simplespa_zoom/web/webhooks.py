@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from simplespa_zoom.web.meetings import meeting_service
+from simplespa_zoom.web import meeting_service
 from simplespa_zoom.zoom.api import parse_zoom_time
+from simplespa_zoom.zoom.webhook_signature import signature_ok, validation_answer
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__)
 
-TIMESTAMP_TOLERANCE = 300
 # Zoom's events are a few kilobytes. Read at most this much, even from a chunked body with no
 # length: a larger one is refused whole (413), never checked against a truncated prefix.
 BODY_LIMIT = 256 * 1024
-
-
-def signature_for(secret: str, timestamp: str, body: bytes) -> str:
-    message = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def signature_ok(
-    secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
-) -> bool:
-    """Zoom's v0 HMAC over the raw body, compared in constant time, within five minutes."""
-    if not timestamp or not signature or not _is_small_number(timestamp):
-        return False
-    now = time.time() if now is None else now
-    if abs(now - int(timestamp)) > TIMESTAMP_TOLERANCE:
-        return False
-    return hmac.compare_digest(signature_for(secret, timestamp, body).encode(), signature.encode())
 
 
 def _read_at_most(stream: Any, limit: int) -> bytes:
@@ -51,11 +31,6 @@ def _read_at_most(stream: Any, limit: int) -> bytes:
         if size > limit:
             abort(413)
     return b"".join(parts)
-
-
-def _is_small_number(text: str) -> bool:
-    """ASCII digits only ('²' passes str.isdigit), few enough to be a Unix time in seconds."""
-    return text.isascii() and text.isdigit() and len(text) <= 12
 
 
 def _answer(code: str, message: str, status: int) -> Any:
@@ -84,8 +59,7 @@ def receive() -> Any:
     if name == "endpoint.url_validation":
         plain = payload.get("plainToken")
         if isinstance(plain, str) and plain:
-            encrypted = hmac.new(secret.encode(), plain.encode(), hashlib.sha256).hexdigest()
-            return jsonify({"plainToken": plain, "encryptedToken": encrypted})
+            return jsonify({"plainToken": plain, "encryptedToken": validation_answer(secret, plain)})
         log.info("Zoom webhook: URL validation without a plainToken, acknowledged")
     elif name == "app_deauthorized":
         log.info("Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete")

@@ -1,8 +1,8 @@
-"""The Zoom connection of one browser: OAuth connect and disconnect, tokens kept fresh.
+"""A browser's Zoom connection: its tokens, kept fresh, and the calls made with them.
 
-Tokens live only in the encrypted session cookie. Zoom rotates refresh tokens and
-one cookie serves every tab, so a failed refresh that a concurrent refresh could
-explain first answers "retry"; only a second failure in a row clears the tokens.
+Tokens live only where the token store keeps them (the encrypted session cookie). Zoom rotates
+refresh tokens and one cookie serves every tab, so a failed refresh that a concurrent refresh
+could explain first answers "retry"; only a second failure in a row clears the tokens.
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
-from flask import Flask, current_app, request, session
 
 from simplespa_zoom.messages import RECONNECT_REASON
 from simplespa_zoom.zoom.api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable, ZoomUnreadable
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "zoom"
 REFRESH_EARLY_SECONDS = 60
-RETRY_HEADER = "X-Zoom-Retry"
 DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
 
 T = TypeVar("T")
@@ -136,51 +132,14 @@ def missing_scopes(token: dict[str, Any]) -> list[str]:
     return [scope for scope in SCOPES if scope not in have]
 
 
-def stored_tokens() -> Tokens | None:
-    data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
-        return None
-    try:
-        user_id = data.get("user_id")
-        api_url = data.get("api_url")
-        return Tokens(
-            str(data["access_token"]),
-            str(data["refresh_token"]),
-            float(data["expires_at"]),
-            api_url if isinstance(api_url, str) else None,
-            user_id if isinstance(user_id, str) else None,
-            bool(data.get("licensed")),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
+class TokenStore(Protocol):
+    """Where one browser's Zoom tokens live (in production: its encrypted session cookie)."""
 
+    def get(self) -> Tokens | None: ...
 
-def store_tokens(tokens: Tokens) -> None:
-    session[SESSION_KEY] = {
-        **tokens.token_fields(),
-        "api_url": tokens.api_url,
-        "user_id": tokens.user_id,
-        "licensed": tokens.licensed,
-    }
+    def set(self, tokens: Tokens) -> None: ...
 
-
-def forget_tokens() -> None:
-    session.pop(SESSION_KEY, None)
-
-
-def revoke_and_forget() -> None:
-    """Ask Zoom to revoke this browser's token (best effort), then drop the connection from the session."""
-    tokens = stored_tokens()
-    if tokens is not None:
-        try:
-            current_app.extensions["zoom_token_endpoint"].revoke(tokens.access_token)
-        except (requests.RequestException, ValueError, OAuthError):
-            log.warning("Zoom revoke failed; the browser's Zoom connection is cleared anyway")
-    forget_tokens()
-
-
-def is_connected() -> bool:
-    return stored_tokens() is not None
+    def delete(self) -> None: ...
 
 
 class TokenEndpoint:
@@ -226,12 +185,24 @@ class TokenEndpoint:
 
 
 class ZoomConnection:
-    """Runs Zoom calls with this browser's tokens, refreshing them when due or refused."""
+    """Runs Zoom calls with a browser's tokens, refreshing them when due or refused.
 
-    def __init__(self, client: ZoomClient, endpoint: TokenEndpoint, zoom_hosts: Iterable[str] = ()) -> None:
+    One per app: the tokens come from the store each call is given. `refusal_is_final` says
+    whether a refused refresh may be retried by the caller (the page script can ask again,
+    a form post cannot).
+    """
+
+    def __init__(
+        self,
+        client: ZoomClient,
+        endpoint: TokenEndpoint,
+        zoom_hosts: Iterable[str] = (),
+        refusal_is_final: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.client = client
         self.endpoint = endpoint
         self.zoom_hosts = tuple(zoom_hosts)
+        self.refusal_is_final = refusal_is_final
 
     def client_for(self, tokens: Tokens) -> ZoomClient:
         """The user's regional API when Zoom named one on a Zoom host, else the configured base."""
@@ -239,79 +210,55 @@ class ZoomConnection:
             return self.client.at(tokens.api_url.rstrip("/") + "/v2")
         return self.client
 
-    def call(self, operation: Callable[[ZoomClient, str], T]) -> T:
-        tokens = stored_tokens()
+    def call(self, store: TokenStore, operation: Callable[[ZoomClient, str], T]) -> T:
+        tokens = store.get()
         if tokens is None:
             raise ZoomNotConnected()
         if tokens.due_for_refresh():
-            tokens = self._refresh(tokens)
+            tokens = self._refresh(store, tokens)
         try:
             return operation(self.client_for(tokens), tokens.access_token)
         except ZoomTokenInvalid:
-            tokens = self._refresh(tokens)
+            tokens = self._refresh(store, tokens)
             return operation(self.client_for(tokens), tokens.access_token)
 
-    def licensed(self) -> bool:
+    def licensed(self, store: TokenStore) -> bool:
         """Whether the connected Zoom host can register clients (a paid account)."""
-        tokens = stored_tokens()
+        tokens = store.get()
         return tokens is not None and tokens.licensed
 
-    def user_id(self) -> str | None:
+    def user_id(self, store: TokenStore) -> str | None:
         """The connected Zoom user's id, asked of Zoom once for sessions connected before it was kept."""
-        tokens = stored_tokens()
+        tokens = store.get()
         if tokens is None:
             raise ZoomNotConnected()
         if tokens.user_id:
             return tokens.user_id
-        me = self.call(lambda client, token: client.get_me(token))
-        current = stored_tokens()
+        me = self.call(store, lambda client, token: client.get_me(token))
+        current = store.get()
         if current is not None:
-            store_tokens(replace(current, user_id=me.id, licensed=me.licensed))
+            store.set(replace(current, user_id=me.id, licensed=me.licensed))
         return me.id
 
-    def _refresh(self, tokens: Tokens) -> Tokens:
+    def revoke(self, store: TokenStore) -> None:
+        """Ask Zoom to revoke the browser's token (best effort), then forget the connection."""
+        tokens = store.get()
+        if tokens is not None:
+            try:
+                self.endpoint.revoke(tokens.access_token)
+            except (requests.RequestException, ValueError, OAuthError):
+                log.warning("Zoom revoke failed; the browser's Zoom connection is cleared anyway")
+        store.delete()
+
+    def _refresh(self, store: TokenStore, tokens: Tokens) -> Tokens:
         fresh = self.endpoint.refresh(tokens.refresh_token)
         if fresh is not None:
             rotated = tokens.rotated(fresh)
-            store_tokens(rotated)
+            store.set(rotated)
             return rotated
-        # The page script can ask again (another tab may just have rotated the token); a form
-        # post cannot, and it ran under the page's Zoom lock, so for it a refusal is final.
-        if request.accept_mimetypes.best == "application/json" and request.headers.get(RETRY_HEADER) != "1":
+        # Another tab may just have rotated the token: a caller that can ask again is told to.
+        if not self.refusal_is_final():
             raise ZoomRetry()
-        forget_tokens()
+        store.delete()
         log.info("Zoom grant is no longer valid; the browser's Zoom connection was cleared")
         raise ZoomReconnect()
-
-
-def oauth_client(app: Flask | None = None) -> Any:
-    return (app or current_app).extensions["zoom_oauth"].zoom
-
-
-def connection() -> ZoomConnection:
-    return current_app.extensions["zoom_connection"]
-
-
-def init_app(app: Flask) -> None:
-    """Register the Zoom OAuth client and the per-process Zoom API client."""
-    base = app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/")
-    oauth = OAuth(app)
-    oauth.register(
-        "zoom",
-        client_id=app.config["ZOOM_CLIENT_ID"],
-        client_secret=app.config["ZOOM_CLIENT_SECRET"],
-        authorize_url=f"{base}/oauth/authorize",
-        access_token_url=f"{base}/oauth/token",
-        client_kwargs={
-            "code_challenge_method": "S256",
-            "token_endpoint_auth_method": "client_secret_basic",
-            "default_timeout": app.config["ZOOM_TIMEOUT"],
-        },
-    )
-    app.extensions["zoom_oauth"] = oauth
-    endpoint = TokenEndpoint(
-        base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"]
-    )
-    client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
-    app.extensions["zoom_token_endpoint"] = endpoint
-    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint, app.config["ZOOM_HOSTS"])

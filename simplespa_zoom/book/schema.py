@@ -1,0 +1,71 @@
+"""The tables as the newest migration leaves them, for SQLAlchemy Core queries.
+
+Instants are ISO 8601 text in UTC with a four-digit year: they sort as text and read back
+the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData, Table, Text, func
+
+metadata = MetaData()
+
+# SQLite's rowid alias on SQLite, a 64-bit identity on PostgreSQL.
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", RowId, primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("session_generation", Integer, nullable=False, server_default="0"),
+)
+Index("staff_by_email", func.lower(staff.c.email), unique=True)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", RowId, primary_key=True),
+    Column("client_name", Text, nullable=False),
+    Column("client_email", Text),
+    Column("starts_at", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("status", Text, nullable=False, server_default="booked"),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("meeting_claimed_at", Float),
+    Column("zoom_meeting_id", BigInteger),
+    Column("zoom_host_mark", Text),
+    Column("zoom_synced_ms", BigInteger),
+    # The client's name case-folded, for the search box.
+    Column("client_search", Text, nullable=False, server_default=""),
+)
+Index("appointments_by_start", appointments.c.starts_at)
+Index("appointments_by_zoom_meeting", appointments.c.zoom_meeting_id)
+
+# Every meeting id a Zoom line in an appointment's notes names, kept in step with each notes write.
+note_meetings = Table(
+    "note_meetings",
+    metadata,
+    Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", BigInteger, primary_key=True),
+)
+Index("note_meetings_by_meeting", note_meetings.c.meeting_id)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("email", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("failed_at", Float, nullable=False),
+)
+Index("sign_in_failures_by_client", sign_in_failures.c.address, sign_in_failures.c.failed_at)
+Index("sign_in_failures_by_email", sign_in_failures.c.email, sign_in_failures.c.failed_at)
+
+ended_sessions = Table(
+    "ended_sessions",
+    metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("ended_at", Float, nullable=False),
+)

@@ -1,0 +1,58 @@
+"""What the meeting widget shows, read from the notes alone (no Zoom call)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.messages import say
+
+
+def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
+    """What the widget shows, parsed from the notes alone."""
+    line = appointment.zoom_line
+    if line is None:
+        return None
+    start: datetime | None = line.starts_at(tz)
+    ended = appointment.has_ended(now)
+    note_code = None
+    if not appointment.line_is_own:
+        note_code = "meeting_not_created_here"
+    elif ended:
+        note_code = "meeting_ended"
+    return {
+        "meeting_id": str(line.meeting_id),
+        "meeting_id_display": meeting_id_display(line.meeting_id),
+        "topic": line.topic,
+        "when": line.when_text,
+        "start_iso": start.isoformat() if start else None,
+        "join_url": line.join_url,
+        "personal_link": notes.is_personal_link(line.join_url),
+        "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
+        "created_here": appointment.line_is_own,
+        "ended": ended,
+        # What the widget says instead of checking with Zoom, and its Help entry.
+        "note": say(note_code) if note_code else None,
+        "note_code": note_code,
+    }
+
+
+def meeting_id_display(meeting_id: int) -> str:
+    """'85746065432' as '857 4606 5432', the grouping Zoom uses."""
+    digits = str(meeting_id)
+    if len(digits) == 11:
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if len(digits) == 10:
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    return digits
+
+
+def invitation_text(client_name: str, when: str, tz_name: str, join_url: str) -> str:
+    """A ready-to-send message for clients Zoom does not email (free hosts, no email)."""
+    return (
+        f"Hello {client_name},\n\n"
+        f"Your appointment on {when} ({tz_name}) will be a Zoom video call. "
+        f"Join from any device with this link:\n{join_url}\n\nSee you soon!"
+    )
