@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,9 +51,9 @@ Stack = LocalStack
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
+def stack(database: str) -> Iterator[Stack]:
     local = start_stack(
-        str(tmp_path / "e2e.sqlite"),
+        database,
         timezone=TIMEZONE,
         staff=(STAFF_EMAIL, STAFF_PASSWORD),
         config={"ZOOM_TIMEOUT": (2.0, 2.0)},

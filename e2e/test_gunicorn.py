@@ -1,4 +1,5 @@
-"""Several gunicorn workers racing on one appointment still create exactly one meeting."""
+"""Two gunicorn servers on one database (PostgreSQL in the PostgreSQL run), their workers racing on one
+appointment, still create exactly one meeting."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
 from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
 
-WORKERS = 3
+WORKERS = 2  # per server
+SERVERS = 2
 RACERS = 8
 
 
@@ -37,15 +39,15 @@ def wait_until_serving(url: str, process: subprocess.Popen, deadline_seconds: fl
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still booting
             threading.Event().wait(0.1)
     raise TimeoutError(f"{url} did not answer")
 
 
-@pytest.fixture
-def gunicorn(stack: Stack, tmp_path: Path) -> Iterator[str]:
+def serve(stack: Stack, log_path: Path) -> tuple[str, subprocess.Popen]:
+    """One gunicorn server of the app, configured like the stack's app and sharing its database."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     stack.client.redirect_uris.append(f"{url}/zoom/callback")
@@ -61,36 +63,39 @@ def gunicorn(stack: Stack, tmp_path: Path) -> Iterator[str]:
         "ZOOM_API_BASE_URL": f"{stack.zoom_server.url}/v2",
         "SESSION_COOKIE_SECURE": "false",
     }
-    with open(tmp_path / "gunicorn.log", "wb") as log:
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", "2"]
+    with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(WORKERS),
-                "--threads",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
+                *command,
+                *("--bind", f"127.0.0.1:{port}", "--control-socket", str(log_path.with_suffix(".ctl"))),
                 "simplespa_zoom.wsgi:app",
             ],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        try:
+    return url, process
+
+
+@pytest.fixture
+def gunicorns(stack: Stack, tmp_path: Path) -> Iterator[list[str]]:
+    servers = [serve(stack, tmp_path / f"gunicorn-{number}.log") for number in range(SERVERS)]
+    try:
+        for url, process in servers:
             wait_until_serving(f"{url}/login", process)
-            yield url
-        finally:
+        yield [url for url, _ in servers]
+    finally:
+        for _, process in servers:
             process.terminate()
+        for _, process in servers:
             process.wait(10)
 
 
-def test_racing_adds_across_workers_create_one_meeting(stack: Stack, gunicorn: str) -> None:
+def test_racing_adds_across_two_servers_create_one_meeting(stack: Stack, gunicorns: list[str]) -> None:
     appointment = stack.add_appointment("Ana", "Keep this text.")
-    browser = sign_in_and_connect(gunicorn, stack.zoom_server.url, STAFF_EMAIL, STAFF_PASSWORD)
-    page = browser.get(f"{gunicorn}/appointments/{appointment.id}").text
+    browser = sign_in_and_connect(gunicorns[0], stack.zoom_server.url, STAFF_EMAIL, STAFF_PASSWORD)
+    page = browser.get(f"{gunicorns[0]}/appointments/{appointment.id}").text
     assert 'data-zoom-connected="true"' in page
     csrf = csrf_token(page)
     cookies = browser.cookies.get_dict()
@@ -98,18 +103,18 @@ def test_racing_adds_across_workers_create_one_meeting(stack: Stack, gunicorn: s
     statuses: list[int] = []
     start = threading.Barrier(RACERS)
 
-    def racer() -> None:
+    def racer(server: str) -> None:
         with requests.Session() as own:
             own.cookies.update(cookies)
             start.wait()
             answer = own.post(
-                f"{gunicorn}/appointments/{appointment.id}/meeting",
+                f"{server}/appointments/{appointment.id}/meeting",
                 headers={"X-CSRFToken": csrf, "Accept": "application/json"},
                 timeout=30,
             )
             statuses.append(answer.status_code)
 
-    threads = [threading.Thread(target=racer) for _ in range(RACERS)]
+    threads = [threading.Thread(target=racer, args=(gunicorns[number % SERVERS],)) for number in range(RACERS)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from simplespa_zoom.book.database import DatabaseError, url_for
+
 ENV_NAMES = (
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
@@ -104,6 +106,11 @@ def check(settings: dict[str, Any]) -> None:
             f"SPA_TIMEZONE {settings['SPA_TIMEZONE']!r} is not an IANA time zone name "
             "(for example Europe/London or America/New_York)."
         ) from error
+    if database := settings.get("DATABASE"):
+        try:
+            url_for(database)
+        except DatabaseError as error:
+            raise ConfigError(str(error)) from None
     for name in ("ZOOM_OAUTH_BASE_URL", "ZOOM_API_BASE_URL"):
         _check_base_url(name, settings[name])
     support = settings.get("SUPPORT_EMAIL") or ""

@@ -8,7 +8,6 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,8 +44,8 @@ TEST_CONFIG: dict[str, Any] = {
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "test.sqlite")})
+def app(database: str) -> Iterator[Flask]:
+    app = create_app({**TEST_CONFIG, "DATABASE": database})
     with app.app_context():
         the_book().upgrade()
         the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)

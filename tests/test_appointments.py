@@ -232,3 +232,16 @@ def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> No
         saved = store.record_meeting(appointment.id, claimed.version, NOTES + "\nline", MEETING_ID, None)
         assert saved.version == claimed.version + 1
         assert store.claim_meeting(appointment.id) is not None
+
+
+def test_a_meeting_copied_into_another_appointment_is_pointed_out_on_both(app: Flask, signed_in) -> None:
+    own = with_meeting(app)
+    line = own.notes.splitlines()[-1]
+    assert line.startswith("Zoom: [")
+    copy = add_appointment(app, "Bea Lima", "Pasted by hand:\n" + line)
+    alone = add_appointment(app, "Cy")
+    for shown, other in ((copy, own), (own, copy)):
+        page = signed_in.get(f"/appointments/{shown.id}").get_data(as_text=True)
+        assert "The same Zoom meeting is also in the notes of this appointment" in page
+        assert f'href="/appointments/{other.id}"' in page
+    assert "The same Zoom meeting" not in signed_in.get(f"/appointments/{alone.id}").get_data(as_text=True)

@@ -241,11 +241,9 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_zoom_refusing_connections_gives_a_clear_message_and_changes_nothing(tmp_path) -> None:
+def test_zoom_refusing_connections_gives_a_clear_message_and_changes_nothing(database: str) -> None:
     port = closed_port()
-    app = create_app(
-        {**TEST_CONFIG, "DATABASE": str(tmp_path / "r.sqlite"), "ZOOM_API_BASE_URL": f"http://127.0.0.1:{port}/v2"}
-    )
+    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_API_BASE_URL": f"http://127.0.0.1:{port}/v2"})
     with app.app_context():
         the_book().upgrade()
         the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)

@@ -145,8 +145,8 @@ def test_cookie_flags(app: Flask) -> None:
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
 
-def test_secure_cookies_use_the_host_prefix(tmp_path) -> None:
-    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": str(tmp_path / "s.sqlite")})
+def test_secure_cookies_use_the_host_prefix(database: str) -> None:
+    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": database})
     response = secure.test_client().get("/login", base_url="https://spa.example")
     header = response.headers["Set-Cookie"]
     assert header.startswith("__Host-session=") and "Secure" in header and "Path=/" in header

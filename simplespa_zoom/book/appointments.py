@@ -249,13 +249,14 @@ class AppointmentStore:
             rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
             return [_from_row(row) for row in rows]
 
-    def mentioning(self, meeting_id: int) -> list[Appointment]:
+    def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
         query = (
             select(appointments)
             .join(note_meetings, note_meetings.c.appointment_id == appointments.c.id)
             .where(note_meetings.c.meeting_id == int(meeting_id))
-            .order_by(appointments.c.starts_at)
+            .order_by(appointments.c.starts_at, appointments.c.id)
+            .limit(limit)
         )
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query)]

@@ -20,9 +20,15 @@ class DatabaseError(Exception):
     """The database cannot be used as configured; the message says what to do."""
 
 
+POSTGRES_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
+
+
 def url_for(database: str) -> str:
-    """`DATABASE` as a SQLAlchemy URL: a PostgreSQL or SQLite URL as given, anything else a SQLite file path."""
-    if database.startswith(("postgresql+psycopg://", "sqlite://")):
+    """`DATABASE` as a SQLAlchemy URL: PostgreSQL through psycopg, a SQLite URL, or else a SQLite file path."""
+    for scheme in POSTGRES_SCHEMES:
+        if database.startswith(scheme):
+            return "postgresql+psycopg://" + database[len(scheme) :]
+    if database.startswith("sqlite://"):
         return database
     if "://" in database:
         raise DatabaseError(

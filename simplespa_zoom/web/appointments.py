@@ -34,6 +34,7 @@ from simplespa_zoom.web.staff import login_required
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
 SEARCH_MAX = 100  # characters of a search by client name
+SHARED_SHOWN = 5  # other appointments named when several hold one meeting
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)  # where an appointment may start
 
 
@@ -149,9 +150,19 @@ def view(appointment_id: int) -> Any:
     return render_template(
         "appointments/view.html",
         appointment=appointment,
+        shared_with=_sharing_the_meeting(appointment),
         meeting=meeting_summary(appointment, current_app.config["SPA_TZ"]),
         auto_add=pop_auto_add(appointment_id),
     )
+
+
+def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
+    """Other appointments whose notes hold the same meeting: their clients would join one call."""
+    line = appointment.zoom_line
+    if line is None:
+        return []
+    found = store().mentioning(line.meeting_id, limit=SHARED_SHOWN + 1)
+    return [other for other in found if other.id != appointment.id][:SHARED_SHOWN]
 
 
 @bp.route("/<row_id:appointment_id>/edit", methods=["GET", "POST"])

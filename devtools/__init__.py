@@ -1,0 +1,1 @@
+"""Tools for the tests and benchmarks in this checkout (never in the product wheel)."""
