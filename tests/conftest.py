@@ -96,7 +96,11 @@ def post(client: FlaskClient, url: str, **kwargs: Any) -> Any:
 
 
 def form_post(client: FlaskClient, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """Post a form as a browser does from one of our pages: with the page's token, and over https
+    with the page's address as Referer (the same-origin referrer policy sends it to us only)."""
     token = csrf_token(client, **{key: kwargs[key] for key in ("base_url",) if key in kwargs})
+    if str(kwargs.get("base_url", "")).startswith("https://"):
+        kwargs["headers"] = {"Referer": kwargs["base_url"] + "/login", **kwargs.get("headers", {})}
     return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 

@@ -153,8 +153,11 @@ def test_secure_cookies_use_the_host_prefix(database: str) -> None:
 
 
 def test_only_this_sessions_cookies_are_read_and_the_first_of_a_name_wins() -> None:
+    from werkzeug.test import EnvironBuilder
+
     header = "theme=dark; session=v1.2.first;session=v1.1.second ; session-1=tail; sessionx=no; session-9=="
-    assert _own_cookies({"HTTP_COOKIE": header}, "session") == {
+    request = EnvironBuilder(headers={"Cookie": header}).get_request()
+    assert _own_cookies(request.cookies, "session") == {
         "session": "v1.2.first",
         "session-1": "tail",
         "session-9": "=",

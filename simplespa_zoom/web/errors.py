@@ -6,12 +6,12 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from simplespa_zoom.book.appointments import AppointmentNotFound
 from simplespa_zoom.meetings.service import MeetingError
 from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
-from simplespa_zoom.web.csrf import CSRFError
 from simplespa_zoom.zoom.api import ZoomError
 
 log = logging.getLogger(__name__)

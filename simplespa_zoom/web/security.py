@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_wtf.csrf import CSRFProtect
 
-from simplespa_zoom.web.csrf import CSRFProtect
 from simplespa_zoom.zoom.oauth import LOOPBACK_HOSTS
 
 csrf = CSRFProtect()
@@ -33,49 +30,29 @@ def zoom_form_targets(oauth_base_url: str, zoom_hosts: list[str]) -> str:
     return " ".join(dict.fromkeys(sources))
 
 
-_NO_STORE = [("Cache-Control", "no-store")]
-_HSTS = [("Strict-Transport-Security", "max-age=63072000; includeSubDomains")]
-_PRIVATE_TYPES = ("text/html", "application/json")
-
-
-class SecurityHeaders:
-    """WSGI middleware: the headers every response carries, error pages and static files too.
-
-    They are the same on every response, so they are appended as ready-made tuples here,
-    at the WSGI edge; setting them one by one through Werkzeug's Headers in an after_request
-    hook cost about as much as the whole CSRF check. Pages and JSON, which show appointments,
-    are never cached unless the view chose otherwise.
-    """
-
-    def __init__(self, app: WSGIApplication, policy: str) -> None:
-        self.app = app
-        self.every_response = [
-            ("Content-Security-Policy", policy),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "same-origin"),
-            ("Cross-Origin-Opener-Policy", "same-origin"),
-            ("X-Frame-Options", "DENY"),
-        ]
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        added = self.every_response + _HSTS if environ.get("wsgi.url_scheme") == "https" else self.every_response
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            return start_response(status, headers + added + _cache_default(headers), exc_info)
-
-        return self.app(environ, start)
-
-
-def _cache_default(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    lowered = {name.lower(): value for name, value in headers}
-    if "cache-control" in lowered or lowered.get("content-type", "").split(";")[0].strip() not in _PRIVATE_TYPES:
-        return []
-    return _NO_STORE
+PRIVATE_TYPES = ("text/html", "application/json")  # they show appointments: never cached unless a view says so
 
 
 def init_app(app: Flask) -> None:
+    """CSRF on every state-changing request (Flask-WTF), and the headers every response carries."""
+    # The token lives in the encrypted session, which has its own idle and absolute deadlines.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     csrf.init_app(app)
-    policy = CONTENT_SECURITY_POLICY.format(
-        zoom=zoom_form_targets(app.config["ZOOM_OAUTH_BASE_URL"], app.config["ZOOM_HOSTS"])
-    )
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, policy)  # type: ignore[method-assign]
+    every_response = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY.format(
+            zoom=zoom_form_targets(app.config["ZOOM_OAUTH_BASE_URL"], app.config["ZOOM_HOSTS"])
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers.update(every_response)
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if "Cache-Control" not in response.headers and response.mimetype in PRIVATE_TYPES:
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -13,7 +13,7 @@ import binascii
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -123,7 +123,7 @@ class EncryptedCookieSessionInterface(SessionInterface):
     def _read(self, app: Flask, request: Request) -> tuple[dict[str, Any], float, float, bool] | None:
         """The data, when the session began and was last seen, and whether an older key opened it."""
         name = self.get_cookie_name(app)
-        value = _read_chunks(_own_cookies(request.environ, name), name)
+        value = _read_chunks(_own_cookies(request.cookies, name), name)
         opened = None if value is None else self._crypto(app).open(value, name.encode())
         if opened is None:
             return None
@@ -143,7 +143,7 @@ class EncryptedCookieSessionInterface(SessionInterface):
             response.vary.add("Cookie")
         if not (session.modified or session.needs_rewrite):
             return
-        present = set(_own_cookies(current_request.environ, name))
+        present = set(_own_cookies(current_request.cookies, name))
         if not session:
             for cookie in present:
                 response.delete_cookie(
@@ -186,19 +186,9 @@ def _split(name: str, value: str) -> list[tuple[str, str]]:
     return [(_chunk_name(name, index), piece) for index, piece in enumerate(pieces)]
 
 
-def _own_cookies(environ: dict[str, Any], name: str) -> dict[str, str]:
-    """This session's cookies (name and name-1, name-2, …), read straight from the Cookie header.
-
-    Werkzeug's parser decodes every cookie the browser sends (~30 µs for a connected
-    session's 3 KB, on every request); ours are plain base64url text and need no decoding.
-    As in Werkzeug, the first of two cookies with the same name wins.
-    """
-    found: dict[str, str] = {}
-    for pair in environ.get("HTTP_COOKIE", "").split(";"):
-        key, sep, value = pair.strip().partition("=")
-        if sep and (key == name or key.startswith(f"{name}-")):
-            found.setdefault(key, value)
-    return found
+def _own_cookies(cookies: Mapping[str, str], name: str) -> dict[str, str]:
+    """This session's cookies: name and its chunks name-1, name-2, …"""
+    return {key: value for key, value in cookies.items() if key == name or key.startswith(f"{name}-")}
 
 
 def _read_chunks(cookies: dict[str, str], name: str) -> str | None:
