@@ -1,0 +1,198 @@
+"""In-memory stand-ins for what the meeting service depends on: no Flask, no database, no HTTP.
+
+They keep the contracts the service relies on: versioned writes that raise VersionConflict,
+a claim only one caller holds, Zoom's answers for gone meetings, rotating refresh tokens.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
+from simplespa_zoom.zoom.oauth import Tokens
+
+
+class InMemoryBook:
+    """The appointment book as a dict; `conflicts` makes the next writes fail as if someone edited first."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, Appointment] = {}
+        self.claimed: set[int] = set()
+        self.ids = itertools.count(1)
+        self.edits_meanwhile: list[str] = []  # notes another user saves just before our next write
+        self.failing_writes = 0
+
+    def add(self, client: str, start: datetime, notes: str = "", **fields: object) -> Appointment:
+        appointment = Appointment(
+            next(self.ids), client, fields.pop("client_email", None), start, 60, "booked", notes, 1
+        )
+        self.rows[appointment.id] = replace(appointment, **fields)  # type: ignore[arg-type]
+        return self.rows[appointment.id]
+
+    def get(self, appointment_id: int) -> Appointment:
+        if appointment_id not in self.rows:
+            raise AppointmentNotFound(appointment_id)
+        return self.rows[appointment_id]
+
+    def claim_meeting(self, appointment_id: int) -> Appointment | None:
+        if appointment_id in self.claimed:
+            return None
+        self.claimed.add(appointment_id)
+        return self.get(appointment_id)
+
+    def release_meeting(self, appointment_id: int) -> None:
+        self.claimed.discard(appointment_id)
+
+    def record_meeting(
+        self,
+        appointment_id: int,
+        base_version: int,
+        notes: str,
+        meeting_id: int,
+        host_mark: str | None,
+        synced_ms: int | None = None,
+    ) -> Appointment:
+        saved = self._write(
+            appointment_id,
+            base_version,
+            notes=notes,
+            zoom_meeting_id=meeting_id,
+            zoom_host_mark=host_mark,
+            zoom_synced_ms=synced_ms,
+        )
+        self.claimed.discard(appointment_id)
+        return saved
+
+    def set_notes(
+        self,
+        appointment_id: int,
+        base_version: int,
+        notes: str,
+        *,
+        forget_meeting: bool = False,
+        synced_ms: int | None = None,
+    ) -> Appointment:
+        changes: dict[str, object] = {"notes": notes}
+        if forget_meeting:
+            changes.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None)
+        elif synced_ms is not None:
+            changes["zoom_synced_ms"] = synced_ms
+        return self._write(appointment_id, base_version, **changes)
+
+    def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
+        current = self.get(appointment_id)
+        if current.zoom_meeting_id == meeting_id:
+            self.rows[appointment_id] = replace(current, zoom_host_mark=host_mark)
+
+    def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
+        return [row for row in self.rows.values() if row.zoom_meeting_id == meeting_id]
+
+    def _write(self, appointment_id: int, base_version: int, **changes: object) -> Appointment:
+        if self.failing_writes:
+            self.failing_writes -= 1
+            raise RuntimeError("disk full")
+        current = self.get(appointment_id)
+        if self.edits_meanwhile:
+            current = replace(current, notes=self.edits_meanwhile.pop(0), version=current.version + 1)
+            self.rows[appointment_id] = current
+        if current.version != base_version:
+            raise VersionConflict(current)
+        self.rows[appointment_id] = replace(current, **changes, version=current.version + 1)  # type: ignore[arg-type]
+        return self.rows[appointment_id]
+
+
+@dataclass
+class InMemoryTokens:
+    """A browser's token store."""
+
+    tokens: Tokens | None = None
+
+    def get(self) -> Tokens | None:
+        return self.tokens
+
+    def set(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+
+    def delete(self) -> None:
+        self.tokens = None
+
+
+@dataclass
+class FakeZoom:
+    """Zoom's REST API as the service uses it: meetings by id, one user, access tokens it accepts."""
+
+    user_id: str = "host-1"
+    licensed: bool = False
+    valid_tokens: set[str] = field(default_factory=lambda: {"access-1"})
+    meetings: dict[int, Meeting] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    next_id: int = 85746065432
+    join_host: str = "us05web.zoom.us"
+
+    def at(self, _base_url: str | None) -> FakeZoom:
+        return self
+
+    def _check(self, token: str, call: str) -> None:
+        self.calls.append(call)
+        if token not in self.valid_tokens:
+            raise ZoomTokenInvalid()
+
+    def create_meeting(
+        self, token: str, *, topic: str, start: datetime, duration: int, timezone: str, registration: bool = False
+    ) -> Meeting:
+        self._check(token, "create")
+        meeting_id, self.next_id = self.next_id, self.next_id + 1
+        join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
+        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), duration, timezone, join_url, self.user_id)
+        self.meetings[meeting_id] = meeting
+        return meeting
+
+    def get_meeting(self, token: str, meeting_id: int) -> Meeting:
+        self._check(token, f"get {meeting_id}")
+        if meeting_id not in self.meetings:
+            raise ZoomMeetingGone()
+        return self.meetings[meeting_id]
+
+    def update_meeting(self, token: str, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> None:
+        self._check(token, f"patch {meeting_id}")
+        if meeting_id not in self.meetings:
+            raise ZoomMeetingGone()
+        self.meetings[meeting_id] = replace(
+            self.meetings[meeting_id], start_time=start.astimezone(UTC), duration=duration
+        )
+
+    def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
+        self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
+        self.meetings.pop(meeting_id, None)  # already gone counts as deleted, as the real client does
+
+    def get_me(self, token: str) -> ZoomUser:
+        self._check(token, "me")
+        return ZoomUser(self.user_id, self.licensed)
+
+    def add_registrant(self, token: str, meeting_id: int, *, email: str, first_name: str, last_name: str = "") -> str:
+        self._check(token, f"register {meeting_id}")
+        return f"https://{self.join_host}/w/{meeting_id}?tk=personal-{first_name}"
+
+
+@dataclass
+class FakeTokenEndpoint:
+    """Zoom's /oauth/token: each refresh rotates both tokens; a refused refresh token answers None."""
+
+    zoom: FakeZoom
+    refused: set[str] = field(default_factory=set)
+    refreshes: int = 0
+    revoked: list[str] = field(default_factory=list)
+
+    def refresh(self, refresh_token: str) -> Tokens | None:
+        if refresh_token in self.refused:
+            return None
+        self.refreshes += 1
+        access = f"access-{self.refreshes + 1}"
+        self.zoom.valid_tokens = {access}
+        return Tokens(access, f"refresh-{self.refreshes + 1}", datetime.now(UTC).timestamp() + 3600)
+
+    def revoke(self, access_token: str) -> None:
+        self.revoked.append(access_token)

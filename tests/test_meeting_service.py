@@ -1,0 +1,243 @@
+"""The meeting service on its own: in-memory fakes for the book, the token store and Zoom; no Flask app."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from simplespa_zoom.meetings.host_marks import HostMarks
+from simplespa_zoom.meetings.service import (
+    AppointmentCancelled,
+    MeetingNotSaved,
+    MeetingService,
+    OtherAccount,
+)
+from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection, ZoomNotConnected, ZoomReconnect, ZoomRetry
+
+from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryBook, InMemoryTokens
+
+TZ = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 3:00 pm in New York
+LINK = "https://us05web.zoom.us/j/85746065432?pwd=Ab12Cd34Ef56.1"
+LINE = "Zoom: [Appointment with Ana Souza] Tuesday, December 1 2026 3:00 pm \u2014 " + LINK
+MARKS = HostMarks("a-secret-key-only-these-tests-use-0123456789", [])
+
+
+class World:
+    """One spa: a book, one browser's token store and Zoom, and the service built over them."""
+
+    def __init__(self, *, connected: bool = True, final_refusals: bool = True) -> None:
+        self.book = InMemoryBook()
+        self.zoom = FakeZoom()
+        self.endpoint = FakeTokenEndpoint(self.zoom)
+        fresh = time.time() + 3600
+        self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
+        connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
+        self.service = MeetingService(self.book, self.tokens, connection, TZ, MARKS, now=lambda: NOW)
+
+    def with_meeting(self, notes: str = "Prefers lavender oil.", host: str | None = "host-1") -> int:
+        """An appointment whose meeting the app created earlier (host known unless None)."""
+        appointment = self.book.add("Ana Souza", START, notes)
+        outcome = self.service.add(appointment.id)
+        if host != "host-1":
+            mark = MARKS.mark(host) if host else None
+            self.book.rows[appointment.id] = replace(outcome.appointment, zoom_host_mark=mark)
+        self.zoom.calls.clear()
+        return appointment.id
+
+
+def test_add_creates_one_meeting_appends_its_line_and_remembers_it() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
+    first = world.service.add(appointment.id)
+    again = world.service.add(appointment.id)
+    assert (first.created, again.created) == (True, False)
+    assert world.book.get(appointment.id).notes == "Prefers lavender oil.\n" + LINE
+    assert world.book.get(appointment.id).zoom_meeting_id == 85746065432
+    assert MARKS.matches(world.book.get(appointment.id).zoom_host_mark or "", "host-1")
+    assert world.zoom.calls == ["create"]
+    assert world.book.claimed == set()
+
+
+def test_add_for_a_cancelled_appointment_makes_no_meeting_and_frees_the_claim() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, status="cancelled")
+    with pytest.raises(AppointmentCancelled):
+        world.service.add(appointment.id)
+    assert world.zoom.calls == [] and world.book.claimed == set()
+
+
+def test_add_without_a_connection_asks_to_connect_and_frees_the_claim() -> None:
+    world = World(connected=False)
+    appointment = world.book.add("Ana Souza", START)
+    with pytest.raises(ZoomNotConnected):
+        world.service.add(appointment.id)
+    assert world.zoom.calls == [] and world.book.claimed == set()
+
+
+def test_an_expired_access_token_is_refreshed_once_and_the_rotated_tokens_are_stored() -> None:
+    world = World()
+    world.zoom.valid_tokens = {"access-from-elsewhere"}  # Zoom no longer takes access-1
+    appointment = world.book.add("Ana Souza", START)
+    assert world.service.add(appointment.id).created
+    assert world.endpoint.refreshes == 1
+    stored = world.tokens.get()
+    assert stored is not None and (stored.access_token, stored.refresh_token) == ("access-2", "refresh-2")
+    assert stored.user_id == "host-1"  # who is connected survives the refresh
+
+
+def test_a_refused_refresh_asks_the_page_to_retry_or_clears_the_connection_for_good() -> None:
+    for final, expected in ((False, ZoomRetry), (True, ZoomReconnect)):
+        world = World(final_refusals=final)
+        world.zoom.valid_tokens = set()
+        world.endpoint.refused.add("refresh-1")
+        appointment = world.book.add("Ana Souza", START)
+        with pytest.raises(expected):
+            world.service.add(appointment.id)
+        assert (world.tokens.get() is None) is final
+        assert world.book.get(appointment.id).notes == ""
+
+
+def test_notes_edited_while_zoom_answered_are_kept_and_the_line_goes_after_them() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
+    world.book.edits_meanwhile.append("Prefers lavender oil.\nAllergic to nuts.")
+    world.service.add(appointment.id)
+    assert world.book.get(appointment.id).notes == "Prefers lavender oil.\nAllergic to nuts.\n" + LINE
+
+
+def test_a_meeting_whose_line_cannot_be_saved_is_deleted_again_without_telling_the_client() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
+    world.book.failing_writes = 5
+    with pytest.raises(MeetingNotSaved):
+        world.service.add(appointment.id)
+    assert world.zoom.calls == ["create", "delete 85746065432"]
+    assert world.zoom.meetings == {} and world.book.get(appointment.id).notes == "Prefers lavender oil."
+
+
+def test_the_check_removes_the_line_of_a_meeting_its_own_host_deleted_in_zoom() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    world.zoom.meetings.clear()
+    check = world.service.check(appointment_id)
+    assert check.state == "gone"
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil."
+    assert world.book.get(appointment_id).zoom_meeting_id is None
+
+
+def test_the_check_never_drops_a_line_when_the_host_is_unknown() -> None:
+    world = World()
+    appointment_id = world.with_meeting(host=None)
+    world.zoom.meetings.clear()  # Zoom says "does not exist", as it does for other users' meetings
+    assert world.service.check(appointment_id).state == "other_account"
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + LINE
+
+
+def test_the_check_of_an_ended_meeting_asks_zoom_nothing() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", NOW - timedelta(days=40), "Old.")
+    world.service.add(appointment.id)
+    world.zoom.calls.clear()
+    assert world.service.check(appointment.id).state == "ended"
+    assert world.zoom.calls == []
+
+
+def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    meeting = world.zoom.meetings[85746065432]
+    world.zoom.meetings[meeting.id] = replace(meeting, start_time=START + timedelta(hours=1), topic="Renamed")
+    assert world.service.check(appointment_id).state == "updated"
+    assert world.book.get(appointment_id).notes == (
+        "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
+    )
+
+
+def test_remove_deletes_in_zoom_telling_registrants_and_drops_the_line() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    world.service.remove(appointment_id)
+    assert world.zoom.calls == ["delete 85746065432 notify"]
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil."
+
+
+def test_another_zoom_users_meeting_is_never_changed() -> None:
+    world = World()
+    appointment_id = world.with_meeting(host="someone-else")
+    with pytest.raises(OtherAccount):
+        world.service.remove(appointment_id)
+    appointment = world.book.get(appointment_id)
+    cancelled = world.book.rows[appointment_id] = replace(appointment, status="cancelled")
+    notice = world.service.follow_cancel(cancelled)
+    assert notice is not None and notice.code == "cancel_other_account"
+    assert world.zoom.calls == [] and 85746065432 in world.zoom.meetings
+    assert world.book.get(appointment_id).notes.endswith(LINE)
+
+
+def test_a_reschedule_moves_the_meeting_and_its_line() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    after = world.book.set_notes(before.id, before.version, before.notes)
+    after = replace(after, starts_at=START + timedelta(days=1))
+    world.book.rows[after.id] = after
+    notice = world.service.follow_reschedule(before, after)
+    assert notice is not None and notice.message == "The Zoom meeting was moved to the new time."
+    assert world.zoom.calls == ["patch 85746065432", "get 85746065432"]
+    assert world.book.get(appointment_id).notes == (
+        "Prefers lavender oil.\nZoom: [Appointment with Ana Souza] Wednesday, December 2 2026 3:00 pm \u2014 " + LINK
+    )
+
+
+def test_a_reschedule_into_the_past_is_not_sent_to_zoom() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    after = replace(before, starts_at=NOW - timedelta(hours=1))
+    notice = world.service.follow_reschedule(before, after)
+    assert notice is not None and notice.code == "reschedule_into_past"
+    assert world.zoom.calls == []
+
+
+def test_zooms_deleted_event_drops_the_apps_line_and_leaves_a_pasted_copy() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    pasted = world.book.add("Bea Lima", START, "Same call:\n" + LINE)
+    assert world.service.meeting_deleted(85746065432) == 1
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil."
+    assert world.book.get(pasted.id).notes == "Same call:\n" + LINE
+
+
+def test_an_older_updated_event_never_moves_a_line_back() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    later = START + timedelta(hours=2)
+    newer_ms = int(NOW.timestamp() * 1000) + 60_000
+    assert world.service.meeting_updated(85746065432, None, later, None, newer_ms) == 1
+    assert world.service.meeting_updated(85746065432, None, START, None, newer_ms - 1) == 0
+    assert world.book.get(appointment_id).notes.endswith("Tuesday, December 1 2026 5:00 pm \u2014 " + LINK)
+
+
+def test_the_core_packages_import_neither_flask_nor_the_web_layer() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "simplespa_zoom"
+    offenders = []
+    for package in ("meetings", "zoom", "book"):
+        for source in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(source.read_text())):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""]
+                offenders += [
+                    f"{source.name}: {name}" for name in names if name.split(".")[0] in ("flask", "flask_wtf")
+                ]
+                offenders += [f"{source.name}: {name}" for name in names if name.startswith("simplespa_zoom.web")]
+    assert offenders == []
