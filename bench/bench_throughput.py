@@ -139,10 +139,10 @@ def run() -> dict[str, float]:
         f"{CLIENTS} client threads, {DURATION:.0f} s each in {SLICES} turns"
     )
     report(
-        "6  page requests/s under gunicorn -w 2 vs bare Flask+Jinja",
+        "5  page requests/s under gunicorn -w 2 vs bare Flask+Jinja",
         f"{app_rps:.0f} / {bare_rps:.0f} = {ratio:.2f}",
-        ">= 0.8",
-        ratio >= 0.8,
+        ">= 0.7",
+        ratio >= 0.7,
     )
     report(
         "   errors during the load",

@@ -9,6 +9,7 @@ import bench_add
 import bench_connections
 import bench_notes
 import bench_page
+import bench_scale
 import bench_session
 import bench_throughput
 from common import machine
@@ -23,6 +24,7 @@ def main() -> None:
     bench_session.run(page_ms=page["page_ms"])
     bench_notes.run()
     bench_throughput.run()
+    bench_scale.run()
 
 
 if __name__ == "__main__":
