@@ -19,10 +19,16 @@ DEMO_STAFF = "demo@spa.example"
 
 
 def seed_demo(app: Flask, staff_email: str, staff_password: str) -> None:
-    """The demo login and a few appointments, starting tomorrow afternoon."""
+    """The demo login and a few appointments: one later today, the others from tomorrow afternoon."""
     with app.app_context():
         the_book().staff.create(staff_email, staff_password)
-    tomorrow = (datetime.now(UTC).astimezone(app.config["SPA_TZ"]) + timedelta(days=1)).replace(hour=15, minute=0)
+    now = datetime.now(UTC).astimezone(app.config["SPA_TZ"])
+    tomorrow = (now + timedelta(days=1)).replace(hour=15, minute=0)
+    # The book opens on today: one appointment later today, so the first page is not empty.
+    later_today = min(
+        now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2), now.replace(hour=23, minute=0)
+    )
+    seed_appointment(app, "Dana Lee", "Follow-up call about the spring package.", start=later_today, duration=30)
     seed_appointment(
         app,
         "Ana Souza",
