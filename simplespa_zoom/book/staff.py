@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,7 +36,7 @@ class SignInPaused(Exception):
         self.minutes = max(1, int(seconds + 59) // 60)
 
 
-def _same_email(email: str):  # type: ignore[no-untyped-def]
+def _same_email(email: str) -> ColumnElement[bool]:
     return func.lower(staff.c.email) == email.strip().lower()
 
 
