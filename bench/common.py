@@ -14,6 +14,7 @@ from typing import Any
 import requests
 from flask import Flask, g, render_template
 
+from simplespa_zoom import RowIdConverter
 from simplespa_zoom.book.appointments import Appointment, AppointmentStore
 from simplespa_zoom.book.database import open_engine
 from simplespa_zoom.meetings import notes
@@ -22,6 +23,7 @@ from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointments import bp as appointments_bp
 from simplespa_zoom.web.connect import bp as connect_bp
 from simplespa_zoom.web.meetings import bp as meetings_bp
+from simplespa_zoom.web.pages import bp as pages_bp
 from simplespa_zoom.web.staff import bp as staff_bp
 from simplespa_zoom.web.templating import init_app as init_templating
 from zoom_standin.browserless import sign_in_and_connect
@@ -140,8 +142,9 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
     app = Flask("baseline", template_folder=template_folder, static_folder=None)
     app.config.update(timezone_config)
     init_templating(app)
+    app.url_map.converters["row_id"] = RowIdConverter
     app.jinja_env.globals["csrf_token"] = lambda: "x" * 64
-    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp):
+    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, pages_bp):
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 

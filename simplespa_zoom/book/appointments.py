@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, insert, select, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes as notes_text
@@ -144,6 +144,17 @@ def _index_notes(connection: Connection, appointment_id: int, notes: str) -> Non
         )
 
 
+# The page's reads, built once: each call then only binds its values (SQLAlchemy caches the SQL).
+_BY_ID = select(appointments).where(appointments.c.id == bindparam("id"))
+_MENTIONING = (
+    select(appointments)
+    .join(note_meetings, note_meetings.c.appointment_id == appointments.c.id)
+    .where(note_meetings.c.meeting_id == bindparam("meeting_id"))
+    .order_by(appointments.c.starts_at, appointments.c.id)
+    .limit(bindparam("limit"))
+)
+
+
 class AppointmentStore:
     """All reads and writes of appointments; each write checks the version it was based on.
 
@@ -155,7 +166,7 @@ class AppointmentStore:
 
     def get(self, appointment_id: int) -> Appointment:
         with self.engine.connect() as connection:
-            row = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).first()
+            row = connection.execute(_BY_ID, {"id": appointment_id}).first()
         if row is None:
             raise AppointmentNotFound(appointment_id)
         return _from_row(row)
@@ -251,15 +262,9 @@ class AppointmentStore:
 
     def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
-        query = (
-            select(appointments)
-            .join(note_meetings, note_meetings.c.appointment_id == appointments.c.id)
-            .where(note_meetings.c.meeting_id == int(meeting_id))
-            .order_by(appointments.c.starts_at, appointments.c.id)
-            .limit(limit)
-        )
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query)]
+            rows = connection.execute(_MENTIONING, {"meeting_id": int(meeting_id), "limit": limit})
+            return [_from_row(row) for row in rows]
 
     def _write(self, appointment_id: int, base_version: int, values: dict[str, Any]) -> Appointment:
         statement = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Engine, delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,6 +38,12 @@ class SignInPaused(Exception):
 
 def _same_email(email: str) -> ColumnElement[bool]:
     return func.lower(staff.c.email) == email.strip().lower()
+
+
+# Every signed-in request asks this: built once, bound per call.
+_SIGNED_IN = select(staff, exists().where(ended_sessions.c.session_id == bindparam("session_id")).label("ended")).where(
+    staff.c.id == bindparam("staff_id")
+)
 
 
 class StaffStore:
@@ -110,9 +116,8 @@ class StaffStore:
 
     def signed_in(self, staff_id: int, session_id: str) -> tuple[Staff, bool] | None:
         """The staff member, and whether signing out has ended this session; None if no such account."""
-        ended = exists().where(ended_sessions.c.session_id == session_id)
         with self.engine.connect() as connection:
-            row = connection.execute(select(staff, ended.label("ended")).where(staff.c.id == staff_id)).first()
+            row = connection.execute(_SIGNED_IN, {"staff_id": staff_id, "session_id": session_id}).first()
         if row is None:
             return None
         return Staff(row.id, row.email, row.session_generation), bool(row.ended)
