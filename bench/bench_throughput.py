@@ -54,9 +54,9 @@ def gunicorn(target: str, env: dict[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                requests.get(url, timeout=1)
+                requests.get(url, timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or its workers still booting
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"gunicorn {target} did not start") from None
                 threading.Event().wait(0.1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,7 +10,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Update, bindparam, delete, insert, select, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes as notes_text
@@ -54,9 +55,10 @@ class Appointment:
 
         Parsed once per loaded appointment (the notes never change on it).
         """
-        if self.zoom_meeting_id is not None and (own := notes_text.find_line(self.notes, self.zoom_meeting_id)):
-            return own
-        return notes_text.current_line(self.notes)
+        last = notes_text.current_line(self.notes)
+        if self.zoom_meeting_id is None or (last is not None and last.meeting_id == self.zoom_meeting_id):
+            return last
+        return notes_text.find_line(self.notes, self.zoom_meeting_id) or last
 
     @property
     def line_is_own(self) -> bool:
@@ -137,15 +139,40 @@ def _draft_values(draft: AppointmentDraft) -> dict[str, Any]:
 
 def _index_notes(connection: Connection, appointment_id: int, notes: str) -> None:
     """Keep the meeting-id index in step with the notes, in the same transaction as their write."""
-    connection.execute(delete(note_meetings).where(note_meetings.c.appointment_id == appointment_id))
+    connection.execute(_UNINDEX, {"target_id": appointment_id})
     if ids := notes_text.meeting_ids(notes):
         connection.execute(
             insert(note_meetings), [{"appointment_id": appointment_id, "meeting_id": found} for found in sorted(ids)]
         )
 
 
-# The page's reads, built once: each call then only binds its values (SQLAlchemy caches the SQL).
+# Statements on every page or click are built once: each call then only binds its values
+# (SQLAlchemy caches the SQL of each, so building them anew per call was most of their cost).
 _BY_ID = select(appointments).where(appointments.c.id == bindparam("id"))
+_UNINDEX = delete(note_meetings).where(note_meetings.c.appointment_id == bindparam("target_id"))
+_CLAIM = (
+    update(appointments)
+    .where(
+        appointments.c.id == bindparam("target_id"),
+        appointments.c.meeting_claimed_at.is_(None) | (appointments.c.meeting_claimed_at < bindparam("stale_before")),
+    )
+    .values(meeting_claimed_at=bindparam("claimed_at"))
+    .returning(appointments)
+)
+_RELEASE = update(appointments).where(appointments.c.id == bindparam("target_id")).values(meeting_claimed_at=None)
+
+
+@functools.cache
+def _versioned_update(columns: tuple[str, ...]) -> Update:
+    """UPDATE of these columns, only if the row is still at the version it was read at; one per shape."""
+    return (
+        update(appointments)
+        .where(appointments.c.id == bindparam("target_id"), appointments.c.version == bindparam("base_version"))
+        .values({**{name: bindparam(f"new_{name}") for name in columns}, "version": appointments.c.version + 1})
+        .returning(appointments)
+    )
+
+
 _MENTIONING = (
     select(appointments)
     .join(note_meetings, note_meetings.c.appointment_id == appointments.c.id)
@@ -267,14 +294,11 @@ class AppointmentStore:
             return [_from_row(row) for row in rows]
 
     def _write(self, appointment_id: int, base_version: int, values: dict[str, Any]) -> Appointment:
-        statement = (
-            update(appointments)
-            .where(appointments.c.id == appointment_id, appointments.c.version == base_version)
-            .values(**values, version=appointments.c.version + 1)
-            .returning(appointments)
-        )
+        statement = _versioned_update(tuple(values))
+        bound = {"target_id": appointment_id, "base_version": base_version}
+        bound.update({f"new_{name}": value for name, value in values.items()})
         with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
+            row = connection.execute(statement, bound).first()
             if row is not None and "notes" in values:
                 _index_notes(connection, appointment_id, values["notes"])
         if row is None:
@@ -289,21 +313,11 @@ class AppointmentStore:
         re-checks the condition on the row a concurrent claim just wrote, so one wins.
         """
         now = time.time() if now is None else now
-        claimable = appointments.c.meeting_claimed_at.is_(None) | (
-            appointments.c.meeting_claimed_at < now - CLAIM_STALE_AFTER
-        )
-        statement = (
-            update(appointments)
-            .where(appointments.c.id == appointment_id, claimable)
-            .values(meeting_claimed_at=now)
-            .returning(appointments)
-        )
+        bound = {"target_id": appointment_id, "claimed_at": now, "stale_before": now - CLAIM_STALE_AFTER}
         with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
+            row = connection.execute(_CLAIM, bound).first()
         return None if row is None else _from_row(row)
 
     def release_meeting(self, appointment_id: int) -> None:
         with self.engine.begin() as connection:
-            connection.execute(
-                update(appointments).where(appointments.c.id == appointment_id).values(meeting_claimed_at=None)
-            )
+            connection.execute(_RELEASE, {"target_id": appointment_id})
