@@ -147,6 +147,9 @@ def requests_for(app: Flask, count: int) -> dict[str, Callable[[], object]]:
         "list": lambda: ok(client.get(f"/appointments?day={day}")),
         "page": lambda: ok(client.get(f"/appointments/{middle}")),
         "webhook": webhook,
+        # Information, no target: a name search reads names until it has the 50 latest matches.
+        "search (common name)": lambda: ok(client.get("/appointments?q=souza")),
+        "search (one client)": lambda: ok(client.get(f"/appointments?q=client+{middle - 1}+souza")),
     }
 
 
@@ -174,7 +177,7 @@ def run() -> None:
             small_requests, big_requests = requests_for(small, SMALL), requests_for(big, BIG)
             actions = {f"small {name}": action for name, action in small_requests.items()}
             actions.update({f"big {name}": action for name, action in big_requests.items()})
-            medians = interleaved_medians(actions, REPEAT)
+            medians = interleaved_medians(actions, REPEAT, warmup=2)
             for name, label in (("list", "list page (one day)"), ("page", "appointment page"), ("webhook", "webhook")):
                 ratio = medians[f"big {name}"] / medians[f"small {name}"]
                 report(
@@ -183,6 +186,9 @@ def run() -> None:
                     "<= 1.5",
                     ratio <= 1.5,
                 )
+            for name in ("search (common name)", "search (one client)"):
+                big_ms, small_ms = medians[f"big {name}"], medians[f"small {name}"]
+                print(f"   {kind}: {name}, {BIG:,} vs {SMALL:,}: {big_ms:.2f} / {small_ms:.2f} ms (information)")
             for app in (small, big):
                 app.extensions["book"].engine.dispose()
 
