@@ -23,6 +23,8 @@ def sign_in_and_connect(app_url: str, zoom_url: str, email: str, password: str) 
     token = csrf_token(browser.get(f"{app_url}/login").text)
     browser.post(f"{app_url}/login", data={"csrf_token": token, "email": email, "password": password})
     consent = browser.get(f"{app_url}/zoom/connect", params={"next": "/appointments"})
+    if "Disconnect Zoom" in consent.text:
+        return browser  # this Zoom user allowed the app before: Zoom skips its consent page
     fields = dict(_HIDDEN.findall(consent.text))
     landed = browser.post(f"{zoom_url}/oauth/authorize", data={**fields, "decision": "allow"})
     if "Disconnect Zoom" not in landed.text:
