@@ -219,3 +219,11 @@ def save_with_start(client: FlaskClient, app: Flask, appointment: Appointment, s
     """Save the appointment's edit form with a new start (and other changes); the page shown after."""
     values = form_values(appointment, start=local(app, start), **changes)
     return form_post(client, f"/appointments/{appointment.id}/edit", values, follow_redirects=True).get_data(True)
+
+
+def flashes(page: str) -> list[tuple[str, str]]:
+    """The messages a page shows at its top, as (level, text): level 'info', 'warning' or 'error' as styled."""
+    found = re.findall(r'<p class="flash flash-(\w+)" role="(?:alert|status)">(.*?)</p>', page, re.DOTALL)
+    return [
+        (level, html.unescape(re.sub(r" ?<a class=\"help-link\"[^>]*>[^<]*</a>", "", text))) for level, text in found
+    ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import socket
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import pytest
 import responses
@@ -351,7 +352,10 @@ def test_signing_out_ends_the_session_on_the_server_and_revokes_zoom(app: Flask,
     with responses.RequestsMock() as zoom:
         zoom.post(f"{OAUTH}/oauth/revoke", json={"status": "success"})
         assert form_post(client, "/logout").status_code == 302
-        assert "token=" in zoom.calls[0].request.body
+        revoke = zoom.calls[0].request
+        assert parse_qs(revoke.body) == {"token": [ACCESS_TOKEN]}
+        credentials = base64.b64encode(b"client-id:client-secret").decode()
+        assert revoke.headers["Authorization"] == f"Basic {credentials}"
     thief = app.test_client()
     for name, value in copied.items():
         thief.set_cookie(name, value)
@@ -477,6 +481,21 @@ def test_route_ids_beyond_64_bits_are_simply_not_found(client, path: str) -> Non
     login(client)
     response = client.get(path)
     assert response.status_code == 404 and "Content-Security-Policy" in response.headers
+
+
+PAST_64_BITS = "Zoom: [Call] Monday, December 7 2026 9:00 am \u2014 https://us05web.zoom.us/j/9223372036854775808"
+
+
+def test_notes_naming_a_meeting_id_past_64_bits_are_saved(app: Flask) -> None:
+    appointment = add_appointment(app, "Ana", "Pasted:\n" + PAST_64_BITS)
+    assert get_appointment(app, appointment.id).notes == "Pasted:\n" + PAST_64_BITS
+
+
+def test_the_page_of_notes_naming_a_meeting_id_past_64_bits_is_shown(app: Flask, client) -> None:
+    appointment = add_appointment(app, "Ana", "Pasted:\n" + PAST_64_BITS)
+    login(client)
+    page = client.get(f"/appointments/{appointment.id}")
+    assert page.status_code == 200 and "9223372036854775808" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("version", ["1" * 30, "\u00b9", "-1", ""])

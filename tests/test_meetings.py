@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from flask import Flask
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.service import CLAIM_WAIT_SECONDS
 from simplespa_zoom.web import the_book
 
 from .conftest import (
@@ -21,6 +24,7 @@ from .conftest import (
     MEETING_ID,
     OAUTH,
     REFRESH_TOKEN,
+    ZOOM_USER_ID,
     add_appointment,
     connect_zoom,
     get_appointment,
@@ -34,6 +38,10 @@ from .conftest import (
 )
 
 NOTES = "Prefers lavender oil.\r\nAsked about the couples package."
+
+
+def basic_auth(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 @pytest.fixture
@@ -57,6 +65,7 @@ def test_add_creates_one_meeting_and_appends_the_line(app: Flask, signed_in, zoo
     assert "zak=" not in response.get_data(as_text=True)
     sent = json.loads(zoom.calls[0].request.body)
     assert sent["start_time"].endswith("Z") and sent["timezone"] == "America/New_York"
+    assert (sent["topic"], sent["duration"]) == ("Appointment with Ana Souza", appointment.duration_minutes)
 
 
 def test_a_second_click_returns_the_existing_meeting_without_calling_zoom(app: Flask, signed_in) -> None:
@@ -91,6 +100,24 @@ def test_every_refused_add_leaves_the_appointment_free_to_claim(app: Flask, sign
     assert post(signed_in, f"/appointments/{cancelled.id}/meeting").status_code == 409
     assert post(signed_in, "/appointments/999999/meeting").status_code == 404
     assert [claim_of(app, a.id) for a in (with_line, not_connected, cancelled)] == [None, None, None]
+
+
+def test_while_another_request_holds_the_claim_a_meeting_already_made_is_answered_at_once(
+    app: Flask, signed_in
+) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    held_at = time.time()
+    sql(app, "UPDATE appointments SET meeting_claimed_at = :at WHERE id = :id", at=held_at, id=appointment.id)
+    started = time.monotonic()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+        assert len(zoom.calls) == 0
+    assert time.monotonic() - started < CLAIM_WAIT_SECONDS / 2  # no waiting out the other request
+    body = response.get_json()
+    assert response.status_code == 200 and body["created"] is False
+    assert body["meeting"]["join_url"] == JOIN_URL
+    assert claim_of(app, appointment.id) == held_at  # the other request's claim is not this request's to release
 
 
 def test_add_without_csrf_token_is_refused(app: Flask, signed_in) -> None:
@@ -141,7 +168,7 @@ def test_token_due_for_refresh_is_refreshed_first_and_rotated_in_the_same_respon
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     post(signed_in, f"/appointments/{appointment.id}/meeting")
     token_request = zoom.calls[0].request
-    assert token_request.headers["Authorization"].startswith("Basic ")
+    assert token_request.headers["Authorization"] == basic_auth("client-id", "client-secret")
     assert f"refresh_token={REFRESH_TOKEN[:20]}" in token_request.body
     assert zoom.calls[1].request.headers["Authorization"] == "Bearer new-access"
     stored = session_zoom(signed_in)
@@ -158,6 +185,56 @@ def test_expired_access_token_gets_one_refresh_and_one_retry(app: Flask, signed_
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
     assert session_zoom(signed_in)["refresh_token"] == "new-refresh"
+
+
+def test_the_lifetime_zoom_gives_a_refreshed_token_decides_when_it_is_refreshed_again(
+    app: Flask, signed_in, zoom
+) -> None:
+    first, second, third = (add_appointment(app, name) for name in ("Ana", "Bea", "Cy"))
+    connect_zoom(signed_in, expires_in=30)
+    # Zoom grants the first fresh token for 30 s only: within a minute of its end, so the next call refreshes again.
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "second", "refresh_token": "r2", "expires_in": 30})
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "third", "refresh_token": "r3", "expires_in": 3599})
+    for number, appointment in enumerate((first, second, third)):
+        meeting_id = MEETING_ID + number
+        meeting = zoom_meeting(appointment, meeting_id=meeting_id, join_url=f"https://us05web.zoom.us/j/{meeting_id}")
+        zoom.post(f"{API}/users/me/meetings", json=meeting, status=201)
+        assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    creates = [call.request for call in zoom.calls if call.request.url.endswith("/users/me/meetings")]
+    assert [request.headers["Authorization"] for request in creates] == [
+        "Bearer second",
+        "Bearer third",
+        "Bearer third",
+    ]
+    assert len([call for call in zoom.calls if call.request.url == f"{OAUTH}/oauth/token"]) == 2
+    assert session_zoom(signed_in)["refresh_token"] == "r3"
+
+
+def test_a_session_connected_before_the_zoom_user_was_kept_asks_zoom_once(app: Flask, signed_in, zoom) -> None:
+    first, second = add_appointment(app, "Ana"), add_appointment(app, "Bea")
+    connect_zoom(signed_in, user_id=None)
+    zoom.get(f"{API}/users/me", json={"id": ZOOM_USER_ID, "type": 2, "email": "host@spa.example"})
+    for number, appointment in enumerate((first, second)):
+        meeting_id = MEETING_ID + number
+        meeting = zoom_meeting(appointment, meeting_id=meeting_id, join_url=f"https://us05web.zoom.us/j/{meeting_id}")
+        zoom.post(f"{API}/users/me/meetings", json=meeting, status=201)
+        assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    asked = [call.request for call in zoom.calls if call.request.url.endswith("/users/me")]
+    assert len(asked) == 1 and asked[0].headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+    stored = session_zoom(signed_in)
+    assert (stored["user_id"], stored["licensed"]) == (ZOOM_USER_ID, True)
+    marks = app.extensions["meetings"].marks
+    assert all(marks.matches(get_appointment(app, a.id).zoom_host_mark, ZOOM_USER_ID) for a in (first, second))
+
+
+def test_a_zoom_user_zoom_gives_no_id_still_gets_the_meeting_with_its_host_unknown(app: Flask, signed_in, zoom) -> None:
+    appointment = add_appointment(app, "Ana")
+    connect_zoom(signed_in, user_id=None)
+    zoom.get(f"{API}/users/me", json={"type": 1, "email": "host@spa.example"})
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    stored = get_appointment(app, appointment.id)
+    assert stored.zoom_meeting_id == MEETING_ID and stored.zoom_host_mark is None
 
 
 def test_dead_refresh_token_first_says_retry_and_keeps_the_session(app: Flask, signed_in, zoom) -> None:
@@ -193,6 +270,7 @@ def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, sig
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert response.status_code == 500
     assert "removed again" in response.get_json()["error"]["message"]
+    assert response.get_json()["error"]["code"] == "meeting_not_saved"
     assert get_appointment(app, appointment.id).notes == NOTES
 
 
@@ -211,6 +289,7 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     app.extensions["zoom_connection"].client.backoff = 0
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert str(MEETING_ID) in response.get_json()["error"]["message"]
+    assert response.get_json()["error"]["code"] == "meeting_not_saved_undo_failed"
 
 
 def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, signed_in, zoom) -> None:
@@ -308,7 +387,15 @@ def test_status_rewrites_the_line_when_zoom_has_a_new_time(app: Flask, signed_in
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(base, start=moved, join_url=new_link))
     body = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
     assert body["state"] == "updated"
-    assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, base, new_link, start=moved)
+    assert body["message"] == "The meeting was changed in Zoom; its line in the notes now matches."
+    expected = NOTES + "\r\n" + line_for(app, base, new_link, start=moved)
+    assert get_appointment(app, appointment.id).notes == expected
+    # A retried event Zoom sent before this check never moves the line back.
+    from .test_webhooks import deliver, moved_event
+
+    earlier_ms = int(time.time() * 1000) - 60_000
+    assert deliver(signed_in, moved_event(base.starts_at, earlier_ms)).status_code == 204
+    assert get_appointment(app, appointment.id).notes == expected
 
 
 def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zoom) -> None:
@@ -319,6 +406,30 @@ def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zo
     assert response.status_code == 200
     assert get_appointment(app, appointment.id).notes == NOTES
     assert response.get_json()["meeting"] is None and response.get_json()["cancelled"] is False
+
+
+def test_a_notes_edit_made_while_zoom_deletes_is_kept_when_the_line_is_removed(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+
+    def edit_then_answer(request):
+        book = app.extensions["book"].appointments
+        book.set_notes(appointment.id, appointment.version, "Edited meanwhile.\r\n" + appointment.notes)
+        return 204, {}, ""
+
+    zoom.add_callback(responses.DELETE, f"{API}/meetings/{MEETING_ID}", callback=edit_then_answer)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting/remove").status_code == 200
+    assert get_appointment(app, appointment.id).notes == "Edited meanwhile.\r\n" + NOTES
+
+
+def test_a_meeting_zoom_creates_without_a_start_is_written_at_the_appointments_time(
+    app: Flask, signed_in, zoom
+) -> None:
+    appointment = add_appointment(app, "Ana Souza", NOTES)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json={**zoom_meeting(appointment), "start_time": None}, status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    assert get_appointment(app, appointment.id).notes == NOTES + "\r\n" + line_for(app, appointment)
 
 
 def test_remove_failing_in_zoom_keeps_the_line(app: Flask, signed_in, zoom) -> None:
@@ -351,6 +462,7 @@ def test_paid_host_and_client_email_register_the_client_and_keep_their_personal_
         "first_name": "Ana",
         "last_name": "Maria Souza",
     }
+    assert zoom.calls[1].request.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
     assert body["meeting"]["join_url"] == personal and body["meeting"]["personal_link"] is True
 
 
@@ -361,6 +473,8 @@ def test_paid_host_and_client_email_register_the_client_and_keep_their_personal_
         (400, {"code": 404, "message": "Registration has not been enabled for this meeting"}),
         (401, {"code": 124, "message": "Invalid access token."}),
         (500, {"code": 500, "message": "down"}),
+        (201, {"registrant_id": "r1", "join_url": ""}),
+        (201, {"registrant_id": "r1", "join_url": 5}),
     ],
 )
 def test_registration_failures_fall_back_to_the_plain_link(app: Flask, signed_in, zoom, status, answer) -> None:

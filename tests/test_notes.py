@@ -29,11 +29,31 @@ def test_format_line_matches_the_documented_shape() -> None:
         (datetime(2026, 1, 5, 0, 5), "Monday, January 5 2026 12:05 am"),
         (datetime(2026, 7, 4, 12, 30), "Saturday, July 4 2026 12:30 pm"),
         (datetime(2026, 12, 31, 9, 0), "Thursday, December 31 2026 9:00 am"),
+        (datetime(2026, 3, 2, 13, 0), "Monday, March 2 2026 1:00 pm"),
+        (datetime(2026, 3, 2, 1, 59), "Monday, March 2 2026 1:59 am"),
     ],
 )
 def test_format_when_pads_nothing_and_uses_lower_case_am_pm(when: datetime, text: str) -> None:
     assert notes.format_when(when.replace(tzinfo=NY)) == text
     assert notes.parse_when(text, NY) == when.replace(tzinfo=NY)
+
+
+def test_format_line_turns_control_characters_in_a_zoom_topic_into_single_spaces() -> None:
+    start = datetime(2025, 11, 11, 18, 0, tzinfo=NY)
+    assert notes.format_line("Appointment\nwith\t\x7fAna\u2028", start, LINK) == LINE
+
+
+@pytest.mark.parametrize(
+    ("url", "reads"),
+    [
+        (LINK, True),
+        (LINK + " ", False),
+        ("https://us05web.zoom.us/j/85746065432?pwd=has space", False),
+        ("https://evil.example/j/85746065432", False),
+    ],
+)
+def test_only_a_link_that_reads_back_whole_counts_as_a_join_link(url: str, reads: bool) -> None:
+    assert notes.reads_as_join_link(url) is reads
 
 
 def test_topic_is_one_line_of_at_most_200_characters() -> None:
@@ -91,6 +111,27 @@ def test_a_hand_edited_date_still_parses_the_meeting_with_an_unknown_start() -> 
     assert [notes.parse_when(text, NY) for text in unreadable] == [None, None, None]
 
 
+def test_a_hand_typed_time_is_shown_as_typed() -> None:
+    line = notes.current_line(LINE.replace("Tuesday, November 11 2025 6:00 pm", "Xmas Eve, 6 pm X"))
+    assert line is not None and line.when_text == "Xmas Eve, 6 pm X"
+
+
+@pytest.mark.parametrize("meeting_id", [123456789, 1234567890123456789])
+def test_meeting_ids_of_9_to_19_digits_are_found(meeting_id: int) -> None:
+    text = "before\n" + LINE.replace("85746065432", str(meeting_id)) + "\nafter"
+    line = notes.find_line(text, meeting_id)
+    assert line is not None and line.meeting_id == meeting_id
+    assert notes.meeting_ids(text) == {meeting_id}
+
+
+@pytest.mark.parametrize(
+    ("original", "appended"),
+    [("a\r\n", "a\r\n" + LINE + "\r\n"), ("a\n", "a\n" + LINE + "\n"), ("a\r\nb", "a\r\nb\r\n" + LINE)],
+)
+def test_append_keeps_the_notes_own_line_breaks(original: str, appended: str) -> None:
+    assert notes.append_line(original, LINE) == appended
+
+
 def test_with_two_lines_the_last_one_is_current_and_each_can_be_found() -> None:
     other = LINE.replace("85746065432", "91234567890")
     text = f"{LINE}\nmiddle\n{other}"
@@ -109,6 +150,33 @@ def test_append_then_remove_gives_back_every_byte(original: str) -> None:
     line = notes.find_line(appended, 85746065432)
     assert line is not None and appended[line.start : line.end] == LINE
     assert notes.remove_line(appended, line) == original
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("before\r\n" + LINE + "\r\nafter", "before\r\nafter"),
+        ("before\r\n\r\n" + LINE, "before\r\n"),
+    ],
+    ids=["middle-line-crlf", "last-line-after-a-blank-crlf-line"],
+)
+def test_removing_a_line_takes_exactly_one_line_break_with_it(text: str, left: str) -> None:
+    assert notes.remove_line(text, notes.find_line(text, 85746065432)) == left
+
+
+@pytest.mark.parametrize(
+    ("link", "personal"),
+    [
+        ("https://us05web.zoom.us/w/85746065432", True),
+        ("https://us05web.zoom.us/w/85746065432?pwd=x", True),
+        ("https://acme.zoom.us/j/85746065432?pwd=x&tk=T", True),
+        ("https://acme.zoom.us/j/85746065432?tk=T", True),
+        ("https://us05web.zoom.us/j/85746065432?pwd=x", False),
+        ("https://us05web.zoom.us/j/85746065432?pwd=tk=x", False),
+    ],
+)
+def test_a_registrants_personal_link_is_told_from_the_plain_one(link: str, personal: bool) -> None:
+    assert notes.is_personal_link(link) is personal
 
 
 def test_replace_touches_only_the_line() -> None:

@@ -13,17 +13,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from responses import matchers
 
+from simplespa_zoom import create_app
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import SCOPES
 
 from .conftest import (
+    ACCESS_TOKEN,
     API,
     JOIN_URL,
     MEETING_ID,
     OAUTH,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    TEST_CONFIG,
     ZOOM_USER_ID,
     add_appointment,
     connect_zoom,
+    flashes,
     form_post,
     form_values,
     get_appointment,
@@ -34,6 +41,7 @@ from .conftest import (
     post,
     save_with_start,
     session_zoom,
+    spelled_out,
     sql,
     with_app_meeting,
     zoom_meeting,
@@ -41,6 +49,9 @@ from .conftest import (
 
 NOTES = "Prefers lavender oil."
 GONE = {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."}
+FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
+SAVED = ("info", "Appointment saved.")
+MOVED = ("info", "The Zoom meeting was moved to the new time.")
 
 
 @pytest.fixture
@@ -123,6 +134,62 @@ def test_an_unknown_host_is_learnt_when_zoom_shows_the_meeting(app: Flask, signe
     assert mark and app.extensions["meetings"].marks.matches(mark, ZOOM_USER_ID)
     zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
     assert status(signed_in, appointment)["state"] == "gone"  # now known to be ours: 3001 is proof
+
+
+def test_an_unknown_host_shown_as_another_user_is_not_checked_further(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host=None)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "host_id": "someone-else"})
+    body = status(signed_in, appointment)
+    assert body["state"] == "other_account"
+    assert body["message"] == "This meeting belongs to another Zoom account, so it can't be checked from here."
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.zoom_host_mark is None
+
+
+@pytest.mark.parametrize("host_id", ["missing", "", 12345, None])
+def test_an_unknown_host_stays_unknown_when_zoom_names_no_host(app: Flask, signed_in, zoom, host_id: object) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES), host=None)
+    connect_zoom(signed_in)
+    meeting = {**zoom_meeting(appointment), "host_id": host_id}
+    if host_id == "missing":
+        del meeting["host_id"]
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=meeting)
+    body = status(signed_in, appointment)
+    assert (body["state"], body["message"]) == ("ok", "Checked with Zoom just now.")
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.zoom_host_mark is None
+
+
+def test_an_unknown_host_is_asked_of_zoom_before_a_move_a_cancel_or_a_remove(app: Flask, signed_in, zoom) -> None:
+    connect_zoom(signed_in)
+    moving, cancelling, removing = (
+        with_app_meeting(
+            app,
+            add_appointment(app, name, NOTES),
+            meeting_id=MEETING_ID + number,
+            join_url=f"https://us05web.zoom.us/j/{MEETING_ID + number}",
+            host=None,
+        )
+        for number, name in enumerate(("Ana", "Bea", "Cy"))
+    )
+    moved = moving.starts_at + timedelta(days=1)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(moving))  # hosted by this browser's Zoom user
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(moving, start=moved))
+    assert flashes(save_with_start(signed_in, app, moving, moved)) == [SAVED, MOVED]
+    stored = get_appointment(app, moving.id)
+    assert stored.notes == NOTES + "\n" + line_for(app, moving, start=moved)
+    assert app.extensions["meetings"].marks.matches(stored.zoom_host_mark, ZOOM_USER_ID)
+
+    for appointment, meeting_id in ((cancelling, MEETING_ID + 1), (removing, MEETING_ID + 2)):
+        zoom.get(f"{API}/meetings/{meeting_id}", json=zoom_meeting(appointment, meeting_id=meeting_id))
+        zoom.delete(f"{API}/meetings/{meeting_id}", status=204, match=[REMINDER])
+    page = form_post(signed_in, f"/appointments/{cancelling.id}/cancel", follow_redirects=True).get_data(True)
+    assert flashes(page) == [("info", "Appointment cancelled."), ("info", "The Zoom meeting was deleted.")]
+    assert post(signed_in, f"/appointments/{removing.id}/meeting/remove").status_code == 200
+    assert [get_appointment(app, a.id).notes for a in (cancelling, removing)] == [NOTES, NOTES]
+    assert {call.request.headers["Authorization"] for call in zoom.calls} == {f"Bearer {ACCESS_TOKEN}"}
 
 
 def test_the_server_keeps_only_a_fingerprint_of_the_host(app: Flask, signed_in, zoom) -> None:
@@ -292,7 +359,8 @@ def test_cancel_asks_zoom_to_email_registered_clients(app: Flask, signed_in, zoo
     connect_zoom(signed_in)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[REMINDER])
     page = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True).get_data(True)
-    assert "The Zoom meeting was deleted." in page
+    assert flashes(page) == [("info", "Appointment cancelled."), ("info", "The Zoom meeting was deleted.")]
+    assert zoom.calls[0].request.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
 
 
 def test_the_undo_of_an_unrecorded_meeting_emails_no_one(app: Flask, signed_in, zoom, monkeypatch) -> None:
@@ -307,6 +375,16 @@ def test_the_undo_of_an_unrecorded_meeting_emails_no_one(app: Flask, signed_in, 
 
 
 # --- 7. Changes made in Zoom ---------------------------------------------------------------------
+
+
+def test_a_meeting_zoom_shows_without_a_topic_keeps_the_lines_topic(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    meeting = zoom_meeting(appointment)
+    del meeting["topic"]
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=meeting)
+    assert status(signed_in, appointment)["state"] == "ok"
+    assert get_appointment(app, appointment.id).notes == appointment.notes
 
 
 def test_a_new_passcode_in_zoom_reaches_the_line_of_a_plain_link(app: Flask, signed_in, zoom) -> None:
@@ -365,8 +443,90 @@ def test_a_patch_zoom_ignored_is_reported_never_moved(app: Flask, signed_in, zoo
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))  # Zoom kept the old start
     page = save_with_start(signed_in, app, appointment, moved)
-    assert "Zoom did not move the meeting" in page and "moved to the new time" not in page
+    held = spelled_out(appointment.starts_at.astimezone(app.config["SPA_TZ"]))
+    assert flashes(page) == [
+        SAVED,
+        (
+            "warning",
+            f"Zoom did not move the meeting: it still starts {held}. The line in the notes shows Zoom's time; "
+            f"move the meeting in Zoom at {FIX_IN_ZOOM}.",
+        ),
+    ]
     assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_meeting_zoom_holds_at_no_fixed_time_is_reported_as_before(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "start_time": None})
+    page = save_with_start(signed_in, app, appointment, appointment.starts_at + timedelta(days=1))
+    said = "Zoom did not move the meeting: it still starts as before. The line in the notes shows Zoom's time; "
+    assert flashes(page) == [SAVED, ("warning", said + f"move the meeting in Zoom at {FIX_IN_ZOOM}.")]
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_moved_meeting_takes_zooms_topic_and_link_and_an_older_event_never_moves_it_back(
+    app: Flask, signed_in, zoom
+) -> None:
+    from .test_webhooks import deliver, moved_event
+
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    before_ms = int(datetime.now(UTC).timestamp() * 1000) - 60_000
+    moved = appointment.starts_at + timedelta(days=1)
+    link = "https://us05web.zoom.us/j/85746065432?pwd=Moved.1"
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    in_zoom = zoom_meeting(appointment, start=moved, topic="Renamed in Zoom", join_url=link)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=in_zoom)
+    assert flashes(save_with_start(signed_in, app, appointment, moved)) == [SAVED, MOVED]
+    line = f"Zoom: [Renamed in Zoom] {spelled_out(moved.astimezone(app.config['SPA_TZ']))} \u2014 {link}"
+    assert get_appointment(app, appointment.id).notes == NOTES + "\n" + line
+    assert deliver(signed_in, moved_event(appointment.starts_at, before_ms)).status_code == 204  # sent before the move
+    assert get_appointment(app, appointment.id).notes == NOTES + "\n" + line
+
+
+def test_a_reschedule_that_finds_its_meeting_deleted_in_zoom_removes_the_line(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
+    page = save_with_start(signed_in, app, appointment, appointment.starts_at + timedelta(days=1))
+    gone = "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes."
+    assert flashes(page) == [SAVED, ("warning", gone)]
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == NOTES and stored.zoom_meeting_id is None
+
+
+def test_a_reschedule_over_zooms_daily_limit_says_when_it_resets_in_the_spas_zone(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    limit = {"X-RateLimit-Type": "Daily-limit", "Retry-After": "2026-11-21T00:00:00Z"}
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=429, json={"code": 429, "message": "limit"}, headers=limit)
+    page = save_with_start(signed_in, app, appointment, appointment.starts_at + timedelta(days=1))
+    said = (
+        "The appointment was saved, but its Zoom meeting was not updated. Today's limit of Zoom meeting changes "
+        "for this Zoom user is reached; it resets at 7:00 pm (America/New_York). The notes were not changed. "
+        f"Later, save the appointment again, or change it in Zoom at {FIX_IN_ZOOM}."
+    )
+    assert flashes(page) == [SAVED, ("warning", said)]
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+def test_a_reschedule_while_not_connected_says_how_to_bring_zoom_along(app: Flask, signed_in) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    page = save_with_start(signed_in, app, appointment, appointment.starts_at + timedelta(days=1))
+    said = (
+        "The appointment was saved, but its Zoom meeting was not updated. Zoom is not connected in this browser. "
+        f"Connect Zoom and save the appointment again, or change it in Zoom at {FIX_IN_ZOOM}."
+    )
+    assert flashes(page) == [SAVED, ("warning", said)]
+
+
+def test_saving_without_a_new_time_or_length_asks_nothing_of_zoom(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    assert flashes(save_with_start(signed_in, app, appointment, appointment.starts_at)) == [SAVED]
+    assert len(zoom.calls) == 0
 
 
 def test_a_duration_only_change_is_sent_to_zoom(app: Flask, signed_in, zoom) -> None:
@@ -432,6 +592,18 @@ def test_registrant_names_are_cut_to_64_and_long_emails_skip_registration(app: F
     assert body["meeting"]["personal_link"] is False and "Hello Bea" in body["meeting"]["invitation"]
 
 
+def test_an_email_of_exactly_128_characters_still_registers_the_client(app: Flask, signed_in, zoom) -> None:
+    email = "a" * (128 - len("@example.com")) + "@example.com"
+    appointment = add_appointment(app, "Ana", email=email)
+    connect_zoom(signed_in, licensed=True)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    personal = "https://us05web.zoom.us/w/85746065432?tk=T"
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"join_url": personal}, status=201)
+    body = post(signed_in, f"/appointments/{appointment.id}/meeting").get_json()
+    assert json.loads(zoom.calls[-1].request.body)["email"] == email
+    assert body["meeting"]["join_url"] == personal
+
+
 # --- 11. Regional API ------------------------------------------------------------------------------
 
 
@@ -439,12 +611,18 @@ def test_registrant_names_are_cut_to_64_and_long_emails_skip_registration(app: F
     ("api_url", "used"),
     [
         ("https://eu01api.zoom.us", "https://eu01api.zoom.us/v2"),
+        ("https://eu01api.zoom.us/", "https://eu01api.zoom.us/v2"),
         ("https://api-eu.zoom.com", "https://api-eu.zoom.com/v2"),
         ("https://api.zoom.us.evil.example", API),
         ("https://evilzoom.us", API),
         ("https://api.notzoom.com", API),
         ("http://eu01api.zoom.us", API),
         (None, API),
+        ("https://zoom.us", "https://zoom.us/v2"),
+        ("https://a.zoom.us", "https://a.zoom.us/v2"),
+        ("https://.zoom.us", API),
+        ("https://[eu01api.zoom.us", API),
+        ("http://localhost:8765", API),
     ],
 )
 def test_calls_go_to_the_users_region_only_on_a_zoom_host(
@@ -456,6 +634,102 @@ def test_calls_go_to_the_users_region_only_on_a_zoom_host(
         session["zoom"] = {**session["zoom"], "api_url": api_url}
     zoom.post(f"{used}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+
+
+def _connect_through_zoom(client, token_answer: dict, users_me_at: str) -> str:
+    """Connect Zoom as the browser does, Zoom answering the code exchange with token_answer; the page after."""
+    start = client.get("/zoom/connect?next=/appointments")
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/token", json=token_answer)
+        zoom.get(f"{users_me_at}/users/me", json={"id": "u", "type": 1})
+        return client.get(f"/zoom/callback?code=c&state={state}", follow_redirects=True).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("api_url", "used"),
+    [("https://eu01api.zoom.us", "https://eu01api.zoom.us/v2"), (12345, API)],
+    ids=["regional", "not-text"],
+)
+def test_the_region_zoom_names_when_connecting_is_used_from_then_on(
+    app: Flask, signed_in, api_url: object, used: str
+) -> None:
+    page = _connect_through_zoom(signed_in, {**_token(scope=" ".join(_ALL_SCOPES)), "api_url": api_url}, used)
+    assert "Zoom is connected." in page
+    appointment = add_appointment(app)
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{used}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+        assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("named", "used"),
+    [(None, "https://eu01api.zoom.us/v2"), ("https://eu02api.zoom.us", "https://eu02api.zoom.us/v2")],
+    ids=["region-kept", "region-moved"],
+)
+def test_a_refresh_keeps_the_users_region_unless_zoom_names_a_new_one(
+    app: Flask, signed_in, zoom, named: str | None, used: str
+) -> None:
+    appointment = add_appointment(app)
+    connect_zoom(signed_in, expires_in=10)
+    with signed_in.session_transaction() as session:
+        session["zoom"] = {**session["zoom"], "api_url": "https://eu01api.zoom.us"}
+    fresh = {"access_token": "new", "refresh_token": "new-r", "expires_in": 3599}
+    zoom.post(f"{OAUTH}/oauth/token", json={**fresh, "api_url": named} if named else fresh)
+    zoom.post(f"{used}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    assert session_zoom(signed_in)["api_url"] == used.removesuffix("/v2")
+
+
+@pytest.mark.parametrize(
+    ("api_url", "used"),
+    [("http://localhost:8765", "http://localhost:8765/v2"), ("ftp://localhost", API), ("http://zoom.us", API)],
+)
+def test_plain_http_reaches_only_a_loopback_stand_in_named_as_a_zoom_host(
+    database: str, zoom, api_url: str, used: str
+) -> None:
+    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_HOSTS": ["zoom.us", "*.zoom.us", "localhost"]})
+    with app.app_context():
+        the_book().upgrade()
+        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+    client = app.test_client()
+    login(client)
+    appointment = add_appointment(app)
+    connect_zoom(client)
+    with client.session_transaction() as session:
+        session["zoom"] = {**session["zoom"], "api_url": api_url}
+    zoom.post(f"{used}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(client, f"/appointments/{appointment.id}/meeting").status_code == 201
+
+
+def test_every_zoom_call_gives_up_after_the_configured_time(database: str, zoom) -> None:
+    """A Zoom that stops answering holds a page for ZOOM_TIMEOUT, never longer: token refreshes and regions too."""
+    limits = (1.5, 4.0)
+    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_TIMEOUT": limits})
+    with app.app_context():
+        the_book().upgrade()
+        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+    client = app.test_client()
+    login(client)
+    appointment = add_appointment(app)
+    connect_zoom(client, expires_in=10)
+    with client.session_transaction() as session:
+        session["zoom"] = {**session["zoom"], "api_url": "https://eu01api.zoom.us"}
+    zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "new", "refresh_token": "new-r", "expires_in": 3599})
+    zoom.post("https://eu01api.zoom.us/v2/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(client, f"/appointments/{appointment.id}/meeting").status_code == 201
+    assert [tuple(call.request.req_kwargs["timeout"]) for call in zoom.calls] == [limits, limits]
+
+
+def test_a_regional_zoom_that_hiccups_is_asked_again(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(signed_in)
+    with signed_in.session_transaction() as session:
+        session["zoom"] = {**session["zoom"], "api_url": "https://eu01api.zoom.us"}
+    regional = f"https://eu01api.zoom.us/v2/meetings/{MEETING_ID}"
+    zoom.get(regional, status=502, body="<html>Bad Gateway</html>")
+    zoom.get(regional, json=zoom_meeting(appointment))
+    assert status(signed_in, appointment)["state"] == "ok"
 
 
 # --- 13. Only the app's own meeting for that appointment ---------------------------------------------
@@ -470,9 +744,15 @@ def test_a_copied_line_is_shown_but_never_acts_in_zoom(app: Flask, signed_in, zo
     assert status(signed_in, copy)["state"] == "not_created_here"
     removed = post(signed_in, f"/appointments/{copy.id}/meeting/remove")
     assert removed.status_code == 409 and removed.get_json()["error"]["code"] == "meeting_not_created_here"
+    assert flashes(save_with_start(signed_in, app, copy, copy.starts_at)) == [SAVED]  # not moved: nothing to say
+    copy = get_appointment(app, copy.id)
     moved = copy.starts_at + timedelta(days=1)
     page = save_with_start(signed_in, app, copy, moved)
-    assert "was not created here" in page
+    left = (
+        "The Zoom meeting in the notes was left as it is. This Zoom line was not created here for this appointment "
+        "(it was copied or typed into the notes), so SimpleSpa never changes its meeting in Zoom."
+    )
+    assert flashes(page) == [SAVED, ("warning", left)]
     page = form_post(signed_in, f"/appointments/{copy.id}/cancel", follow_redirects=True).get_data(as_text=True)
     assert "The Zoom meeting in the notes was left as it is" in page
     assert len(zoom.calls) == 0  # nothing asked of Zoom from the copy: not a check, a move or a delete

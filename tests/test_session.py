@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import base64
+import json
+import os
 import time
+from email.utils import parsedate_to_datetime
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, session
 
 from simplespa_zoom import create_app
@@ -46,8 +52,9 @@ def test_a_connected_session_fits_chromium_cookie_limits(client) -> None:
         lambda v: "v1.3." + v.split(".", 2)[2],
         lambda v: "garbage",
         lambda v: "v1.1.%%%%",
+        lambda v: "v1.1.AAAA",
     ],
-    ids=["truncated", "edited", "forged", "unknown-format", "missing-chunks", "garbage", "not-base64"],
+    ids=["truncated", "edited", "forged", "unknown-format", "missing-chunks", "garbage", "not-base64", "short"],
 )
 def test_a_tampered_cookie_is_an_empty_session_not_an_error(client, mangle) -> None:
     login(client)
@@ -163,3 +170,88 @@ def test_only_this_sessions_cookies_are_read_and_the_first_of_a_name_wins() -> N
         "session-9": "=",
     }
     assert _own_cookies({}, "session") == {}
+
+
+# The cookie's format, spelled out here apart from the app: AES-GCM under an HKDF key of SECRET_KEY, the cookie's
+# name as associated data, "[created,seen]" and the JSON session as payload, "v1.<chunks>." before the base64.
+def cookie_key(secret: str = TEST_CONFIG["SECRET_KEY"]) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"simplespa-zoom", info=b"session cookie v1")
+    return AESGCM(hkdf.derive(secret.encode()))
+
+
+def open_cookie(value: str, name: str = "session") -> tuple[list[float], dict]:
+    version, count, sealed = value.split(".", 2)
+    assert (version, count) == ("v1", "1")
+    raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+    deadlines, _, body = cookie_key().decrypt(raw[:12], raw[12:], name.encode()).decode().partition("\n")
+    return json.loads(deadlines), json.loads(body)
+
+
+def seal_cookie(deadlines: list[float], data: dict, name: str = "session") -> str:
+    nonce = os.urandom(12)
+    payload = f"[{deadlines[0]},{deadlines[1]}]\n{json.dumps(data)}".encode()
+    return "v1.1." + base64.urlsafe_b64encode(nonce + cookie_key().encrypt(nonce, payload, name.encode())).decode()
+
+
+def test_a_cookie_of_the_documented_format_opens_so_sessions_survive_an_upgrade(app: Flask, client) -> None:
+    login(client)
+    deadlines, data = open_cookie(cookies_of(client)["session"])
+    assert deadlines[0] <= deadlines[1] <= time.time() and data
+    browser = app.test_client()
+    browser.set_cookie("session", seal_cookie(deadlines, data))
+    assert browser.get("/appointments").status_code == 200
+    browser.set_cookie("session", seal_cookie(deadlines, data, name="another-cookie"))
+    assert browser.get("/appointments").status_code == 302  # sealed for another cookie name: not this session
+
+
+def test_a_page_that_changes_nothing_sends_no_cookie_but_varies_on_it(client) -> None:
+    login(client)
+    client.get("/appointments")
+    response = client.get("/appointments")
+    assert response.status_code == 200 and response.headers.getlist("Set-Cookie") == []
+    assert "Cookie" in response.headers.get("Vary", "")
+
+
+def test_over_https_the_cookie_lasts_until_the_absolute_deadline_and_extra_ones_are_cleared_securely(
+    database: str,
+) -> None:
+    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": database})
+
+    @secure.get("/_set/<int:size>")
+    def set_bulk(size: int) -> str:
+        session["bulk"] = "x" * size
+        return "ok"
+
+    client = secure.test_client()
+    https = {"base_url": "https://spa.example"}
+    client.get("/_set/9000", **https)
+    shrunk = client.get("/_set/10", **https)
+    set_cookies = shrunk.headers.getlist("Set-Cookie")
+    head = next(header for header in set_cookies if header.startswith("__Host-session="))
+    deadlines, _ = open_cookie(head.split(";")[0].split("=", 1)[1], name="__Host-session")
+    expires = parsedate_to_datetime(head.split("Expires=")[1].split(";")[0]).timestamp()
+    assert expires == int(deadlines[0] + secure.config["SESSION_ABSOLUTE_LIFETIME"])
+    cleared = [header for header in set_cookies if header.startswith("__Host-session-")]
+    assert len(cleared) >= 2
+    for header in cleared:
+        attributes = {part.strip().split("=")[0] for part in header.split(";")}
+        assert {"Secure", "Path", "HttpOnly"} <= attributes and "Path=/" in header, header
+
+
+def test_a_session_of_six_cookies_is_kept_and_shrinking_it_clears_the_extra_ones(app: Flask) -> None:
+    @app.get("/_set/<int:size>")
+    def set_bulk(size: int) -> str:
+        session["bulk"] = "x" * size
+        return "ok"
+
+    @app.get("/_read")
+    def read() -> str:
+        return str(len(session.get("bulk", "")))
+
+    client = app.test_client()
+    client.get("/_set/16000")
+    assert sorted(cookies_of(client)) == ["session", *(f"session-{index}" for index in range(1, 6))]
+    assert client.get("/_read").get_data(as_text=True) == "16000"
+    client.get("/_set/10")
+    assert list(cookies_of(client)) == ["session"]
+    assert client.get("/_read").get_data(as_text=True) == "10"

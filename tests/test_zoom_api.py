@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,7 @@ from simplespa_zoom.zoom.api import (
 from .conftest import API, JOIN_URL, MEETING_ID
 
 START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @pytest.fixture
@@ -55,7 +58,11 @@ def test_create_sends_utc_start_with_z_and_the_spa_timezone(api: ZoomClient, zoo
     assert sent["start_time"] == "2026-12-01T20:00:00Z"
     assert sent["timezone"] == "America/New_York"
     assert sent["type"] == 2 and sent["duration"] == 60 and sent["topic"] == "Appointment with Ana"
+    # Clients wait in the waiting room for the host, and need the meeting's passcode (in the join link).
+    assert sent["default_password"] is True
+    assert sent["settings"] == {"join_before_host": False, "waiting_room": True}
     assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
+    assert zoom.calls[0].request.headers["Accept"] == "application/json"
     assert meeting.id == 98765432101234 and isinstance(meeting.id, int)
     assert meeting.join_url == JOIN_URL
     assert not hasattr(meeting, "start_url")
@@ -67,7 +74,13 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(
     zoom.post(f"{API}/users/me/meetings", json=created_body(), status=201)
     api.create_meeting("tok", topic="t", start=START, duration=30, timezone="UTC", registration=True)
     settings = json.loads(zoom.calls[0].request.body)["settings"]
-    assert settings["approval_type"] == 0 and settings["registrants_confirmation_email"] is True
+    assert settings == {
+        "join_before_host": False,
+        "waiting_room": True,
+        "approval_type": 0,
+        "registrants_confirmation_email": True,
+        "registrants_email_notification": True,
+    }
 
 
 @pytest.mark.parametrize(
@@ -94,6 +107,7 @@ def test_create_with_registration_turns_on_auto_approval_and_emails(
         (400, "<?xml version='1.0'?><error/>", ZoomUnavailable),
         (200, "not json at all", ZoomUnavailable),
         (200, {"topic": "no id or join url"}, ZoomUnavailable),
+        (404, {"code": 3001.0, "message": "Meeting does not exist."}, ZoomRequestRejected),
     ],
 )
 def test_every_answer_becomes_a_typed_error(
@@ -119,6 +133,7 @@ def test_get_is_retried_with_backoff_then_succeeds(api: ZoomClient, zoom: respon
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
     assert api.get_meeting("tok", MEETING_ID).join_url == JOIN_URL
     assert len(zoom.calls) == 3
+    assert {call.request.headers["Authorization"] for call in zoom.calls} == {"Bearer tok"}
 
 
 def test_retries_are_bounded(api: ZoomClient, zoom: responses.RequestsMock) -> None:
@@ -133,11 +148,13 @@ def test_delete_of_a_meeting_already_gone_counts_as_done(api: ZoomClient, zoom: 
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist"})
     assert api.delete_meeting("tok", MEETING_ID) is None  # no error: already gone is done
     assert len(zoom.calls) == 1  # and not retried
+    assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
 
 
 def test_patch_sends_the_new_start_and_accepts_no_body(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     api.update_meeting("tok", MEETING_ID, start=START, duration=45, timezone="Europe/London")
+    assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
     assert json.loads(zoom.calls[0].request.body) == {
         "start_time": "2026-12-01T20:00:00Z",
         "duration": 45,
@@ -161,6 +178,7 @@ def test_registrant_link_is_returned(api: ZoomClient, zoom: responses.RequestsMo
         json={"registrant_id": "r", "id": MEETING_ID, "join_url": personal},
     )
     assert api.add_registrant("tok", MEETING_ID, email="a@b.c", first_name="Ana") == personal
+    assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
 
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -222,3 +240,190 @@ def test_a_missing_scope_names_the_permission_and_who_adds_it(api: ZoomClient, z
     assert raised.value.scopes == ["meeting:write:meeting"]
     assert "create meetings (meeting:write:meeting)" in raised.value.message
     assert "admin of the SimpleSpa app in the Zoom App Marketplace" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "user_id"),
+    [({"id": "u1", "type": 1}, "u1"), ({"id": 12345, "type": 1}, None), ({"id": "", "type": 1}, None)],
+)
+def test_get_me_keeps_the_zoom_user_id_only_when_it_is_text(
+    api: ZoomClient, zoom: responses.RequestsMock, body: dict, user_id: str | None
+) -> None:
+    zoom.get(f"{API}/users/me", json=body)
+    assert api.get_me("tok").id == user_id
+    assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
+
+
+def test_who_is_connected_is_asked_again_after_a_zoom_hiccup(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    zoom.get(f"{API}/users/me", status=502, body="<html/>")
+    zoom.get(f"{API}/users/me", json={"id": "u1", "type": 2})
+    assert api.get_me("tok").licensed is True
+    assert len(zoom.calls) == 2
+
+
+@pytest.mark.parametrize(
+    ("scopes", "named"),
+    [
+        (
+            "meeting:write:meeting, meeting:read:meeting,report:read:admin",
+            "create meetings (meeting:write:meeting), check meetings (meeting:read:meeting), "
+            "report:read:admin (report:read:admin)",
+        ),
+        ("", "do what was asked"),
+    ],
+    ids=["known-and-unknown", "none-named"],
+)
+def test_missing_scopes_are_named_in_the_staffs_words(
+    api: ZoomClient, zoom: responses.RequestsMock, scopes: str, named: str
+) -> None:
+    message = f"Invalid access token, does not contain scopes:[{scopes}]." if scopes else "Missing scopes."
+    zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 4711, "message": message})
+    with pytest.raises(ZoomMissingScope) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert f"Zoom did not give SimpleSpa the permission to {named}. The admin" in raised.value.describe(UTC_ZONE)
+
+
+def test_a_refusal_whose_message_is_not_text_quotes_nothing(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 300, "message": ["not", "text"]})
+    with pytest.raises(ZoomRequestRejected) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert raised.value.describe(UTC_ZONE) == "Zoom refused the request. The notes were not changed."
+
+
+@pytest.mark.parametrize(
+    ("zone", "said"),
+    [
+        ("UTC", "12:00 am (UTC)"),
+        ("Asia/Tokyo", "9:00 am (Asia/Tokyo)"),
+        ("Etc/GMT-12", "12:00 pm (Etc/GMT-12)"),
+        ("America/New_York", "7:00 pm (America/New_York)"),
+    ],
+)
+def test_the_daily_limit_reset_is_told_on_a_12_hour_clock(
+    api: ZoomClient, zoom: responses.RequestsMock, zone: str, said: str
+) -> None:
+    zoom.post(
+        f"{API}/users/me/meetings",
+        status=429,
+        json={"code": 429, "message": "limit"},
+        headers={"Retry-After": "2026-11-21T00:00:00Z", "X-RateLimit-Type": "Daily-limit"},
+    )
+    with pytest.raises(ZoomDailyLimit) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert f"it resets at {said}." in raised.value.describe(ZoneInfo(zone))
+
+
+def test_the_daily_limit_resets_when_zoom_says(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    zoom.post(
+        f"{API}/users/me/meetings",
+        status=429,
+        json={"code": 429, "message": "limit"},
+        headers={"Retry-After": "2026-11-21T05:30:00Z", "X-RateLimit-Type": "Daily-limit"},
+    )
+    with pytest.raises(ZoomDailyLimit) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert "it resets at 12:30 am (America/New_York)." in raised.value.describe(ZoneInfo("America/New_York"))
+
+
+@pytest.fixture
+def server_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server process runs in a zone of its own (India, +5:30), not UTC and not the spa's."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_servers_own_zone_never_reaches_zoom(
+    api: ZoomClient, zoom: responses.RequestsMock, server_zone: None
+) -> None:
+    zoom.post(f"{API}/users/me/meetings", json=created_body(), status=201)
+    api.create_meeting(
+        "tok", topic="t", start=START.astimezone(ZoneInfo("America/New_York")), duration=60, timezone="UTC"
+    )
+    assert json.loads(zoom.calls[0].request.body)["start_time"] == "2026-12-01T20:00:00Z"
+
+
+def test_without_retry_after_the_daily_limit_resets_at_midnight_utc(
+    api: ZoomClient, zoom: responses.RequestsMock, server_zone: None
+) -> None:
+    zoom.post(
+        f"{API}/users/me/meetings",
+        status=429,
+        json={"code": 429, "message": "limit"},
+        headers={"X-RateLimit-Type": "Daily-limit"},
+    )
+    with pytest.raises(ZoomDailyLimit) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert "it resets at 12:00 am (UTC)." in raised.value.describe(UTC_ZONE)
+
+
+@pytest.mark.parametrize(
+    ("start_time", "read"),
+    [
+        ("2026-12-01T20:00:00Z", START),
+        ("2026-12-01T21:00:00+01:00", START),
+        ("2026-12-01T20:00:00", START),  # no zone: Zoom's times are UTC
+        (12345, None),
+        ("", None),
+        ("soon", None),
+    ],
+)
+def test_a_meetings_start_is_read_in_every_form_and_nonsense_is_no_start(
+    api: ZoomClient, zoom: responses.RequestsMock, start_time: object, read: datetime | None
+) -> None:
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**created_body(), "start_time": start_time})
+    start = api.get_meeting("tok", MEETING_ID).start_time
+    assert start == read and (start is None or start.utcoffset() is not None)
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("Validation Failed.", "Zoom refused the request. Zoom said: Validation Failed. The notes were not changed."),
+        ("x" * 400, f"Zoom refused the request. Zoom said: {'x' * 300} The notes were not changed."),
+        ("", "Zoom refused the request. The notes were not changed."),
+    ],
+    ids=["quoted", "cut-to-300", "empty"],
+)
+def test_a_refusal_quotes_zooms_own_words_up_to_300_characters(
+    api: ZoomClient, zoom: responses.RequestsMock, message: str, said: str
+) -> None:
+    zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 300, "message": message})
+    with pytest.raises(ZoomRequestRejected) as raised:
+        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    assert raised.value.describe(UTC_ZONE) == said
+
+
+@pytest.mark.parametrize(
+    ("environment", "verify"),
+    [
+        ({}, True),
+        ({"REQUESTS_CA_BUNDLE": "/etc/spa/ca.pem"}, "/etc/spa/ca.pem"),
+        ({"CURL_CA_BUNDLE": "/etc/spa/curl-ca.pem"}, "/etc/spa/curl-ca.pem"),
+        ({"REQUESTS_CA_BUNDLE": "/etc/spa/ca.pem", "CURL_CA_BUNDLE": "/etc/spa/curl-ca.pem"}, "/etc/spa/ca.pem"),
+    ],
+    ids=["system-cas", "requests-bundle", "curl-bundle", "requests-bundle-first"],
+)
+def test_zooms_certificate_is_always_verified_against_the_configured_authorities(
+    zoom: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], verify: object
+) -> None:
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
+    ZoomClient(API).get_meeting("tok", MEETING_ID)
+    assert zoom.calls[0].request.req_kwargs["verify"] == verify
+
+
+def test_zoom_is_reached_through_the_proxy_the_environment_names(
+    zoom: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.spa.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
+    ZoomClient(API).get_meeting("tok", MEETING_ID)
+    assert zoom.calls[0].request.req_kwargs["proxies"].get("https") == "http://proxy.spa.example:3128"

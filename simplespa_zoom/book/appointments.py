@@ -289,6 +289,8 @@ class AppointmentStore:
 
     def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
+        if not 0 <= meeting_id < 2**63:
+            return []  # a line may name any 19 digits; only ids a 64-bit integer holds are indexed
         with self.engine.connect() as connection:
             rows = connection.execute(_MENTIONING, {"meeting_id": int(meeting_id), "limit": limit})
             return [_from_row(row) for row in rows]
