@@ -427,3 +427,8 @@ def test_zoom_is_reached_through_the_proxy_the_environment_names(
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
     ZoomClient(API).get_meeting("tok", MEETING_ID)
     assert zoom.calls[0].request.req_kwargs["proxies"].get("https") == "http://proxy.spa.example:3128"
+
+
+def test_a_configured_base_url_with_a_trailing_slash_reaches_the_same_endpoints(zoom: responses.RequestsMock) -> None:
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
+    assert ZoomClient(API + "/", backoff=0).get_meeting("tok", MEETING_ID).join_url == JOIN_URL
