@@ -1,71 +1,69 @@
-"""Target 2: Add Meeting costs little over one kept-alive POST to Zoom, at 0 and 100 ms of Zoom; calls per operation."""
+"""Target 2: Add Meeting costs little over one kept-alive POST to Zoom, at 0 and 100 ms of Zoom; calls per operation.
+
+Both sides run as deployed, each in its own gunicorn worker process, and report their
+server time in a `Server-Timing` header (see timed_wsgi.py); the stand-in and this client
+run in the benchmark's process.
+"""
 
 from __future__ import annotations
 
+import re
+import statistics
 from datetime import UTC, datetime, timedelta
 
 import requests
-from common import (
-    ServerTimer,
-    baseline_app,
-    interleaved_medians,
-    ok_get,
-    report,
-    served_stack,
-)
-from flask import jsonify
+from common import STAFF, interleaved_medians, ok_get, report, served_stack
+from servers import app_environment, gunicorn
 
-from zoom_standin.browserless import csrf_token
-from zoom_standin.server import serve_in_thread
+from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
 REPEAT = {0: 400, 100: 60}  # per Zoom latency in ms
 TARGET = {0: 1.5, 100: 1.02}
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+
+def server_ms(answer: requests.Response) -> float:
+    found = SERVER_TIMING.fullmatch(answer.headers["Server-Timing"])
+    assert found, answer.headers["Server-Timing"]
+    return float(found.group(1))
 
 
 def run() -> dict[str, float]:
-    with served_stack() as (stack, browser):
+    with served_stack() as (stack, _in_process_browser):
         appointments = iter([stack.add_appointment(f"Client {n}") for n in range(sum(REPEAT.values()) + 60)])
-        csrf = csrf_token(ok_get(browser, f"{stack.url}/appointments").text)
-        headers = {"X-CSRFToken": csrf, "Accept": "application/json"}
-        zoom_http = requests.Session()
-        bare = baseline_app(
-            stack.app.config["DATABASE"], stack.app.template_folder, {"SPA_TZ": stack.app.config["SPA_TZ"]}
-        )
-        create_url = f"{stack.zoom_server.url}/v2/users/me/meetings"
-
-        @bare.post("/bare-create")
-        def bare_create() -> object:
-            token = stack.zoom.grants[-1].access_token
+        env = app_environment(stack)
+        with (
+            gunicorn("timed_wsgi:app", env, workers=1) as app_url,
+            gunicorn("timed_wsgi:bare", env, workers=1) as bare_url,
+        ):
+            stack.point_zoom_at(app_url)
+            browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
+            csrf = csrf_token(ok_get(browser, f"{app_url}/appointments").text)
+            headers = {"X-CSRFToken": csrf, "Accept": "application/json"}
             start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            answer = zoom_http.post(
-                create_url,
-                headers={"Authorization": f"Bearer {token}"},
-                json={"topic": "Appointment with Client", "type": 2, "start_time": start, "duration": 60},
-            )
-            return jsonify(answer.json()), 201
+            samples: dict[str, list[float]] = {}
 
-        bare_server = serve_in_thread(bare)
+            def add() -> None:
+                answer = browser.post(f"{app_url}/appointments/{next(appointments).id}/meeting", headers=headers)
+                assert answer.status_code == 201, answer.text
+                samples["add"].append(server_ms(answer))
 
-        def add() -> None:
-            answer = browser.post(f"{stack.url}/appointments/{next(appointments).id}/meeting", headers=headers)
-            assert answer.status_code == 201, answer.text
+            def bare() -> None:
+                token = stack.zoom.grants[-1].access_token
+                answer = requests.post(f"{bare_url}/bare-create", headers={"X-Zoom-Token": token, "X-Start": start})
+                assert answer.status_code == 201, answer.text
+                samples["bare"].append(server_ms(answer))
 
-        server: dict[int, tuple[float, float]] = {}
-        try:
-            with requests.Session() as plain:
+            server: dict[int, tuple[float, float]] = {}
+            try:
                 for latency, repeat in REPEAT.items():
                     stack.zoom.latency_ms = latency
-                    add_timer, bare_timer = ServerTimer(stack.app, "/meeting"), ServerTimer(bare, "/bare-create")
-                    interleaved_medians(
-                        {"add": add, "bare": lambda: plain.post(f"{bare_server.url}/bare-create").raise_for_status()},
-                        repeat,
-                    )
-                    server[latency] = (add_timer.median(), bare_timer.median())
-                    stack.app.wsgi_app, bare.wsgi_app = add_timer.inner, bare_timer.inner  # type: ignore[method-assign]
-        finally:
-            stack.zoom.latency_ms = 0
-            bare_server.stop()
-        counts = zoom_calls_per_operation(stack, browser, headers, next(appointments).id)
+                    samples.update(add=[], bare=[])
+                    interleaved_medians({"add": add, "bare": bare}, repeat)
+                    server[latency] = (statistics.median(samples["add"]), statistics.median(samples["bare"]))
+            finally:
+                stack.zoom.latency_ms = 0
+            counts = zoom_calls_per_operation(stack, browser, app_url, headers, next(appointments).id)
     for latency, (add_ms, bare_ms) in server.items():
         ratio = add_ms / bare_ms
         report(
@@ -85,9 +83,9 @@ def run() -> dict[str, float]:
 
 
 def zoom_calls_per_operation(
-    stack, browser: requests.Session, headers: dict[str, str], appointment_id: int
+    stack, browser: requests.Session, app_url: str, headers: dict[str, str], appointment_id: int
 ) -> dict[str, int]:
-    base = f"{stack.url}/appointments/{appointment_id}"
+    base = f"{app_url}/appointments/{appointment_id}"
     operations = {
         "page view": lambda: ok_get(browser, base),
         "add": lambda: browser.post(f"{base}/meeting", headers=headers).raise_for_status(),

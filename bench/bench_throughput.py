@@ -3,67 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import requests
 from common import STAFF, report, served_stack, with_zoom_line
+from servers import app_environment, gunicorn
 
 from zoom_standin.browserless import sign_in_and_connect
 
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
 CLIENTS = 4
 SLICES = 8
-BENCH = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(target: str, env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            str(BENCH),
-            target,
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(url, timeout=5)
-                break
-            except requests.RequestException:  # not listening yet, or its workers still booting
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"gunicorn {target} did not start") from None
-                threading.Event().wait(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def load(url: str, cookies: dict[str, str], seconds: float) -> tuple[float, int, int]:
@@ -112,18 +63,7 @@ def alternating_load(targets: dict[str, tuple[str, dict[str, str]]]) -> dict[str
 def run() -> dict[str, float]:
     with served_stack() as (stack, _browser):
         appointment = with_zoom_line(stack)
-        config = stack.app.config
-        env = {
-            "SECRET_KEY": config["SECRET_KEY"],
-            "DATABASE": config["DATABASE"],
-            "SPA_TIMEZONE": config["SPA_TIMEZONE"],
-            "ZOOM_CLIENT_ID": config["ZOOM_CLIENT_ID"],
-            "ZOOM_CLIENT_SECRET": config["ZOOM_CLIENT_SECRET"],
-            "ZOOM_WEBHOOK_SECRET_TOKEN": config["ZOOM_WEBHOOK_SECRET_TOKEN"],
-            "ZOOM_OAUTH_BASE_URL": config["ZOOM_OAUTH_BASE_URL"],
-            "ZOOM_API_BASE_URL": config["ZOOM_API_BASE_URL"],
-            "SESSION_COOKIE_SECURE": "false",
-        }
+        env = app_environment(stack)
         with gunicorn("simplespa_zoom.wsgi:app", env) as app_url, gunicorn("baseline_wsgi:app", env) as bare_url:
             stack.point_zoom_at(app_url)
             browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
