@@ -133,8 +133,20 @@ def test_the_notes_index_follows_every_notes_write(book: Book) -> None:
     store.update(second.id, second.version, draft("Bea", notes="Both lines deleted by hand."))
     assert [found.id for found in store.mentioning(MEETING_ID)] == [first.id]
     assert store.mentioning(91234567890) == []
-    store.record_meeting(first.id, first.version, "Replaced.", 1, None)
+    first = store.get(first.id)
+    store.set_notes(first.id, first.version, "Replaced.")
     assert store.mentioning(MEETING_ID) == []
+
+
+def test_a_recorded_meeting_is_indexed_even_when_its_id_is_already_in_the_notes(book: Book) -> None:
+    store = book.appointments
+    plain = store.create(draft(notes="Plain notes."))
+    recorded = store.record_meeting(plain.id, plain.version, "Plain notes.\n" + LINE, MEETING_ID, None)
+    assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]
+    # Zoom reuses expired meeting ids: a new meeting may carry the id of a line already there.
+    again = store.record_meeting(recorded.id, recorded.version, recorded.notes + "\n" + LINE, MEETING_ID, None)
+    assert again.notes.count(LINE) == 2
+    assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]
 
 
 def test_a_meeting_id_beyond_64_bits_in_notes_is_shown_but_not_indexed(book: Book) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, Row, Update, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes as notes_text
@@ -146,9 +147,19 @@ def _index_notes(connection: Connection, appointment_id: int, notes: str) -> Non
         )
 
 
+def _index_appended(connection: Connection, appointment_id: int, meeting_id: int) -> None:
+    """The index for notes that only gained this meeting's line: one entry more, unless the id was there."""
+    if 0 <= meeting_id < 2**63:
+        connection.execute(_INDEX_ONE[connection.dialect.name], {"appointment_id": appointment_id, "meeting_id": meeting_id})
+
+
 # Statements on every page or click are built once: each call then only binds its values
 # (SQLAlchemy caches the SQL of each, so building them anew per call was most of their cost).
 _BY_ID = select(appointments).where(appointments.c.id == bindparam("id"))
+_INDEX_ONE = {
+    "sqlite": sqlite.insert(note_meetings).on_conflict_do_nothing(),
+    "postgresql": postgresql.insert(note_meetings).on_conflict_do_nothing(),
+}
 _UNINDEX = delete(note_meetings).where(note_meetings.c.appointment_id == bindparam("target_id"))
 _CLAIM = (
     update(appointments)
@@ -256,7 +267,11 @@ class AppointmentStore:
         host_mark: str | None,
         synced_ms: int | None = None,
     ) -> Appointment:
-        """Save the notes with the new meeting's line, remember the meeting and end the claim: one write."""
+        """Save the notes with the new meeting's line, remember the meeting and end the claim: one write.
+
+        `notes` are the notes at `base_version` with the meeting's line appended (notes.append_line),
+        so the index only gains that meeting: nothing else in them is read again.
+        """
         return self._write(
             appointment_id,
             base_version,
@@ -267,6 +282,7 @@ class AppointmentStore:
                 "zoom_synced_ms": synced_ms,
                 "meeting_claimed_at": None,
             },
+            appended_meeting=meeting_id,
         )
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
@@ -295,13 +311,17 @@ class AppointmentStore:
             rows = connection.execute(_MENTIONING, {"meeting_id": int(meeting_id), "limit": limit})
             return [_from_row(row) for row in rows]
 
-    def _write(self, appointment_id: int, base_version: int, values: dict[str, Any]) -> Appointment:
+    def _write(
+        self, appointment_id: int, base_version: int, values: dict[str, Any], appended_meeting: int | None = None
+    ) -> Appointment:
         statement = _versioned_update(tuple(values))
         bound = {"target_id": appointment_id, "base_version": base_version}
         bound.update({f"new_{name}": value for name, value in values.items()})
         with self.engine.begin() as connection:
             row = connection.execute(statement, bound).first()
-            if row is not None and "notes" in values:
+            if row is not None and appended_meeting is not None:
+                _index_appended(connection, appointment_id, appended_meeting)
+            elif row is not None and "notes" in values:
                 _index_notes(connection, appointment_id, values["notes"])
         if row is None:
             raise VersionConflict(self.get(appointment_id))
