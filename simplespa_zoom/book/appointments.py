@@ -150,7 +150,8 @@ def _index_notes(connection: Connection, appointment_id: int, notes: str) -> Non
 def _index_appended(connection: Connection, appointment_id: int, meeting_id: int) -> None:
     """The index for notes that only gained this meeting's line: one entry more, unless the id was there."""
     if 0 <= meeting_id < 2**63:
-        connection.execute(_INDEX_ONE[connection.dialect.name], {"appointment_id": appointment_id, "meeting_id": meeting_id})
+        entry = {"appointment_id": appointment_id, "meeting_id": meeting_id}
+        connection.execute(_INDEX_ONE[connection.dialect.name], entry)
 
 
 # Statements on every page or click are built once: each call then only binds its values
