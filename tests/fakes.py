@@ -24,6 +24,7 @@ class InMemoryBook:
         self.ids = itertools.count(1)
         self.edits_meanwhile: list[str] = []  # notes another user saves just before our next write
         self.failing_writes = 0
+        self.releases = 0
 
     def add(self, client: str, start: datetime, notes: str = "", **fields: object) -> Appointment:
         appointment = Appointment(
@@ -44,6 +45,7 @@ class InMemoryBook:
         return self.get(appointment_id)
 
     def release_meeting(self, appointment_id: int) -> None:
+        self.releases += 1
         self.claimed.discard(appointment_id)
 
     def record_meeting(
@@ -146,7 +148,7 @@ class FakeZoom:
         self._check(token, "create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), duration, timezone, join_url, self.user_id)
+        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id)
         self.meetings[meeting_id] = meeting
         return meeting
 
@@ -160,9 +162,7 @@ class FakeZoom:
         self._check(token, f"patch {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        self.meetings[meeting_id] = replace(
-            self.meetings[meeting_id], start_time=start.astimezone(UTC), duration=duration
-        )
+        self.meetings[meeting_id] = replace(self.meetings[meeting_id], start_time=start.astimezone(UTC))
 
     def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))

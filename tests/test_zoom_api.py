@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -354,9 +354,12 @@ def test_without_retry_after_the_daily_limit_resets_at_midnight_utc(
         json={"code": 429, "message": "limit"},
         headers={"X-RateLimit-Type": "Daily-limit"},
     )
+    midnights = {datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)}
     with pytest.raises(ZoomDailyLimit) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
-    assert "it resets at 12:00 am (UTC)." in raised.value.describe(UTC_ZONE)
+    midnights.add(datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
+    assert raised.value.resets_at in midnights  # the next 00:00 UTC, to the microsecond
+    assert "it resets at 12:00 am (UTC)." in raised.value.describe(UTC_ZONE) == str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -432,3 +435,69 @@ def test_zoom_is_reached_through_the_proxy_the_environment_names(
 def test_a_configured_base_url_with_a_trailing_slash_reaches_the_same_endpoints(zoom: responses.RequestsMock) -> None:
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
     assert ZoomClient(API + "/", backoff=0).get_meeting("tok", MEETING_ID).join_url == JOIN_URL
+
+
+def test_reads_are_retried_three_times_a_quarter_second_then_half_a_second_apart(
+    zoom: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("simplespa_zoom.zoom.api.time.sleep", waits.append)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=503, json={})
+    with pytest.raises(ZoomUnavailable):
+        ZoomClient(API).get_meeting("tok", MEETING_ID)
+    assert len(zoom.calls) == 3 and waits == [0.25, 0.5]
+
+
+def test_a_regional_client_shares_the_kept_alive_session_and_is_made_once_per_base(api: ZoomClient) -> None:
+    assert api.at(None) is api and api.at("") is api and api.at(API + "/") is api
+    regional = api.at("https://eu01api-www4local.zoom.us/v2/")
+    assert regional is not api and regional.base_url == "https://eu01api-www4local.zoom.us/v2"
+    assert regional.http is api.http and regional.timeout == api.timeout
+    assert api.at("https://eu01api-www4local.zoom.us/v2") is regional
+
+
+def test_an_answer_of_300_is_a_refusal_not_a_meeting(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=300, json={"id": MEETING_ID, "join_url": JOIN_URL})
+    with pytest.raises(ZoomRequestRejected):
+        api.get_meeting("tok", MEETING_ID)
+
+
+def test_a_netrc_entry_for_zooms_host_never_replaces_the_bearer_token(
+    zoom: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.zoom.us login someone password their-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=created_body())
+    ZoomClient(API).get_meeting("tok", MEETING_ID)
+    assert zoom.calls[0].request.headers["Authorization"] == "Bearer tok"
+
+
+def test_a_registrant_without_a_last_name_is_sent_an_empty_one(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"join_url": JOIN_URL + "&tk=x"}, status=201)
+    api.add_registrant("tok", MEETING_ID, email="ana@example.com", first_name="Ana")
+    assert json.loads(zoom.calls[0].request.body)["last_name"] == ""
+
+
+def test_a_registration_answer_without_a_link_is_a_refusal_that_says_so(
+    api: ZoomClient, zoom: responses.RequestsMock
+) -> None:
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"id": 1}, status=201)
+    with pytest.raises(ZoomRequestRejected) as raised:
+        api.add_registrant("tok", MEETING_ID, email="ana@example.com", first_name="Ana")
+    assert str(raised.value) == (
+        "Zoom refused the request. Zoom sent no personal join link. The notes were not changed."
+    )
+
+
+def test_every_zoom_error_reads_as_its_message(api: ZoomClient) -> None:
+    for error in (ZoomUnavailable(), ZoomRequestRejected("Zoom said no."), ZoomMissingScope(["user:read:user"])):
+        assert str(error) == error.message and error.message
+    assert "see which Zoom user is connected" in str(ZoomMissingScope(["user:read:user"]))
+
+
+def test_a_retry_after_in_seconds_is_an_instant_with_a_zone() -> None:
+    resets = parse_retry_after("120")
+    assert resets is not None and resets.utcoffset() == timedelta(0)
+    assert abs((resets - datetime.now(UTC)).total_seconds() - 120) < 5
