@@ -54,14 +54,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from simplespa_zoom.web.connect import bp as connect_bp
     from simplespa_zoom.web.meetings import bp as meetings_bp
     from simplespa_zoom.web.pages import bp as pages_bp
-    from simplespa_zoom.web.session import EncryptedCookieSessionInterface
+    from simplespa_zoom.web.session import EncryptedCookieSessionInterface, SessionCrypto
     from simplespa_zoom.web.staff import bp as staff_bp
     from simplespa_zoom.web.staff import load_signed_in_staff
     from simplespa_zoom.web.templating import init_app as init_templating
     from simplespa_zoom.web.webhooks import bp as webhooks_bp
 
     app.url_map.converters["row_id"] = RowIdConverter
-    app.session_interface = EncryptedCookieSessionInterface()
+    app.session_interface = EncryptedCookieSessionInterface(
+        SessionCrypto(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
+    )
     book = Book.open(app.config["DATABASE"])
     app.extensions["book"] = book
     security.init_app(app)

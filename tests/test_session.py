@@ -236,6 +236,7 @@ def test_over_https_the_cookie_lasts_until_the_absolute_deadline_and_extra_ones_
     for header in cleared:
         attributes = {part.strip().split("=")[0] for part in header.split(";")}
         assert {"Secure", "Path", "HttpOnly"} <= attributes and "Path=/" in header, header
+        assert "SameSite=Lax" in header, header
 
 
 def test_a_session_of_six_cookies_is_kept_and_shrinking_it_clears_the_extra_ones(app: Flask) -> None:
@@ -282,3 +283,79 @@ def test_static_files_never_vary_on_the_cookie_so_caches_can_share_them(client) 
     login(client)
     with client.get("/static/app.css") as response:
         assert response.status_code == 200 and "Cookie" not in response.headers.get("Vary", "")
+
+
+def open_payload(value: str, name: str = "session") -> str:
+    """The decrypted payload, as text, of a one-cookie session."""
+    sealed = value.split(".", 2)[2]
+    raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+    return cookie_key().decrypt(raw[:12], raw[12:], name.encode()).decode()
+
+
+def test_the_cookie_is_unpadded_base64url_of_compact_json(client) -> None:
+    login(client)
+    connect_zoom(client)
+    value = cookies_of(client)["session"]
+    assert "=" not in value and value.startswith("v1.1.")
+    body = open_payload(value).partition("\n")[2]
+    assert body == json.dumps(json.loads(body), separators=(",", ":"))
+
+
+def freeze(monkeypatch: pytest.MonkeyPatch, at: float) -> None:
+    monkeypatch.setattr("simplespa_zoom.web.session.time.time", lambda: at)
+
+
+def test_a_session_lasts_to_its_deadlines_inclusive_and_is_rewritten_only_past_the_resolution(
+    app: Flask, client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login(client)
+    client.get("/appointments")  # the page's form token joins the session
+    deadlines, data = open_cookie(cookies_of(client)["session"])
+    now = time.time() + 10
+    idle, lifetime = app.config["SESSION_IDLE_TIMEOUT"], app.config["SESSION_ABSOLUTE_LIFETIME"]
+    browser = app.test_client()
+    freeze(monkeypatch, now)
+    browser.set_cookie("session", seal_cookie([now - lifetime, now - 600], data))
+    answer = browser.get("/appointments")
+    assert answer.status_code == 200 and answer.headers.getlist("Set-Cookie") == []  # seen 600 s ago: no rewrite
+    browser.set_cookie("session", seal_cookie([now - lifetime, now - idle], data))
+    assert browser.get("/appointments").status_code == 200  # both deadlines reached, not passed
+    browser.set_cookie("session", seal_cookie([now - lifetime - 1, now], data))
+    assert browser.get("/appointments").status_code == 302
+    browser.set_cookie("session", seal_cookie([now, now - idle - 1], data))
+    assert browser.get("/appointments").status_code == 302
+
+
+def test_an_expired_session_is_cleared_from_the_browser_and_a_fresh_one_signs_in(app: Flask) -> None:
+    secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": app.config["DATABASE"]})
+    https = {"base_url": "https://spa.example"}
+    browser = secure.test_client()
+    old = time.time() - secure.config["SESSION_ABSOLUTE_LIFETIME"] - 60
+    browser.set_cookie("__Host-session", seal_cookie([old, old], {"x": 1}, name="__Host-session"), domain="spa.example")
+    with browser.get("/static/app.css", **https) as static:  # a request that writes nothing
+        cleared = static.headers.getlist("Set-Cookie")
+    assert len(cleared) == 1 and cleared[0].startswith("__Host-session=;") and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= {part.strip() for part in cleared[0].split(";")}
+    browser.set_cookie("__Host-session", seal_cookie([old, old], {"x": 1}, name="__Host-session"), domain="spa.example")
+    page = browser.get("/login", **https)
+    fresh = next(header for header in page.headers.getlist("Set-Cookie") if header.startswith("__Host-session="))
+    deadlines, _ = open_cookie(fresh.split(";")[0].split("=", 1)[1], name="__Host-session")
+    assert deadlines[0] == deadlines[1] and abs(deadlines[0] - time.time()) < 60
+    assert login(browser, **https).status_code == 302
+    assert browser.get("/appointments", **https).status_code == 200
+
+
+def test_a_sealed_session_that_is_not_an_object_opens_as_no_session(app: Flask, client) -> None:
+    login(client)
+    deadlines, data = open_cookie(cookies_of(client)["session"])
+    browser = app.test_client()
+    browser.set_cookie("session", seal_cookie(deadlines, list(data.items())))  # type: ignore[arg-type]
+    assert browser.get("/appointments").status_code == 302
+
+
+def test_a_session_past_six_cookies_is_refused_by_name() -> None:
+    from simplespa_zoom.web.session import CHUNK_CHARS, MAX_CHUNKS, _split
+
+    assert len(_split("session", "x" * CHUNK_CHARS * MAX_CHUNKS)) == MAX_CHUNKS
+    with pytest.raises(ValueError, match="^session too large to store in cookies$"):
+        _split("session", "x" * (CHUNK_CHARS * MAX_CHUNKS + 1))

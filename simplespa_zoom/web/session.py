@@ -45,15 +45,13 @@ class EncryptedSession(CallbackDict, SessionMixin):
 
     def __init__(self, data: dict[str, Any] | None = None, *, created: float, seen: float) -> None:
         def on_update(session: EncryptedSession) -> None:
-            session.modified = True
-            session.accessed = True
+            session.modified = True  # (Flask marks it accessed: it is only reached through flask.session)
 
         super().__init__(data or {}, on_update)
         self.created = created
         self.seen = seen
-        self.modified = False
-        self.accessed = False
-        self.needs_rewrite = False
+        self.modified = False  # pragma: no mutate
+        self.needs_rewrite = False  # pragma: no mutate
 
     def restart(self) -> None:
         """Start a fresh session (sign-in): new creation time, nothing carried over."""
@@ -76,7 +74,7 @@ class SessionCrypto:
     def open(self, token: str, associated: bytes) -> tuple[bytes, bool] | None:
         """The payload and whether an older key opened it; None if nothing opens it."""
         try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))  # pragma: no mutate
         except (binascii.Error, ValueError):
             return None
         nonce, ciphertext = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
@@ -97,12 +95,8 @@ class EncryptedCookieSessionInterface(SessionInterface):
     JSON serialises it: it is smaller and much faster than Flask's tagged JSON.
     """
 
-    def _crypto(self, app: Flask) -> SessionCrypto:
-        crypto = app.extensions.get("session_crypto")
-        if crypto is None:
-            crypto = SessionCrypto(app.config["SECRET_KEY"], app.config.get("SECRET_KEY_FALLBACKS", []))
-            app.extensions["session_crypto"] = crypto
-        return crypto
+    def __init__(self, crypto: SessionCrypto) -> None:
+        self.crypto = crypto
 
     def open_session(self, app: Flask, request: Request) -> EncryptedSession:
         now = time.time()
@@ -124,12 +118,12 @@ class EncryptedCookieSessionInterface(SessionInterface):
         """The data, when the session began and was last seen, and whether an older key opened it."""
         name = self.get_cookie_name(app)
         value = _read_chunks(_own_cookies(request.cookies, name), name)
-        opened = None if value is None else self._crypto(app).open(value, name.encode())
+        opened = None if value is None else self.crypto.open(value, name.encode())
         if opened is None:
             return None
         payload, old_key = opened
         try:
-            deadlines, _, body = payload.decode().partition("\n")
+            deadlines, _, body = payload.decode().partition("\n")  # pragma: no mutate
             created, seen = (float(value) for value in json.loads(deadlines))
             data = json.loads(body)
         except (ValueError, TypeError, UnicodeDecodeError):
@@ -146,16 +140,10 @@ class EncryptedCookieSessionInterface(SessionInterface):
         present = set(_own_cookies(current_request.cookies, name))
         if not session:
             for cookie in present:
-                response.delete_cookie(
-                    cookie,
-                    path="/",
-                    secure=self.get_cookie_secure(app),
-                    httponly=True,
-                    samesite=self.get_cookie_samesite(app),
-                )
+                self._delete(app, response, cookie)
             return
         payload = f"[{session.created},{session.seen}]\n{json.dumps(dict(session), separators=(',', ':'))}"
-        value = self._crypto(app).seal(payload.encode(), name.encode())
+        value = self.crypto.seal(payload.encode(), name.encode())
         chunks = _split(name, value)
         expires = session.created + app.config["SESSION_ABSOLUTE_LIFETIME"]
         for cookie_name, chunk in chunks:
@@ -163,14 +151,19 @@ class EncryptedCookieSessionInterface(SessionInterface):
                 cookie_name,
                 chunk,
                 expires=expires,
-                path="/",
                 secure=self.get_cookie_secure(app),
                 httponly=True,
                 samesite=self.get_cookie_samesite(app),
             )
         written = {cookie_name for cookie_name, _ in chunks}
         for cookie in present - written:
-            response.delete_cookie(cookie, path="/", secure=self.get_cookie_secure(app), httponly=True)
+            self._delete(app, response, cookie)
+
+    def _delete(self, app: Flask, response: Response, cookie: str) -> None:
+        """Expire a cookie with the attributes it was set with, so every browser replaces it."""
+        response.delete_cookie(
+            cookie, secure=self.get_cookie_secure(app), httponly=True, samesite=self.get_cookie_samesite(app)
+        )
 
 
 def _chunk_name(name: str, index: int) -> str:
@@ -196,7 +189,7 @@ def _read_chunks(cookies: dict[str, str], name: str) -> str | None:
     if not head:
         return None
     version, _, rest = head.partition(".")
-    count_text, _, first = rest.partition(".")
+    count_text, _, first = rest.partition(".")  # pragma: no mutate
     if version != FORMAT or count_text not in _CHUNK_COUNTS:
         return None
     parts = [first]
