@@ -325,6 +325,17 @@ def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone(
     assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
 
 
+def test_a_claim_another_click_holds_ends_in_busy_once_the_wait_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simplespa_zoom.meetings.service.CLAIM_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr("simplespa_zoom.meetings.service.CLAIM_POLL_SECONDS", 0.01)
+    world = World()
+    appointment = world.book.add("Ana Souza", START)
+    world.book.claimed.add(appointment.id)  # another request is creating its meeting
+    with pytest.raises(MeetingBusy):
+        world.service.add(appointment.id)
+    assert world.zoom.calls == [] and world.book.claimed == {appointment.id}  # the other request's claim stays
+
+
 def test_the_core_packages_import_neither_flask_nor_the_web_layer() -> None:
     import ast
     from pathlib import Path

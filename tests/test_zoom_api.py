@@ -452,7 +452,7 @@ def test_a_regional_client_shares_the_kept_alive_session_and_is_made_once_per_ba
     assert api.at(None) is api and api.at("") is api and api.at(API + "/") is api
     regional = api.at("https://eu01api-www4local.zoom.us/v2/")
     assert regional is not api and regional.base_url == "https://eu01api-www4local.zoom.us/v2"
-    assert regional.http is api.http and regional.timeout == api.timeout
+    assert regional.http is api.http and (regional.timeout, regional.backoff) == (api.timeout, api.backoff)
     assert api.at("https://eu01api-www4local.zoom.us/v2") is regional
 
 

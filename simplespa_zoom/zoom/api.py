@@ -184,9 +184,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> datetim
     if not value:
         return None
     value = value.strip()
-    now = now or datetime.now(UTC)
     if value.isdigit():
-        return datetime.fromtimestamp(now.timestamp() + int(value), UTC)
+        start = time.time() if now is None else now.timestamp()
+        return datetime.fromtimestamp(start + int(value), UTC)
     parsed = parse_zoom_time(value)
     if parsed is not None:
         return parsed
@@ -226,9 +226,9 @@ class ZoomClient:
 
     def at(self, base_url: str | None) -> ZoomClient:
         """This client for another API base (a user's regional cluster), sharing kept-alive connections."""
-        if not base_url or base_url.rstrip("/") == self.base_url:
+        key = (base_url or "").removesuffix("/")
+        if not key or key == self.base_url:
             return self
-        key = base_url.rstrip("/")
         regional = self._regional.get(key)
         if regional is None:
             regional = self._regional[key] = ZoomClient(
@@ -305,14 +305,15 @@ class ZoomClient:
 
     def _request(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
         attempts = self.IDEMPOTENT_ATTEMPTS if method in ("GET", "DELETE") else 1
-        for attempt in range(1, attempts + 1):
+        attempt = 1
+        while True:
             try:
                 return self._send(method, path, token, **kwargs)
             except ZoomUnavailable:
                 if attempt == attempts:
                     raise
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no mutate
+                attempt += 1
 
     def _send(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
