@@ -14,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from simplespa_zoom.config import ENV_NAMES
 from zoom_standin.stack import LocalStack
 
 BENCH = Path(__file__).resolve().parent
@@ -26,23 +27,17 @@ def free_port() -> int:
 
 
 def app_environment(stack: LocalStack) -> dict[str, str]:
-    """The stack's app configuration as the environment `simplespa_zoom.wsgi` reads."""
-    config = stack.app.config
-    names = (
-        "SECRET_KEY",
-        "DATABASE",
-        "SPA_TIMEZONE",
-        "ZOOM_CLIENT_ID",
-        "ZOOM_CLIENT_SECRET",
-        "ZOOM_WEBHOOK_SECRET_TOKEN",
-        "ZOOM_OAUTH_BASE_URL",
-        "ZOOM_API_BASE_URL",
-    )
-    return {
-        **{name: config[name] for name in names},
-        "ZOOM_HOSTS": ",".join(config["ZOOM_HOSTS"]),
-        "SESSION_COOKIE_SECURE": "false",
-    }
+    """The stack's app configuration as the environment `simplespa_zoom.wsgi` reads (config.ENV_NAMES)."""
+    environment = {}
+    for name in ENV_NAMES:
+        value = stack.app.config.get(name)
+        if isinstance(value, bool):
+            environment[name] = "true" if value else "false"
+        elif isinstance(value, list):
+            environment[name] = ",".join(value)
+        elif value not in (None, ""):
+            environment[name] = str(value)
+    return environment
 
 
 @contextmanager
