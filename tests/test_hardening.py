@@ -639,6 +639,13 @@ def test_frames_are_refused_by_header_and_by_policy(client) -> None:
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("path", ["/login", "/help", "/nowhere", "/static/app.css"])
+def test_every_security_header_is_sent_once(client, path: str) -> None:
+    with client.get(path) as response:
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert len(response.headers.getlist(name)) == 1, (path, name)
+
+
 @pytest.mark.parametrize(("duration", "ok"), [("0", False), ("1", True), ("1440", True), ("1441", False)])
 def test_duration_bounds(app: Flask, client, duration: str, ok: bool) -> None:
     login(client)

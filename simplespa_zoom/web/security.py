@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.update(every_response)
+        response.headers.extend(every_response)
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         if "Cache-Control" not in response.headers and response.mimetype in PRIVATE_TYPES:

@@ -201,7 +201,7 @@ def _session_for(base_url: str) -> requests.Session:
     session = requests.Session()
     session.proxies.update(requests.utils.get_environ_proxies(base_url))
     session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    session.trust_env = False
+    session.trust_env = False  # pragma: no mutate
     return session
 
 
@@ -218,7 +218,7 @@ class ZoomClient:
         timeout: tuple[float, float] = (3.05, 10.0),
         backoff: float = 0.25,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url.removesuffix("/")
         self.http = session or _session_for(self.base_url)
         self.timeout = timeout
         self.backoff = backoff

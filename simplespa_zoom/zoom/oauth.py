@@ -146,8 +146,8 @@ class TokenEndpoint:
     """Zoom's /oauth/token and /oauth/revoke, with HTTP Basic client authentication."""
 
     def __init__(self, oauth_base_url: str, client_id: str, client_secret: str, timeout: tuple[float, float]) -> None:
-        self.token_url = oauth_base_url.rstrip("/") + "/oauth/token"
-        self.revoke_url = oauth_base_url.rstrip("/") + "/oauth/revoke"
+        self.token_url = oauth_base_url.removesuffix("/") + "/oauth/token"
+        self.revoke_url = oauth_base_url.removesuffix("/") + "/oauth/revoke"
         self.client_id = client_id
         self.client_secret = client_secret
         self.timeout = timeout
