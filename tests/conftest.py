@@ -43,13 +43,18 @@ TEST_CONFIG: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def app(database: str) -> Iterator[Flask]:
-    app = create_app({**TEST_CONFIG, "DATABASE": database})
+def staffed_app(database: str, **config: Any) -> Flask:
+    """The app on a migrated database with the test staff login, configured as given."""
+    app = create_app({**TEST_CONFIG, "DATABASE": database, **config})
     with app.app_context():
         the_book().upgrade()
         the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
-    yield app
+    return app
+
+
+@pytest.fixture
+def app(database: str) -> Iterator[Flask]:
+    yield staffed_app(database)
 
 
 @pytest.fixture

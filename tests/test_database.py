@@ -143,7 +143,7 @@ def test_a_recorded_meeting_is_indexed_even_when_its_id_is_already_in_the_notes(
     plain = store.create(draft(notes="Plain notes."))
     recorded = store.record_meeting(plain.id, plain.version, "Plain notes.\n" + LINE, MEETING_ID, None)
     assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]
-    # Zoom reuses expired meeting ids: a new meeting may carry the id of a line already there.
+    # The notes may already name the new meeting's id (a line pasted or typed by hand).
     again = store.record_meeting(recorded.id, recorded.version, recorded.notes + "\n" + LINE, MEETING_ID, None)
     assert again.notes.count(LINE) == 2
     assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]

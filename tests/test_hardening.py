@@ -12,9 +12,7 @@ import responses
 from flask import Flask
 from markupsafe import escape
 
-from simplespa_zoom import create_app
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.web import the_book
 
 from .conftest import (
     ACCESS_TOKEN,
@@ -36,6 +34,7 @@ from .conftest import (
     page_meeting,
     post,
     sql,
+    staffed_app,
     zoom_meeting,
 )
 
@@ -245,10 +244,7 @@ def closed_port() -> int:
 
 def test_zoom_refusing_connections_gives_a_clear_message_and_changes_nothing(database: str) -> None:
     port = closed_port()
-    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_API_BASE_URL": f"http://127.0.0.1:{port}/v2"})
-    with app.app_context():
-        the_book().upgrade()
-        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+    app = staffed_app(database, ZOOM_API_BASE_URL=f"http://127.0.0.1:{port}/v2")
     appointment = add_appointment(app, "Ana", "keep me")
     client = app.test_client()
     login(client)

@@ -13,9 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from responses import matchers
 
-from simplespa_zoom import create_app
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import SCOPES
 
 from .conftest import (
@@ -24,9 +22,6 @@ from .conftest import (
     JOIN_URL,
     MEETING_ID,
     OAUTH,
-    STAFF_EMAIL,
-    STAFF_PASSWORD,
-    TEST_CONFIG,
     ZOOM_USER_ID,
     add_appointment,
     connect_zoom,
@@ -43,6 +38,7 @@ from .conftest import (
     session_zoom,
     spelled_out,
     sql,
+    staffed_app,
     with_app_meeting,
     zoom_meeting,
 )
@@ -688,10 +684,7 @@ def test_a_refresh_keeps_the_users_region_unless_zoom_names_a_new_one(
 def test_plain_http_reaches_only_a_loopback_stand_in_named_as_a_zoom_host(
     database: str, zoom, api_url: str, used: str
 ) -> None:
-    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_HOSTS": ["zoom.us", "*.zoom.us", "localhost"]})
-    with app.app_context():
-        the_book().upgrade()
-        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+    app = staffed_app(database, ZOOM_HOSTS=["zoom.us", "*.zoom.us", "localhost"])
     client = app.test_client()
     login(client)
     appointment = add_appointment(app)
@@ -705,10 +698,7 @@ def test_plain_http_reaches_only_a_loopback_stand_in_named_as_a_zoom_host(
 def test_every_zoom_call_gives_up_after_the_configured_time(database: str, zoom) -> None:
     """A Zoom that stops answering holds a page for ZOOM_TIMEOUT, never longer: token refreshes and regions too."""
     limits = (1.5, 4.0)
-    app = create_app({**TEST_CONFIG, "DATABASE": database, "ZOOM_TIMEOUT": limits})
-    with app.app_context():
-        the_book().upgrade()
-        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+    app = staffed_app(database, ZOOM_TIMEOUT=limits)
     client = app.test_client()
     login(client)
     appointment = add_appointment(app)

@@ -111,18 +111,24 @@ def test_deadlines_inside_the_cookie_end_the_session(app: Flask, monkeypatch, se
     assert client.get("/appointments").status_code == 302
 
 
-def test_a_large_session_is_split_into_chunks_and_reassembled(app: Flask) -> None:
-    @app.get("/_grow")
-    def grow() -> str:
-        session["bulk"] = "x" * 9000
+def with_bulk_routes(app: Flask) -> Flask:
+    """Test routes that fill the session with `size` characters and read back how many it holds."""
+
+    @app.get("/_set/<int:size>")
+    def set_bulk(size: int) -> str:
+        session["bulk"] = "x" * size
         return "ok"
 
     @app.get("/_read")
     def read() -> str:
         return str(len(session.get("bulk", "")))
 
-    client = app.test_client()
-    client.get("/_grow")
+    return app
+
+
+def test_a_large_session_is_split_into_chunks_and_reassembled(app: Flask) -> None:
+    client = with_bulk_routes(app).test_client()
+    client.get("/_set/9000")
     names = sorted(cookies_of(client))
     assert len(names) > 2
     assert names == sorted(["session", *(f"session-{index}" for index in range(1, len(names)))])
@@ -130,14 +136,9 @@ def test_a_large_session_is_split_into_chunks_and_reassembled(app: Flask) -> Non
 
 
 def test_signing_out_removes_every_chunk(app: Flask) -> None:
-    @app.get("/_grow")
-    def grow() -> str:
-        session["bulk"] = "x" * 9000
-        return "ok"
-
-    client = app.test_client()
+    client = with_bulk_routes(app).test_client()
     login(client)
-    client.get("/_grow")
+    client.get("/_set/9000")
     assert "session-2" in cookies_of(client)
     from .conftest import form_post
 
@@ -217,12 +218,7 @@ def test_over_https_the_cookie_lasts_until_the_absolute_deadline_and_extra_ones_
 ) -> None:
     secure = create_app({**TEST_CONFIG, "SESSION_COOKIE_SECURE": True, "DATABASE": database})
 
-    @secure.get("/_set/<int:size>")
-    def set_bulk(size: int) -> str:
-        session["bulk"] = "x" * size
-        return "ok"
-
-    client = secure.test_client()
+    client = with_bulk_routes(secure).test_client()
     https = {"base_url": "https://spa.example"}
     client.get("/_set/9000", **https)
     shrunk = client.get("/_set/10", **https)
@@ -240,16 +236,7 @@ def test_over_https_the_cookie_lasts_until_the_absolute_deadline_and_extra_ones_
 
 
 def test_a_session_of_six_cookies_is_kept_and_shrinking_it_clears_the_extra_ones(app: Flask) -> None:
-    @app.get("/_set/<int:size>")
-    def set_bulk(size: int) -> str:
-        session["bulk"] = "x" * size
-        return "ok"
-
-    @app.get("/_read")
-    def read() -> str:
-        return str(len(session.get("bulk", "")))
-
-    client = app.test_client()
+    client = with_bulk_routes(app).test_client()
     client.get("/_set/16000")
     assert sorted(cookies_of(client)) == ["session", *(f"session-{index}" for index in range(1, 6))]
     assert client.get("/_read").get_data(as_text=True) == "16000"

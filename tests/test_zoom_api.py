@@ -199,15 +199,17 @@ def test_retry_after_in_every_form_zoom_sends(header: str | None, expected: date
     assert parse_retry_after(header, NOW) == expected
 
 
-def test_the_daily_limit_says_when_it_resets_in_the_spas_zone(api: ZoomClient, zoom: responses.RequestsMock) -> None:
-    zoom.post(
-        f"{API}/users/me/meetings",
-        status=429,
-        json={"code": 429, "message": "limit"},
-        headers={"Retry-After": "2026-11-21T00:00:00Z", "X-RateLimit-Type": "Daily-limit"},
-    )
+def a_daily_limit(api: ZoomClient, zoom: responses.RequestsMock, retry_after: str | None) -> pytest.ExceptionInfo:
+    """Zoom refusing a create for the day, with or without a Retry-After."""
+    headers = {"X-RateLimit-Type": "Daily-limit", **({"Retry-After": retry_after} if retry_after else {})}
+    zoom.post(f"{API}/users/me/meetings", status=429, json={"code": 429, "message": "limit"}, headers=headers)
     with pytest.raises(ZoomDailyLimit) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    return raised
+
+
+def test_the_daily_limit_says_when_it_resets_in_the_spas_zone(api: ZoomClient, zoom: responses.RequestsMock) -> None:
+    raised = a_daily_limit(api, zoom, retry_after="2026-11-21T00:00:00Z")
     said = raised.value.describe(ZoneInfo("America/New_York"))
     assert "Today's limit of Zoom meeting changes" in said and "resets at 7:00 pm (America/New_York)" in said
 
@@ -302,26 +304,12 @@ def test_a_refusal_whose_message_is_not_text_quotes_nothing(api: ZoomClient, zoo
 def test_the_daily_limit_reset_is_told_on_a_12_hour_clock(
     api: ZoomClient, zoom: responses.RequestsMock, zone: str, said: str
 ) -> None:
-    zoom.post(
-        f"{API}/users/me/meetings",
-        status=429,
-        json={"code": 429, "message": "limit"},
-        headers={"Retry-After": "2026-11-21T00:00:00Z", "X-RateLimit-Type": "Daily-limit"},
-    )
-    with pytest.raises(ZoomDailyLimit) as raised:
-        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    raised = a_daily_limit(api, zoom, retry_after="2026-11-21T00:00:00Z")
     assert f"it resets at {said}." in raised.value.describe(ZoneInfo(zone))
 
 
 def test_the_daily_limit_resets_when_zoom_says(api: ZoomClient, zoom: responses.RequestsMock) -> None:
-    zoom.post(
-        f"{API}/users/me/meetings",
-        status=429,
-        json={"code": 429, "message": "limit"},
-        headers={"Retry-After": "2026-11-21T05:30:00Z", "X-RateLimit-Type": "Daily-limit"},
-    )
-    with pytest.raises(ZoomDailyLimit) as raised:
-        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    raised = a_daily_limit(api, zoom, retry_after="2026-11-21T05:30:00Z")
     assert "it resets at 12:30 am (America/New_York)." in raised.value.describe(ZoneInfo("America/New_York"))
 
 
@@ -348,15 +336,8 @@ def test_the_servers_own_zone_never_reaches_zoom(
 def test_without_retry_after_the_daily_limit_resets_at_midnight_utc(
     api: ZoomClient, zoom: responses.RequestsMock, server_zone: None
 ) -> None:
-    zoom.post(
-        f"{API}/users/me/meetings",
-        status=429,
-        json={"code": 429, "message": "limit"},
-        headers={"X-RateLimit-Type": "Daily-limit"},
-    )
     midnights = {datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)}
-    with pytest.raises(ZoomDailyLimit) as raised:
-        api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
+    raised = a_daily_limit(api, zoom, retry_after=None)
     midnights.add(datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
     assert raised.value.resets_at in midnights  # the next 00:00 UTC, to the microsecond
     assert "it resets at 12:00 am (UTC)." in raised.value.describe(UTC_ZONE) == str(raised.value)

@@ -149,7 +149,7 @@ def _index_notes(connection: Connection, appointment_id: int, notes: str) -> Non
 
 def _index_appended(connection: Connection, appointment_id: int, meeting_id: int) -> None:
     """The index for notes that only gained this meeting's line: one entry more, unless the id was there."""
-    if 0 <= meeting_id < 2**63:
+    if notes_text.indexable(meeting_id):
         entry = {"appointment_id": appointment_id, "meeting_id": meeting_id}
         connection.execute(_INDEX_ONE[connection.dialect.name], entry)
 
@@ -306,8 +306,8 @@ class AppointmentStore:
 
     def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
-        if not 0 <= meeting_id < 2**63:
-            return []  # a line may name any 19 digits; only ids a 64-bit integer holds are indexed
+        if not notes_text.indexable(meeting_id):
+            return []  # never in the index
         with self.engine.connect() as connection:
             rows = connection.execute(_MENTIONING, {"meeting_id": int(meeting_id), "limit": limit})
             return [_from_row(row) for row in rows]

@@ -157,11 +157,16 @@ def find_lines(notes: str) -> list[ZoomLine]:
     return [line for match in _EACH_LINE.finditer(notes) if (line := _line_ending_at(notes, match.end()))]
 
 
+def indexable(meeting_id: int) -> bool:
+    """Whether a database's 64-bit integer holds this id (a line may name any 19 digits)."""
+    return 0 <= meeting_id < 2**63
+
+
 def meeting_ids(notes: str) -> set[int]:
     """The meeting ids the notes' Zoom lines name (those a database's 64-bit integer can hold), for the index."""
     if "Zoom:" not in notes:
         return set()
-    return {line.meeting_id for line in find_lines(notes) if line.meeting_id < 2**63}
+    return {line.meeting_id for line in find_lines(notes) if indexable(line.meeting_id)}
 
 
 def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import meeting_service
 from simplespa_zoom.zoom.api import parse_zoom_time
 from simplespa_zoom.zoom.webhook_signature import signature_ok, validation_answer
@@ -109,7 +110,7 @@ def _meeting_id(obj: Any) -> int | None:
         return None
     text = str(value)  # True and False read as words, never as digits
     if len(text) > 19:  # pragma: no mutate
-        return None  # past 2**63 anyway; and int() of a huge string costs time
-    if not (text.isascii() and text.isdigit()) or int(text) >= 2**63:
+        return None  # not indexable anyway; and int() of a huge string costs time
+    if not (text.isascii() and text.isdigit()) or not notes.indexable(int(text)):
         return None  # never a meeting id the database could hold
     return int(text)
