@@ -1,4 +1,4 @@
-"""Health for load balancers, and a clear answer while the database is down.
+"""Health for load balancers, a clear answer while the database is down, and webhook signatures.
 
 The outage is real: on PostgreSQL a cluster of the test's own is stopped (and started again), on
 SQLite the database's folder goes away (as a lost disk or mount would take it).
@@ -6,12 +6,15 @@ SQLite the database's folder goes away (as a lost disk or mount would take it).
 
 from __future__ import annotations
 
+import hmac
+import json
 import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,6 +24,7 @@ from flask.testing import FlaskClient
 from devtools.postgres import ThrowawayCluster
 from simplespa_zoom import create_app
 from simplespa_zoom.messages import say
+from simplespa_zoom.zoom import webhook_signature
 
 from .conftest import (
     MEETING_ID,
@@ -187,3 +191,22 @@ def test_a_database_server_that_never_answers_is_reported_within_seconds() -> No
             assert refused.status_code == 503 and UNAVAILABLE in refused.get_data(as_text=True)
             assert client.get("/help").status_code == 200
             app.extensions["book"].engine.dispose()
+
+
+# --- webhook signatures ----------------------------------------------------------------------
+
+
+def test_the_constant_time_comparison_decides_whether_a_signature_is_accepted(client, monkeypatch) -> None:
+    """`==` would accept the same signatures, only in time that leaks how much of a guess was right."""
+    body = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": "x"}}).encode()
+    compared: list[tuple[bytes, bytes]] = []
+
+    def comparing(expected: bytes, given: bytes) -> bool:
+        compared.append((expected, given))
+        return hmac.compare_digest(expected, given)
+
+    monkeypatch.setattr(webhook_signature, "hmac", SimpleNamespace(new=hmac.new, compare_digest=comparing))
+    assert deliver(client, body).status_code == 200
+    assert len(compared) == 1 and compared[0][0] == compared[0][1]
+    monkeypatch.setattr(webhook_signature, "hmac", SimpleNamespace(new=hmac.new, compare_digest=lambda *_: False))
+    assert deliver(client, body).status_code == 401
