@@ -114,6 +114,24 @@ def test_health_and_readiness_need_no_sign_in_set_no_cookie_and_call_no_zoom(app
     assert len(zoom.calls) == 0
 
 
+def test_health_answers_leave_a_session_that_needs_rewriting_alone(app: Flask, client) -> None:
+    """A session an older key opened is re-sealed by any page; a health answer must not touch it."""
+    login(client)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    rotated = create_app(
+        {**TEST_CONFIG, "DATABASE": app.config["DATABASE"], "SECRET_KEY": "a-new-key-" + "k" * 40}
+        | {"SECRET_KEY_FALLBACKS": [TEST_CONFIG["SECRET_KEY"]]}
+    )
+    browser = rotated.test_client()
+    browser.set_cookie("session", cookie.value)
+    for path in ("/healthz", "/readyz"):
+        answer = browser.get(path)
+        assert answer.status_code == 200, path
+        no_cookie_and_no_cache(answer)
+    assert browser.get("/help").headers.getlist("Set-Cookie")  # the same cookie on a page: re-sealed
+
+
 def test_readyz_follows_the_database_down_and_back_up(outage: Outage) -> None:
     client = outage.app.test_client()
     assert client.get("/readyz").status_code == 200

@@ -6,15 +6,21 @@ Neither signs anyone in, reads the session, sets a cookie or calls Zoom, and nei
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as Late
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, jsonify
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 bp = Blueprint("health", __name__)
+PATHS = frozenset({"/healthz", "/readyz"})
 
 READY_TIMEOUT = 2.0  # seconds: under the 5 s a load balancer's probe commonly waits
 
@@ -55,9 +61,23 @@ class DatabaseProbe:
             future.set_result(None)
 
 
+class WithoutCookies:
+    """Health requests reach the app without their Cookie header: the session is never opened,
+    so no answer refreshes, re-seals or ends one (a browser's stale session would otherwise be)."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in PATHS:
+            environ = {key: value for key, value in environ.items() if key != "HTTP_COOKIE"}
+        return self.app(environ, start_response)
+
+
 @bp.record_once
-def _probe_the_book(state: BlueprintSetupState) -> None:
+def _set_up(state: BlueprintSetupState) -> None:
     state.app.extensions["readiness"] = DatabaseProbe(state.app.extensions["book"].engine)
+    state.app.wsgi_app = WithoutCookies(state.app.wsgi_app)  # type: ignore[method-assign]
 
 
 def _answer(status: str, http_status: int) -> Response:
