@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import IntegrityError
 
 from devtools.postgres import ThrowawayCluster
 from simplespa_zoom import create_app
+from simplespa_zoom.book.staff import StaffStore
 from simplespa_zoom.messages import say
 from simplespa_zoom.zoom import webhook_signature
 
@@ -192,6 +194,19 @@ def test_pages_say_the_book_is_unavailable_and_public_pages_still_render(outage:
     outage.up()
     back = staff.get(f"/appointments/{appointment.id}")
     assert back.status_code == 200 and "Ana Souza" in back.get_data(as_text=True)  # still signed in
+
+
+def test_a_database_error_that_is_a_bug_stays_an_internal_error(app: Flask, client, monkeypatch) -> None:
+    """Only "not answering" reads as unavailable; a refused write is a bug to report, not to wait out."""
+    login(client)
+
+    def refused(*_: object) -> None:
+        raise IntegrityError("INSERT …", {}, ValueError("duplicate key"))
+
+    monkeypatch.setattr(StaffStore, "signed_in", refused)
+    for path in ("/appointments", "/help"):
+        answer = client.get(path)
+        assert answer.status_code == 500 and say("internal_error") in answer.get_data(as_text=True), path
 
 
 def test_a_database_server_that_never_answers_is_reported_within_seconds() -> None:
