@@ -410,6 +410,13 @@ _CATALOGUE = (
         "Send less text at once; notes hold at most 100,000 characters.",
     ),
     Message(
+        "book_unavailable",
+        SIGNING_IN,
+        "The appointment book is unavailable, nothing was changed. Please try again in a few minutes.",
+        "Wait a few minutes and try again: the appointment book's database is not answering. If it lasts, tell "
+        "whoever runs SimpleSpa; the Help, Privacy and Support pages still work meanwhile.",
+    ),
+    Message(
         "internal_error",
         SIGNING_IN,
         "Something went wrong on our side. Nothing was changed; please try again.",

@@ -9,11 +9,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LEGACY_SCHEMA_VERSION = 6  # the last hand-written SQLite migration; revision 0001 is that schema
 BASELINE = "0001"
+# Seconds to reach PostgreSQL: a dead or unreachable server is reported at once ("unavailable"),
+# not waited on by every request. A `connect_timeout` in the DATABASE URL overrides it.
+CONNECT_TIMEOUT = 3
 
 
 class DatabaseError(Exception):
@@ -44,7 +47,8 @@ def open_engine(database: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15}, pool_size=8, max_overflow=16)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    timeout = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": CONNECT_TIMEOUT}
+    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args=timeout)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

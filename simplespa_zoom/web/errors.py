@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from simplespa_zoom.book.appointments import AppointmentNotFound
@@ -24,6 +26,13 @@ def wants_json() -> bool:
 def help_url(code: str) -> str | None:
     """Where the Help page explains this message, for every code in the message table."""
     return url_for("pages.help", _anchor=code) if code in MESSAGES else None
+
+
+def book_unavailable(error: Exception) -> bool:
+    """The database did not answer (down, unreachable, locked, out of connections): no bug, and nothing was written."""
+    return isinstance(error, (OperationalError, InterfaceError, PoolTimeout)) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
 def error_answer(code: str, message: str, status: int) -> Any:
@@ -48,6 +57,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> Any:
         return error_answer("csrf_failed", say("csrf_failed"), 400)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError) -> Any:
+        if not book_unavailable(error):
+            return unexpected(error)
+        # One line, the driver's own words (no SQL, no parameters): an outage must not flood the log.
+        cause = str(getattr(error, "orig", None) or error).partition("\n")[0]
+        log.warning("Appointment book unavailable on %s %s: %s", request.method, request.path, cause)
+        return error_answer("book_unavailable", say("book_unavailable"), 503)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

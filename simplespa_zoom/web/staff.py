@@ -18,11 +18,13 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from simplespa_zoom.book import sign_in_guard
 from simplespa_zoom.book.staff import SignInPaused
 from simplespa_zoom.messages import say
 from simplespa_zoom.web import the_book
+from simplespa_zoom.web.errors import book_unavailable
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.zoom_session import revoke_and_forget
 
@@ -38,12 +40,18 @@ View = TypeVar("View", bound=Callable[..., Any])
 def load_signed_in_staff() -> None:
     """Put the signed-in staff member on g, dropping sessions a sign-out or password change has ended."""
     g.staff = None
-    if request.endpoint == "static" or request.blueprint == "webhooks":
+    if request.endpoint == "static" or request.blueprint in ("webhooks", "health"):
         return
     staff_id, session_id = session.get("staff_id"), session.get("session_id")
     if staff_id is None:
         return
-    found = the_book().staff.signed_in(staff_id if isinstance(staff_id, int) else -1, str(session_id))
+    try:
+        found = the_book().staff.signed_in(staff_id if isinstance(staff_id, int) else -1, str(session_id))
+    except SQLAlchemyError as error:
+        if not book_unavailable(error):
+            raise
+        g.staff_unknown = error  # public pages still render; login_required answers with it
+        return
     if found is None or found[1] or not session_id or found[0].session_generation != session.get("staff_generation"):
         _end_session_keeping_the_browser()
         return
@@ -61,6 +69,8 @@ def login_required(view: View) -> View:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if g.get("staff") is None:
+            if (unknown := g.get("staff_unknown")) is not None:
+                raise unknown
             if request.accept_mimetypes.best == "application/json" or request.is_json:
                 abort(401)
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
