@@ -58,7 +58,7 @@ _PAD = r"[ \t]*"
 # A join link's query holds Zoom's characters only (pwd=AbC.1, tk=…, uuid=WN_…): letters, digits,
 # "_~%=&-", and dots between them, so a full stop typed right after the link is not part of it.
 _QUERY_CHARS = r"A-Za-z0-9_~%=&\-"
-_QUERY = rf"\?(?:\.*[{_QUERY_CHARS}])+"
+_QUERY = rf"\?[{_QUERY_CHARS}.]*[{_QUERY_CHARS}]"
 # After the link: blanks to the line's end (they go with the line), or the staff's own text, which
 # starts with full stops or question marks and then a character no join link holds, or the line's end.
 # Text that a link could take in (a digit after the id, a letter after the query) never starts it: a
