@@ -8,6 +8,7 @@ join links on look-alike hosts never offered as a Zoom meeting (17).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import replace
@@ -210,6 +211,20 @@ def test_the_page_shows_the_apps_line_and_webhooks_leave_a_typed_copy_byte_for_b
     assert get_appointment(app, holder.id).notes == f"{NOTES}\n{typed}"
 
 
+def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_copy_is() -> None:
+    world = World()
+    appointment_id = world.with_meeting()
+    stored = world.book.get(appointment_id)
+    edited = stored.notes.replace("3:00 pm", "3:30 pm")  # staff changed the app's line by hand
+    world.book.set_notes(appointment_id, stored.version, edited)
+    assert not world.book.get(appointment_id).line_is_own
+    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
+    assert world.book.get(appointment_id).notes == edited
+    twice = f"{LINE}\n{LINE}\n{TYPED}"
+    own = notes.own_line(twice, 85746065432, notes.fingerprint(LINE))
+    assert own is not None and own.start == len(LINE) + 1  # of two exact copies, the later one
+
+
 def test_an_existing_database_learns_its_own_lines_from_the_last_line_of_each_meeting(book: Book) -> None:
     from alembic import command
 
@@ -370,9 +385,23 @@ def test_a_quote_glued_to_the_link_stays_text_and_never_reaches_an_attribute(app
 # --- 13. Signed events with fields the app cannot use ---------------------------------------------
 
 
-def test_a_validation_challenge_with_a_lone_surrogate_is_acknowledged(client) -> None:
-    body = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": "ab\ud800"}}).encode()
+@pytest.mark.parametrize("plain", ["ab\ud800", "", "ab\x00"])
+def test_a_validation_challenge_with_an_unusable_token_is_acknowledged(client, plain: str) -> None:
+    body = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": plain}}).encode()
     assert deliver(client, body).status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("start", "applies"),
+    [("1900-01-01T12:00:00Z", True), ("1899-12-31T12:00:00Z", False), ("2200-12-31T12:00:00Z", True)]
+    + [("2201-01-01T12:00:00Z", False)],
+)
+def test_an_event_start_applies_within_the_years_the_book_takes(app: Flask, client, start: str, applies: bool) -> None:
+    holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    event = {"event": "meeting.updated", "event_ts": 1, "payload": {"object": {"id": MEETING_ID, "start_time": start}}}
+    assert deliver(client, event).status_code == 204
+    stored = get_appointment(app, holder.id)
+    assert (stored.notes != holder.notes) is applies
 
 
 @pytest.mark.parametrize(
@@ -410,13 +439,18 @@ def test_an_updated_event_with_an_unusable_field_is_acknowledged_and_writes_noth
     assert get_appointment(app, holder.id).notes == NOTES  # still the app's own line, so Zoom's deletion removes it
 
 
-def test_the_usable_fields_of_an_event_still_apply_beside_an_unusable_one(app: Flask, client) -> None:
+def test_the_usable_fields_of_an_event_still_apply_beside_an_unusable_one(app: Flask, client, caplog) -> None:
     base = add_appointment(app, "Ana")
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     moved = base.starts_at + timedelta(hours=3)
     event = moved_event(moved, 1, topic="Ana \ud800", join_url=f"https://us05web.zoom.us/j/{OTHER_ID}")
-    assert deliver(client, json.dumps(event).encode()).status_code == 204
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+        assert deliver(client, json.dumps(event).encode()).status_code == 204
     assert get_appointment(app, holder.id).notes == notes.append_line(NOTES, line_for(app, base, start=moved))
+    assert caplog.messages == [
+        "Zoom webhook: meeting.updated with unusable topic, join_url; those fields ignored",
+        "Zoom webhook: meeting.updated applied to 1 appointment(s)",
+    ]
 
 
 # --- 17. Join links on look-alike hosts ------------------------------------------------------------
