@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.meetings import notes as notes_text
 from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
 
@@ -64,6 +65,7 @@ class InMemoryBook:
             zoom_meeting_id=meeting_id,
             zoom_host_mark=host_mark,
             zoom_synced_ms=synced_ms,
+            zoom_line_digest=notes_text.last_line_digest(notes, meeting_id),
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -76,12 +78,19 @@ class InMemoryBook:
         *,
         forget_meeting: bool = False,
         synced_ms: int | None = None,
+        own_line: str | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
-            changes.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None)
-        elif synced_ms is not None:
-            changes["zoom_synced_ms"] = synced_ms
+            changes.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None, zoom_line_digest=None)
+        else:
+            if synced_ms is not None:
+                changes["zoom_synced_ms"] = synced_ms
+            if own_line is not None:
+                changes["zoom_line_digest"] = notes_text.fingerprint(own_line)
+        current = self.get(appointment_id)
+        if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
+            raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, **changes)
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:

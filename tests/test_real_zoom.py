@@ -291,7 +291,11 @@ _hosts = st.one_of(
     st.just("zoomgov.com"),
     st.builds(lambda sub: f"{sub}.zoomgov.com", _label),
 )
-_secret = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-", min_size=1, max_size=40)
+_secret_char = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+# Zoom's passcodes and tokens hold dots (pwd=AbC.1) but never end with one: a final dot is the staff's full stop.
+_secret = st.builds(
+    lambda body, last: body + last, st.text(alphabet=_secret_char + ".", max_size=39), st.sampled_from(_secret_char)
+)
 _query = st.one_of(
     st.builds(lambda pwd: f"?pwd={pwd}", _secret),
     st.builds(lambda tk, pwd: f"?tk={tk}&pwd={pwd}", _secret, _secret),

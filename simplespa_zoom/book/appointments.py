@@ -44,6 +44,7 @@ class Appointment:
     zoom_meeting_id: int | None = None
     zoom_host_mark: str | None = None
     zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
+    zoom_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
     start_readable: bool = True
 
     @property
@@ -51,21 +52,24 @@ class Appointment:
         return self.status == "cancelled"
 
     @cached_property
-    def zoom_line(self) -> notes_text.ZoomLine | None:
-        """The line the page shows: the app's own meeting's line, else the last Zoom line in the notes.
+    def own_zoom_line(self) -> notes_text.ZoomLine | None:
+        """The line the app wrote for its meeting, recognised by its exact text (a typed copy is not it).
 
         Parsed once per loaded appointment (the notes never change on it).
         """
-        last = notes_text.current_line(self.notes)
-        if self.zoom_meeting_id is None or (last is not None and last.meeting_id == self.zoom_meeting_id):
-            return last
-        return notes_text.find_line(self.notes, self.zoom_meeting_id) or last
+        if self.zoom_meeting_id is None or self.zoom_line_digest is None:
+            return None
+        return notes_text.own_line(self.notes, self.zoom_meeting_id, self.zoom_line_digest)
+
+    @cached_property
+    def zoom_line(self) -> notes_text.ZoomLine | None:
+        """The line the page shows: the app's own line, else the last Zoom line in the notes."""
+        return self.own_zoom_line or notes_text.current_line(self.notes)
 
     @property
     def line_is_own(self) -> bool:
-        """Whether the shown line is the meeting the app created for this appointment (not copied or typed)."""
-        line = self.zoom_line
-        return line is not None and line.meeting_id == self.zoom_meeting_id
+        """Whether the shown line is the one the app wrote for the meeting it created (not copied or typed)."""
+        return self.own_zoom_line is not None
 
     def has_ended(self, now: datetime | None = None) -> bool:
         """Start plus duration is past: Zoom may have expired its meeting ID, so Zoom's answers prove nothing."""
@@ -120,6 +124,7 @@ def _from_row(row: Row[Any]) -> Appointment:
         zoom_meeting_id=row.zoom_meeting_id,
         zoom_host_mark=row.zoom_host_mark,
         zoom_synced_ms=row.zoom_synced_ms,
+        zoom_line_digest=row.zoom_line_digest,
     )
 
 
@@ -175,11 +180,18 @@ _RELEASE = update(appointments).where(appointments.c.id == bindparam("target_id"
 
 
 @functools.cache
-def _versioned_update(columns: tuple[str, ...]) -> Update:
-    """UPDATE of these columns, only if the row is still at the version it was read at; one per shape."""
+def _versioned_update(columns: tuple[str, ...], never_older: bool = False) -> Update:
+    """UPDATE of these columns, only if the row is still at the version it was read at; one per shape.
+
+    never_older: nor if the line already shows what Zoom held at a later time than new_zoom_synced_ms.
+    """
+    condition = (appointments.c.id == bindparam("target_id")) & (appointments.c.version == bindparam("base_version"))
+    if never_older:
+        synced = appointments.c.zoom_synced_ms
+        condition &= synced.is_(None) | (synced <= bindparam("new_zoom_synced_ms"))
     return (
         update(appointments)
-        .where(appointments.c.id == bindparam("target_id"), appointments.c.version == bindparam("base_version"))
+        .where(condition)
         .values({**{name: bindparam(f"new_{name}") for name in columns}, "version": appointments.c.version + 1})
         .returning(appointments)
     )
@@ -249,15 +261,24 @@ class AppointmentStore:
         *,
         forget_meeting: bool = False,
         synced_ms: int | None = None,
+        own_line: str | None = None,
     ) -> Appointment:
-        """Save notes; with forget_meeting the app's own meeting is gone with its line; with synced_ms
-        the line now shows what Zoom held at that time."""
+        """Save notes; with forget_meeting the app's own meeting is gone with its line; with own_line the
+        app rewrote its line to that text; with synced_ms the line now shows what Zoom held at that time.
+
+        A synced_ms older than the row's is refused like a stale version (VersionConflict with the
+        fresh row): what the line shows never goes back in Zoom's time, whoever writes.
+        """
         values: dict[str, Any] = {"notes": notes}
         if forget_meeting:
-            values.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None)
-        elif synced_ms is not None:
-            values["zoom_synced_ms"] = synced_ms
-        return self._write(appointment_id, base_version, values)
+            values.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None, zoom_line_digest=None)
+        else:
+            if own_line is not None:
+                values["zoom_line_digest"] = notes_text.fingerprint(own_line)
+            if synced_ms is not None:
+                values["zoom_synced_ms"] = synced_ms
+        never_older = not forget_meeting and synced_ms is not None
+        return self._write(appointment_id, base_version, values, never_older=never_older)
 
     def record_meeting(
         self,
@@ -271,7 +292,7 @@ class AppointmentStore:
         """Save the notes with the new meeting's line, remember the meeting and end the claim: one write.
 
         `notes` are the notes at `base_version` with the meeting's line appended (notes.append_line),
-        so the index only gains that meeting: nothing else in them is read again.
+        so the index only gains that meeting, and that last line is the one the app will know as its own.
         """
         return self._write(
             appointment_id,
@@ -281,6 +302,7 @@ class AppointmentStore:
                 "zoom_meeting_id": meeting_id,
                 "zoom_host_mark": host_mark,
                 "zoom_synced_ms": synced_ms,
+                "zoom_line_digest": notes_text.last_line_digest(notes, meeting_id),
                 "meeting_claimed_at": None,
             },
             appended_meeting=meeting_id,
@@ -313,9 +335,14 @@ class AppointmentStore:
             return [_from_row(row) for row in rows]
 
     def _write(
-        self, appointment_id: int, base_version: int, values: dict[str, Any], appended_meeting: int | None = None
+        self,
+        appointment_id: int,
+        base_version: int,
+        values: dict[str, Any],
+        appended_meeting: int | None = None,
+        never_older: bool = False,
     ) -> Appointment:
-        statement = _versioned_update(tuple(values))
+        statement = _versioned_update(tuple(values), never_older)
         bound = {"target_id": appointment_id, "base_version": base_version}
         bound.update({f"new_{name}": value for name, value in values.items()})
         with self.engine.begin() as connection:

@@ -38,6 +38,8 @@ appointments = Table(
     Column("zoom_meeting_id", BigInteger),
     Column("zoom_host_mark", Text),
     Column("zoom_synced_ms", BigInteger),
+    # A digest of the exact text of the line the app wrote for its meeting (how it tells it from a typed copy).
+    Column("zoom_line_digest", Text),
     # The client's name case-folded, for the search box.
     Column("client_search", Text, nullable=False, server_default=""),
 )

@@ -8,6 +8,7 @@ character back unchanged. Pure functions: no Flask, no I/O.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from datetime import datetime
 from typing import NamedTuple
@@ -40,9 +41,10 @@ _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, st
 # then reads the groups of that one line. The pattern therefore uses only syntax both engines
 # read alike: no lookaround, no possessive quantifiers, no `\d` or `\s`, letters matched as ASCII.
 #
-# A line is "Zoom: [topic] when — link", ending at a line break. The "when" holds no "]" and
-# the link no space, so a line has at most one reading; the topic is all up to the last "]"
-# before the "when", which lets a client's name hold brackets.
+# A line is "Zoom: [topic] when — link". The "when" holds no "]", so a line has at most one
+# reading; the topic is all up to the last "]" before the "when", which lets a client's name
+# hold brackets. The link ends where Zoom's join links end, so whatever staff type after it
+# (after a space, or glued on, like "(paid)") stays their text and the line is still found.
 _DASHES = "\u2014\u2013"
 # Join links come on *.zoom.us (us05web, vanity acme.zoom.us), *.zoom.com and *.zoomgov.com.
 _ZOOM_HOST = (
@@ -53,6 +55,15 @@ _ANY_MEETING_ID = "[0-9]{9,19}"
 _TOPIC = r"[^\n]*"
 _WHEN_TEXT = rf"[ \t][^\]\n{_DASHES}]*"
 _PAD = r"[ \t]*"
+# A join link's query holds Zoom's characters only (pwd=AbC.1, tk=…, uuid=WN_…): letters, digits,
+# "_~%=&-", and dots between them, so a full stop typed right after the link is not part of it.
+_QUERY_CHARS = r"A-Za-z0-9_~%=&\-"
+_QUERY = rf"\?[{_QUERY_CHARS}.]*[{_QUERY_CHARS}]"
+# After the link: blanks to the line's end (they go with the line), or the staff's own text, which
+# starts with full stops or question marks and then a character no join link holds, or the line's end.
+# Text that a link could take in (a digit after the id, a letter after the query) never starts it: a
+# rewritten link would swallow it, so such a line does not read as the app's line at all.
+_STAFF_TEXT = rf"[.?]*(?:[^{_QUERY_CHARS}.?\r\n]|\r|$)"
 
 
 def _line_pattern(meeting_id: str, groups: bool) -> str:
@@ -61,16 +72,20 @@ def _line_pattern(meeting_id: str, groups: bool) -> str:
     def group(name: str, body: str) -> str:
         return f"(?P<{name}>{body})" if groups else f"(?:{body})"  # pragma: no mutate
 
-    link = rf"https://{_ZOOM_HOST}(?::443)?/[jw]/{group('id', meeting_id)}(?:[?#][!-~]*)?"
+    link = rf"https://{_ZOOM_HOST}(?::443)?/[jw]/{group('id', meeting_id)}(?:{_QUERY})?"
     return (
         rf"[ \t]*Zoom:[ \t]*\[{group('topic', _TOPIC)}\]{group('when', _WHEN_TEXT)}"
-        rf"[{_DASHES}][ \t]*{group('url', link)}{group('pad', _PAD)}(?:\r|$)"
+        rf"[{_DASHES}][ \t]*{group('url', link)}(?:{group('pad', _PAD)}(?:\r|$)|{_STAFF_TEXT})"
     )
 
 
-_READ_LINE = re.compile(_line_pattern(_ANY_MEETING_ID, groups=True), re.MULTILINE)
-_EACH_LINE = re2.compile("(?m)^" + _line_pattern(_ANY_MEETING_ID, groups=False))
 _FIRST_WINDOW = 16 * 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _each_line_finder(meeting_id: str) -> re2._Regexp:
+    """An RE2 pattern matching each line for meeting_id, in order."""
+    return re2.compile("(?m)^" + _line_pattern(meeting_id, groups=False))
 
 
 @functools.lru_cache(maxsize=64)
@@ -81,6 +96,12 @@ def _last_line_finder(meeting_id: str) -> re2._Regexp:
     and a pattern with no groups lets RE2 answer from its DFA alone, in one pass.
     """
     return re2.compile(r"(?sm)\A.*^" + _line_pattern(meeting_id, groups=False))
+
+
+@functools.lru_cache(maxsize=64)
+def _line_reader(meeting_id: str) -> re.Pattern[str]:
+    """Python's reading of a line of meeting_id: the same pattern, so it reads the line as RE2 found it."""
+    return re.compile(_line_pattern(meeting_id, groups=True), re.MULTILINE)
 
 
 _WHEN = re.compile(
@@ -143,18 +164,27 @@ def format_line(topic: str, start_local: datetime, join_url: str) -> str:
     return f"Zoom: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def _line_ending_at(notes: str, end: int) -> ZoomLine | None:
-    """Read the groups of the line RE2 found, which ends at end."""
+def _line_ending_at(notes: str, end: int, meeting_id: str = _ANY_MEETING_ID) -> ZoomLine | None:
+    """Read the groups of the line of meeting_id whose RE2 match ended at end (on that line, or at its break).
+
+    The line's span ends with its link, or with the blanks after it when nothing else follows.
+    """
     start = notes.rfind("\n", 0, end) + 1  # pragma: no mutate
-    match = _READ_LINE.fullmatch(notes, start, end)
+    match = _line_reader(meeting_id).match(notes, start)
     if match is None:  # the engines disagree; tests hold them together, so this is a bug, not a line
         return None
-    return ZoomLine(match["topic"], match["when"].strip(" \t"), match["url"], int(match["id"]), start, match.end("pad"))
+    span_end = match.end("pad") if match["pad"] is not None else match.end("url")
+    return ZoomLine(match["topic"], match["when"].strip(" \t"), match["url"], int(match["id"]), start, span_end)
+
+
+def _lines(notes: str, meeting_id: str) -> list[ZoomLine]:
+    found = _each_line_finder(meeting_id).finditer(notes)
+    return [line for match in found if (line := _line_ending_at(notes, match.end(), meeting_id))]
 
 
 def find_lines(notes: str) -> list[ZoomLine]:
     """Every line of the app's shape whose link is a real Zoom join link, in order."""
-    return [line for match in _EACH_LINE.finditer(notes) if (line := _line_ending_at(notes, match.end()))]
+    return _lines(notes, _ANY_MEETING_ID)
 
 
 def indexable(meeting_id: int) -> bool:
@@ -186,7 +216,8 @@ def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:
         # which no stored notes can hold, passes through and simply matches nothing.)
         chunk = notes[start:end].encode("utf-8", "surrogatepass")  # pragma: no mutate
         if found := finder.match(chunk):
-            return _line_ending_at(notes, end - len(chunk[found.end() :].decode("utf-8", "surrogatepass")))
+            line_end = end - len(chunk[found.end() :].decode("utf-8", "surrogatepass"))
+            return _line_ending_at(notes, line_end, meeting_id)
         end, window = start, window * 2  # pragma: no mutate
     return None
 
@@ -204,10 +235,44 @@ def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
     return _last_line(notes, wanted)
 
 
+def line_text(notes: str, line: ZoomLine) -> str:
+    """The line as written, without the blanks around it: the text format_line made, when the app wrote it."""
+    return notes[line.start : line.end].strip(" \t")
+
+
+def fingerprint(text: str) -> str:
+    """A digest of a line's exact text: the store recognises the app's own line by it, keeping no second copy."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def own_line(notes: str, meeting_id: int, digest: str) -> ZoomLine | None:
+    """The line the app wrote for meeting_id: the last line of that meeting whose exact text has this digest.
+
+    A line typed or pasted with the same meeting id, or the app's line edited by hand, is other text:
+    shown, never acted on. Usually the app's line is the meeting's last one, so one look from the end.
+    """
+    last = find_line(notes, meeting_id)
+    if last is None or fingerprint(line_text(notes, last)) == digest:
+        return last
+    mine = [line for line in _lines(notes, str(meeting_id)) if fingerprint(line_text(notes, line)) == digest]
+    return mine[-1] if mine else None
+
+
+def last_line_digest(notes: str, meeting_id: int) -> str | None:
+    """The digest of meeting_id's last line: after append_line, the line the app just wrote."""
+    line = find_line(notes, meeting_id)
+    return fingerprint(line_text(notes, line)) if line else None
+
+
+def join_link_meeting(url: str) -> int | None:
+    """The meeting a join link names, when written into a line it reads back whole as that line's link."""
+    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))  # pragma: no mutate
+    return found.meeting_id if found is not None and found.join_url == url else None
+
+
 def reads_as_join_link(url: str) -> bool:
     """Whether a link, written into a line, reads back as that line's join link."""
-    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))  # pragma: no mutate
-    return found is not None and found.join_url == url
+    return join_link_meeting(url) is not None
 
 
 def is_personal_link(url: str) -> bool:
@@ -236,13 +301,18 @@ def replace_line(notes: str, old: ZoomLine, new_text: str) -> str:
 
 
 def remove_line(notes: str, old: ZoomLine) -> str:
-    """Remove one Zoom line and exactly one line break: the inverse of append_line."""
+    """Remove one Zoom line and exactly one line break: the inverse of append_line.
+
+    Text the staff typed after the link is theirs: it stays, and so does the line break after it.
+    """
     start, end = old.start, old.end
+    if end == len(notes):
+        return _before_appended_line(notes[:start])
     if notes.startswith("\r\n", end):
         return notes[:start] + notes[end + 2 :]
-    if end < len(notes) and notes[end] in "\r\n":  # pragma: no mutate
+    if notes[end] in "\r\n":
         return notes[:start] + notes[end + 1 :]
-    return _before_appended_line(notes[:start]) + notes[end:]
+    return notes[:start] + notes[end:]
 
 
 def _before_appended_line(before: str) -> str:

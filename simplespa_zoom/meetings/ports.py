@@ -16,7 +16,8 @@ Clock = Callable[[], datetime]  # the time now, aware
 
 class AppointmentBook(Protocol):
     """The appointments the service reads and writes; every write checks the version it was based on
-    and raises VersionConflict with the fresh copy otherwise."""
+    (and set_notes with synced_ms that the line was not synced later) and raises VersionConflict
+    with the fresh copy otherwise."""
 
     def get(self, appointment_id: int) -> Appointment: ...
 
@@ -42,6 +43,7 @@ class AppointmentBook(Protocol):
         *,
         forget_meeting: bool = False,
         synced_ms: int | None = None,
+        own_line: str | None = None,
     ) -> Appointment: ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...

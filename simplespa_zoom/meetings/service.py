@@ -448,50 +448,76 @@ class MeetingService:
         join_url: str | None,
         as_of_ms: int,
     ) -> Appointment | None:
-        """Rewrite a line to the topic, start and join link Zoom held at as_of_ms; None when they already match.
+        """Rewrite the app's line to the topic, start and join link Zoom held at as_of_ms; None when nothing changed.
 
-        A registrant's personal link stays: Zoom's join_url is the plain link, not theirs.
+        What Zoom did not say is kept from the line; after a concurrent edit it is the fresh row's line.
+        """
+
+        def synced(found: notes.ZoomLine) -> str | None:
+            return self._synced_text(found, topic, start, join_url)
+
+        if synced(line) is None:
+            return None
+        saved = self._edit_line(appointment, synced, as_of_ms=as_of_ms)
+        return None if saved.version == appointment.version else saved
+
+    def _synced_text(
+        self, line: notes.ZoomLine, topic: str | None, start: datetime | None, join_url: str | None
+    ) -> str | None:
+        """The line's text once it shows what Zoom said; None when it already does (or its start is unreadable).
+
+        A registrant's personal link stays: Zoom's join_url is the plain link, not theirs. A join link
+        that does not read back, or names another meeting, never replaces the line's.
         """
         topic = (topic or line.topic)[: notes.TOPIC_MAX]
         start = start or line.starts_at(self.tz)
         url = line.join_url
-        if join_url and not notes.is_personal_link(line.join_url) and notes.reads_as_join_link(join_url):
+        if join_url and not notes.is_personal_link(url) and notes.join_link_meeting(join_url) == line.meeting_id:
             url = join_url
         if start is None or (topic, start, url) == (line.topic, line.starts_at(self.tz), line.join_url):
             return None
-        new_text = notes.format_line(topic, start.astimezone(self.tz), url)
-        return self._edit_line(
-            appointment,
-            line.meeting_id,
-            lambda text, found: notes.replace_line(text, found, new_text),
-            as_of_ms=as_of_ms,
-        )
+        return notes.format_line(topic, start.astimezone(self.tz), url)
 
     def _drop_own_line(self, appointment: Appointment) -> Appointment:
         """Remove the app's meeting's line and forget the meeting."""
-        meeting_id = appointment.zoom_meeting_id
-        if meeting_id is None:
+        if appointment.zoom_meeting_id is None:
             return appointment
-        return self._edit_line(appointment, meeting_id, notes.remove_line, forget_meeting=True)
+        return self._edit_line(appointment, None)
 
     def _edit_line(
         self,
         appointment: Appointment,
-        meeting_id: int,
-        edit: Callable[[str, notes.ZoomLine], str],
+        new_text: Callable[[notes.ZoomLine], str | None] | None,
         *,
-        forget_meeting: bool = False,
         as_of_ms: int | None = None,
     ) -> Appointment:
-        """Apply an edit to one meeting's line, re-reading and re-applying on concurrent edits."""
+        """Rewrite the app's own line to new_text(line) (None: it already reads so), or without new_text
+        remove it and forget the meeting.
+
+        On a concurrent edit everything is decided again from the fresh row: whether its line already
+        shows something newer than as_of_ms, which line is the app's, and that line's new text.
+        """
         for _ in range(SAVE_ATTEMPTS):
-            line = notes.find_line(appointment.notes, meeting_id)
-            edited = edit(appointment.notes, line) if line else appointment.notes
-            if edited == appointment.notes and not (forget_meeting and appointment.zoom_meeting_id is not None):
+            if as_of_ms is not None and as_of_ms < (appointment.zoom_synced_ms or 0):
+                return appointment  # a later change in Zoom is in the line already
+            line = self._own_line(appointment)
+            text = new_text(line) if line and new_text else None
+            edited = appointment.notes
+            if line and new_text is None:
+                edited = notes.remove_line(appointment.notes, line)
+            elif line and text is not None:
+                edited = notes.replace_line(appointment.notes, line, text)
+            forgets = new_text is None and appointment.zoom_meeting_id is not None
+            if edited == appointment.notes and not forgets:
                 return appointment
             try:
                 return self.book.set_notes(
-                    appointment.id, appointment.version, edited, forget_meeting=forget_meeting, synced_ms=as_of_ms
+                    appointment.id,
+                    appointment.version,
+                    edited,
+                    forget_meeting=new_text is None,
+                    synced_ms=as_of_ms,
+                    own_line=text,
                 )
             except VersionConflict as conflict:
                 appointment = conflict.current

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import meeting_service
+from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR
 from simplespa_zoom.zoom.api import parse_zoom_time
 from simplespa_zoom.zoom.webhook_signature import signature_ok, validation_answer
 
@@ -61,10 +63,10 @@ def receive() -> Any:
     payload = event.get("payload") if isinstance(event, dict) else None
     payload = payload if isinstance(payload, dict) else {}
     if name == "endpoint.url_validation":
-        plain = payload.get("plainToken")
-        if isinstance(plain, str) and plain:
+        plain = _text(payload.get("plainToken"))
+        if plain is not None:
             return jsonify({"plainToken": plain, "encryptedToken": validation_answer(secret, plain)})
-        log.info("Zoom webhook: URL validation without a plainToken, acknowledged")
+        log.info("Zoom webhook: URL validation without a usable plainToken, acknowledged")
     elif name == "app_deauthorized":
         log.info("Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete")
     elif name in ("meeting.deleted", "meeting.updated"):
@@ -89,11 +91,35 @@ def _apply_meeting_event(name: str, obj: Any, event_ms: int | None) -> None:
     if name == "meeting.deleted":
         count = service.meeting_deleted(meeting_id)
     else:
-        topic = obj.get("topic") if isinstance(obj.get("topic"), str) else None
-        join_url = obj.get("join_url") if isinstance(obj.get("join_url"), str) else None  # pragma: no mutate
-        start = parse_zoom_time(obj.get("start_time"))
+        topic, start, join_url = _text(obj.get("topic")), _start(obj.get("start_time")), _join_url(obj, meeting_id)
+        given = {"topic": topic, "start_time": start, "join_url": join_url}
+        if unusable := [field for field, value in given.items() if value is None and obj.get(field) is not None]:
+            log.info("Zoom webhook: %s with unusable %s; those fields ignored", name, ", ".join(unusable))
         count = service.meeting_updated(meeting_id, topic, start, join_url, event_ms)
     log.info("Zoom webhook: %s applied to %d appointment(s)", name, count)
+
+
+def _text(value: Any) -> str | None:
+    """Text the app can answer with and store: UTF-8 (no lone surrogate) without NUL, which PostgreSQL can't hold."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+def _start(value: Any) -> datetime | None:
+    """A meeting start the book can hold (the years its forms take); Zoom sends no other."""
+    start = parse_zoom_time(value)
+    return start if start is not None and FIRST_YEAR <= start.year <= LAST_YEAR else None
+
+
+def _join_url(obj: dict[str, Any], meeting_id: int) -> str | None:
+    """A join link that reads back as a line's link and names the event's own meeting, else none."""
+    url = _text(obj.get("join_url"))
+    return url if url is not None and notes.join_link_meeting(url) == meeting_id else None
 
 
 def _printable(value: Any) -> str:
