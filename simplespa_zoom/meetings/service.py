@@ -390,7 +390,7 @@ class MeetingService:
         if appointment.has_ended(self.now()):
             return _check(appointment, "ended", "meeting_ended")
         try:
-            with self.zoom.gate.within(CHECK_SECONDS):
+            with self.zoom.gate.within(CHECK_SECONDS, wait=0):  # a check is never worth queueing for
                 return self._check_with_zoom(appointment, line)
         except ZoomSlow:
             # Every slot held by slow calls, or no answer within the deadline: this page does not wait.

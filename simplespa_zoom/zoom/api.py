@@ -251,14 +251,16 @@ class ZoomGate:
         self.wait = wait
 
     @contextmanager
-    def within(self, seconds: float) -> Iterator[None]:
-        """Hold a slot while the block runs, its Zoom calls done within `seconds`; ZoomSlow when none frees up.
+    def within(self, seconds: float, *, wait: float | None = None) -> Iterator[None]:
+        """Hold a slot while the block runs, its Zoom calls done within `seconds`; ZoomSlow when none frees up
+        within `wait` seconds (default: the gate's; 0 for a call that is not worth queueing for).
 
         A nested use keeps the outer slot, and may only shorten the deadline.
         """
         outer = _deadline.get()
         nested = outer is not None
-        if not nested and not self.slots.acquire(timeout=self.wait):
+        patience = self.wait if wait is None else wait
+        if not nested and not self.slots.acquire(timeout=patience):
             raise ZoomSlow()
         token = _deadline.set(min(outer or float("inf"), time.monotonic() + seconds))
         try:
