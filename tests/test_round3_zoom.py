@@ -18,7 +18,9 @@ from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
 from simplespa_zoom.meetings import service as meeting_service
+from simplespa_zoom.meetings.service import MeetingNotSaved
 from simplespa_zoom.web import the_book
+from simplespa_zoom.zoom.api import ZoomRequestRejected, ZoomUnavailable
 from zoom_standin import Fault
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
@@ -36,6 +38,7 @@ from .conftest import (
     sql,
     zoom_meeting,
 )
+from .test_meeting_service import START, World
 
 NOTES = "Prefers lavender oil."
 STAFF = ("zoom@spa.example", "a long enough password")
@@ -327,3 +330,68 @@ def test_a_failed_release_never_hides_a_refusal_from_zoom(app: Flask, zoom, monk
     )
     answer = post(client, f"/appointments/{appointment.id}/meeting")
     assert answer.status_code == 429 and answer.get_json()["error"]["code"] == "zoom_busy"
+
+
+# --- 6, the service on its own: which failures leave Zoom's side unknown ----------------------------
+
+
+def _lose_the_answer(world: Any, error: Exception) -> None:
+    """Zoom makes the next meeting, then its answer is lost (raised as `error`)."""
+    create = world.zoom.create_meeting
+
+    def made_then_lost(*args: Any, **kwargs: Any) -> Any:
+        world.zoom.create_meeting = create
+        create(*args, **kwargs)
+        raise error
+
+    world.zoom.create_meeting = made_then_lost
+
+
+def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    _lose_the_answer(world, ZoomUnavailable())
+    with pytest.raises(ZoomUnavailable):
+        world.service.add(appointment.id)
+    outcome = world.service.add(appointment.id)
+    assert world.zoom.calls == ["create", "list"] and outcome.created is False
+    [meeting_id] = world.zoom.meetings
+    assert world.book.get(appointment.id).zoom_meeting_id == meeting_id
+    assert world.service.add(appointment.id).created is False and world.zoom.calls == ["create", "list"]
+
+
+def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    create = world.zoom.create_meeting
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        world.zoom.create_meeting = create
+        world.zoom.calls.append("create")
+        raise ZoomRequestRejected("Zoom said no.")
+
+    world.zoom.create_meeting = refused
+    with pytest.raises(ZoomRequestRejected):
+        world.service.add(appointment.id)
+    assert world.service.add(appointment.id).created is True
+    assert world.zoom.calls == ["create", "create"]
+
+
+def test_a_meeting_whose_undo_failed_is_adopted_by_the_next_click() -> None:
+    world = World()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    world.book.failing_writes = 1
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> None:
+        raise ZoomUnavailable()
+
+    delete = world.zoom.delete_meeting
+    world.zoom.delete_meeting = unreachable  # type: ignore[method-assign]
+    with pytest.raises(MeetingNotSaved) as failed:
+        world.service.add(appointment.id)
+    assert failed.value.code == "meeting_not_saved_undo_failed"
+    world.zoom.delete_meeting = delete  # type: ignore[method-assign]
+    outcome = world.service.add(appointment.id)
+    assert outcome.created is False and len(world.zoom.meetings) == 1
+    assert world.zoom.calls == ["create", "list"]
+    assert world.book.get(appointment.id).zoom_meeting_id in world.zoom.meetings
