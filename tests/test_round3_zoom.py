@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,12 +31,15 @@ from .conftest import (
     MEETING_ID,
     add_appointment,
     connect_zoom,
+    flashes,
     form_values,
     get_appointment,
     local,
     login,
     post,
+    save_with_start,
     sql,
+    with_app_meeting,
     zoom_meeting,
 )
 from .test_meeting_service import START, World
@@ -395,3 +399,51 @@ def test_a_meeting_whose_undo_failed_is_adopted_by_the_next_click() -> None:
     assert outcome.created is False and len(world.zoom.meetings) == 1
     assert world.zoom.calls == ["create", "list"]
     assert world.book.get(appointment.id).zoom_meeting_id in world.zoom.meetings
+
+
+@pytest.mark.parametrize("held", ["stale", "in doubt"])
+def test_racing_takeovers_of_a_claim_let_exactly_one_search_and_create(app: Flask, held: str) -> None:
+    racers = 6
+    with app.app_context():
+        store = the_book().appointments
+        for _ in range(5):
+            appointment = add_appointment(app, "Ana", NOTES)
+            if held == "stale":
+                assert store.claim_for_create(appointment.id, now=1_000.0) is not None
+            else:
+                assert store.claim_for_create(appointment.id) is not None
+                store.release_meeting(appointment.id, in_doubt=True)
+            start = threading.Barrier(racers, timeout=30)
+            won: list[bool] = []
+
+            def claim(appointment_id: int = appointment.id, start: threading.Barrier = start, won: list = won) -> None:
+                start.wait()
+                taken = store.claim_for_create(appointment_id)
+                won.append(taken is not None and taken.in_doubt)
+
+            threads = [threading.Thread(target=claim) for _ in range(racers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            assert sorted(won) == [False] * (racers - 1) + [True]
+
+
+def test_a_reschedule_while_every_zoom_slot_is_held_is_saved_and_says_zoom_is_slow(app: Flask, zoom) -> None:
+    client = app.test_client()
+    login(client)
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    connect_zoom(client)
+    gate = app.extensions["zoom_connection"].gate
+    taken = 0
+    while gate.slots.acquire(blocking=False):  # slow Zoom calls of other requests hold every slot
+        taken += 1
+    try:
+        page = save_with_start(client, app, appointment, appointment.starts_at + timedelta(days=1))
+    finally:
+        for _ in range(taken):
+            gate.slots.release()
+    assert flashes(page)[0] == ("info", "Appointment saved.")
+    assert flashes(page)[1][0] == "warning" and "Zoom is slow to answer right now" in flashes(page)[1][1]
+    assert get_appointment(app, appointment.id).starts_at == appointment.starts_at + timedelta(days=1)
+    assert len(zoom.calls) == 0

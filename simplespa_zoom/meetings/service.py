@@ -456,10 +456,11 @@ class MeetingService:
             return Notice.warning("reschedule_into_past")
         host = Host.UNKNOWN  # pragma: no mutate
         try:
-            host = self._host_for_change(after, line.meeting_id)
-            if host is Host.OTHER:
-                return Notice.warning("reschedule_other_account")
-            meeting = self._call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
+            with self.zoom.gate.within(CHANGE_SECONDS):
+                host = self._host_for_change(after, line.meeting_id)
+                if host is Host.OTHER:
+                    return Notice.warning("reschedule_other_account")
+                meeting = self._call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
         except ZoomMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):
                 self._drop_own_line(self.book.get(after.id))
@@ -480,9 +481,10 @@ class MeetingService:
         if line is None:
             return self._foreign_notice(appointment)
         try:
-            if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
-                return Notice.warning("cancel_other_account")
-            self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+            with self.zoom.gate.within(CHANGE_SECONDS):
+                if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
+                    return Notice.warning("cancel_other_account")
+                self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         except ZoomError as error:
             return _not_followed("delete", error, self.tz)
         self._drop_own_line(self.book.get(appointment.id))
