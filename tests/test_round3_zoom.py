@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
+from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings import service as meeting_service
 from simplespa_zoom.meetings.service import MeetingNotSaved
 from simplespa_zoom.web import the_book
@@ -447,3 +448,12 @@ def test_a_reschedule_while_every_zoom_slot_is_held_is_saved_and_says_zoom_is_sl
     assert flashes(page)[1][0] == "warning" and "Zoom is slow to answer right now" in flashes(page)[1][1]
     assert get_appointment(app, appointment.id).starts_at == appointment.starts_at + timedelta(days=1)
     assert len(zoom.calls) == 0
+
+
+@pytest.mark.parametrize(("value", "slots"), [("1", 1), ("3", 3), ("0", None), ("4x", None), ("65", None)])
+def test_zoom_call_slots_come_from_the_environment_or_say_what_is_wrong(value: str, slots: int | None) -> None:
+    if slots is None:
+        with pytest.raises(ConfigError, match="ZOOM_CALL_SLOTS must be"):
+            from_environment({"ZOOM_CALL_SLOTS": value})
+    else:
+        assert from_environment({"ZOOM_CALL_SLOTS": value}) == {"ZOOM_CALL_SLOTS": slots}
