@@ -15,20 +15,24 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from responses import matchers
 from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
 from simplespa_zoom.config import ConfigError, from_environment
+from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings import service as meeting_service
+from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.service import MeetingNotSaved
 from simplespa_zoom.web import the_book
-from simplespa_zoom.zoom.api import ZoomRequestRejected, ZoomUnavailable
+from simplespa_zoom.zoom.api import ZoomClient, ZoomRequestRejected, ZoomUnavailable, ZoomUnreadable
 from zoom_standin import Fault
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
 
 from .conftest import (
     API,
+    JOIN_URL,
     MEETING_ID,
     add_appointment,
     connect_zoom,
@@ -43,7 +47,7 @@ from .conftest import (
     with_app_meeting,
     zoom_meeting,
 )
-from .test_meeting_service import START, World
+from .test_meeting_service import START, TZ, World
 
 NOTES = "Prefers lavender oil."
 STAFF = ("zoom@spa.example", "a long enough password")
@@ -457,3 +461,62 @@ def test_zoom_call_slots_come_from_the_environment_or_say_what_is_wrong(value: s
             from_environment({"ZOOM_CALL_SLOTS": value})
     else:
         assert from_environment({"ZOOM_CALL_SLOTS": value}) == {"ZOOM_CALL_SLOTS": slots}
+
+
+# --- 6, the pieces: the list of meetings, the reference, a save that lost a race --------------------
+
+
+def test_the_search_pages_through_upcoming_meetings_and_skips_items_it_cannot_read(zoom) -> None:
+    client = ZoomClient(API, backoff=0)
+    wanted = {"id": MEETING_ID, "join_url": JOIN_URL, "agenda": "Booked with SimpleSpa (ref abc)."}
+    first_page = {"next_page_token": "page-2", "meetings": [{"id": 1, "agenda": "ref abc"}, "junk", {"id": 2}]}
+    zoom.get(
+        f"{API}/users/me/meetings",
+        json=first_page,
+        match=[matchers.query_param_matcher({"type": "upcoming", "page_size": "300"})],
+    )
+    zoom.get(
+        f"{API}/users/me/meetings",
+        json={"next_page_token": "", "meetings": [{"id": 3, "join_url": JOIN_URL}, wanted]},
+        match=[matchers.query_param_matcher({"type": "upcoming", "page_size": "300", "next_page_token": "page-2"})],
+    )
+    found = client.find_upcoming_meeting("token", lambda meeting: "ref abc" in meeting.agenda)
+    assert found is not None and found.id == MEETING_ID and found.join_url == JOIN_URL
+    assert len(zoom.calls) == 2
+
+
+def test_the_search_says_so_when_zoom_lists_no_meetings_array(zoom) -> None:
+    zoom.get(f"{API}/users/me/meetings", json={"next_page_token": ""})
+    with pytest.raises(ZoomUnreadable):
+        ZoomClient(API, backoff=0).find_upcoming_meeting("token", lambda meeting: True)
+
+
+def test_a_reference_made_before_the_secret_key_rotated_is_still_found() -> None:
+    old = HostMarks("the-old-secret-key-0123456789abcdefghij")
+    rotated = HostMarks("the-new-secret-key-0123456789abcdefghij", ["the-old-secret-key-0123456789abcdefghij"])
+    agenda = old.agenda(42)
+    assert any(reference in agenda for reference in rotated.references(42))
+    assert not any(reference in agenda for reference in rotated.references(43))
+    assert rotated.agenda(42) != agenda
+
+
+def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and_keeps_one_line() -> None:
+    """A request that took over a stale claim recorded its meeting while this one was saving."""
+    world = World()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    theirs = world.zoom.create_meeting("access-1", topic="T", start=START, duration=60, timezone="UTC")
+    their_line = notes.format_line("Appointment with Ana Souza", START.astimezone(TZ), theirs.join_url)
+    record = world.book.record_meeting
+
+    def raced(*args: Any, **kwargs: Any) -> Any:
+        world.book.record_meeting = record  # type: ignore[method-assign]
+        current = world.book.get(appointment.id)
+        record(appointment.id, current.version, notes.append_line(current.notes, their_line), theirs.id, None)
+        return record(*args, **kwargs)  # now at an older version: a conflict
+
+    world.book.record_meeting = raced  # type: ignore[method-assign]
+    outcome = world.service.add(appointment.id)
+    stored = world.book.get(appointment.id)
+    assert outcome.created is False and stored.zoom_meeting_id == theirs.id
+    assert stored.notes == NOTES + "\n" + their_line
+    assert list(world.zoom.meetings) == [theirs.id]  # ours deleted again
