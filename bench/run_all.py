@@ -11,6 +11,7 @@ import bench_notes
 import bench_page
 import bench_scale
 import bench_session
+import bench_slow_zoom
 import bench_throughput
 from common import machine
 
@@ -25,6 +26,7 @@ def main() -> None:
     bench_notes.run()
     bench_throughput.run()
     bench_scale.run()
+    bench_slow_zoom.run()
 
 
 if __name__ == "__main__":

@@ -41,11 +41,16 @@ def app_environment(stack: LocalStack) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Serve `target` (module:app, from bench/) with sync workers until the block ends; yields its URL."""
+def gunicorn(target: str, env: dict[str, str], workers: int = 2, threads: int = 0) -> Iterator[str]:
+    """Serve `target` (module:app, from bench/) until the block ends; yields its URL.
+
+    Sync workers, or with `threads` gthread workers as README's production section runs the app.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
     process = subprocess.Popen(
         [*command, "--chdir", str(BENCH), target],
         env={**os.environ, **env},

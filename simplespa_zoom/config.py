@@ -25,6 +25,7 @@ ENV_NAMES = (
     "ZOOM_HOSTS",
     "SUPPORT_EMAIL",
     "TRUSTED_PROXY_HOPS",
+    "ZOOM_CALL_SLOTS",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
@@ -42,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_TIMEOUT": 8 * 3600,
     "SESSION_ABSOLUTE_LIFETIME": 7 * 24 * 3600,
     "ZOOM_TIMEOUT": (3.05, 10.0),
+    # Threads per process that may wait for Zoom at once: keep it below the server's threads per
+    # process (gunicorn --threads) so pages that make no Zoom call are served while Zoom is slow.
+    "ZOOM_CALL_SLOTS": 2,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "TRUSTED_PROXY_HOPS": 0,
 }
@@ -65,6 +69,13 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         elif name == "TRUSTED_PROXY_HOPS":
             if not (value.isascii() and value.isdigit() and int(value) <= 5):
                 raise ConfigError(f"TRUSTED_PROXY_HOPS must be the number of proxies in front (0 to 5), not {value!r}.")
+            found[name] = int(value)
+        elif name == "ZOOM_CALL_SLOTS":
+            if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 64):
+                raise ConfigError(
+                    "ZOOM_CALL_SLOTS must be how many threads per process may wait for Zoom at once "
+                    f"(1 to 64, below gunicorn's --threads), not {value!r}."
+                )
             found[name] = int(value)
         else:
             found[name] = value

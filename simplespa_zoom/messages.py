@@ -118,6 +118,14 @@ _CATALOGUE = (
         "Wait a few minutes and click again. Nothing was saved, so nothing needs undoing.",
     ),
     Message(
+        "zoom_slow",
+        MEETINGS,
+        "Zoom is slow to answer right now, so this was not done. Please try again in a minute; "
+        "the notes were not changed.",
+        "Wait a minute and click again. If Zoom made the meeting while it was slow, the next Add Meeting "
+        "finds that meeting and uses it, never a second one.",
+    ),
+    Message(
         "zoom_unreadable",
         MEETINGS,
         "Zoom sent an answer the app could not read. The notes were not changed.",
@@ -169,6 +177,12 @@ _CATALOGUE = (
         MEETINGS,
         "Couldn't check this meeting with Zoom just now.",
         "Nothing changed. Reload the page later to check again.",
+    ),
+    Message(
+        "meeting_check_slow",
+        MEETINGS,
+        "Zoom is slow; checked later. Nothing was changed.",
+        "Nothing to do: the line stays as it is. Reload the page later to check with Zoom again.",
     ),
     Message(
         "meeting_other_account",

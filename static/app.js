@@ -224,6 +224,24 @@
     handleError(answer, "remove");
   }
 
+  // The app's meeting whose line was deleted by hand: delete it in Zoom, or keep it and put its line back.
+  async function settleOrphan(button) {
+    const deleting = button.dataset.orphanAction === "delete";
+    if (deleting && !window.confirm("Delete this meeting in Zoom? A registered client is told it is cancelled.")) return;
+    clearAlert();
+    setBusy(button, true);
+    const answer = await zoomRequest(button.dataset.url);
+    if (answer.ok) {
+      document.getElementById("orphaned-meeting")?.remove();
+      showMeeting(answer.body);
+      const status = document.querySelector("[data-add-status]");
+      if (status) status.textContent = deleting ? "The meeting was deleted in Zoom." : "";
+      return;
+    }
+    setBusy(button, false);
+    handleError(answer, deleting ? "remove" : "keep");
+  }
+
   async function checkMeeting() {
     const page = appointment();
     const region = document.querySelector("[data-meeting-id]");
@@ -324,6 +342,11 @@
     const remove = target.closest("[data-remove-meeting]");
     if (remove) {
       removeMeeting(remove);
+      return;
+    }
+    const orphan = target.closest("[data-orphan-action]");
+    if (orphan) {
+      settleOrphan(orphan);
       return;
     }
     const copy = target.closest("[data-copy-text]");

@@ -7,10 +7,11 @@ a claim only one caller holds, Zoom's answers for gone meetings, rotating refres
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings import notes as notes_text
 from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
@@ -22,6 +23,7 @@ class InMemoryBook:
     def __init__(self) -> None:
         self.rows: dict[int, Appointment] = {}
         self.claimed: set[int] = set()
+        self.in_doubt: set[int] = set()  # released by an attempt whose outcome is unknown
         self.ids = itertools.count(1)
         self.edits_meanwhile: list[str] = []  # notes another user saves just before our next write
         self.failing_writes = 0
@@ -39,15 +41,19 @@ class InMemoryBook:
             raise AppointmentNotFound(appointment_id)
         return self.rows[appointment_id]
 
-    def claim_meeting(self, appointment_id: int) -> Appointment | None:
+    def claim_for_create(self, appointment_id: int) -> Claim | None:
         if appointment_id in self.claimed:
             return None
         self.claimed.add(appointment_id)
-        return self.get(appointment_id)
+        in_doubt = appointment_id in self.in_doubt
+        self.in_doubt.discard(appointment_id)
+        return Claim(self.get(appointment_id), in_doubt)
 
-    def release_meeting(self, appointment_id: int) -> None:
+    def release_meeting(self, appointment_id: int, *, in_doubt: bool = False) -> None:
         self.releases += 1
         self.claimed.discard(appointment_id)
+        if in_doubt:
+            self.in_doubt.add(appointment_id)
 
     def record_meeting(
         self,
@@ -152,14 +158,26 @@ class FakeZoom:
             raise ZoomTokenInvalid()
 
     def create_meeting(
-        self, token: str, *, topic: str, start: datetime, duration: int, timezone: str, registration: bool = False
+        self,
+        token: str,
+        *,
+        topic: str,
+        start: datetime,
+        duration: int,
+        timezone: str,
+        registration: bool = False,
+        agenda: str = "",
     ) -> Meeting:
         self._check(token, "create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id)
+        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
         self.meetings[meeting_id] = meeting
         return meeting
+
+    def find_upcoming_meeting(self, token: str, wanted: Callable[[Meeting], bool]) -> Meeting | None:
+        self._check(token, "list")
+        return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)
 
     def get_meeting(self, token: str, meeting_id: int) -> Meeting:
         self._check(token, f"get {meeting_id}")

@@ -272,6 +272,10 @@ def test_notes_that_cannot_be_saved_delete_the_new_meeting_again(app: Flask, sig
     assert "removed again" in response.get_json()["error"]["message"]
     assert response.get_json()["error"]["code"] == "meeting_not_saved"
     assert get_appointment(app, appointment.id).notes == NOTES
+    assert [call.request.method + " " + call.request.url for call in zoom.calls] == [
+        f"POST {API}/users/me/meetings",
+        f"DELETE {API}/meetings/{MEETING_ID}",
+    ]
 
 
 def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed_in, zoom, monkeypatch) -> None:
@@ -290,6 +294,8 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     response = post(signed_in, f"/appointments/{appointment.id}/meeting")
     assert str(MEETING_ID) in response.get_json()["error"]["message"]
     assert response.get_json()["error"]["code"] == "meeting_not_saved_undo_failed"
+    deletes = [call.request.url for call in zoom.calls if call.request.method == "DELETE"]
+    assert deletes == [f"{API}/meetings/{MEETING_ID}"] * 3  # asked, and asked again, before giving up
 
 
 def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, signed_in, zoom) -> None:

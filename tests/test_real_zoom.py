@@ -340,6 +340,9 @@ def test_a_join_link_that_would_not_read_back_is_never_written(app: Flask, signe
     assert "can't read back" in response.get_json()["error"]["message"]
     stored = get_appointment(app, appointment.id)
     assert stored.notes == NOTES and stored.zoom_meeting_id is None
+    assert [call.request.url for call in zoom.calls if call.request.method == "DELETE"] == [
+        f"{API}/meetings/{MEETING_ID}"
+    ]
 
 
 # --- 6. Cancelling tells the client ---------------------------------------------------------------
@@ -372,6 +375,8 @@ def test_the_undo_of_an_unrecorded_meeting_emails_no_one(app: Flask, signed_in, 
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204, match=[matchers.query_param_matcher({})])
     monkeypatch.setattr(AppointmentStore, "record_meeting", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 500
+    [deleted] = [call.request.url for call in zoom.calls if call.request.method == "DELETE"]
+    assert deleted == f"{API}/meetings/{MEETING_ID}"  # no cancel_meeting_reminder: no one is emailed
 
 
 # --- 7. Changes made in Zoom ---------------------------------------------------------------------

@@ -16,13 +16,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
-from .state import LICENSED, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
+from .state import LICENSED, MEETING_ID_LIFETIME, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
 
 REGISTRANT_NAME_MAX = 64
 REGISTRANT_EMAIL_MAX = 128
+LIST_PAGE_SIZE_MAX = 300
+LIST_AGENDA_MAX = 250  # Zoom's list of meetings cuts each agenda to 250 characters
+LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+LIST_FIELDS = (
+    "uuid", "id", "host_id", "topic", "type", "duration", "timezone", "agenda", "created_at", "join_url"
+)  # fmt: skip
 PERMISSIONS = (
     ("meeting:write:meeting", "Create meetings for your appointments"),
     ("meeting:read:meeting", "See whether those meetings still exist"),
+    ("meeting:read:list_meetings", "List your upcoming meetings, to find one whose creation was not confirmed"),
     ("meeting:update:meeting", "Move a meeting when its appointment moves"),
     ("meeting:delete:meeting", "Delete a meeting when its appointment is cancelled"),
     ("meeting:write:registrant", "Register your client so Zoom emails them their link"),
@@ -47,12 +54,17 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
         if sandbox.latency_ms:
             time.sleep(sandbox.latency_ms / 1000)
         fault = sandbox.take_fault(request.method, request.path)
+        if fault is not None and fault.kind == "late":
+            g.late = float(fault.retry_after or 5)
+            return None
         return _fault_response(fault) if fault else None
 
     @app.after_request
     def record(response: Response) -> Response:
         if "call" in g:
             g.call["status"] = response.status_code
+        if "late" in g:
+            sandbox.late_answers.wait(g.late)
         return response
 
     @app.errorhandler(ApiFailure)
@@ -246,6 +258,23 @@ def _meeting_body(meeting: dict[str, Any]) -> dict[str, Any]:
     return visible
 
 
+def _in_list(meeting: dict[str, Any], kind: str, now: float) -> bool:
+    ends = meeting["_start"] + 60 * meeting["duration"]
+    if kind == "previous_meetings":
+        return ends < now
+    if kind == "live":
+        return meeting["_start"] <= now <= ends
+    return ends >= now
+
+
+def _list_item(meeting: dict[str, Any]) -> dict[str, Any]:
+    """A meeting as Zoom's list shows it: fewer fields than Get a meeting, the agenda cut to 250 characters."""
+    item = {name: meeting[name] for name in LIST_FIELDS if name in meeting}
+    item["agenda"] = str(meeting.get("agenda") or "")[:LIST_AGENDA_MAX]
+    item["start_time"] = _zoom_time(meeting["_start"])
+    return item
+
+
 def _api_routes(app: Flask, sandbox: SandboxState) -> None:
     @app.get("/v2/users/me")
     def me() -> Any:
@@ -307,6 +336,43 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         with sandbox.lock:
             sandbox.meetings[meeting_id] = meeting
         return jsonify(_meeting_body(meeting)), 201
+
+    @app.get("/v2/users/me/meetings")
+    def list_meetings() -> Any:
+        """One page of the user's meetings: 'upcoming' includes live ones, ended ones are 'previous'."""
+        user = _bearer_user(sandbox, "meeting:read:list_meetings")
+        kind = request.args.get("type", "scheduled")
+        size = request.args.get("page_size", "30")
+        if kind not in LIST_TYPES:
+            raise _validation("type", "Invalid field.")
+        if not size.isdigit() or not 1 <= int(size) <= LIST_PAGE_SIZE_MAX:
+            raise _validation("page_size", f"The page size must be between 1 and {LIST_PAGE_SIZE_MAX}.")
+        offset = 0
+        if token := request.args.get("next_page_token"):
+            found = sandbox.page_offset(token)
+            if found is None:
+                raise ApiFailure(400, 300, "The next page token is invalid or expired.")
+            offset = found
+        now = sandbox.now()
+        listed = [
+            meeting
+            for meeting in sandbox.meetings_of(user.id)
+            if now <= meeting["_start"] + 60 * meeting["duration"] + MEETING_ID_LIFETIME
+            and (
+                kind not in ("upcoming", "upcoming_meetings", "previous_meetings", "live")
+                or _in_list(meeting, kind, now)
+            )
+        ]
+        page = listed[offset : offset + int(size)]
+        more = offset + len(page) < len(listed)
+        return jsonify(
+            {
+                "page_size": int(size),
+                "total_records": len(listed),
+                "next_page_token": sandbox.page_token(offset + len(page)) if more else "",
+                "meetings": [_list_item(meeting) for meeting in page],
+            }
+        )
 
     @app.get("/v2/meetings/<int:meeting_id>")
     def get_meeting(meeting_id: int) -> Any:

@@ -25,6 +25,7 @@ MEETING_ID_LIFETIME = 30 * 24 * 3600
 ALL_SCOPES = (
     "meeting:write:meeting",
     "meeting:read:meeting",
+    "meeting:read:list_meetings",
     "meeting:update:meeting",
     "meeting:delete:meeting",
     "meeting:write:registrant",
@@ -77,7 +78,12 @@ class Grant:
 
 @dataclass
 class Fault:
-    """One injected failure: matches method and path prefix, for `remaining` requests."""
+    """One injected failure: matches method and path prefix, for `remaining` requests.
+
+    Kind "late" does the request's work, then holds its answer for `retry_after` seconds (default 5)
+    or until `SandboxState.release_late_answers()`: a slow Zoom, or one whose answer arrives after
+    the client stopped waiting (the meeting exists, the app never heard of it).
+    """
 
     method: str
     path_prefix: str
@@ -114,8 +120,10 @@ class SandboxState:
         self.codes: dict[str, dict[str, Any]] = {}
         self.grants: list[Grant] = []
         self.meetings: dict[int, dict[str, Any]] = {}
+        self.page_tokens: dict[str, int] = {}
         self.writes: dict[tuple[str, str], int] = {}
         self.faults: list[Fault] = []
+        self.late_answers = threading.Event()  # set: answers held by "late" faults go out now
         self.calls: list[dict[str, Any]] = []
         self.webhooks_sent: list[dict[str, Any]] = []
         self.daily_write_limit = DAILY_WRITE_LIMIT
@@ -293,6 +301,13 @@ class SandboxState:
                     return fault
         return None
 
+    def release_late_answers(self) -> None:
+        """Send every answer a "late" fault holds, and hold no more until `hold_late_answers()`."""
+        self.late_answers.set()
+
+    def hold_late_answers(self) -> None:
+        self.late_answers.clear()
+
     def log_call(self, method: str, path: str) -> dict[str, Any]:
         """Record a request as it arrives; its status is filled in when it is answered."""
         call = {"method": method, "path": path, "status": None, "at": self.now()}
@@ -326,6 +341,17 @@ class SandboxState:
                 meeting_id = 8 * 10**10 + secrets.randbelow(2 * 10**10)
                 if meeting_id not in self.meetings:
                     return meeting_id
+
+    def page_token(self, offset: int) -> str:
+        """Zoom's opaque next_page_token (valid 15 minutes there; here for the stand-in's life)."""
+        token = secrets.token_urlsafe(24)
+        with self.lock:
+            self.page_tokens[token] = offset
+        return token
+
+    def page_offset(self, token: str) -> int | None:
+        with self.lock:
+            return self.page_tokens.get(token)
 
     def meetings_of(self, user_id: str) -> list[dict[str, Any]]:
         with self.lock:

@@ -16,7 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes as notes_text
 
-CLAIM_STALE_AFTER = 120.0
+# A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
+# taking it over is safe, as a takeover first looks for the meeting the holder may have made.
+CLAIM_STALE_AFTER = 30.0
+IN_DOUBT = 0.0  # the claim of an attempt whose outcome is unknown: stale at once, and its taker searches first
 
 
 class AppointmentNotFound(LookupError):
@@ -78,6 +81,15 @@ class Appointment:
 
     def local_start(self, tz: ZoneInfo) -> datetime:
         return self.starts_at.astimezone(tz)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to create an appointment's meeting: the row as claimed, and whether it was taken over
+    from an attempt whose outcome is unknown (a stale claim, or one released in doubt)."""
+
+    appointment: Appointment
+    in_doubt: bool
 
 
 @dataclass(frozen=True)
@@ -176,7 +188,24 @@ _CLAIM = (
     .values(meeting_claimed_at=bindparam("claimed_at"))
     .returning(appointments)
 )
-_RELEASE = update(appointments).where(appointments.c.id == bindparam("target_id")).values(meeting_claimed_at=None)
+_CLAIM_FREE = (
+    update(appointments)
+    .where(appointments.c.id == bindparam("target_id"), appointments.c.meeting_claimed_at.is_(None))
+    .values(meeting_claimed_at=bindparam("claimed_at"))
+    .returning(appointments)
+)
+_CLAIM_HELD = select(appointments.c.meeting_claimed_at).where(appointments.c.id == bindparam("target_id"))
+_TAKE_OVER = (
+    update(appointments)
+    .where(appointments.c.id == bindparam("target_id"), appointments.c.meeting_claimed_at == bindparam("held_at"))
+    .values(meeting_claimed_at=bindparam("claimed_at"))
+    .returning(appointments)
+)
+_RELEASE = (
+    update(appointments)
+    .where(appointments.c.id == bindparam("target_id"))
+    .values(meeting_claimed_at=bindparam("released_to"))
+)
 
 
 @functools.cache
@@ -368,6 +397,27 @@ class AppointmentStore:
             row = connection.execute(_CLAIM, bound).first()
         return None if row is None else _from_row(row)
 
-    def release_meeting(self, appointment_id: int) -> None:
+    def claim_for_create(self, appointment_id: int, now: float | None = None) -> Claim | None:
+        """Take the right to create this appointment's meeting, saying whether an earlier attempt's outcome is unknown.
+
+        A free claim is one statement. A held one is taken over only when stale or released in
+        doubt, and only if no one changed it since it was read (compare and set), so one wins.
+        """
+        now = time.time() if now is None else now
         with self.engine.begin() as connection:
-            connection.execute(_RELEASE, {"target_id": appointment_id})
+            row = connection.execute(_CLAIM_FREE, {"target_id": appointment_id, "claimed_at": now}).first()
+        if row is not None:
+            return Claim(_from_row(row), in_doubt=False)
+        with self.engine.connect() as connection:
+            held_at = connection.execute(_CLAIM_HELD, {"target_id": appointment_id}).scalar()
+        if held_at is None or held_at >= now - CLAIM_STALE_AFTER:
+            return None  # released meanwhile (the caller asks again), or held by a live request
+        with self.engine.begin() as connection:
+            bound = {"target_id": appointment_id, "claimed_at": now, "held_at": held_at}
+            row = connection.execute(_TAKE_OVER, bound).first()
+        return None if row is None else Claim(_from_row(row), in_doubt=True)
+
+    def release_meeting(self, appointment_id: int, *, in_doubt: bool = False) -> None:
+        """End the claim; in doubt, the next claim (at once) first looks for the meeting this attempt may have made."""
+        with self.engine.begin() as connection:
+            connection.execute(_RELEASE, {"target_id": appointment_id, "released_to": IN_DOUBT if in_doubt else None})

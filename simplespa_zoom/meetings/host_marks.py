@@ -4,6 +4,10 @@ The app must know whether this browser's Zoom user hosts an appointment's meetin
 acts on a Zoom answer about it, yet keeps no Zoom user id. It stores HMAC(key, user id) with
 a key derived from SECRET_KEY: useless without the key, and still recognised while the key
 rotates through SECRET_KEY_FALLBACKS.
+
+The same keys make each appointment's reference, which the app writes into the agenda of the
+meeting it creates: an opaque tag that names no client and cannot be turned back into the
+appointment's id, yet lets the app find that meeting again when Zoom's answer to the create was lost.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Iterable
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+REFERENCE_DIGITS = 24  # 96 bits of the keyed digest: no two appointments share one
 
 
 def _derive(secret: str) -> bytes:
@@ -42,3 +48,16 @@ class HostMarks:
         for key in self.keys:
             found |= hmac.compare_digest(self._mark(key, zoom_user_id).encode(), mark.encode())
         return found
+
+    def _reference(self, key: bytes, appointment_id: int) -> str:
+        digest = hmac.new(key, f"appointment {int(appointment_id)}".encode(), hashlib.sha256).hexdigest()
+        return f"ref {digest[:REFERENCE_DIGITS]}"
+
+    def references(self, appointment_id: int) -> list[str]:
+        """The appointment's reference under the current key and every fallback key."""
+        return [self._reference(key, appointment_id) for key in self.keys]
+
+    def agenda(self, appointment_id: int) -> str:
+        """The agenda of the meeting created for this appointment: the reference, well within the 250
+        characters Zoom's list of meetings keeps of an agenda."""
+        return f"Booked with SimpleSpa ({self._reference(self.keys[0], appointment_id)})."

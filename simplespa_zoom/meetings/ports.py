@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.book.appointments import Appointment, Claim
 from simplespa_zoom.zoom.oauth import TokenStore
 
 __all__ = ["AppointmentBook", "Clock", "TokenStore"]
@@ -21,9 +21,9 @@ class AppointmentBook(Protocol):
 
     def get(self, appointment_id: int) -> Appointment: ...
 
-    def claim_meeting(self, appointment_id: int) -> Appointment | None: ...
+    def claim_for_create(self, appointment_id: int) -> Claim | None: ...
 
-    def release_meeting(self, appointment_id: int) -> None: ...
+    def release_meeting(self, appointment_id: int, *, in_doubt: bool = False) -> None: ...
 
     def record_meeting(
         self,

@@ -9,6 +9,11 @@ on the row with a keyed fingerprint of its host), and treats Zoom's "does not ex
 as proof of deletion only for a meeting that has not ended and that this browser's
 Zoom user hosts: Zoom answers the same for expired IDs and, perhaps, for other users'
 meetings. A copied or hand-typed line is shown, never acted on.
+
+Zoom has no idempotency key, so a create whose answer was lost (a timeout, a killed worker,
+a line deleted by hand) must never lead to a second meeting: each meeting the app creates
+carries a keyed reference of its appointment in its agenda, and a click after an attempt
+of unknown outcome first looks for that meeting among the user's upcoming ones and adopts it.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ from simplespa_zoom.zoom.api import (
     ZoomMissingScope,
     ZoomRateLimited,
     ZoomRequestRejected,
+    ZoomSlow,
     ZoomUnavailable,
+    time_left,
 )
 from simplespa_zoom.zoom.oauth import ZoomConnection, ZoomNotConnected, ZoomReconnect
 
@@ -46,6 +53,11 @@ T = TypeVar("T")
 CLAIM_WAIT_SECONDS = 30.0
 CLAIM_POLL_SECONDS = 0.1
 SAVE_ATTEMPTS = 5
+# How long a request may wait for Zoom in all (token refresh and retries included): a status
+# check is worth a few seconds; adding or removing a meeting somewhat more. A claim outlives
+# its holder's deadline (CLAIM_STALE_AFTER) only when the holder died.
+CHECK_SECONDS = 4.0
+CHANGE_SECONDS = 15.0
 
 
 class MeetingError(Exception):
@@ -91,11 +103,13 @@ class MeetingNotSaved(MeetingError):
 
     code = "meeting_not_saved"
     http_status = 500
+    left_in_zoom = False  # the meeting could not be deleted again: the next click adopts it
 
     @classmethod
-    def because(cls, code: str, **values: object) -> MeetingNotSaved:
+    def because(cls, code: str, *, left_in_zoom: bool = False, **values: object) -> MeetingNotSaved:
         error = cls(say(code, **values))
         error.code = code
+        error.left_in_zoom = left_in_zoom
         return error
 
 
@@ -162,43 +176,94 @@ class MeetingService:
     # --- add ---------------------------------------------------------------------------
 
     def add(self, appointment_id: int) -> Outcome:
-        """The appointment with a meeting: the existing one, or one created now.
+        """The appointment with a meeting: the existing one, one an earlier attempt made, or one created now."""
+        with self.zoom.gate.within(CHANGE_SECONDS):
+            return self._add(appointment_id)
+
+    def _add(self, appointment_id: int) -> Outcome:
+        """Claim, then adopt or create.
 
         The claim comes first: it also reads the row, so a first click costs no separate
         read, and a click on an appointment that already has its line just claims and releases.
         """
-        appointment, claimed = self._wait_for_claim(appointment_id)
+        appointment, claimed, in_doubt = self._wait_for_claim(appointment_id)
         if not claimed:
             if appointment.zoom_line:
                 return Outcome(appointment, created=False)
             raise MeetingBusy()
         recorded = False  # pragma: no mutate
+        unknown = in_doubt  # whether Zoom may hold a meeting of this appointment that no line records
         try:
             if appointment.zoom_line:
+                unknown = False
                 return Outcome(appointment, created=False)
             if appointment.cancelled:
                 raise AppointmentCancelled()
             host_mark = self._my_mark()
-            meeting = self._call(lambda client, token: self._create(client, token, appointment))
-            saved = self._record(appointment, meeting, host_mark)
+            earlier = self._earlier_meeting(appointment, in_doubt)
+            if earlier is not None:
+                unknown = True  # a failed save leaves it for the next click to adopt, never deletes it
+                saved, _ = self._record(appointment, earlier, host_mark, undo=False)
+                recorded = True
+                return Outcome(saved, created=False)
+            unknown = True
+            try:
+                meeting = self._call(lambda client, token: self._create(client, token, appointment))
+            except ZoomError as error:
+                unknown = isinstance(error, ZoomUnavailable)  # only an answer that never came leaves it unknown
+                raise
+            unknown = False
+            saved, created = self._record(appointment, meeting, host_mark)
             recorded = True
-            return Outcome(saved, created=True)
+            return Outcome(saved, created=created)
+        except MeetingNotSaved as error:
+            unknown = error.left_in_zoom
+            raise
         finally:
             if not recorded:
-                self.book.release_meeting(appointment_id)
+                self._release(appointment_id, in_doubt=unknown)
 
-    def _wait_for_claim(self, appointment_id: int) -> tuple[Appointment, bool]:
-        """The appointment as last read, and whether this request holds its claim.
+    def _release(self, appointment_id: int, *, in_doubt: bool) -> None:
+        """End the claim; if even that fails (a locked database) the claim goes stale soon, so the answer stands."""
+        try:
+            self.book.release_meeting(appointment_id, in_doubt=in_doubt)
+        except Exception:
+            log.exception("Releasing the meeting claim of appointment %s failed; it goes stale", appointment_id)
+
+    def _wait_for_claim(self, appointment_id: int) -> tuple[Appointment, bool, bool]:
+        """The appointment as last read, whether this request holds its claim, and whether it took
+        the claim over from an attempt whose outcome is unknown.
 
         Not holding it means another request's line appeared or the wait ran out.
         """
-        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
-        while (claimed := self.book.claim_meeting(appointment_id)) is None:
+        deadline = time.monotonic() + min(CLAIM_WAIT_SECONDS, time_left() or CLAIM_WAIT_SECONDS)
+        while (claim := self.book.claim_for_create(appointment_id)) is None:
             current = self.book.get(appointment_id)
             if current.zoom_line or time.monotonic() > deadline:  # pragma: no mutate
-                return current, False
+                return current, False, False
             time.sleep(CLAIM_POLL_SECONDS)
-        return claimed, True
+        return claim.appointment, True, claim.in_doubt
+
+    def _earlier_meeting(self, appointment: Appointment, in_doubt: bool) -> Meeting | None:
+        """The meeting an earlier attempt made for this appointment and no line records, if Zoom still holds it.
+
+        The row may still name it (staff deleted its line by hand); otherwise, after an attempt of
+        unknown outcome, it is found by the appointment's reference in the user's upcoming meetings.
+        """
+        recorded = appointment.zoom_meeting_id
+        if recorded is not None and self._host(appointment) is not Host.OTHER:
+            try:
+                return self._call(lambda client, token: client.get_meeting(token, recorded))
+            except ZoomMeetingGone:
+                pass
+        if not in_doubt:
+            return None
+        references = self.marks.references(appointment.id)
+        return self._call(
+            lambda client, token: client.find_upcoming_meeting(
+                token, lambda meeting: any(reference in meeting.agenda for reference in references)
+            )
+        )
 
     def _my_mark(self) -> str | None:
         """The fingerprint of this browser's Zoom user, to remember who hosts what this request creates.
@@ -222,6 +287,7 @@ class MeetingService:
             duration=appointment.duration_minutes,
             timezone=self.tz.key,
             registration=register,
+            agenda=self.marks.agenda(appointment.id),
         )
         if not register:
             return meeting
@@ -238,11 +304,14 @@ class MeetingService:
         start = meeting.start_time or appointment.starts_at
         return notes.format_line(notes.topic_for(appointment.client_name), start.astimezone(self.tz), meeting.join_url)
 
-    def _record(self, appointment: Appointment, meeting: Meeting, host_mark: str | None) -> Appointment:
-        """Append the meeting's line, re-reading on concurrent edits; undo in Zoom on failure.
+    def _record(
+        self, appointment: Appointment, meeting: Meeting, host_mark: str | None, *, undo: bool = True
+    ) -> tuple[Appointment, bool]:
+        """Append the meeting's line, re-reading on concurrent edits; the row, and whether this line was written.
 
-        A line that would not read back (a join link of a shape the parser does not know) is
-        never written: the next click would see no meeting and create a second one.
+        On failure a new meeting is deleted in Zoom again (undo); an adopted one is left for the
+        next click. A line that would not read back (a join link of a shape the parser does not
+        know) is never written: the next click would see no meeting and create a second one.
         """
         line = self._line_for(appointment, meeting)
         if not _reads_back(line, meeting):
@@ -251,7 +320,7 @@ class MeetingService:
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
-                    return self.book.record_meeting(
+                    saved = self.book.record_meeting(
                         appointment.id,
                         appointment.version,
                         notes.append_line(appointment.notes, line),
@@ -259,10 +328,17 @@ class MeetingService:
                         host_mark,
                         self._now_ms(),
                     )
+                    return saved, True
                 except VersionConflict as conflict:
                     appointment = conflict.current
+                if appointment.line_is_own:  # a request that took over a stale claim recorded a meeting meanwhile
+                    if appointment.zoom_meeting_id != meeting.id:
+                        self._undo(meeting.id, "meeting_not_saved")
+                    return appointment, False
         except Exception:
             log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
+        if not undo:
+            raise MeetingNotSaved.because("meeting_not_saved", left_in_zoom=True)
         raise self._undo(meeting.id, "meeting_not_saved")
 
     def _undo(self, meeting_id: int, code: str) -> MeetingNotSaved:
@@ -270,7 +346,7 @@ class MeetingService:
         try:
             self._call(lambda client, token: client.delete_meeting(token, meeting_id))
         except ZoomError:
-            return MeetingNotSaved.because("meeting_not_saved_undo_failed", meeting_id=meeting_id)
+            return MeetingNotSaved.because("meeting_not_saved_undo_failed", left_in_zoom=True, meeting_id=meeting_id)
         return MeetingNotSaved.because(code)
 
     # --- whose meeting ---------------------------------------------------------------------
@@ -313,6 +389,14 @@ class MeetingService:
             return _check(appointment, "not_created_here", "meeting_not_created_here")
         if appointment.has_ended(self.now()):
             return _check(appointment, "ended", "meeting_ended")
+        try:
+            with self.zoom.gate.within(CHECK_SECONDS, wait=0):  # a check is never worth queueing for
+                return self._check_with_zoom(appointment, line)
+        except ZoomSlow:
+            # Every slot held by slow calls, or no answer within the deadline: this page does not wait.
+            return _check(appointment, "unchecked", "meeting_check_slow")
+
+    def _check_with_zoom(self, appointment: Appointment, line: notes.ZoomLine) -> Check:
         host = self._host(appointment)
         if host is Host.OTHER:
             return _check(appointment, "other_account", "meeting_other_account_check")
@@ -322,6 +406,8 @@ class MeetingService:
             if host is Host.MINE:
                 return _check(self._drop_own_line(appointment), "gone", "meeting_deleted_in_zoom")
             return _check(appointment, "other_account", "meeting_not_shown_to_you")
+        except ZoomSlow:
+            raise
         except (ZoomUnavailable, ZoomRateLimited, ZoomRequestRejected):
             return _check(appointment, "unchecked", "meeting_unchecked")
         if host is Host.UNKNOWN and self._learn_host(appointment, meeting) is Host.OTHER:
@@ -334,16 +420,23 @@ class MeetingService:
     # --- remove ----------------------------------------------------------------------------
 
     def remove(self, appointment_id: int) -> Appointment:
-        """Delete the meeting in Zoom (already gone counts; registered clients are told) and its line."""
+        """Delete the meeting in Zoom (already gone counts; registered clients are told) and its line.
+
+        The app's meeting whose line staff deleted by hand is removed the same way: Zoom only.
+        """
         appointment = self.book.get(appointment_id)
-        line = appointment.zoom_line
-        if line is None:
-            raise NoMeeting()
-        if not appointment.line_is_own:
-            raise NotCreatedHere()
-        if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
-            raise OtherAccount()
-        self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+        meeting_id = orphaned_meeting(appointment)
+        if meeting_id is None:
+            line = appointment.zoom_line
+            if line is None:
+                raise NoMeeting()
+            if not appointment.line_is_own:
+                raise NotCreatedHere()
+            meeting_id = line.meeting_id
+        with self.zoom.gate.within(CHANGE_SECONDS):
+            if self._host_for_change(appointment, meeting_id) is Host.OTHER:
+                raise OtherAccount()
+            self._call(lambda client, token: client.delete_meeting(token, meeting_id, notify_registrants=True))
         return self._drop_own_line(appointment)
 
     # --- reschedule and cancel ---------------------------------------------------------------
@@ -363,10 +456,11 @@ class MeetingService:
             return Notice.warning("reschedule_into_past")
         host = Host.UNKNOWN  # pragma: no mutate
         try:
-            host = self._host_for_change(after, line.meeting_id)
-            if host is Host.OTHER:
-                return Notice.warning("reschedule_other_account")
-            meeting = self._call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
+            with self.zoom.gate.within(CHANGE_SECONDS):
+                host = self._host_for_change(after, line.meeting_id)
+                if host is Host.OTHER:
+                    return Notice.warning("reschedule_other_account")
+                meeting = self._call(lambda client, token: _move(client, token, line.meeting_id, after, self.tz.key))
         except ZoomMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):
                 self._drop_own_line(self.book.get(after.id))
@@ -387,9 +481,10 @@ class MeetingService:
         if line is None:
             return self._foreign_notice(appointment)
         try:
-            if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
-                return Notice.warning("cancel_other_account")
-            self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
+            with self.zoom.gate.within(CHANGE_SECONDS):
+                if self._host_for_change(appointment, line.meeting_id) is Host.OTHER:
+                    return Notice.warning("cancel_other_account")
+                self._call(lambda client, token: client.delete_meeting(token, line.meeting_id, notify_registrants=True))
         except ZoomError as error:
             return _not_followed("delete", error, self.tz)
         self._drop_own_line(self.book.get(appointment.id))
@@ -522,6 +617,17 @@ class MeetingService:
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise NotesBusy()
+
+
+def orphaned_meeting(appointment: Appointment) -> int | None:
+    """The app's meeting of an appointment whose notes no longer name it at all (its line deleted by hand), if any.
+
+    A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
+    """
+    meeting_id = appointment.zoom_meeting_id
+    if meeting_id is None or notes.find_line(appointment.notes, meeting_id) is not None:
+        return None
+    return meeting_id
 
 
 def _reads_back(line: str, meeting: Meeting) -> bool:

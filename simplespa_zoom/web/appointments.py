@@ -24,8 +24,8 @@ from simplespa_zoom.book.appointments import (
     AppointmentStore,
     VersionConflict,
 )
-from simplespa_zoom.meetings.service import Notice
-from simplespa_zoom.meetings.summary import meeting_summary
+from simplespa_zoom.meetings.service import Notice, orphaned_meeting
+from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
 from simplespa_zoom.web import meeting_service, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
@@ -153,7 +153,14 @@ def view(appointment_id: int) -> Any:
         shared_with=_sharing_the_meeting(appointment),
         meeting=meeting_summary(appointment, current_app.config["SPA_TZ"]),
         auto_add=pop_auto_add(appointment_id),
+        orphaned=_orphaned(appointment),
     )
+
+
+def _orphaned(appointment: Appointment) -> str | None:
+    """The app's meeting whose line staff deleted by hand (still scheduled in Zoom), as the page names it."""
+    meeting_id = orphaned_meeting(appointment)
+    return None if meeting_id is None else meeting_id_display(meeting_id)
 
 
 def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:

@@ -7,7 +7,7 @@ from typing import Any
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, request, session
 
-from simplespa_zoom.zoom.api import ZoomClient
+from simplespa_zoom.zoom.api import ZoomClient, ZoomGate
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
 
 SESSION_KEY = "zoom"
@@ -94,4 +94,7 @@ def init_app(app: Flask) -> None:
         base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"]
     )
     client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
-    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint, app.config["ZOOM_HOSTS"], _refusal_is_final)
+    gate = ZoomGate(app.config["ZOOM_CALL_SLOTS"])
+    app.extensions["zoom_connection"] = ZoomConnection(
+        client, endpoint, app.config["ZOOM_HOSTS"], _refusal_is_final, gate
+    )

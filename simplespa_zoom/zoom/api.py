@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,6 +31,8 @@ MEETING_GONE_CODE = 3001
 MISSING_SCOPE_CODE = 4711
 REGISTRANT_NAME_MAX = 64
 REGISTRANT_EMAIL_MAX = 128
+LIST_PAGE_SIZE = 300  # the most Zoom's list of meetings gives per page
+LIST_PAGES_MAX = 20
 # What each scope lets the app do, in the words staff see when one is missing.
 SCOPES = {
     "meeting:write:meeting": "create meetings",
@@ -58,6 +64,12 @@ class ZoomError(Exception):
 class ZoomUnavailable(ZoomError):
     code = "zoom_unavailable"
     http_status = 503
+
+
+class ZoomSlow(ZoomUnavailable):
+    """Zoom did not answer within the request's deadline, or every Zoom slot is held by slow calls."""
+
+    code = "zoom_slow"
 
 
 class ZoomUnreadable(ZoomUnavailable):
@@ -138,6 +150,7 @@ class Meeting:
     start_time: datetime | None
     join_url: str
     host_id: str | None = None
+    agenda: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,12 +178,14 @@ def _meeting_from(body: dict[str, Any]) -> Meeting:
     except (KeyError, ValueError, TypeError) as error:
         raise ZoomUnreadable() from error
     host_id = body.get("host_id")
+    agenda = body.get("agenda")
     return Meeting(
         id=meeting_id,
         topic=str(body.get("topic") or ""),
         start_time=parse_zoom_time(body.get("start_time")),
         join_url=join_url,
         host_id=host_id if isinstance(host_id, str) and host_id else None,
+        agenda=agenda if isinstance(agenda, str) else "",
     )
 
 
@@ -194,6 +209,66 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> datetim
         return parsedate_to_datetime(value).astimezone(UTC)  # pragma: no mutate
     except (TypeError, ValueError, IndexError):
         return None
+
+
+# When the Zoom calls of the current request must be done by (time.monotonic()), if it is gated.
+_deadline: ContextVar[float | None] = ContextVar("zoom_deadline", default=None)
+
+
+def time_left() -> float | None:
+    """Seconds left for Zoom calls in this request (None: no deadline); ZoomSlow once it has passed."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ZoomSlow()
+    return left
+
+
+def deadline_reached() -> bool:
+    """Whether a timeout just now was the request's deadline (give or take the timer's slack)."""
+    deadline = _deadline.get()
+    return deadline is not None and time.monotonic() >= deadline - 0.05  # pragma: no mutate
+
+
+def capped(timeout: tuple[float, float]) -> tuple[float, float]:
+    """A (connect, read) timeout cut to what is left of the request's deadline."""
+    left = time_left()
+    return timeout if left is None else (min(timeout[0], left), min(timeout[1], left))
+
+
+class ZoomGate:
+    """A slow Zoom must not stall pages that make no Zoom call: few threads may wait for it, each not for long.
+
+    Each Zoom-calling request runs inside `within(seconds)`: it holds one of a few per-process
+    slots (fewer than the server's threads, taken without waiting long) and every Zoom call
+    inside shares one deadline, so retries and token refreshes never stretch it further.
+    """
+
+    def __init__(self, slots: int, wait: float = 0.25) -> None:
+        self.slots = threading.BoundedSemaphore(max(1, slots))
+        self.wait = wait
+
+    @contextmanager
+    def within(self, seconds: float, *, wait: float | None = None) -> Iterator[None]:
+        """Hold a slot while the block runs, its Zoom calls done within `seconds`; ZoomSlow when none frees up
+        within `wait` seconds (default: the gate's; 0 for a call that is not worth queueing for).
+
+        A nested use keeps the outer slot, and may only shorten the deadline.
+        """
+        outer = _deadline.get()
+        nested = outer is not None
+        patience = self.wait if wait is None else wait
+        if not nested and not self.slots.acquire(timeout=patience):
+            raise ZoomSlow()
+        token = _deadline.set(min(outer or float("inf"), time.monotonic() + seconds))
+        try:
+            yield
+        finally:
+            _deadline.reset(token)
+            if not nested:
+                self.slots.release()
 
 
 def _session_for(base_url: str) -> requests.Session:
@@ -245,6 +320,7 @@ class ZoomClient:
         duration: int,
         timezone: str,
         registration: bool = False,
+        agenda: str = "",
     ) -> Meeting:
         """POST /users/me/meetings; never retried, as a retry could create a second meeting."""
         settings: dict[str, Any] = {"join_before_host": False, "waiting_room": True}
@@ -263,7 +339,30 @@ class ZoomClient:
             "default_password": True,
             "settings": settings,
         }
+        if agenda:
+            body["agenda"] = agenda
         return _meeting_from(self._request("POST", "/users/me/meetings", token, json=body))  # pragma: no mutate
+
+    def find_upcoming_meeting(self, token: str, wanted: Callable[[Meeting], bool]) -> Meeting | None:
+        """The first of the user's upcoming meetings that is wanted (GET /users/me/meetings, page by page)."""
+        params: dict[str, Any] = {"type": "upcoming", "page_size": LIST_PAGE_SIZE}
+        for _ in range(LIST_PAGES_MAX):
+            body = self._request("GET", "/users/me/meetings", token, params=params)
+            listed = body.get("meetings")
+            if not isinstance(listed, list):
+                raise ZoomUnreadable()
+            for item in listed:
+                try:
+                    meeting = _meeting_from(item)
+                except ZoomUnreadable:
+                    continue  # an item without an id or join link is not one the app made
+                if wanted(meeting):
+                    return meeting
+            next_page = body.get("next_page_token")
+            if not isinstance(next_page, str) or not next_page:
+                return None
+            params["next_page_token"] = next_page
+        return None
 
     def get_meeting(self, token: str, meeting_id: int) -> Meeting:
         return _meeting_from(self._request("GET", f"/meetings/{int(meeting_id)}", token))
@@ -310,18 +409,22 @@ class ZoomClient:
             try:
                 return self._send(method, path, token, **kwargs)
             except ZoomUnavailable:
-                if attempt == attempts:
+                pause = self.backoff * 2 ** (attempt - 1)
+                left = time_left()
+                if attempt == attempts or (left is not None and left <= pause):
                     raise
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(pause)
                 attempt += 1
 
     def _send(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}  # pragma: no mutate
         try:
-            response = self.http.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+            response = self.http.request(method, url, headers=headers, timeout=capped(self.timeout), **kwargs)
         except requests.RequestException as error:
             log.warning("Zoom %s %s failed: %s", method, path, type(error).__name__)
+            if isinstance(error, requests.Timeout) and deadline_reached():
+                raise ZoomSlow() from error
             raise ZoomUnavailable() from error
         if response.status_code < 300:
             return _json_object(response) if response.content else {}

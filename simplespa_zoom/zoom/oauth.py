@@ -19,11 +19,23 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from simplespa_zoom.messages import RECONNECT_REASON
-from simplespa_zoom.zoom.api import SCOPES, ZoomClient, ZoomError, ZoomTokenInvalid, ZoomUnavailable, ZoomUnreadable
+from simplespa_zoom.zoom.api import (
+    SCOPES,
+    ZoomClient,
+    ZoomError,
+    ZoomGate,
+    ZoomSlow,
+    ZoomTokenInvalid,
+    ZoomUnavailable,
+    ZoomUnreadable,
+    capped,
+    deadline_reached,
+)
 
 log = logging.getLogger(__name__)
 
 REFRESH_EARLY_SECONDS = 60
+CALL_SECONDS = 15.0  # the deadline of a Zoom call made outside a service operation's own
 DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
 
 T = TypeVar("T")
@@ -158,7 +170,7 @@ class TokenEndpoint:
             self.client_secret,
             token_endpoint_auth_method="client_secret_basic",  # pragma: no mutate
             revocation_endpoint_auth_method="client_secret_basic",  # pragma: no mutate
-            default_timeout=self.timeout,
+            default_timeout=capped(self.timeout),
         )
 
     def refresh(self, refresh_token: str) -> Tokens | None:
@@ -173,6 +185,8 @@ class TokenEndpoint:
             raise ZoomUnavailable() from error
         except (requests.RequestException, ValueError) as error:
             log.warning("Zoom token refresh failed: %s", type(error).__name__)
+            if isinstance(error, requests.Timeout) and deadline_reached():
+                raise ZoomSlow() from error
             raise ZoomUnavailable() from error
         return Tokens.from_token_response(dict(token))
 
@@ -198,11 +212,13 @@ class ZoomConnection:
         endpoint: TokenEndpoint,
         zoom_hosts: Iterable[str] = (),
         refusal_is_final: Callable[[], bool] = lambda: True,
+        gate: ZoomGate | None = None,
     ) -> None:
         self.client = client
         self.endpoint = endpoint
         self.zoom_hosts = tuple(zoom_hosts)
         self.refusal_is_final = refusal_is_final
+        self.gate = gate or ZoomGate(slots=2)
 
     def client_for(self, tokens: Tokens) -> ZoomClient:
         """The user's regional API when Zoom named one on a Zoom host, else the configured base."""
@@ -211,16 +227,18 @@ class ZoomConnection:
         return self.client
 
     def call(self, store: TokenStore, operation: Callable[[ZoomClient, str], T]) -> T:
+        """Run one Zoom operation with fresh tokens, inside the request's Zoom slot and deadline."""
         tokens = store.get()
         if tokens is None:
             raise ZoomNotConnected()
-        if tokens.due_for_refresh():
-            tokens = self._refresh(store, tokens)
-        try:
-            return operation(self.client_for(tokens), tokens.access_token)
-        except ZoomTokenInvalid:
-            tokens = self._refresh(store, tokens)
-            return operation(self.client_for(tokens), tokens.access_token)
+        with self.gate.within(CALL_SECONDS):
+            if tokens.due_for_refresh():
+                tokens = self._refresh(store, tokens)
+            try:
+                return operation(self.client_for(tokens), tokens.access_token)
+            except ZoomTokenInvalid:
+                tokens = self._refresh(store, tokens)
+                return operation(self.client_for(tokens), tokens.access_token)
 
     def licensed(self, store: TokenStore) -> bool:
         """Whether the connected Zoom host can register clients (a paid account)."""
