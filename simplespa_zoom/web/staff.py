@@ -72,6 +72,7 @@ def login_required(view: View) -> View:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "GET":
+        session.start()  # type: ignore[attr-defined]  # its form's token needs a session
         return render_template("auth/login.html", email="")
     email = sign_in_guard.cut_email(request.form.get("email", ""))
     known = session.get(KNOWN_KEY)
