@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
 
 import pytest
+import responses
 from flask import Flask
 
 from . import test_hardening
@@ -13,6 +15,7 @@ from .conftest import (
     STAFF_PASSWORD,
     add_appointment,
     connect_zoom,
+    csrf_token,
     get_appointment,
     login,
     session_zoom,
@@ -72,3 +75,25 @@ def test_the_sign_in_page_begins_the_session_its_form_needs(client) -> None:
     page = client.get("/login")
     assert "session" in set_cookies(page)
     assert login(client).status_code == 302 and client.get("/appointments").status_code == 200
+
+
+# --- 15. Connecting Zoom takes a same-site POST ------------------------------------------------
+
+
+def test_connect_by_link_only_asks_and_the_button_posts(client) -> None:
+    login(client)
+    with responses.RequestsMock():  # no Zoom call, no authorization started
+        page = client.get("/zoom/connect?next=/appointments/3")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<button type="submit" class="primary">Connect Zoom</button>' in text
+    assert 'name="next" value="/appointments/3"' in text
+    with client.session_transaction() as session:
+        assert not any(key.startswith("_state_zoom_") for key in session)
+    token = csrf_token(client)
+    started = client.post("/zoom/connect", data={"csrf_token": token, "next": "/appointments/3"})
+    assert urlsplit(started.headers["Location"]).path == "/oauth/authorize"
+
+
+def test_a_marketplace_code_while_signed_out_keeps_its_message_for_the_sign_in(client) -> None:
+    response = client.get("/zoom/callback?code=from-the-marketplace", follow_redirects=True)
+    assert "Sign in to finish connecting Zoom." in response.get_data(as_text=True)
