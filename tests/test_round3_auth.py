@@ -9,18 +9,24 @@ import pytest
 import responses
 from flask import Flask
 
+from simplespa_zoom import create_app
+from simplespa_zoom.book import sign_in_guard
+
 from . import test_hardening
 from .conftest import (
     STAFF_EMAIL,
     STAFF_PASSWORD,
+    TEST_CONFIG,
     add_appointment,
     connect_zoom,
     csrf_token,
+    form_post,
     get_appointment,
     login,
     session_zoom,
     staffed_app,
 )
+from .test_hardening import Clock, sign_in_from
 
 clock = test_hardening.clock  # the fake clock of the sign-in guard's tests, as a fixture here too
 
@@ -97,3 +103,95 @@ def test_connect_by_link_only_asks_and_the_button_posts(client) -> None:
 def test_a_marketplace_code_while_signed_out_keeps_its_message_for_the_sign_in(client) -> None:
     response = client.get("/zoom/callback?code=from-the-marketplace", follow_redirects=True)
     assert "Sign in to finish connecting Zoom." in response.get_data(as_text=True)
+
+
+# --- 2. The known-browser mark, and addresses counted sensibly ----------------------------------
+
+
+def guess_from_everywhere(app: Flask, clock: Clock, count: int, *, email: str = STAFF_EMAIL) -> None:
+    """Strangers guess the password over the hour, each try from a new IPv4 address or IPv6 network."""
+    for number in range(count):
+        address = f"198.51.{number // 200}.{number % 200 + 1}" if number % 2 else f"2001:db8:{number:x}::1"
+        sign_in_from(app.test_client(), address, "wrong", email=email)
+        clock.now += 3000 / count
+
+
+def test_the_known_browser_mark_is_its_own_long_lived_cookie_written_only_at_sign_in(database: str) -> None:
+    app = staffed_app(database, SESSION_COOKIE_SECURE=True)
+    browser = app.test_client()
+    signed_in = login(browser, **HTTPS)
+    mark = set_cookies(signed_in)["__Host-known-browser"]
+    assert mark["max-age"] == str(400 * 24 * 3600) and mark["path"] == "/"
+    assert mark["secure"] and mark["httponly"] and mark["samesite"] == "Lax"
+    assert STAFF_EMAIL not in mark.value and len(mark.value) < 200
+    for response in (
+        browser.get("/appointments", **HTTPS),
+        form_post(browser, "/logout", **HTTPS),
+        login(browser, password="wrong password", **HTTPS),
+        browser.post("/login", data={}, **HTTPS),
+        browser.get("/no-such-page", **HTTPS),
+    ):
+        assert "__Host-known-browser" not in set_cookies(response)
+
+
+def test_a_known_browser_signs_in_while_strangers_guess_from_everywhere(app: Flask, clock: Clock) -> None:
+    owner = app.test_client()
+    assert sign_in_from(owner, "192.0.2.10") == 302
+    owner.delete_cookie("session")  # 8 idle hours, a cross-site page or a sign-out: the session is gone
+    guess_from_everywhere(app, clock, 52)
+    assert sign_in_from(app.test_client(), "192.0.2.99") == 429  # a stranger waits, right password or not
+    assert sign_in_from(owner, "203.0.113.50") == 302  # the owner, even from another network, does not
+
+
+def test_strangers_never_extend_the_pause_of_a_known_browser(app: Flask, clock: Clock) -> None:
+    owner = app.test_client()
+    assert sign_in_from(owner, "192.0.2.10") == 302
+    owner.delete_cookie("session")
+    for _ in range(5):
+        assert sign_in_from(owner, "192.0.2.10", "mistyped") == 401
+    assert sign_in_from(owner, "192.0.2.10") == 429  # its own five failures pause it
+    guess_from_everywhere(app, clock, 40)  # meanwhile (less than the pause doubled) strangers guess
+    for _ in range(10):
+        sign_in_from(app.test_client(), "192.0.2.10", "wrong")  # even from the owner's own address
+    clock.now += sign_in_guard.FIRST_DELAY + 1
+    assert sign_in_from(owner, "192.0.2.10") == 302
+
+
+@pytest.mark.parametrize("mark", ["", "garbage", "v1.1.AAAA", "A" * 120])
+def test_a_forged_mark_is_an_unknown_browser(app: Flask, clock: Clock, mark: str) -> None:
+    guess_from_everywhere(app, clock, 52)
+    forger = app.test_client()
+    forger.set_cookie("known-browser", mark)
+    assert sign_in_from(forger, "192.0.2.77") == 429
+
+
+def test_a_mark_is_bound_to_its_cookie_name(app: Flask, clock: Clock) -> None:
+    """The name is sealed into the mark: a session cookie's value or the https mark is no mark here."""
+    owner = create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"], "SESSION_COOKIE_SECURE": True}).test_client()
+    signed_in = login(owner, **HTTPS)
+    cookies = set_cookies(signed_in)
+    guess_from_everywhere(app, clock, 52)
+    for value in (cookies["__Host-known-browser"].value, cookies["__Host-session"].value):
+        mover = app.test_client()
+        mover.set_cookie("known-browser", value)
+        assert sign_in_from(mover, "192.0.2.78") == 429
+
+
+def test_addresses_in_one_ipv6_64_are_one_address(app: Flask, clock: Clock) -> None:
+    for host in range(1, 6):
+        assert sign_in_from(app.test_client(), f"2001:db8:1:2::{host:x}", "wrong") == 401
+    assert sign_in_from(app.test_client(), "2001:db8:1:2:ffff:1:2:3") == 429  # same /64: paused
+    assert sign_in_from(app.test_client(), "2001:db8:1:3::1") == 302  # the next /64 is someone else
+
+
+def test_rotating_through_a_64_hits_the_per_address_limit(app: Flask, clock: Clock) -> None:
+    for number in range(20):  # a different email each time, so only the per-address count grows
+        sign_in_from(app.test_client(), f"2001:db8:7:7::{number + 1:x}", "wrong", email=f"x{number}@spa.example")
+    assert sign_in_from(app.test_client(), "2001:db8:7:7:abcd::1") == 429
+    assert sign_in_from(app.test_client(), "::ffff:192.0.2.1") == 302  # IPv4-mapped: the IPv4 address
+
+
+def test_an_ipv4_mapped_address_is_its_ipv4_address(app: Flask, clock: Clock) -> None:
+    for _ in range(5):
+        sign_in_from(app.test_client(), "::ffff:192.0.2.5", "wrong")
+    assert sign_in_from(app.test_client(), "192.0.2.5") == 429
