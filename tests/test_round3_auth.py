@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -14,6 +14,8 @@ from simplespa_zoom.book import sign_in_guard
 
 from . import test_hardening
 from .conftest import (
+    API,
+    OAUTH,
     STAFF_EMAIL,
     STAFF_PASSWORD,
     TEST_CONFIG,
@@ -24,6 +26,7 @@ from .conftest import (
     get_appointment,
     login,
     session_zoom,
+    sql,
     staffed_app,
 )
 from .test_hardening import Clock, sign_in_from
@@ -195,3 +198,60 @@ def test_an_ipv4_mapped_address_is_its_ipv4_address(app: Flask, clock: Clock) ->
     for _ in range(5):
         sign_in_from(app.test_client(), "::ffff:192.0.2.5", "wrong")
     assert sign_in_from(app.test_client(), "192.0.2.5") == 429
+
+
+# --- 17. Tests that would catch planted bugs ----------------------------------------------------
+
+
+def test_guesses_from_many_addresses_add_up_to_the_per_email_limit(app: Flask, clock: Clock) -> None:
+    for number in range(50):  # one guess from each of 50 addresses: no per-address limit ever trips
+        assert sign_in_from(app.test_client(), f"203.0.{number}.9", "wrong") == 401
+    assert sign_in_from(app.test_client(), "198.51.100.200") == 429  # a 51st address waits
+    clock.now += sign_in_guard.WINDOW + 1
+    assert sign_in_from(app.test_client(), "198.51.100.200") == 302  # an hour later they no longer count
+
+
+def test_guesses_in_every_case_of_the_email_count_as_one_email(app: Flask, clock: Clock) -> None:
+    spellings = [
+        "STAFF@SPA.EXAMPLE",
+        "Staff@Spa.Example",
+        "staff@SPA.example",
+        "sTaFf@spa.example",
+        "staff@spa.EXAMPLE",
+    ]
+    for spelling in spellings:
+        assert sign_in_from(app.test_client(), "192.0.2.44", "wrong", email=spelling) == 401
+    assert sign_in_from(app.test_client(), "192.0.2.44") == 429
+    # Stored folded: on PostgreSQL, text compares case-sensitively (SQLite's NOCASE column hides it).
+    assert {row[0] for row in sql(app, "SELECT DISTINCT email FROM sign_in_failures")} == {STAFF_EMAIL}
+
+
+def test_a_callback_with_another_browsers_state_never_exchanges_the_code(app: Flask) -> None:
+    victim, attacker = app.test_client(), app.test_client()
+    login(victim)
+    login(attacker)
+    started = form_post(attacker, "/zoom/connect", {"next": "/appointments"})
+    state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as zoom:
+        token = zoom.post(f"{OAUTH}/oauth/token", json={"access_token": "A" * 40, "refresh_token": "R" * 40})
+        zoom.get(f"{API}/users/me", json={"id": "u", "type": 1})
+        page = victim.get(f"/zoom/callback?code=attackers-code&state={state}")
+    assert token.call_count == 0
+    assert page.status_code == 400 and "expired or was opened in another browser" in page.get_data(as_text=True)
+    assert session_zoom(victim) is None
+
+
+# --- Cookies near the 8 KB header limit of common proxies ---------------------------------------
+
+
+def test_the_cookie_header_of_a_full_session_stays_under_8_kb(client) -> None:
+    """Signed in, Zoom tokens of 1,200 characters each, a connect under way, a message waiting, and the mark."""
+    login(client)
+    connect_zoom(client, access="a" * 1200, refresh="r" * 1200, user_id="z" * 22)
+    form_post(client, "/zoom/connect", {"next": "/appointments/" + "9" * 18})
+    with client.session_transaction() as session:
+        session["_flashes"] = [("warning:zoom_missing_permission", "m" * 300)]
+    sent = "; ".join(f"{cookie.key}={cookie.value}" for cookie in client._cookies.values())
+    names = {cookie.key for cookie in client._cookies.values()}
+    assert "known-browser" in names and "session" in names
+    assert len(f"Cookie: {sent}") < 8 * 1024 - 512, len(sent)  # room for the other request headers
