@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from http.cookies import SimpleCookie
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +13,7 @@ from flask import Flask
 
 from simplespa_zoom import create_app
 from simplespa_zoom.book import sign_in_guard
+from simplespa_zoom.web import session as session_module
 
 from . import test_hardening
 from .conftest import (
@@ -78,6 +81,29 @@ def test_a_refused_post_writes_no_cookie_and_the_session_stays(app: Flask, clien
     assert refused.status_code == 400 and refused.headers.getlist("Set-Cookie") == []
     assert client.get("/appointments").status_code == 200 and session_zoom(client) is not None
     assert not get_appointment(app, appointment.id).cancelled
+
+
+def later_by(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Move the session's clock (only that one) on by some seconds."""
+    now = time.time() + seconds
+    monkeypatch.setattr(session_module, "time", SimpleNamespace(time=lambda: now))
+
+
+def test_a_refused_post_leaves_even_a_session_due_for_resealing_alone(client, monkeypatch) -> None:
+    login(client)
+    later_by(monkeypatch, 11 * 60)  # past the 10 minutes "last seen" is kept to: the next answer reseals it
+    refused = client.post("/appointments/new", data={"csrf_token": "forged"})
+    assert refused.status_code == 400 and refused.headers.getlist("Set-Cookie") == []
+    assert "session" in set_cookies(client.get("/appointments"))
+
+
+def test_an_expired_session_it_brought_is_replaced_by_any_page(client, monkeypatch) -> None:
+    login(client)
+    expired = client.get_cookie("session").value
+    later_by(monkeypatch, 8 * 3600 + 1)
+    replaced = set_cookies(client.get("/help"))["session"]
+    assert replaced.value != expired
+    assert client.get("/appointments").status_code == 302
 
 
 def test_the_sign_in_page_begins_the_session_its_form_needs(client) -> None:
