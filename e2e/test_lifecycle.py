@@ -119,7 +119,7 @@ def test_disconnect_keeps_lines_and_the_next_add_connects_again(page: Page, stac
     assert notes.current_line(stack.appointment(first.id).notes) is not None
     assert stack.zoom.grants == []
     expect(
-        page.get_by_role("region", name="Zoom meeting").get_by_role("link", name="Connect Zoom to check this meeting")
+        page.get_by_role("region", name="Zoom meeting").get_by_role("button", name="Connect Zoom to check this meeting")
     ).to_be_visible()
 
     page.goto(f"{stack.url}/appointments/{second.id}")

@@ -87,16 +87,15 @@
     }
   }
 
-  // To Zoom's consent; with thenAdd the meeting asked for is created on return.
+  // To Zoom's consent, always by the page's own form (a POST with its token, never a link);
+  // with thenAdd the meeting asked for is created on return.
   function startConnect(thenAdd, reconnect) {
     const page = appointment();
     const form = document.getElementById("connect-form");
-    if (thenAdd && form) {
-      form.querySelector('input[name="reconnect"]').value = reconnect ? "1" : "";
-      form.submit();
-    } else if (page) {
-      window.location.assign(`/zoom/connect?next=${encodeURIComponent(window.location.pathname)}`);
-    }
+    if (!page || !form) return;
+    form.querySelector('input[name="add_meeting"]').value = thenAdd ? page.dataset.appointmentId : "";
+    form.querySelector('input[name="reconnect"]').value = reconnect ? "1" : "";
+    form.submit();
   }
 
   // Zoom ended the connection: stop offering what only a live connection can do.
@@ -161,7 +160,7 @@
     } else if (page.dataset.zoomConnected === "true") {
       connect.remove();
     } else {
-      connect.href = page.dataset.connectUrl;
+      connect.addEventListener("click", () => startConnect(false, false));
     }
     widget.dataset.checkable = String(!meeting.note);
     widget.querySelector("[data-remove-meeting]")?.setAttribute("data-url", page.dataset.removeUrl);

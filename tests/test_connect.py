@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import responses
@@ -26,7 +26,7 @@ def signed_in(client):
 
 
 def start_connect(client, next_path: str = "/appointments/1") -> dict[str, list[str]]:
-    response = client.get(f"/zoom/connect?next={next_path}")
+    response = form_post(client, "/zoom/connect", {"next": unquote(next_path)})  # as the form sends it
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{OAUTH}/oauth/authorize"

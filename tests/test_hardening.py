@@ -506,7 +506,7 @@ def test_a_forged_form_version_is_a_clear_400(app: Flask, client, version: str) 
 def test_unfinished_connects_never_grow_the_cookie_past_one_pending_authorization(app: Flask, client) -> None:
     login(client)
     for _ in range(40):
-        assert client.get("/zoom/connect?next=/appointments/" + "x" * 5000).status_code == 302
+        assert form_post(client, "/zoom/connect", {"next": "/appointments/" + "x" * 5000}).status_code == 302
     sizes = [len(cookie.value) for cookie in client._cookies.values()]
     assert sum(sizes) < 3000, sizes
     with client.session_transaction() as session:
@@ -516,7 +516,7 @@ def test_unfinished_connects_never_grow_the_cookie_past_one_pending_authorizatio
 
 def test_a_callback_error_cannot_forge_or_flood_log_lines(client, caplog) -> None:
     login(client)
-    client.get("/zoom/connect?next=/appointments")
+    form_post(client, "/zoom/connect", {"next": "/appointments"})
     with client.session_transaction() as session:
         state = next(key for key in session if key.startswith("_state_zoom_"))[len("_state_zoom_") :]
     forged = "server_error\n2026-11-21 INFO simplespa_zoom: staff owner@spa.example signed in" + "A" * 50_000

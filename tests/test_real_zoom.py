@@ -213,7 +213,10 @@ def _dump(app: Flask) -> str:
 def test_a_stateless_code_is_never_exchanged_and_starts_a_fresh_authorization(app: Flask, signed_in) -> None:
     with responses.RequestsMock():  # no Zoom call may happen at all
         response = signed_in.get("/zoom/callback?code=from-the-marketplace")
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Connect Zoom" in response.get_data(as_text=True)  # asks first
+    with signed_in.session_transaction() as session:
+        assert not any(key.startswith("_state_zoom_") for key in session)
+    response = form_post(signed_in, "/zoom/connect", {"next": "/appointments"})
     location = urlsplit(response.headers["Location"])
     query = parse_qs(location.query)
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{OAUTH}/oauth/authorize"
@@ -232,6 +235,7 @@ def test_a_stateless_code_while_signed_out_signs_in_first_then_connects(client) 
 
 def test_the_marketplace_path_lands_on_the_list_saying_connected(app: Flask, signed_in) -> None:
     signed_in.get("/zoom/callback?code=from-the-marketplace")
+    form_post(signed_in, "/zoom/connect", {"next": "/appointments"})  # the confirmation's button
     with signed_in.session_transaction() as session:
         state = next(key for key in session if key.startswith("_state_zoom_"))[len("_state_zoom_") :]
     with responses.RequestsMock() as zoom:
@@ -560,7 +564,7 @@ def test_a_duration_only_change_is_sent_to_zoom(app: Flask, signed_in, zoom) -> 
 
 
 def test_a_connect_missing_a_scope_says_so_at_once(app: Flask, signed_in) -> None:
-    start = signed_in.get("/zoom/connect?next=/appointments")
+    start = form_post(signed_in, "/zoom/connect", {"next": "/appointments"})
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
     with responses.RequestsMock() as zoom:
         zoom.post(f"{OAUTH}/oauth/token", json=_token(scope="meeting:read:meeting user:read:user"))
@@ -643,7 +647,7 @@ def test_calls_go_to_the_users_region_only_on_a_zoom_host(
 
 def _connect_through_zoom(client, token_answer: dict, users_me_at: str) -> str:
     """Connect Zoom as the browser does, Zoom answering the code exchange with token_answer; the page after."""
-    start = client.get("/zoom/connect?next=/appointments")
+    start = form_post(client, "/zoom/connect", {"next": "/appointments"})
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
     with responses.RequestsMock() as zoom:
         zoom.post(f"{OAUTH}/oauth/token", json=token_answer)

@@ -116,6 +116,7 @@ def with_bulk_routes(app: Flask) -> Flask:
 
     @app.get("/_set/<int:size>")
     def set_bulk(size: int) -> str:
+        session.start()  # type: ignore[attr-defined]  # a view that begins a session says so
         session["bulk"] = "x" * size
         return "ok"
 

@@ -22,7 +22,10 @@ def sign_in_and_connect(app_url: str, zoom_url: str, email: str, password: str) 
     browser = requests.Session()
     token = csrf_token(browser.get(f"{app_url}/login").text)
     browser.post(f"{app_url}/login", data={"csrf_token": token, "email": email, "password": password})
-    consent = browser.get(f"{app_url}/zoom/connect", params={"next": "/appointments"})
+    confirm = browser.get(f"{app_url}/zoom/connect", params={"next": "/appointments"})
+    consent = browser.post(
+        f"{app_url}/zoom/connect", data={"csrf_token": csrf_token(confirm.text), "next": "/appointments"}
+    )
     if "Disconnect Zoom" in consent.text:
         return browser  # this Zoom user allowed the app before: Zoom skips its consent page
     fields = dict(_HIDDEN.findall(consent.text))

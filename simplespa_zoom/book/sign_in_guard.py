@@ -1,14 +1,17 @@
 """Slowing down password guessing without letting anyone lock a staff member out.
 
 Failures count per client address, and per email from that address, each with a delay that
-doubles past a few tries. Nobody can lock an email from somewhere else, and a browser that
-has signed in to that account before is not held back by what other addresses did. A
-refused attempt is not counted, so hammering a pause does not extend it. The table is
-bounded in age and size, and the email is cut to an address's maximum length before it is kept.
+doubles past a few tries; an IPv6 /64 (one subscriber's network, which hands out addresses by
+the billion) counts as one address. Nobody can lock an email from somewhere else, and a browser
+that has signed in to that account before (its known-browser mark) is held back by its own
+failures only, never by what any address did. A refused attempt is not counted, so hammering
+a pause does not extend it. The table is bounded in age and size, and the email is cut to an
+address's maximum length and folded to one case before it is kept.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -49,6 +52,19 @@ def email_key(email: str) -> str:
     return cut_email(email).lower()
 
 
+def client_key(client: str) -> str:
+    """Where a client's failures are counted: its IPv4 address, its IPv6 /64, or a browser's own id."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def seconds_to_wait(db: Connection, email: str, client: str, now: float, *, known_browser: bool) -> float:
     """How long this client must wait before trying this email again (0: go ahead).
 
@@ -63,7 +79,7 @@ def seconds_to_wait(db: Connection, email: str, client: str, now: float, *, know
             func.max(failures.c.failed_at).filter(same_email),
             func.count(),
             func.max(failures.c.failed_at),
-        ).where(failures.c.address == client[:64], failures.c.failed_at > since)
+        ).where(failures.c.address == client_key(client), failures.c.failed_at > since)
     ).one()
     waits = [PER_EMAIL_AND_ADDRESS.wait(row[0], row[1], now)]
     if not known_browser:
@@ -75,7 +91,7 @@ def seconds_to_wait(db: Connection, email: str, client: str, now: float, *, know
 
 
 def record_failure(db: Connection, email: str, address: str, now: float) -> None:
-    db.execute(insert(failures).values(email=email_key(email), address=address[:64], failed_at=now))
+    db.execute(insert(failures).values(email=email_key(email), address=client_key(address), failed_at=now))
     db.execute(delete(failures).where(failures.c.failed_at <= now - WINDOW))
     oldest_kept = (
         select(failures.c.failed_at).order_by(failures.c.failed_at.desc()).offset(MAX_ROWS - 1).limit(1)
@@ -84,4 +100,4 @@ def record_failure(db: Connection, email: str, address: str, now: float) -> None
 
 
 def forget_failures(db: Connection, email: str, address: str) -> None:
-    db.execute(delete(failures).where(failures.c.email == email_key(email), failures.c.address == address[:64]))
+    db.execute(delete(failures).where(failures.c.email == email_key(email), failures.c.address == client_key(address)))

@@ -61,14 +61,21 @@ def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: boo
 @bp.get("/connect")
 @login_required
 def connect() -> Any:
-    """Start connecting; a plain link, so it never creates anything on return."""
-    return _start(request.args.get("next"), None)
+    """Ask first: a link (from any site) must not start a grant, which Zoom may make without asking
+    and which ends the same Zoom user's connection in their other browser."""
+    return _confirm(request.args.get("next"))
+
+
+def _confirm(next_path: str | None) -> Any:
+    home = url_for("appointments.index")
+    return render_template("zoom/connect.html", next_path=local_target(next_path, home))
 
 
 @bp.post("/connect")
 @login_required
 def connect_and_add() -> Any:
-    """Start connecting from the camera button: the meeting is created on return."""
+    """Start connecting: a same-site form with the page's token (the confirmation, or the camera
+    button, whose meeting is then created on return)."""
     appointment_id = request.form.get("add_meeting", type=int)
     return _start(request.form.get("next"), appointment_id, reconnect=request.form.get("reconnect") == "1")
 
@@ -86,16 +93,18 @@ def callback() -> Any:
 def _from_marketplace() -> Any:
     """The listing's Add button sends a code without state: never exchanged (it could be an attacker's).
 
-    Zoom does not ask again for an app the user already allowed, so a fresh state-bound PKCE
-    authorization costs the owner nothing; staff not signed in sign in first, then go on.
+    Any site can link here, so staff confirm before a fresh state-bound PKCE authorization
+    starts (Zoom does not ask again for an app the user already allowed); staff not signed in
+    sign in first, then confirm.
     """
     home = url_for("appointments.index")
     if "code" not in request.args:
         return _failed(home, "connect_failed")
     if g.get("staff") is None:
+        session.start()  # type: ignore[attr-defined]  # Zoom's redirect is a top-level GET: any session came with it
         flash("Sign in to finish connecting Zoom.", "info")
         return redirect(url_for("staff.login", next=url_for("zoom.connect", next=home)))
-    return _start(home, None)
+    return _confirm(home)
 
 
 def _finish() -> Any:

@@ -4,6 +4,10 @@ Zoom tokens live only here, so the cookie is authenticated encryption, not just
 signed. Keys come from SECRET_KEY (and SECRET_KEY_FALLBACKS while rotating). The
 idle and absolute deadlines sit inside the ciphertext, so they cannot be edited.
 A session too large for one cookie is split into numbered chunk cookies.
+
+A response writes the session's cookies only when the request brought them or a view began
+a session (the sign-in page, sign-in): a cross-site POST arrives without the SameSite=Lax
+cookie, and whatever its answer wrote would replace the browser's real session.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ def derive_key(secret: str) -> bytes:
 class EncryptedSession(CallbackDict, SessionMixin):
     """Session data plus the two deadlines that guard it."""
 
-    def __init__(self, data: dict[str, Any] | None = None, *, created: float, seen: float) -> None:
+    def __init__(
+        self, data: dict[str, Any] | None = None, *, created: float, seen: float, received: bool = False
+    ) -> None:
         def on_update(session: EncryptedSession) -> None:
             session.modified = True  # (Flask marks it accessed: it is only reached through flask.session)
 
@@ -52,11 +58,29 @@ class EncryptedSession(CallbackDict, SessionMixin):
         self.seen = seen
         self.modified = False  # pragma: no mutate
         self.needs_rewrite = False  # pragma: no mutate
+        self.received = received  # the request brought this session's cookie (valid or not)
+        self.started = False
+        self.held = False
+
+    @property
+    def writable(self) -> bool:
+        """Whether this response may write the session's cookies: never one it did not receive,
+        unless a view began a session here; never on a refused request."""
+        return (self.received or self.started) and not self.held
+
+    def start(self) -> None:
+        """Begin a session for a browser that brought none (the sign-in page needs one for its token)."""
+        self.started = True
+
+    def hold(self) -> None:
+        """Write no cookie at all in this response (a refused request)."""
+        self.held = True
 
     def restart(self) -> None:
         """Start a fresh session (sign-in): new creation time, nothing carried over."""
         self.clear()
         self.created = self.seen = time.time()
+        self.started = True
 
 
 class SessionCrypto:
@@ -100,15 +124,16 @@ class EncryptedCookieSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> EncryptedSession:
         now = time.time()
+        received = bool(_own_cookies(request.cookies, self.get_cookie_name(app)))
         opened = self._read(app, request)
         if opened is None:
-            return EncryptedSession(created=now, seen=now)
+            return EncryptedSession(created=now, seen=now, received=received)
         data, created, seen, old_key = opened
         if now - created > app.config["SESSION_ABSOLUTE_LIFETIME"] or now - seen > app.config["SESSION_IDLE_TIMEOUT"]:
-            expired = EncryptedSession(created=now, seen=now)
+            expired = EncryptedSession(created=now, seen=now, received=True)
             expired.needs_rewrite = True
             return expired
-        session = EncryptedSession(data, created=created, seen=seen)
+        session = EncryptedSession(data, created=created, seen=seen, received=True)
         if old_key or now - seen > SEEN_RESOLUTION:
             session.seen = now
             session.needs_rewrite = True
@@ -135,7 +160,7 @@ class EncryptedCookieSessionInterface(SessionInterface):
         name = self.get_cookie_name(app)
         if session.accessed:
             response.vary.add("Cookie")
-        if not (session.modified or session.needs_rewrite):
+        if not (session.modified or session.needs_rewrite) or not session.writable:
             return
         present = set(_own_cookies(current_request.cookies, name))
         if not session:

@@ -23,16 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from simplespa_zoom.book import sign_in_guard
 from simplespa_zoom.book.staff import SignInPaused
 from simplespa_zoom.messages import say
-from simplespa_zoom.web import the_book
+from simplespa_zoom.web import known_browser, the_book
 from simplespa_zoom.web.errors import book_unavailable
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.zoom_session import revoke_and_forget
 
 bp = Blueprint("staff", __name__)
-
-# Kept in the session across sign-outs: this browser's own id, and the accounts it signed in to.
-BROWSER_KEY = "browser_id"
-KNOWN_KEY = "known_staff"
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -53,16 +49,9 @@ def load_signed_in_staff() -> None:
         g.staff_unknown = error  # public pages still render; login_required answers with it
         return
     if found is None or found[1] or not session_id or found[0].session_generation != session.get("staff_generation"):
-        _end_session_keeping_the_browser()
+        session.clear()
         return
     g.staff = found[0]
-
-
-def _end_session_keeping_the_browser() -> None:
-    """Clear the session but keep which accounts this browser signed in to (for the sign-in guard)."""
-    kept = {key: session[key] for key in (BROWSER_KEY, KNOWN_KEY) if key in session}
-    session.clear()
-    session.update(kept)
 
 
 def login_required(view: View) -> View:
@@ -82,16 +71,17 @@ def login_required(view: View) -> View:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "GET":
+        session.start()  # type: ignore[attr-defined]  # its form's token needs a session
         return render_template("auth/login.html", email="")
     email = sign_in_guard.cut_email(request.form.get("email", ""))
-    known = session.get(KNOWN_KEY)
+    known = known_browser.read()
     try:
         staff = the_book().staff.authenticate(
             email,
             request.form.get("password", ""),
             request.remote_addr or "unknown",
-            known_staff=frozenset(known) if isinstance(known, list) else frozenset(),
-            browser_id=session.get(BROWSER_KEY),
+            known_staff=frozenset(known.staff),
+            browser_id=known.id,
         )
     except SignInPaused as paused:
         flash(say("sign_in_paused", minutes=paused.minutes), "error:sign_in_paused")
@@ -99,19 +89,13 @@ def login() -> Any:
     if staff is None:
         flash(say("sign_in_failed"), "error:sign_in_failed")
         return render_template("auth/login.html", email=email), 401
-    browser_id = session.get(BROWSER_KEY) or secrets.token_urlsafe(12)
-    known_staff = sorted({*(known if isinstance(known, list) else []), staff.id})[-20:]
     session.restart()  # type: ignore[attr-defined]
     session.update(
-        {
-            "staff_id": staff.id,
-            "staff_generation": staff.session_generation,
-            "session_id": secrets.token_urlsafe(16),
-            BROWSER_KEY: browser_id,
-            KNOWN_KEY: known_staff,
-        }
+        {"staff_id": staff.id, "staff_generation": staff.session_generation, "session_id": secrets.token_urlsafe(16)}
     )
-    return redirect(local_target(request.args.get("next"), url_for("appointments.index")))
+    response = redirect(local_target(request.args.get("next"), url_for("appointments.index")))
+    known_browser.remember(response, known, staff.id)
+    return response
 
 
 @bp.post("/logout")
@@ -121,6 +105,6 @@ def logout() -> Any:
     if session_id:
         the_book().staff.end_session(str(session_id))
     revoke_and_forget()
-    _end_session_keeping_the_browser()
+    session.clear()  # the known-browser mark is its own cookie: this browser stays known
     flash("You are signed out. This browser's Zoom connection was ended too.", "info")
     return redirect(url_for("staff.login"))

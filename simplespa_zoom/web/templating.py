@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
+from flask_wtf.csrf import generate_csrf
 
 from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
@@ -25,6 +26,12 @@ def day_text(day: date) -> str:
     return f"{day:%A}, {day:%B} {day.day} {day.year}"
 
 
+def page_csrf_token() -> str:
+    """The page script's token, minted only into a session this response keeps: an error page
+    for a browser that brought no session must not begin one (it would replace the real one)."""
+    return generate_csrf() if session.writable else ""  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
     from simplespa_zoom.web.zoom_session import is_connected
 
@@ -33,3 +40,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
     app.jinja_env.globals["say"] = say
+    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
