@@ -126,7 +126,7 @@ def test_privacy_and_the_readmes_security_section_are_one_text(client) -> None:
 
 def test_privacy_explains_every_scope_the_app_uses(client) -> None:
     page = client.get("/privacy").get_data(as_text=True)
-    listed = re.findall(r"<td><code>([a-z:]+)</code></td>", page)
+    listed = re.findall(r"<td><code>([a-z_:]+)</code></td>", page)
     assert listed == list(SCOPES)
 
 

@@ -37,6 +37,7 @@ LIST_PAGES_MAX = 20
 SCOPES = {
     "meeting:write:meeting": "create meetings",
     "meeting:read:meeting": "check meetings",
+    "meeting:read:list_meetings": "find a meeting whose creation Zoom did not confirm, so none is made twice",
     "meeting:update:meeting": "move meetings",
     "meeting:delete:meeting": "delete meetings",
     "meeting:write:registrant": "register clients so Zoom emails them",
