@@ -361,6 +361,12 @@ _CATALOGUE = (
         "Shorten the notes; keep long documents elsewhere and link to them.",
         {"limit": "100,000"},
     ),
+    Message(
+        "start_unreadable",
+        APPOINTMENTS,
+        "This appointment's start cannot be read (it was changed outside the app), so no meeting was added.",
+        "Click Edit, pick the start again and save; then add the meeting.",
+    ),
     # --- Signing in and pages -------------------------------------------------------------------
     Message(
         "sign_in_failed",

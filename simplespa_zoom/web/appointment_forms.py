@@ -6,14 +6,13 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import AppointmentDraft
+from simplespa_zoom.book.appointments import FIRST_YEAR, LAST_YEAR, AppointmentDraft
 from simplespa_zoom.messages import Problem, problem
 
 MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_NOTES = 100_000
 MAX_DURATION = 24 * 60
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 # The WHATWG (HTML) definition of a valid email address: no quotes, brackets or spaces.
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
