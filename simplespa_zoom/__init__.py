@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from simplespa_zoom.web import errors, security, zoom_session
     from simplespa_zoom.web.appointments import bp as appointments_bp
     from simplespa_zoom.web.connect import bp as connect_bp
+    from simplespa_zoom.web.input_text import refuse_unstorable_input
     from simplespa_zoom.web.meetings import bp as meetings_bp
     from simplespa_zoom.web.pages import bp as pages_bp
     from simplespa_zoom.web.session import EncryptedCookieSessionInterface, SessionCrypto
@@ -80,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         marks=HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"]),
     )
     init_templating(app)
+    app.before_request(refuse_unstorable_input)
     app.before_request(load_signed_in_staff)
     for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp, pages_bp):
         app.register_blueprint(blueprint)

@@ -1,15 +1,20 @@
-"""Issue 18, round three, input: starts no page can show."""
+"""Issue 18, round three, input: characters no database can hold, starts no page can show, and names
+that hide characters."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 
 from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.cli import main
 
 from .conftest import (
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
     add_appointment,
     connect_zoom,
     form_post,
@@ -22,6 +27,10 @@ from .conftest import (
     staffed_app,
     with_app_meeting,
 )
+
+UNSTORABLE = "sent holds a character the appointment book cannot store"
+HIDDEN = "without hidden or control characters"
+NOTES_UNSTORABLE = "Notes cannot hold the NUL character"
 
 
 def new_form(**fields: str) -> dict[str, str]:
@@ -38,6 +47,87 @@ def new_form(**fields: str) -> dict[str, str]:
 def edit_form(app: Flask, appointment: Appointment, **changes: str) -> dict[str, str]:
     """The edit form as the page fills it (its start in the spa's zone), with some fields changed."""
     return form_values(appointment, start=local(app, appointment.starts_at), **changes)
+
+
+def count(app: Flask) -> int:
+    return sql(app, "SELECT COUNT(*) FROM appointments")[0][0]
+
+
+# --- 4. NUL (and other text no database column can hold) is a clear 400 everywhere -------------
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+def test_a_nul_at_sign_in_is_a_clear_400_and_sign_in_still_works(app: Flask, client, field: str) -> None:
+    values = {"email": STAFF_EMAIL, "password": STAFF_PASSWORD, field: "a\0b"}
+    response = form_post(client, "/login", values)
+    assert response.status_code == 400
+    assert f"The {field} {UNSTORABLE}" in response.get_data(as_text=True)
+    assert login(client).status_code == 302
+
+
+def test_a_nul_at_sign_in_answers_json_to_the_script(client) -> None:
+    response = post(client, "/login", data={"email": "x\0@spa.example", "password": "p"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "input_unstorable"
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/appointments?q=An%00a", "search"),
+        ("/appointments?day=2030-01-01%00", "date"),
+        ("/login?next=/appointments%00", "return address"),
+        ("/zoom/connect?next=%00", "return address"),
+        ("/appointments?%00=1", "text"),
+    ],
+)
+def test_a_nul_in_an_address_is_a_clear_400(app: Flask, client, path: str, field: str) -> None:
+    add_appointment(app, "Ana")
+    login(client)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert f"The {field} {UNSTORABLE}" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("notes", "before\0after", NOTES_UNSTORABLE),
+        ("client_name", "An\0a", HIDDEN),
+        ("client_email", "ana\0@spa.example", "Enter a valid email address"),
+    ],
+)
+def test_a_nul_in_the_appointment_form_is_shown_at_its_field(
+    app: Flask, client, field: str, value: str, shown: str
+) -> None:
+    login(client)
+    response = form_post(client, "/appointments/new", new_form(**{field: value}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(rf'id="{field}-error">[^<]*{re.escape(shown)}', page), page
+    assert count(app) == 0
+    appointment = add_appointment(app, "Ana", "keep me")
+    response = form_post(client, f"/appointments/{appointment.id}/edit", edit_form(app, appointment, **{field: value}))
+    assert response.status_code == 400 and re.search(
+        rf'id="{field}-error">[^<]*{re.escape(shown)}', response.get_data(True)
+    )
+    assert get_appointment(app, appointment.id) == appointment
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--client", "Ana", "--notes", "a\0b"],
+        ["--client", "Ana", "--notes", "broken \udcff byte"],
+        ["--client", "An\udcffa"],
+        ["--client", "Ana", "--email", "ana\0@spa.example"],
+    ],
+    ids=["nul-notes", "surrogate-notes", "surrogate-name", "nul-email"],
+)
+def test_the_cli_refuses_text_the_book_cannot_store(app: Flask, args: list[str]) -> None:
+    result = app.test_cli_runner().invoke(main, args=["add-appointment", "--start", "2030-01-01T10:00", *args])
+    assert result.exit_code == 1 and "Traceback" not in result.output and "Error:" in result.output
+    assert count(app) == 0
 
 
 # --- 8. A start outside 1900-2200 written by hand reads as unreadable, never a 500 --------------
@@ -86,3 +176,73 @@ def test_the_ends_of_the_range_read_back_in_zones_far_from_utc(database: str, zo
     assert form_post(client, "/appointments/new", new_form(start=start)).status_code == 302
     page = client.get("/appointments/1").get_data(as_text=True)
     assert "Unreadable start" not in page and start[:4] in page
+
+
+# --- 12. Names (and emails) that hide characters are refused, wherever they come in -----------
+
+INVISIBLE = {
+    "soft-hyphen": "\u00ad",
+    "combining-grapheme-joiner": "\u034f",
+    "arabic-letter-mark": "\u061c",
+    "mongolian-vowel-separator": "\u180e",
+    "hangul-choseong-filler": "\u115f",
+    "hangul-jungseong-filler": "\u1160",
+    "hangul-filler": "\u3164",
+    "halfwidth-hangul-filler": "\uffa0",
+    "braille-blank": "\u2800",
+    "tag-a": "\U000e0061",
+    "cancel-tag": "\U000e007f",
+    "vs16": "\ufe0f",
+    "vs1": "\ufe00",
+    "vs17": "\U000e0100",
+    "vs256": "\U000e01ef",
+    "word-joiner": "\u2060",
+    "khmer-inherent-aq": "\u17b4",
+    "mongolian-fvs1": "\u180b",
+    "interlinear-anchor": "\ufff9",
+    "shorthand-format": "\U0001bca0",
+    "musical-begin-beam": "\U0001d173",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_names_and_emails_with_invisible_characters_are_refused(app: Flask, client, char: str) -> None:
+    login(client)
+    response = form_post(client, "/appointments/new", new_form(client_name=f"Ana{char} Souza"))
+    assert response.status_code == 400 and HIDDEN in response.get_data(as_text=True)
+    response = form_post(client, "/appointments/new", new_form(client_email=f"ana{char}@spa.example"))
+    assert response.status_code == 400 and "Enter a valid email address" in response.get_data(as_text=True)
+    result = app.test_cli_runner().invoke(
+        main, args=["add-appointment", "--client", f"Ana{char}", "--start", "2030-01-01T10:00"]
+    )
+    assert result.exit_code == 1 and HIDDEN in result.output
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë Ågren",
+        "José María",
+        "李小龍",
+        "김민지",
+        "محمد علي",
+        "अनिता शर्मा",
+        "Ana 🌸",
+        "O'Neil-Brown",
+        "Nguyễn Thị Hằng",
+    ],
+)
+def test_real_names_in_any_script_are_accepted(app: Flask, client, name: str) -> None:
+    login(client)
+    assert form_post(client, "/appointments/new", new_form(client_name=name)).status_code == 302
+    assert sql(app, "SELECT client_name FROM appointments")[0][0] == name
+
+
+def test_an_existing_hidden_name_is_still_shown_and_can_be_fixed(app: Flask, client) -> None:
+    appointment = add_appointment(app, "Ana")
+    sql(app, "UPDATE appointments SET client_name = :name WHERE id = :id", name="Ana\u00ad", id=appointment.id)
+    login(client)
+    assert client.get(f"/appointments/{appointment.id}").status_code == 200
+    values = edit_form(app, get_appointment(app, appointment.id), client_name="Ana")
+    assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,30 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
-# Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# What no database text column can hold: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Controls, format characters (bidi marks, zero-width, soft hyphen, tags), line separators, surrogates.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Code points of other categories that show as nothing: Unicode's default-ignorable ones (combining
+# grapheme joiner, Hangul fillers, variation selectors, Khmer inherent vowels, Mongolian selectors,
+# the reserved ignorable ranges) and the blank Braille pattern.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def unstorable(text: str) -> bool:
+    """Whether text holds a character no database can store, so it must be refused before it is used."""
+    if "\0" in text:
+        return True
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def hides_characters(text: str) -> bool:
+    """Whether text holds a character that shows as nothing or moves others (a name passing for another's)."""
+    return _INVISIBLE.search(text) is not None or any(unicodedata.category(char) in _HIDDEN_CATEGORIES for char in text)
 
 
 class InvalidAppointment(ValueError):
@@ -60,10 +83,10 @@ def parse_draft(
     name = client_name.strip()
     if not name:
         errors["client_name"] = problem("client_name_missing")
-    elif len(name) > MAX_NAME or _CONTROL.search(name):
+    elif len(name) > MAX_NAME or hides_characters(name):
         errors["client_name"] = problem("client_name_invalid", limit=MAX_NAME)
     email = client_email.strip() or None
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
+    if email and (len(email) > MAX_EMAIL or hides_characters(email) or not _EMAIL.fullmatch(email)):
         errors["client_email"] = problem("client_email_invalid")
     starts_at = None
     try:
@@ -77,7 +100,9 @@ def parse_draft(
             raise ValueError
     except ValueError:
         errors["duration"] = problem("duration_invalid", limit=MAX_DURATION)
-    if len(notes) > MAX_NOTES:
+    if unstorable(notes):
+        errors["notes"] = problem("notes_unstorable")
+    elif len(notes) > MAX_NOTES:
         errors["notes"] = problem("notes_too_long", limit=f"{MAX_NOTES:,}")
     if errors or starts_at is None or minutes is None:
         raise InvalidAppointment(errors)

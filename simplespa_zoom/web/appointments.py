@@ -29,6 +29,7 @@ from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_service, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
+from simplespa_zoom.web.input_text import checks_its_own_form
 from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -130,6 +131,7 @@ def _day_page(day: date, today: date, tz: ZoneInfo) -> dict[str, Any]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@checks_its_own_form
 @login_required
 def new() -> Any:
     if request.method == "GET":
@@ -166,6 +168,7 @@ def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
 
 
 @bp.route("/<row_id:appointment_id>/edit", methods=["GET", "POST"])
+@checks_its_own_form
 @login_required
 def edit(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)
