@@ -1,18 +1,22 @@
-"""Issue 18, round three, input: characters no database can hold, starts no page can show, and names
-that hide characters."""
+"""Issue 18, round three, input: characters no database can hold, starts no page can show, notes
+limits that trap staff, notes bytes an unchanged save must keep, and names that hide characters."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.cli import main
+from simplespa_zoom.web.appointments import _notes_to_save as notes_to_save
 
 from .conftest import (
+    JOIN_URL,
     STAFF_EMAIL,
     STAFF_PASSWORD,
     add_appointment,
@@ -31,6 +35,11 @@ from .conftest import (
 UNSTORABLE = "sent holds a character the appointment book cannot store"
 HIDDEN = "without hidden or control characters"
 NOTES_UNSTORABLE = "Notes cannot hold the NUL character"
+
+
+def as_browser_sends(notes: str) -> str:
+    """A textarea's value as a browser submits it: NUL was shown as U+FFFD, every line break is CRLF."""
+    return re.sub(r"\r\n|\r|\n", "\r\n", notes.replace("\0", "\ufffd"))
 
 
 def new_form(**fields: str) -> dict[str, str]:
@@ -176,6 +185,149 @@ def test_the_ends_of_the_range_read_back_in_zones_far_from_utc(database: str, zo
     assert form_post(client, "/appointments/new", new_form(start=start)).status_code == 302
     page = client.get("/appointments/1").get_data(as_text=True)
     assert "Unreadable start" not in page and start[:4] in page
+
+
+# --- 9. Notes limits agree and the app's own line never makes notes unsaveable ----------------
+
+
+def test_notes_of_100000_characters_with_the_apps_line_can_be_saved_and_rescheduled(app: Flask, client) -> None:
+    staff_text = "x" * 100_000
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", staff_text))
+    login(client)
+    unchanged = edit_form(app, appointment, notes=as_browser_sends(appointment.notes), duration="45")
+    assert form_post(client, f"/appointments/{appointment.id}/edit", unchanged).status_code == 302
+    saved = get_appointment(app, appointment.id)
+    assert saved.notes == appointment.notes and saved.duration_minutes == 45
+    later = saved.starts_at + timedelta(days=1)
+    moved = form_values(saved, notes=as_browser_sends(saved.notes), start=local(app, later))
+    assert form_post(client, f"/appointments/{appointment.id}/edit", moved).status_code == 302
+    saved = get_appointment(app, appointment.id)
+    assert saved.starts_at == later and saved.notes.startswith(staff_text + "\n")
+    grown = edit_form(app, saved, notes=as_browser_sends(saved.notes.replace(staff_text, staff_text + "y")))
+    response = form_post(client, f"/appointments/{appointment.id}/edit", grown)
+    assert response.status_code == 400 and "Notes can hold at most 100,000 characters" in response.get_data(True)
+
+
+def test_staff_text_beside_the_apps_line_may_grow_up_to_the_limit(app: Flask, client) -> None:
+    staff_text = "x" * 99_990
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", staff_text))
+    login(client)
+    grown = as_browser_sends(appointment.notes.replace(staff_text, staff_text + "y" * 10))
+    response = form_post(client, f"/appointments/{appointment.id}/edit", edit_form(app, appointment, notes=grown))
+    assert response.status_code == 302
+    saved = get_appointment(app, appointment.id)
+    assert saved.notes.startswith(staff_text + "y" * 10 + "\n") and saved.line_is_own
+    over = as_browser_sends(saved.notes.replace("y" * 10, "y" * 11))
+    response = form_post(client, f"/appointments/{appointment.id}/edit", edit_form(app, saved, notes=over))
+    assert response.status_code == 400 and "Notes can hold at most 100,000 characters" in response.get_data(True)
+
+
+def test_notes_stored_over_the_limit_can_still_be_saved_unchanged_or_shorter(app: Flask, client) -> None:
+    appointment = add_appointment(app, "Ana")
+    sql(app, "UPDATE appointments SET notes = :notes WHERE id = :id", notes="z" * 100_500, id=appointment.id)
+    appointment = get_appointment(app, appointment.id)
+    login(client)
+    response = form_post(client, f"/appointments/{appointment.id}/edit", edit_form(app, appointment, duration="30"))
+    assert response.status_code == 302
+    shorter = edit_form(app, get_appointment(app, appointment.id), notes="z" * 100_400)
+    assert form_post(client, f"/appointments/{appointment.id}/edit", shorter).status_code == 302
+    assert get_appointment(app, appointment.id).notes == "z" * 100_400
+
+
+@pytest.mark.parametrize("content_type", [None, "multipart/form-data"])
+def test_the_largest_valid_notes_in_four_byte_characters_fit_the_request_limits(
+    app: Flask, client, content_type: str | None
+) -> None:
+    login(client)
+    notes = "\U0001f338" * 100_000  # 100,000 characters, 1.2 MB once percent-encoded
+    kwargs = {"content_type": content_type} if content_type else {}
+    response = form_post(client, "/appointments/new", new_form(notes=notes), **kwargs)
+    assert response.status_code == 302, response.status_code
+    assert sql(app, "SELECT notes FROM appointments")[0][0] == notes
+    response = form_post(client, "/appointments/new", new_form(notes=notes + "\U0001f338"), **kwargs)
+    assert response.status_code == 400 and "Notes can hold at most 100,000 characters" in response.get_data(True)
+
+
+def test_the_apps_line_on_the_largest_notes_still_fits_the_request_limit(app: Flask, client) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", "\U0001f338" * 100_000))
+    login(client)
+    values = edit_form(app, appointment, notes=as_browser_sends(appointment.notes), duration="30")
+    assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
+    assert get_appointment(app, appointment.id).notes == appointment.notes
+
+
+# --- 10. Saving unchanged notes keeps their bytes; edits keep their line-break style ------------
+
+STORED_NOTES = [
+    "one\rtwo\rthree",
+    "one\r\ntwo\nthree\r\n",
+    "\ntrailing CR\r",
+    "lone\r\n\rmixed\n\r\nends",
+    "nul \0 inside",
+]
+
+
+@pytest.mark.parametrize("stored", STORED_NOTES)
+def test_saving_the_form_with_unchanged_notes_keeps_their_bytes(app: Flask, client, database: str, stored: str) -> None:
+    if "\0" in stored and "postgresql" in database:
+        pytest.skip("PostgreSQL text never held a NUL")
+    appointment = add_appointment(app, "Ana")
+    sql(app, "UPDATE appointments SET notes = :notes WHERE id = :id", notes=stored, id=appointment.id)
+    appointment = get_appointment(app, appointment.id)
+    login(client)
+    values = edit_form(app, appointment, notes=as_browser_sends(stored), duration="45")
+    assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
+    saved = get_appointment(app, appointment.id)
+    assert saved.notes == stored and saved.duration_minutes == 45
+
+
+@pytest.mark.parametrize(
+    ("stored", "edit", "expected"),
+    [
+        ("one\rtwo", lambda seen: seen + "\r\nthree", "one\rtwo\rthree"),
+        ("a\r\nb\nc\r\n", lambda seen: seen.replace("c", "C"), "a\r\nb\nC\r\n"),
+        ("a\nb\r\nc\r\nd", lambda seen: seen + "\r\ne", "a\nb\r\nc\r\nd\r\ne"),
+        ("first\nlast", lambda seen: seen.replace("first", "first\r\nnew"), "first\nnew\nlast"),
+        ("", lambda seen: "typed\r\nhere", "typed\nhere"),
+        ("x \0 y\rz", lambda seen: seen + "!", "x \ufffd y\rz!"),
+    ],
+    ids=["lone-cr", "mixed-edit-in-place", "mostly-crlf", "lf-insert", "new-notes-lf", "nul-shown-as-replacement"],
+)
+def test_an_edit_keeps_the_stored_line_breaks_around_it(
+    app: Flask, client, database: str, stored: str, edit, expected: str
+) -> None:
+    if "\0" in stored and "postgresql" in database:
+        pytest.skip("PostgreSQL text never held a NUL")
+    appointment = add_appointment(app, "Ana")
+    sql(app, "UPDATE appointments SET notes = :notes WHERE id = :id", notes=stored, id=appointment.id)
+    appointment = get_appointment(app, appointment.id)
+    login(client)
+    values = edit_form(app, appointment, notes=edit(as_browser_sends(stored)))
+    assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
+    assert get_appointment(app, appointment.id).notes == expected
+
+
+NOTES_PIECES = st.sampled_from(["a", "b", "\r", "\n", "\r\n", "\0", "\ufffd", "é"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NOTES_PIECES, max_size=16).map("".join), st.lists(NOTES_PIECES, max_size=16).map("".join))
+def test_what_staff_see_is_what_is_saved_and_unchanged_notes_keep_their_bytes(stored: str, typed: str) -> None:
+    seen = re.sub(r"\r\n|\r", "\n", stored).replace("\0", "\ufffd")
+    typed = re.sub(r"\r\n|\r", "\n", typed).replace("\0", "\ufffd")
+    assert notes_to_save(as_browser_sends(seen), stored) == stored
+    saved = notes_to_save(as_browser_sends(typed), stored)
+    assert re.sub(r"\r\n|\r", "\n", saved).replace("\0", "\ufffd") == typed
+    assert "\0" not in saved or typed == seen
+
+
+def test_the_apps_line_survives_an_unchanged_save_of_cr_notes(app: Flask, client) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, "Ana", "one\rtwo\r"))
+    login(client)
+    values = edit_form(app, appointment, notes=as_browser_sends(appointment.notes))
+    assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
+    saved = get_appointment(app, appointment.id)
+    assert saved.notes == appointment.notes and JOIN_URL in saved.notes
 
 
 # --- 12. Names (and emails) that hide characters are refused, wherever they come in -----------

@@ -12,8 +12,16 @@ from simplespa_zoom.messages import Problem, problem
 
 MAX_NAME = 200
 MAX_EMAIL = 254
-MAX_NOTES = 100_000
+MAX_NOTES = 100_000  # characters of the staff's own text
+# Room the app's own Zoom line (topic of at most 200 characters, date, join link) and its line
+# break take in the notes on top of the staff's text: the app's line never makes notes unsaveable.
+APP_LINE_ROOM = 1_000
 MAX_DURATION = 24 * 60
+# The largest valid form, as a browser sends it: every character percent-encoded UTF-8 (a 4-byte
+# character is 12 bytes urlencoded, 4 in a multipart part) plus the short fields, token and names.
+FORM_OVERHEAD = 16 * 1024
+FORM_BODY_LIMIT = 12 * (MAX_NOTES + APP_LINE_ROOM) + FORM_OVERHEAD
+FORM_FIELD_LIMIT = 4 * (MAX_NOTES + APP_LINE_ROOM) + FORM_OVERHEAD
 # The WHATWG (HTML) definition of a valid email address: no quotes, brackets or spaces.
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -75,10 +83,33 @@ def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+def notes_problem(notes: str, stored: str = "", own_line: str = "") -> Problem | None:
+    """Why notes can't be saved, or None; never for the app's own line, nor an edit that doesn't grow them."""
+    if notes == stored:
+        return None
+    if unstorable(notes):
+        return problem("notes_unstorable")
+    room = min(len(own_line) + 1, APP_LINE_ROOM) if own_line and own_line in notes else 0
+    if len(notes) - room > MAX_NOTES and len(notes) > len(stored):
+        return problem("notes_too_long", limit=f"{MAX_NOTES:,}")
+    return None
+
+
 def parse_draft(
-    *, client_name: str, client_email: str, start: str, duration: str, notes: str, tz: ZoneInfo
+    *,
+    client_name: str,
+    client_email: str,
+    start: str,
+    duration: str,
+    notes: str,
+    tz: ZoneInfo,
+    stored_notes: str = "",
+    own_line: str = "",
 ) -> AppointmentDraft:
-    """The draft for valid input, or InvalidAppointment listing every problem."""
+    """The draft for valid input, or InvalidAppointment listing every problem.
+
+    stored_notes and own_line: the notes as saved and the app's line in them, when editing.
+    """
     errors: dict[str, Problem] = {}
     name = client_name.strip()
     if not name:
@@ -100,10 +131,8 @@ def parse_draft(
             raise ValueError
     except ValueError:
         errors["duration"] = problem("duration_invalid", limit=MAX_DURATION)
-    if unstorable(notes):
-        errors["notes"] = problem("notes_unstorable")
-    elif len(notes) > MAX_NOTES:
-        errors["notes"] = problem("notes_too_long", limit=f"{MAX_NOTES:,}")
+    if notes_error := notes_problem(notes, stored_notes, own_line):
+        errors["notes"] = notes_error
     if errors or starts_at is None or minutes is None:
         raise InvalidAppointment(errors)
     return AppointmentDraft(name, email, starts_at, minutes, notes)
