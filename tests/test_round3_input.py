@@ -139,6 +139,25 @@ def test_the_cli_refuses_text_the_book_cannot_store(app: Flask, args: list[str])
     assert count(app) == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "password"),
+    [
+        (["add-staff", "new\0@spa.example", "--password-stdin"], "a long enough password\n"),
+        (["add-staff", "new@spa.example", "--password-stdin"], "a long enough \0 password\n"),
+        (["set-password", "staff\udcff@spa.example", "--password-stdin"], "a long enough password\n"),
+        (["set-password", STAFF_EMAIL, "--password-stdin"], b"a long enough \xff password\n"),
+    ],
+    ids=["nul-email", "nul-password", "surrogate-email", "surrogate-password"],
+)
+def test_the_staff_commands_refuse_text_the_book_cannot_store(
+    app: Flask, args: list[str], password: str | bytes
+) -> None:
+    result = app.test_cli_runner().invoke(main, args=args, input=password)
+    assert result.exit_code != 0 and "NUL or a broken character" in result.output and "Traceback" not in result.output
+    assert sql(app, "SELECT COUNT(*) FROM staff")[0][0] == 1
+    assert login(app.test_client()).status_code == 302
+
+
 # --- 8. A start outside 1900-2200 written by hand reads as unreadable, never a 500 --------------
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "12000-01-01T00:00:00Z", "1000-06-01T00:00:00Z"]
