@@ -81,8 +81,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         marks=HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"]),
     )
     init_templating(app)
-    app.before_request(refuse_unstorable_input)
     app.before_request(load_signed_in_staff)
+    app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
     for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp, pages_bp):
         app.register_blueprint(blueprint)
     security.csrf.exempt(webhooks_bp)
