@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from simplespa_zoom.web.appointments import bp as appointments_bp
     from simplespa_zoom.web.connect import bp as connect_bp
     from simplespa_zoom.web.health import bp as health_bp
+    from simplespa_zoom.web.input_text import refuse_unstorable_input
     from simplespa_zoom.web.meetings import bp as meetings_bp
     from simplespa_zoom.web.pages import bp as pages_bp
     from simplespa_zoom.web.session import EncryptedCookieSessionInterface, SessionCrypto
@@ -82,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     init_templating(app)
     app.before_request(load_signed_in_staff)
+    app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
     for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, webhooks_bp, pages_bp, health_bp):
         app.register_blueprint(blueprint)
     security.csrf.exempt(webhooks_bp)

@@ -13,7 +13,7 @@ from simplespa_zoom.book.database import DatabaseError
 from simplespa_zoom.book.staff import StaffError
 from simplespa_zoom.config import ConfigError
 from simplespa_zoom.web import the_book
-from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft
+from simplespa_zoom.web.appointment_forms import InvalidAppointment, parse_draft, unstorable
 
 
 def _create_app_or_explain() -> Flask:
@@ -38,14 +38,31 @@ def init_db() -> None:
     click.echo(f"Database ready (schema revision {revision}).")
 
 
+_BROKEN_PASSWORD = "The password holds a NUL or a broken character; type it again."
+
+
+def _storable(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An argument the database can hold: a NUL or a broken character is refused before it is used."""
+    if unstorable(value):
+        raise click.BadParameter("it holds a NUL or a broken character; type it again.", param=param)
+    return value
+
+
 def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    except UnicodeDecodeError:  # bytes that are not UTF-8 (a C locale reads them as lone surrogates instead)
+        raise click.ClickException(_BROKEN_PASSWORD) from None
+    if unstorable(password):
+        raise click.ClickException(_BROKEN_PASSWORD)
+    return password
 
 
 @main.command("add-staff")
-@click.argument("email")
+@click.argument("email", callback=_storable)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add_staff(email: str, password_stdin: bool) -> None:
     """Create a staff account that can sign in."""
@@ -58,7 +75,7 @@ def add_staff(email: str, password_stdin: bool) -> None:
 
 
 @main.command("set-password")
-@click.argument("email")
+@click.argument("email", callback=_storable)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_staff_password(email: str, password_stdin: bool) -> None:
     """Change a staff password; their other signed-in sessions end."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simplespa_zoom.book.database import DatabaseError, url_for
+from simplespa_zoom.web.appointment_forms import FORM_BODY_LIMIT, FORM_FIELD_LIMIT
 
 ENV_NAMES = (
     "SECRET_KEY",
@@ -46,7 +47,9 @@ DEFAULTS: dict[str, Any] = {
     # Threads per process that may wait for Zoom at once: keep it below the server's threads per
     # process (gunicorn --threads) so pages that make no Zoom call are served while Zoom is slow.
     "ZOOM_CALL_SLOTS": 2,
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # The largest valid appointment form fits, percent-encoded or multipart (see web/appointment_forms.py).
+    "MAX_CONTENT_LENGTH": FORM_BODY_LIMIT,
+    "MAX_FORM_MEMORY_SIZE": FORM_FIELD_LIMIT,
     "TRUSTED_PROXY_HOPS": 0,
 }
 

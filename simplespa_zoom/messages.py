@@ -375,6 +375,19 @@ _CATALOGUE = (
         "Shorten the notes; keep long documents elsewhere and link to them.",
         {"limit": "100,000"},
     ),
+    Message(
+        "notes_unstorable",
+        APPOINTMENTS,
+        "Notes cannot hold the NUL character or a broken character; remove it and save again.",
+        "Such characters come from text pasted from another program or file: retype that part, or paste it "
+        "as plain text first. The rest of the notes is kept in the form.",
+    ),
+    Message(
+        "start_unreadable",
+        APPOINTMENTS,
+        "This appointment's start cannot be read (it was changed outside the app), so no meeting was added.",
+        "Click Edit, pick the start again and save; then add the meeting.",
+    ),
     # --- Signing in and pages -------------------------------------------------------------------
     Message(
         "sign_in_failed",
@@ -416,6 +429,15 @@ _CATALOGUE = (
         SIGNING_IN,
         "That action is not available here.",
         "Use the buttons on the page rather than a typed address.",
+    ),
+    Message(
+        "input_unstorable",
+        SIGNING_IN,
+        "The {field} sent holds a character the appointment book cannot store (a NUL or a broken character). "
+        "Nothing was changed.",
+        "Retype the text rather than pasting it. If a link led here, go back to the appointments and search "
+        "from there.",
+        {"field": "email"},
     ),
     Message(
         "too_large",

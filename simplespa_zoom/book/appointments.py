@@ -103,7 +103,13 @@ class AppointmentDraft:
     notes: str
 
 
-UNREADABLE_START = datetime(1900, 1, 1, tzinfo=UTC)
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # the years an appointment may start in, in the spa's zone
+# The stored UTC instants a start in that range can have in any time zone. A start outside, written by
+# hand or another tool, is read as unreadable: years 1 or 9999 overflow once shifted to a zone or
+# given a duration, and no page can show or change them.
+_READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
+_READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
+UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
 
 
@@ -113,9 +119,11 @@ def to_db(instant: datetime) -> str:
 
 
 def _read_start(text: object) -> datetime | None:
+    """The stored start, or None when it does not read as a start in the book's years."""
     try:
         parsed = datetime.fromisoformat(str(text))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        start = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return start if _READABLE_FROM <= start < _READABLE_UNTIL else None
     except (ValueError, OverflowError):
         return None
 

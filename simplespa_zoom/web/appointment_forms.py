@@ -3,24 +3,54 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import AppointmentDraft
+from simplespa_zoom.book.appointments import FIRST_YEAR, LAST_YEAR, AppointmentDraft
 from simplespa_zoom.messages import Problem, problem
 
 MAX_NAME = 200
 MAX_EMAIL = 254
-MAX_NOTES = 100_000
+MAX_NOTES = 100_000  # characters of the staff's own text
+# Room the app's own Zoom line (topic of at most 200 characters, date, join link) and its line
+# break take in the notes on top of the staff's text: the app's line never makes notes unsaveable.
+APP_LINE_ROOM = 1_000
 MAX_DURATION = 24 * 60
-FIRST_YEAR, LAST_YEAR = 1900, 2200
+# The largest valid form, as a browser sends it: every character percent-encoded UTF-8 (a 4-byte
+# character is 12 bytes urlencoded, 4 in a multipart part) plus the short fields, token and names.
+FORM_OVERHEAD = 16 * 1024
+FORM_BODY_LIMIT = 12 * (MAX_NOTES + APP_LINE_ROOM) + FORM_OVERHEAD
+FORM_FIELD_LIMIT = 4 * (MAX_NOTES + APP_LINE_ROOM) + FORM_OVERHEAD
 # The WHATWG (HTML) definition of a valid email address: no quotes, brackets or spaces.
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
-# Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# What no database text column can hold: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Controls, format characters (bidi marks, zero-width, soft hyphen, tags), line separators, surrogates.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Code points of other categories that show as nothing: Unicode's default-ignorable ones (combining
+# grapheme joiner, Hangul fillers, variation selectors, Khmer inherent vowels, Mongolian selectors,
+# the reserved ignorable ranges) and the blank Braille pattern.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def unstorable(text: str) -> bool:
+    """Whether text holds a character no database can store, so it must be refused before it is used."""
+    if "\0" in text:
+        return True
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def hides_characters(text: str) -> bool:
+    """Whether text holds a character that shows as nothing or moves others (a name passing for another's)."""
+    return _INVISIBLE.search(text) is not None or any(unicodedata.category(char) in _HIDDEN_CATEGORIES for char in text)
 
 
 class InvalidAppointment(ValueError):
@@ -53,18 +83,41 @@ def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+def notes_problem(notes: str, stored: str = "", own_line: str = "") -> Problem | None:
+    """Why notes can't be saved, or None; never for the app's own line, nor an edit that doesn't grow them."""
+    if notes == stored:
+        return None
+    if unstorable(notes):
+        return problem("notes_unstorable")
+    room = min(len(own_line) + 1, APP_LINE_ROOM) if own_line and own_line in notes else 0
+    if len(notes) - room > MAX_NOTES and len(notes) > len(stored):
+        return problem("notes_too_long", limit=f"{MAX_NOTES:,}")
+    return None
+
+
 def parse_draft(
-    *, client_name: str, client_email: str, start: str, duration: str, notes: str, tz: ZoneInfo
+    *,
+    client_name: str,
+    client_email: str,
+    start: str,
+    duration: str,
+    notes: str,
+    tz: ZoneInfo,
+    stored_notes: str = "",
+    own_line: str = "",
 ) -> AppointmentDraft:
-    """The draft for valid input, or InvalidAppointment listing every problem."""
+    """The draft for valid input, or InvalidAppointment listing every problem.
+
+    stored_notes and own_line: the notes as saved and the app's line in them, when editing.
+    """
     errors: dict[str, Problem] = {}
     name = client_name.strip()
     if not name:
         errors["client_name"] = problem("client_name_missing")
-    elif len(name) > MAX_NAME or _CONTROL.search(name):
+    elif len(name) > MAX_NAME or hides_characters(name):
         errors["client_name"] = problem("client_name_invalid", limit=MAX_NAME)
     email = client_email.strip() or None
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
+    if email and (len(email) > MAX_EMAIL or hides_characters(email) or not _EMAIL.fullmatch(email)):
         errors["client_email"] = problem("client_email_invalid")
     starts_at = None
     try:
@@ -78,8 +131,8 @@ def parse_draft(
             raise ValueError
     except ValueError:
         errors["duration"] = problem("duration_invalid", limit=MAX_DURATION)
-    if len(notes) > MAX_NOTES:
-        errors["notes"] = problem("notes_too_long", limit=f"{MAX_NOTES:,}")
+    if notes_error := notes_problem(notes, stored_notes, own_line):
+        errors["notes"] = notes_error
     if errors or starts_at is None or minutes is None:
         raise InvalidAppointment(errors)
     return AppointmentDraft(name, email, starts_at, minutes, notes)

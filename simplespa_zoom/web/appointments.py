@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
 from simplespa_zoom.web import meeting_service, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
+from simplespa_zoom.web.input_text import checks_its_own_form
 from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -71,13 +74,64 @@ def _submitted(existing: Appointment | None = None) -> dict[str, str]:
         name: request.form.get(name, "")
         for name in ("client_name", "client_email", "start", "duration", "notes", "version")
     }
-    values["notes"] = _same_line_breaks(values["notes"], existing.notes if existing else "")
+    values["notes"] = _notes_to_save(values["notes"], existing.notes if existing else "")
     return values
 
 
-def _same_line_breaks(submitted: str, stored: str) -> str:
-    """Browsers send CRLF from a textarea; keep the notes' own line-break style instead."""
-    return submitted if "\r\n" in stored else submitted.replace("\r\n", "\n")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _as_shown(notes: str) -> str:
+    """The notes as the edit form's textarea shows them: every line break a LF, a NUL as U+FFFD."""
+    return _LINE_BREAK.sub("\n", notes).replace("\0", "\ufffd")
+
+
+def _usual_break(notes: str) -> str:
+    """The line break the notes use most (CRLF, LF or a lone CR); LF for notes without one."""
+    pairs = notes.count("\r\n")
+    lone_lf, lone_cr = notes.count("\n") - pairs, notes.count("\r") - pairs
+    return max((lone_lf, "\n"), (pairs, "\r\n"), (lone_cr, "\r"), key=lambda counted: counted[0])[1]
+
+
+def _common_prefix(first: str, second: str) -> int:
+    """How many characters two texts share at their start (by halving, each step one C comparison)."""
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[:middle] == second[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _notes_to_save(submitted: str, stored: str) -> str:
+    """The notes as sent, in the stored bytes: unchanged notes are kept exactly, an edit changes only its span."""
+    # Browsers send every line break as CRLF and a NUL as the U+FFFD they showed, so notes are compared
+    # as shown; the span the staff changed gets its line breaks in the notes' usual style.
+    shown, sent = _as_shown(stored), _LINE_BREAK.sub("\n", submitted)
+    if sent == shown:
+        return stored
+    head = _common_prefix(shown, sent)
+    tail = _common_prefix(shown[head:][::-1], sent[head:][::-1])
+    # A CRLF shows as one LF: the shown place of the n-th pair is its stored place minus n.
+    pairs = [found.start() - n for n, found in enumerate(re.finditer("\r\n", stored))]
+    end_kept, start_kept = head, len(shown) - tail
+    edited = sent[head : len(sent) - tail].replace("\n", _usual_break(stored))
+    kept_before = stored[: end_kept + bisect_left(pairs, end_kept)]
+    kept_after = stored[start_kept + bisect_left(pairs, start_kept) :]
+    # A NUL the staff saw as U+FFFD is saved as they saw it: no database may hold it any more.
+    saved = kept_before.replace("\0", "\ufffd") + edited + kept_after.replace("\0", "\ufffd")
+    if _LINE_BREAK.sub("\n", saved) != sent:  # a kept lone CR met a LF at a seam and made one CRLF
+        return sent.replace("\n", _usual_break(stored))
+    return saved
+
+
+def _own_line(appointment: Appointment | None) -> str:
+    """The text of the app's own Zoom line in the stored notes ('' when it has none)."""
+    if appointment is None or not appointment.line_is_own or appointment.zoom_line is None:
+        return ""
+    return appointment.notes[appointment.zoom_line.start : appointment.zoom_line.end]
 
 
 def _version(text: str) -> int:
@@ -87,7 +141,7 @@ def _version(text: str) -> int:
     return int(text)
 
 
-def _draft(values: dict[str, str]) -> AppointmentDraft:
+def _draft(values: dict[str, str], existing: Appointment | None = None) -> AppointmentDraft:
     return parse_draft(
         client_name=values["client_name"],
         client_email=values["client_email"],
@@ -95,6 +149,8 @@ def _draft(values: dict[str, str]) -> AppointmentDraft:
         duration=values["duration"],
         notes=values["notes"],
         tz=current_app.config["SPA_TZ"],
+        stored_notes=existing.notes if existing else "",
+        own_line=_own_line(existing),
     )
 
 
@@ -130,6 +186,7 @@ def _day_page(day: date, today: date, tz: ZoneInfo) -> dict[str, Any]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@checks_its_own_form
 @login_required
 def new() -> Any:
     if request.method == "GET":
@@ -173,6 +230,7 @@ def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
 
 
 @bp.route("/<row_id:appointment_id>/edit", methods=["GET", "POST"])
+@checks_its_own_form
 @login_required
 def edit(appointment_id: int) -> Any:
     appointment = store().get(appointment_id)
@@ -182,7 +240,7 @@ def edit(appointment_id: int) -> Any:
         )
     values = _submitted(appointment)
     try:
-        draft = _draft(values)
+        draft = _draft(values, appointment)
         base_version = _version(values["version"])
     except InvalidAppointment as invalid:
         return render_template(

@@ -7,12 +7,19 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings.service import MeetingError
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.web import meeting_service
+from simplespa_zoom.web import meeting_service, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
+
+
+class StartUnreadable(MeetingError):
+    """The stored start reads as no time (written outside the app): a meeting would be made for no date."""
+
+    code = "start_unreadable"
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
@@ -29,6 +36,8 @@ def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
 @bp.post("")
 @login_required
 def add(appointment_id: int) -> Any:
+    if not the_book().appointments.get(appointment_id).start_readable:
+        raise StartUnreadable()
     outcome = meeting_service().add(appointment_id)
     return jsonify(meeting_answer(outcome.appointment, created=outcome.created)), 201 if outcome.created else 200
 
