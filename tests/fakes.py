@@ -7,12 +7,11 @@ a claim only one caller holds, Zoom's answers for gone meetings, rotating refres
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, Claim, VersionConflict
-from simplespa_zoom.meetings import notes as notes_text
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
 
@@ -63,6 +62,9 @@ class InMemoryBook:
         meeting_id: int,
         host_mark: str | None,
         synced_ms: int | None = None,
+        *,
+        meeting_ids: Collection[int],
+        line_digest: str,
     ) -> Appointment:
         saved = self._write(
             appointment_id,
@@ -71,7 +73,7 @@ class InMemoryBook:
             zoom_meeting_id=meeting_id,
             zoom_host_mark=host_mark,
             zoom_synced_ms=synced_ms,
-            zoom_line_digest=notes_text.last_line_digest(notes, meeting_id),
+            zoom_line_digest=line_digest,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -82,9 +84,10 @@ class InMemoryBook:
         base_version: int,
         notes: str,
         *,
+        meeting_ids: Collection[int],
         forget_meeting: bool = False,
         synced_ms: int | None = None,
-        own_line: str | None = None,
+        own_line_digest: str | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
@@ -92,8 +95,8 @@ class InMemoryBook:
         else:
             if synced_ms is not None:
                 changes["zoom_synced_ms"] = synced_ms
-            if own_line is not None:
-                changes["zoom_line_digest"] = notes_text.fingerprint(own_line)
+            if own_line_digest is not None:
+                changes["zoom_line_digest"] = own_line_digest
         current = self.get(appointment_id)
         if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time

@@ -186,7 +186,7 @@ def test_a_reschedule_moves_the_meeting_and_its_line() -> None:
     world = World()
     appointment_id = world.with_meeting()
     before = world.book.get(appointment_id)
-    after = world.book.set_notes(before.id, before.version, before.notes)
+    after = world.book.set_notes(before.id, before.version, before.notes, meeting_ids={85746065432})
     after = replace(after, starts_at=START + timedelta(days=1))
     world.book.rows[after.id] = after
     notice = world.service.follow_reschedule(before, after)

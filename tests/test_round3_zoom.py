@@ -508,7 +508,9 @@ def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and
     def raced(*args: Any, **kwargs: Any) -> Any:
         world.book.record_meeting = record  # type: ignore[method-assign]
         current = world.book.get(appointment.id)
-        record(appointment.id, current.version, notes.append_line(current.notes, their_line), theirs.id, None)
+        appended = notes.append_line(current.notes, their_line)
+        ids, digest = notes.meeting_ids(appended), notes.fingerprint(their_line)
+        record(appointment.id, current.version, appended, theirs.id, None, meeting_ids=ids, line_digest=digest)
         return record(*args, **kwargs)  # now at an older version: a conflict
 
     world.book.record_meeting = raced  # type: ignore[method-assign]

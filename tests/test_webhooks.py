@@ -282,7 +282,7 @@ def test_a_topic_changed_in_zoom_keeps_the_lines_time_and_link(app: Flask, clien
 def test_a_deleted_meeting_whose_line_staff_removed_is_forgotten_and_the_notes_kept(app: Flask, client) -> None:
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     with app.app_context():
-        the_book().appointments.set_notes(holder.id, holder.version, "Line removed by hand.")
+        the_book().appointments.set_notes(holder.id, holder.version, "Line removed by hand.", meeting_ids=set())
     event = {"event": "meeting.deleted", "event_ts": 1, "payload": {"object": {"id": MEETING_ID}}}
     assert deliver(client, event).status_code == 204
     stored = get_appointment(app, holder.id)

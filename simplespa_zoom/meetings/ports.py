@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Protocol
 
-from simplespa_zoom.book.appointments import Appointment, Claim
+from simplespa_zoom.meetings.domain import Appointment, Claim
 from simplespa_zoom.zoom.oauth import TokenStore
 
 __all__ = ["AppointmentBook", "Clock", "TokenStore"]
@@ -33,6 +33,9 @@ class AppointmentBook(Protocol):
         meeting_id: int,
         host_mark: str | None,
         synced_ms: int | None = None,
+        *,
+        meeting_ids: Collection[int],
+        line_digest: str,
     ) -> Appointment: ...
 
     def set_notes(
@@ -41,9 +44,10 @@ class AppointmentBook(Protocol):
         base_version: int,
         notes: str,
         *,
+        meeting_ids: Collection[int],
         forget_meeting: bool = False,
         synced_ms: int | None = None,
-        own_line: str | None = None,
+        own_line_digest: str | None = None,
     ) -> Appointment: ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...

@@ -27,8 +27,8 @@ from enum import Enum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import Appointment, VersionConflict
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, TokenStore
 from simplespa_zoom.messages import FIX_IN_ZOOM, say
@@ -320,13 +320,16 @@ class MeetingService:
         try:
             for _ in range(SAVE_ATTEMPTS):
                 try:
+                    appended = notes.append_line(appointment.notes, line)
                     saved = self.book.record_meeting(
                         appointment.id,
                         appointment.version,
-                        notes.append_line(appointment.notes, line),
+                        appended,
                         meeting.id,
                         host_mark,
                         self._now_ms(),
+                        meeting_ids=notes.meeting_ids(appended),
+                        line_digest=notes.fingerprint(line),
                     )
                     return saved, True
                 except VersionConflict as conflict:
@@ -610,9 +613,10 @@ class MeetingService:
                     appointment.id,
                     appointment.version,
                     edited,
+                    meeting_ids=notes.meeting_ids(edited),
                     forget_meeting=new_text is None,
                     synced_ms=as_of_ms,
-                    own_line=text,
+                    own_line_digest=None if text is None else notes.fingerprint(text),
                 )
             except VersionConflict as conflict:
                 appointment = conflict.current

@@ -19,13 +19,8 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.book.appointments import (
-    SEARCH_LIMIT,
-    Appointment,
-    AppointmentDraft,
-    AppointmentStore,
-    VersionConflict,
-)
+from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
+from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.service import Notice, orphaned_meeting
 from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
 from simplespa_zoom.web import meeting_service, the_book

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from simplespa_zoom.book.appointments import AppointmentNotFound
+from simplespa_zoom.meetings.domain import AppointmentNotFound
 from simplespa_zoom.meetings.service import MeetingError
 from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
 from simplespa_zoom.zoom.api import ZoomError

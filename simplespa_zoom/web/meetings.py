@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.service import MeetingError
 from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_service, the_book
