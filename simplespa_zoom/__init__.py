@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from simplespa_zoom.book import Book
     from simplespa_zoom.meetings.host_marks import HostMarks
-    from simplespa_zoom.meetings.service import MeetingService
+    from simplespa_zoom.meetings.service import MeetingSetup
     from simplespa_zoom.web import errors, security, zoom_session
     from simplespa_zoom.web.appointments import bp as appointments_bp
     from simplespa_zoom.web.connect import bp as connect_bp
@@ -74,10 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     errors.init_app(app)
     zoom_session.init_app(app)
-    app.extensions["meetings"] = MeetingService(
+    app.extensions["meetings"] = MeetingSetup(
         book=book.appointments,
-        tokens=zoom_session.browser_tokens,
-        zoom=app.extensions["zoom_connection"],
         tz=app.config["SPA_TZ"],
         marks=HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"]),
     )

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
-from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
+from simplespa_zoom.meetings.ports import ProviderMeeting
+from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
 
 
@@ -147,7 +148,7 @@ class FakeZoom:
     user_id: str = "host-1"
     licensed: bool = False
     valid_tokens: set[str] = field(default_factory=lambda: {"access-1"})
-    meetings: dict[int, Meeting] = field(default_factory=dict)
+    meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     next_id: int = 85746065432
     join_host: str = "us05web.zoom.us"
@@ -170,19 +171,19 @@ class FakeZoom:
         timezone: str,
         registration: bool = False,
         agenda: str = "",
-    ) -> Meeting:
+    ) -> ProviderMeeting:
         self._check(token, "create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
+        meeting = ProviderMeeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
         self.meetings[meeting_id] = meeting
         return meeting
 
-    def find_upcoming_meeting(self, token: str, wanted: Callable[[Meeting], bool]) -> Meeting | None:
+    def find_upcoming_meeting(self, token: str, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
         self._check(token, "list")
         return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)
 
-    def get_meeting(self, token: str, meeting_id: int) -> Meeting:
+    def get_meeting(self, token: str, meeting_id: int) -> ProviderMeeting:
         self._check(token, f"get {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
@@ -192,7 +193,7 @@ class FakeZoom:
         self._check(token, f"patch {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        self.meetings[meeting_id] = replace(self.meetings[meeting_id], start_time=start.astimezone(UTC))
+        self.meetings[meeting_id] = replace(self.meetings[meeting_id], starts_at=start.astimezone(UTC))
 
     def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))

@@ -14,7 +14,7 @@ from flask import Flask
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings.service import CLAIM_WAIT_SECONDS
+from simplespa_zoom.meetings.timing import CLAIM_WAIT_SECONDS
 from simplespa_zoom.web import the_book
 
 from .conftest import (
@@ -284,7 +284,7 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     for _ in range(3):
         zoom.delete(f"{API}/meetings/{MEETING_ID}", status=503, body="down")
-    from simplespa_zoom.meetings import service as meeting_ops
+    from simplespa_zoom.meetings import adding as meeting_ops
 
     monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
     monkeypatch.setattr(

@@ -136,7 +136,9 @@ def test_a_retry_after_a_conflict_re_checks_the_event_time_on_the_fresh_row() ->
     world = NewerMeanwhile()
     appointment_id = world.with_meeting()
     world.newer = ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
-    assert world.service.meeting_updated(85746065432, None, START + timedelta(hours=1), None, NOW_MS + 1_000) == 1
+    assert (
+        world.service.events.meeting_updated(85746065432, None, START + timedelta(hours=1), None, NOW_MS + 1_000) == 1
+    )
     stored = world.book.get(appointment_id)
     assert (stored.notes, stored.zoom_synced_ms) == ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
 
@@ -147,7 +149,7 @@ def test_a_retry_rebuilds_the_line_from_the_fresh_row_keeping_what_the_older_cha
     world = NewerMeanwhile()
     appointment_id = world.with_meeting()
     world.newer = ("Prefers lavender oil.\n" + moved_line, NOW_MS + 1_000)
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 2_000) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 2_000) == 1
     stored = world.book.get(appointment_id)
     assert stored.notes == "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 5:00 pm \u2014 " + LINK
     assert stored.zoom_synced_ms == NOW_MS + 2_000
@@ -187,12 +189,12 @@ def test_zooms_events_change_the_apps_line_and_never_a_typed_copy_with_its_meeti
     world.book.set_notes(
         appointment_id, stored.version, typed, meeting_ids=notes.meeting_ids(typed)
     )  # a staff edit: the app's line is not last
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
     renamed = "Zoom: [Renamed] Tuesday, December 1 2026 3:00 pm \u2014 " + LINK
     assert world.book.get(appointment_id).notes == f"Prefers lavender oil.\n{renamed}\n{TYPED}\nafter"
-    assert world.service.meeting_updated(85746065432, "Renamed again", None, None, NOW_MS + 2) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed again", None, None, NOW_MS + 2) == 1
     assert world.book.get(appointment_id).notes.count(TYPED) == 1
-    world.service.meeting_deleted(85746065432)
+    world.service.events.meeting_deleted(85746065432)
     left = world.book.get(appointment_id)
     assert (left.notes, left.zoom_meeting_id) == (f"Prefers lavender oil.\n{TYPED}\nafter", None)
 
@@ -223,7 +225,7 @@ def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_c
     edited = stored.notes.replace("3:00 pm", "3:30 pm")  # staff changed the app's line by hand
     world.book.set_notes(appointment_id, stored.version, edited, meeting_ids=notes.meeting_ids(edited))
     assert not world.book.get(appointment_id).line_is_own
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
     assert world.book.get(appointment_id).notes == edited
     twice = f"{LINE}\n{LINE}\n{TYPED}"
     own = notes.own_line(twice, 85746065432, notes.fingerprint(LINE))
@@ -452,7 +454,7 @@ def test_the_usable_fields_of_an_event_still_apply_beside_an_unusable_one(app: F
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     moved = base.starts_at + timedelta(hours=3)
     event = moved_event(moved, 1, topic="Ana \ud800", join_url=f"https://us05web.zoom.us/j/{OTHER_ID}")
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
         assert deliver(client, json.dumps(event).encode()).status_code == 204
     assert get_appointment(app, holder.id).notes == notes.append_line(NOTES, line_for(app, base, start=moved))
     assert caplog.messages == [

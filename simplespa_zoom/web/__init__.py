@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, g
 
 if TYPE_CHECKING:
     from simplespa_zoom.book import Book
-    from simplespa_zoom.meetings.service import MeetingService
+    from simplespa_zoom.meetings.service import Meetings, MeetingSetup
 
 
 def the_book() -> Book:
@@ -16,6 +16,15 @@ def the_book() -> Book:
     return current_app.extensions["book"]
 
 
-def meeting_service() -> MeetingService:
-    """The app's meeting service, built once at start-up."""
+def meeting_setup() -> MeetingSetup:
+    """What the meeting services of every request share, built once at start-up."""
     return current_app.extensions["meetings"]
+
+
+def meetings() -> Meetings:
+    """This request's meeting services, acting through this browser's Zoom (built on first use)."""
+    from simplespa_zoom.web.zoom_session import zoom_provider
+
+    if "meetings" not in g:
+        g.meetings = meeting_setup().services(zoom_provider())
+    return g.meetings

@@ -5,20 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 
 from simplespa_zoom.zoom.api import ZoomClient, ZoomGate
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
+from simplespa_zoom.zoom.provider import ZoomProvider
 
 SESSION_KEY = "zoom"
 RETRY_HEADER = "X-Zoom-Retry"
 
 
 class SessionTokenStore:
-    """The token store of the request's browser: its encrypted session cookie, nothing on the server."""
+    """The token store of the request's browser: its encrypted session cookie, nothing on the server.
+
+    Keyed by provider, as Flask-Dance keys its storage by blueprint: session["zoom"] holds Zoom's tokens.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def get(self) -> Tokens | None:
-        data = session.get(SESSION_KEY)
+        data = session.get(self.key)
         if not isinstance(data, dict):
             return None
         try:
@@ -36,7 +43,7 @@ class SessionTokenStore:
             return None
 
     def set(self, tokens: Tokens) -> None:
-        session[SESSION_KEY] = {
+        session[self.key] = {
             **tokens.token_fields(),
             "api_url": tokens.api_url,
             "user_id": tokens.user_id,
@@ -44,10 +51,10 @@ class SessionTokenStore:
         }
 
     def delete(self) -> None:
-        session.pop(SESSION_KEY, None)
+        session.pop(self.key, None)
 
 
-browser_tokens = SessionTokenStore()
+browser_tokens = SessionTokenStore(SESSION_KEY)
 
 
 def _refusal_is_final() -> bool:
@@ -62,6 +69,13 @@ def is_connected() -> bool:
 
 def zoom_connection() -> ZoomConnection:
     return current_app.extensions["zoom_connection"]
+
+
+def zoom_provider() -> ZoomProvider:
+    """This browser's Zoom for this request: its token cookie read at most once, however many calls."""
+    if "zoom_provider" not in g:
+        g.zoom_provider = ZoomProvider(zoom_connection(), browser_tokens)
+    return g.zoom_provider
 
 
 def revoke_and_forget() -> None:
