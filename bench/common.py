@@ -14,13 +14,12 @@ from typing import Any
 import requests
 from flask import Flask, g, render_template
 
-from simplespa_zoom import RowIdConverter
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import open_engine
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.web import the_book
+from simplespa_zoom.web import RowIdConverter, the_book
 from simplespa_zoom.web.appointments import bp as appointments_bp
 from simplespa_zoom.web.connect import bp as connect_bp
 from simplespa_zoom.web.meetings import bp as meetings_bp

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from simplespa_zoom.web import meetings
+from simplespa_zoom.web import meeting_services
 from simplespa_zoom.zoom import events
 from simplespa_zoom.zoom.webhook_signature import signature_ok
 
@@ -57,5 +57,5 @@ def receive() -> Any:
         body_json = json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _answer("bad_body", "The body is not JSON the app can read.", 400)
-    answer = events.apply(events.Event.read(body_json), events.Context(meetings().events, secret))
+    answer = events.apply(events.Event.read(body_json), events.Context(meeting_services().events, secret))
     return (jsonify(answer), 200) if answer is not None else ("", 204)

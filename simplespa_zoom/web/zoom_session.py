@@ -7,8 +7,7 @@ from typing import Any
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, g, request, session
 
-from simplespa_zoom.zoom.api import ZoomClient, ZoomGate
-from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
+from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection
 from simplespa_zoom.zoom.provider import ZoomProvider
 
 SESSION_KEY = "zoom"
@@ -57,7 +56,7 @@ class SessionTokenStore:
 browser_tokens = SessionTokenStore(SESSION_KEY)
 
 
-def _refusal_is_final() -> bool:
+def refusal_is_final() -> bool:
     """The page script asks again once (another tab may just have rotated the token); a form post
     cannot, and it ran under the page's Zoom lock, so for it a refused refresh is final."""
     return request.accept_mimetypes.best != "application/json" or request.headers.get(RETRY_HEADER) == "1"
@@ -88,7 +87,7 @@ def oauth_client(app: Flask | None = None) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    """Register the Zoom OAuth client and the per-process Zoom API client."""
+    """Register the Zoom OAuth client (Authlib's Flask integration: the glue, not the protocol)."""
     base = app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/")
     oauth = OAuth(app)
     oauth.register(
@@ -104,11 +103,3 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["zoom_oauth"] = oauth
-    endpoint = TokenEndpoint(
-        base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"]
-    )
-    client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
-    gate = ZoomGate(app.config["ZOOM_CALL_SLOTS"])
-    app.extensions["zoom_connection"] = ZoomConnection(
-        client, endpoint, app.config["ZOOM_HOSTS"], _refusal_is_final, gate
-    )
