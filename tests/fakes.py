@@ -152,6 +152,7 @@ class FakeZoom:
     calls: list[str] = field(default_factory=list)
     next_id: int = 85746065432
     join_host: str = "us05web.zoom.us"
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def at(self, _base_url: str | None) -> FakeZoom:
         return self
@@ -193,11 +194,18 @@ class FakeZoom:
         self._check(token, f"patch {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        self.meetings[meeting_id] = replace(self.meetings[meeting_id], starts_at=start.astimezone(UTC))
+        if start > self.now():  # as Zoom, a start in the past is ignored
+            self.meetings[meeting_id] = replace(self.meetings[meeting_id], starts_at=start.astimezone(UTC))
 
     def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
         self.meetings.pop(meeting_id, None)  # already gone counts as deleted, as the real client does
+
+    def start_link(self, token: str, meeting_id: int) -> str:
+        self._check(token, f"start {meeting_id}")
+        if meeting_id not in self.meetings:
+            raise ZoomMeetingGone()
+        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
 
     def get_me(self, token: str) -> ZoomUser:
         self._check(token, "me")

@@ -31,7 +31,7 @@ class World:
 
     def __init__(self, *, connected: bool = True, final_refusals: bool = True, now: datetime = NOW) -> None:
         self.book = InMemoryBook()
-        self.zoom = FakeZoom()
+        self.zoom = FakeZoom(now=lambda: now)
         self.endpoint = FakeTokenEndpoint(self.zoom)
         fresh = time.time() + 3600
         self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
