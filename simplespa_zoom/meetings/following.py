@@ -30,7 +30,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderSlow,
     ProviderUnavailable,
 )
-from simplespa_zoom.messages import FIX_IN_ZOOM, say
+from simplespa_zoom.messages import say, tell
 
 
 class CheckState(StrEnum):
@@ -121,8 +121,8 @@ class CheckMeeting:
             appointment, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
         )
         if updated is None:
-            return Check(appointment, CheckState.OK, "Checked with Zoom just now.")
-        return Check(updated, CheckState.UPDATED, "The meeting was changed in Zoom; its line in the notes now matches.")
+            return Check(appointment, CheckState.OK, tell("meeting_checked"))
+        return Check(updated, CheckState.UPDATED, tell("meeting_updated_from_zoom"))
 
 
 @dataclass(frozen=True)
@@ -188,9 +188,13 @@ class ChangeMeeting:
         current = self.book.get(after.id)
         self.lines.follow(current, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms())
         if meeting.starts_at != after.starts_at:
-            held = notes.format_when(meeting.starts_at.astimezone(self.tz)) if meeting.starts_at else "as before"
+            held = (
+                notes.format_when(meeting.starts_at.astimezone(self.tz))
+                if meeting.starts_at
+                else tell("start_as_before")
+            )
             return Notice.warning("reschedule_not_applied", when=held)
-        return Notice(NoticeLevel.INFO, "The Zoom meeting was moved to the new time.")
+        return Notice(NoticeLevel.INFO, tell("meeting_moved"))
 
     def follow_cancel(self, appointment: Appointment) -> Notice | None:
         """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""
@@ -205,7 +209,7 @@ class ChangeMeeting:
         except ProviderError as error:
             return _not_followed("delete", error, self.tz)
         self.lines.drop(self.book.get(appointment.id))
-        return Notice(NoticeLevel.INFO, "The Zoom meeting was deleted.")
+        return Notice(NoticeLevel.INFO, tell("meeting_deleted"))
 
 
 def _foreign_notice(appointment: Appointment) -> Notice | None:
@@ -223,18 +227,13 @@ def orphaned_meeting(appointment: Appointment) -> int | None:
     return meeting_id
 
 
-RETRY_HINT = {
-    "change": "save the appointment again",
-    "delete": "use Remove meeting on this page",
-}
-
-
 def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> Notice:
     """The provider's side did not follow: say why, and the two ways to fix it."""
+    retry = tell(f"retry_{what}")
     if isinstance(error, ProviderNotConnected | ProviderReconnect):
-        reason = error.reason if isinstance(error, ProviderReconnect) else "Zoom is not connected in this browser"
-        fix = f"Connect Zoom and {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
+        reason = error.reason if isinstance(error, ProviderReconnect) else tell("reason_not_connected")
+        fix = tell("fix_after_connecting", retry=retry, what=what)
     else:
         reason = error.describe(tz)
-        fix = f"Later, {RETRY_HINT[what]}, or {what} it in Zoom at {FIX_IN_ZOOM}."
+        fix = tell("fix_later", retry=retry, what=what)
     return Notice.warning("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
