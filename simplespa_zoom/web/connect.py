@@ -27,7 +27,7 @@ from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scop
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("zoom", __name__, url_prefix="/zoom")
+bp = Blueprint("connect", __name__, url_prefix="/zoom")
 
 RETURN_KEY = "zoom_return"
 AUTO_ADD_KEY = "zoom_auto_add"
@@ -54,7 +54,7 @@ def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: boo
         "add": add_meeting_for,
         "reconnect": reconnect,
     }
-    return oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
+    return oauth_client().authorize_redirect(url_for("connect.callback", _external=True))
 
 
 @bp.get("/connect")
@@ -102,7 +102,7 @@ def _from_marketplace() -> Any:
     if g.get("staff") is None:
         session.start()  # type: ignore[attr-defined]  # Zoom's redirect is a top-level GET: any session came with it
         flash("Sign in to finish connecting Zoom.", "info")
-        return redirect(url_for("staff.login", next=url_for("zoom.connect", next=home)))
+        return redirect(url_for("staff.login", next=url_for("connect.connect", next=home)))
     return _confirm(home)
 
 
