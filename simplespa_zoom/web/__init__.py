@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask, current_app, g, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,7 +11,50 @@ from werkzeug.routing import IntegerConverter
 
 if TYPE_CHECKING:
     from simplespa_zoom.book import Book
-    from simplespa_zoom.meetings.service import Meetings, MeetingSetup
+    from simplespa_zoom.meetings.adding import Outcome
+    from simplespa_zoom.meetings.domain import Appointment
+    from simplespa_zoom.meetings.following import Check, Notice
+    from simplespa_zoom.meetings.service import MeetingSetup
+
+
+class Adding(Protocol):
+    def add(self, appointment_id: int) -> Outcome: ...
+
+
+class Checking(Protocol):
+    def check(self, appointment_id: int) -> Check: ...
+
+
+class Changing(Protocol):
+    def remove(self, appointment_id: int) -> Appointment: ...
+
+    def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None: ...
+
+    def follow_cancel(self, appointment: Appointment) -> Notice | None: ...
+
+
+class ApplyingEvents(Protocol):
+    def meeting_deleted(self, meeting_id: int) -> int: ...
+
+    def meeting_updated(
+        self, meeting_id: int, topic: str | None, start: datetime | None, join_url: str | None, event_ms: int | None
+    ) -> int: ...
+
+
+class MeetingJobs(Protocol):
+    """What the views use of the meeting core, by job: any object of this shape serves them."""
+
+    @property
+    def adding(self) -> Adding: ...
+
+    @property
+    def checking(self) -> Checking: ...
+
+    @property
+    def changing(self) -> Changing: ...
+
+    @property
+    def events(self) -> ApplyingEvents: ...
 
 
 def the_book() -> Book:
@@ -23,7 +67,7 @@ def meeting_setup() -> MeetingSetup:
     return current_app.extensions["meetings"]
 
 
-def meeting_services() -> Meetings:
+def meeting_services() -> MeetingJobs:
     """This request's meeting services, acting through this browser's Zoom (built on first use)."""
     from simplespa_zoom.web.zoom_session import zoom_provider
 
