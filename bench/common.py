@@ -14,12 +14,12 @@ from typing import Any
 import requests
 from flask import Flask, g, render_template
 
-from simplespa_zoom import RowIdConverter
-from simplespa_zoom.book.appointments import Appointment, AppointmentStore
+from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import open_engine
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.web import the_book
+from simplespa_zoom.web import RowIdConverter, the_book
 from simplespa_zoom.web.appointments import bp as appointments_bp
 from simplespa_zoom.web.connect import bp as connect_bp
 from simplespa_zoom.web.meetings import bp as meetings_bp
@@ -114,12 +114,15 @@ def with_zoom_line(stack: LocalStack) -> Appointment:
     line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
     host_mark = stack.app.extensions["meetings"].marks.mark(stack.zoom.current_user_id)
     with stack.app.app_context():  # as the app records a meeting it created, hosted by the stand-in's user
+        appended = notes.append_line(appointment.notes, line)
         return the_book().appointments.record_meeting(
             appointment.id,
             appointment.version,
-            notes.append_line(appointment.notes, line),
+            appended,
             notes.current_line(line).meeting_id,
             host_mark,
+            meeting_ids=notes.meeting_ids(appended),
+            line_digest=notes.fingerprint(line),
         )
 
 

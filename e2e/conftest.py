@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings.domain import Appointment
 from zoom_standin.stack import LocalStack, start_stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -43,8 +43,15 @@ def test_a_past_meeting_keeps_its_line_is_never_checked_and_says_it_has_ended(pa
     )
     with stack.app.app_context():
         marks = stack.app.extensions["meetings"].marks
+        appended = notes.append_line(NOTES, line)
         the_book().appointments.record_meeting(
-            past.id, past.version, notes.append_line(NOTES, line), created["id"], marks.mark("sandbox-host")
+            past.id,
+            past.version,
+            appended,
+            created["id"],
+            marks.mark("sandbox-host"),
+            meeting_ids=notes.meeting_ids(appended),
+            line_digest=notes.fingerprint(line),
         )
     gone = requests.get(
         f"{stack.zoom_server.url}/v2/meetings/{created['id']}", headers={"Authorization": f"Bearer {token}"}, timeout=5

@@ -472,9 +472,30 @@ HTTP_CODES = {
 }
 
 
+# What the app tells staff when all went well, and the parts it fills into messages above: no Help
+# entry, as there is nothing to fix, but one home like every other sentence staff see.
+CONFIRMATIONS = {
+    "meeting_checked": "Checked with Zoom just now.",
+    "meeting_updated_from_zoom": "The meeting was changed in Zoom; its line in the notes now matches.",
+    "meeting_moved": "The Zoom meeting was moved to the new time.",
+    "meeting_deleted": "The Zoom meeting was deleted.",
+    "reason_not_connected": "Zoom is not connected in this browser",
+    "fix_after_connecting": "Connect Zoom and {retry}, or {what} it in Zoom at " + FIX_IN_ZOOM + ".",
+    "fix_later": "Later, {retry}, or {what} it in Zoom at " + FIX_IN_ZOOM + ".",
+    "retry_change": "save the appointment again",
+    "retry_delete": "use Remove meeting on this page",
+    "start_as_before": "as before",
+}
+
+
 def say(code: str, **values: object) -> str:
     """The message for code, with its variable parts filled in."""
     return MESSAGES[code].say(**values)
+
+
+def tell(code: str, **values: object) -> str:
+    """The confirmation (or message part) for code, with its variable parts filled in."""
+    return CONFIRMATIONS[code].format(**values)
 
 
 class Problem(NamedTuple):

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from zoom_standin.stack import read_appointment, seed_appointment
 
@@ -192,12 +192,16 @@ def with_app_meeting(
     """The appointment as it is once the app created a meeting for it, hosted by `host` (None: not known)."""
     with app.app_context():
         marks = app.extensions["meetings"].marks
+        line = line_for(app, appointment, join_url)
+        appended = notes.append_line(appointment.notes, line)
         return the_book().appointments.record_meeting(
             appointment.id,
             appointment.version,
-            notes.append_line(appointment.notes, line_for(app, appointment, join_url)),
+            appended,
             meeting_id,
             marks.mark(host) if host else None,
+            meeting_ids=notes.meeting_ids(appended),
+            line_digest=notes.fingerprint(line),
         )
 
 

@@ -7,13 +7,13 @@ a claim only one caller holds, Zoom's answers for gone meetings, rotating refres
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.book.appointments import Appointment, AppointmentNotFound, Claim, VersionConflict
-from simplespa_zoom.meetings import notes as notes_text
-from simplespa_zoom.zoom.api import Meeting, ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
+from simplespa_zoom.meetings.ports import ProviderMeeting
+from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
 
 
@@ -63,6 +63,9 @@ class InMemoryBook:
         meeting_id: int,
         host_mark: str | None,
         synced_ms: int | None = None,
+        *,
+        meeting_ids: Collection[int],
+        line_digest: str,
     ) -> Appointment:
         saved = self._write(
             appointment_id,
@@ -71,7 +74,7 @@ class InMemoryBook:
             zoom_meeting_id=meeting_id,
             zoom_host_mark=host_mark,
             zoom_synced_ms=synced_ms,
-            zoom_line_digest=notes_text.last_line_digest(notes, meeting_id),
+            zoom_line_digest=line_digest,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -82,9 +85,10 @@ class InMemoryBook:
         base_version: int,
         notes: str,
         *,
+        meeting_ids: Collection[int],
         forget_meeting: bool = False,
         synced_ms: int | None = None,
-        own_line: str | None = None,
+        own_line_digest: str | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
@@ -92,8 +96,8 @@ class InMemoryBook:
         else:
             if synced_ms is not None:
                 changes["zoom_synced_ms"] = synced_ms
-            if own_line is not None:
-                changes["zoom_line_digest"] = notes_text.fingerprint(own_line)
+            if own_line_digest is not None:
+                changes["zoom_line_digest"] = own_line_digest
         current = self.get(appointment_id)
         if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
@@ -144,10 +148,11 @@ class FakeZoom:
     user_id: str = "host-1"
     licensed: bool = False
     valid_tokens: set[str] = field(default_factory=lambda: {"access-1"})
-    meetings: dict[int, Meeting] = field(default_factory=dict)
+    meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     next_id: int = 85746065432
     join_host: str = "us05web.zoom.us"
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def at(self, _base_url: str | None) -> FakeZoom:
         return self
@@ -167,19 +172,19 @@ class FakeZoom:
         timezone: str,
         registration: bool = False,
         agenda: str = "",
-    ) -> Meeting:
+    ) -> ProviderMeeting:
         self._check(token, "create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = Meeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
+        meeting = ProviderMeeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
         self.meetings[meeting_id] = meeting
         return meeting
 
-    def find_upcoming_meeting(self, token: str, wanted: Callable[[Meeting], bool]) -> Meeting | None:
+    def find_upcoming_meeting(self, token: str, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
         self._check(token, "list")
         return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)
 
-    def get_meeting(self, token: str, meeting_id: int) -> Meeting:
+    def get_meeting(self, token: str, meeting_id: int) -> ProviderMeeting:
         self._check(token, f"get {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
@@ -189,11 +194,18 @@ class FakeZoom:
         self._check(token, f"patch {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        self.meetings[meeting_id] = replace(self.meetings[meeting_id], start_time=start.astimezone(UTC))
+        if start > self.now():  # as Zoom, a start in the past is ignored
+            self.meetings[meeting_id] = replace(self.meetings[meeting_id], starts_at=start.astimezone(UTC))
 
     def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
         self.meetings.pop(meeting_id, None)  # already gone counts as deleted, as the real client does
+
+    def start_link(self, token: str, meeting_id: int) -> str:
+        self._check(token, f"start {meeting_id}")
+        if meeting_id not in self.meetings:
+            raise ZoomMeetingGone()
+        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
 
     def get_me(self, token: str) -> ZoomUser:
         self._check(token, "me")

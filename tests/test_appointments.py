@@ -93,7 +93,10 @@ def test_an_edit_based_on_an_old_version_shows_a_conflict_and_keeps_both_texts(a
     stale = form_values(appointment, start=local(app, appointment.starts_at), notes=NOTES + "\nMy edit.")
 
     with app.app_context():
-        the_book().appointments.set_notes(appointment.id, appointment.version, NOTES + "\nZoom: added meanwhile")
+        edited = NOTES + "\nZoom: added meanwhile"
+        the_book().appointments.set_notes(
+            appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited)
+        )
     response = form_post(signed_in, f"/appointments/{appointment.id}/edit", stale)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -229,7 +232,9 @@ def test_a_meeting_claim_blocks_others_until_released_or_stale(app: Flask) -> No
         store.release_meeting(appointment.id)
         claimed = store.claim_meeting(appointment.id)
         assert claimed is not None
-        saved = store.record_meeting(appointment.id, claimed.version, NOTES + "\nline", MEETING_ID, None)
+        saved = store.record_meeting(
+            appointment.id, claimed.version, NOTES + "\nline", MEETING_ID, None, meeting_ids=set(), line_digest="line"
+        )
         assert saved.version == claimed.version + 1
         assert store.claim_meeting(appointment.id) is not None
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from simplespa_zoom.book import Book
-from simplespa_zoom.book.appointments import AppointmentDraft
 from simplespa_zoom.book.database import DatabaseError, current_revision, head_revision, url_for
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import AppointmentDraft
 
 from .conftest import JOIN_URL, MEETING_ID
 
@@ -126,7 +127,7 @@ def test_the_notes_index_follows_every_notes_write(book: Book) -> None:
     store = book.appointments
     first = store.create(draft(notes="Plain notes."))
     assert store.mentioning(MEETING_ID) == []
-    first = store.set_notes(first.id, first.version, "Plain notes.\n" + LINE)  # a staff edit adding a line
+    first = store.set_notes(first.id, first.version, "Plain notes.\n" + LINE, meeting_ids={MEETING_ID})  # a staff edit
     second = store.create(draft("Bea", notes=LINE.replace(JOIN_URL, OTHER_LINK) + "\n" + LINE))
     assert [found.id for found in store.mentioning(MEETING_ID)] == [first.id, second.id]
     assert [found.id for found in store.mentioning(91234567890)] == [second.id]
@@ -134,17 +135,20 @@ def test_the_notes_index_follows_every_notes_write(book: Book) -> None:
     assert [found.id for found in store.mentioning(MEETING_ID)] == [first.id]
     assert store.mentioning(91234567890) == []
     first = store.get(first.id)
-    store.set_notes(first.id, first.version, "Replaced.")
+    store.set_notes(first.id, first.version, "Replaced.", meeting_ids=set())
     assert store.mentioning(MEETING_ID) == []
 
 
 def test_a_recorded_meeting_is_indexed_even_when_its_id_is_already_in_the_notes(book: Book) -> None:
     store = book.appointments
     plain = store.create(draft(notes="Plain notes."))
-    recorded = store.record_meeting(plain.id, plain.version, "Plain notes.\n" + LINE, MEETING_ID, None)
+    recording = {"meeting_ids": {MEETING_ID}, "line_digest": notes.fingerprint(LINE)}
+    recorded = store.record_meeting(plain.id, plain.version, "Plain notes.\n" + LINE, MEETING_ID, None, **recording)
     assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]
     # The notes may already name the new meeting's id (a line pasted or typed by hand).
-    again = store.record_meeting(recorded.id, recorded.version, recorded.notes + "\n" + LINE, MEETING_ID, None)
+    again = store.record_meeting(
+        recorded.id, recorded.version, recorded.notes + "\n" + LINE, MEETING_ID, None, **recording
+    )
     assert again.notes.count(LINE) == 2
     assert [found.id for found in store.mentioning(MEETING_ID)] == [plain.id]
 

@@ -9,16 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved, OtherAccount
 from simplespa_zoom.meetings.host_marks import HostMarks
-from simplespa_zoom.meetings.service import (
-    AppointmentCancelled,
-    MeetingBusy,
-    MeetingNotSaved,
-    MeetingService,
-    OtherAccount,
-)
+from simplespa_zoom.meetings.service import MeetingSetup
 from simplespa_zoom.zoom.api import ZoomDailyLimit
 from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection, ZoomNotConnected, ZoomReconnect, ZoomRetry
+from simplespa_zoom.zoom.provider import ZoomProvider
 
 from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryBook, InMemoryTokens
 
@@ -35,17 +31,19 @@ class World:
 
     def __init__(self, *, connected: bool = True, final_refusals: bool = True, now: datetime = NOW) -> None:
         self.book = InMemoryBook()
-        self.zoom = FakeZoom()
+        self.zoom = FakeZoom(now=lambda: now)
         self.endpoint = FakeTokenEndpoint(self.zoom)
         fresh = time.time() + 3600
         self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
         connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
-        self.service = MeetingService(self.book, self.tokens, connection, TZ, MARKS, now=lambda: now)
+        self.service = MeetingSetup(self.book, TZ, MARKS, now=lambda: now).services(
+            ZoomProvider(connection, self.tokens)
+        )
 
     def with_meeting(self, notes: str = "Prefers lavender oil.", host: str | None = "host-1") -> int:
         """An appointment whose meeting the app created earlier (host known unless None)."""
         appointment = self.book.add("Ana Souza", START, notes)
-        outcome = self.service.add(appointment.id)
+        outcome = self.service.adding.add(appointment.id)
         if host != "host-1":
             mark = MARKS.mark(host) if host else None
             self.book.rows[appointment.id] = replace(outcome.appointment, zoom_host_mark=mark)
@@ -56,8 +54,8 @@ class World:
 def test_add_creates_one_meeting_appends_its_line_and_remembers_it() -> None:
     world = World()
     appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
-    first = world.service.add(appointment.id)
-    again = world.service.add(appointment.id)
+    first = world.service.adding.add(appointment.id)
+    again = world.service.adding.add(appointment.id)
     assert (first.created, again.created) == (True, False)
     assert world.book.get(appointment.id).notes == "Prefers lavender oil.\n" + LINE
     assert world.book.get(appointment.id).zoom_meeting_id == 85746065432
@@ -70,7 +68,7 @@ def test_add_for_a_cancelled_appointment_makes_no_meeting_and_frees_the_claim() 
     world = World()
     appointment = world.book.add("Ana Souza", START, status="cancelled")
     with pytest.raises(AppointmentCancelled):
-        world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
     assert world.zoom.calls == [] and world.book.claimed == set()
 
 
@@ -78,7 +76,7 @@ def test_add_without_a_connection_asks_to_connect_and_frees_the_claim() -> None:
     world = World(connected=False)
     appointment = world.book.add("Ana Souza", START)
     with pytest.raises(ZoomNotConnected):
-        world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
     assert world.zoom.calls == [] and world.book.claimed == set()
 
 
@@ -86,7 +84,7 @@ def test_an_expired_access_token_is_refreshed_once_and_the_rotated_tokens_are_st
     world = World()
     world.zoom.valid_tokens = {"access-from-elsewhere"}  # Zoom no longer takes access-1
     appointment = world.book.add("Ana Souza", START)
-    assert world.service.add(appointment.id).created
+    assert world.service.adding.add(appointment.id).created
     assert world.endpoint.refreshes == 1
     stored = world.tokens.get()
     assert stored is not None and (stored.access_token, stored.refresh_token) == ("access-2", "refresh-2")
@@ -100,7 +98,7 @@ def test_a_refused_refresh_asks_the_page_to_retry_or_clears_the_connection_for_g
         world.endpoint.refused.add("refresh-1")
         appointment = world.book.add("Ana Souza", START)
         with pytest.raises(expected):
-            world.service.add(appointment.id)
+            world.service.adding.add(appointment.id)
         assert (world.tokens.get() is None) is final
         assert world.book.get(appointment.id).notes == ""
 
@@ -109,7 +107,7 @@ def test_notes_edited_while_zoom_answered_are_kept_and_the_line_goes_after_them(
     world = World()
     appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
     world.book.edits_meanwhile.append("Prefers lavender oil.\nAllergic to nuts.")
-    world.service.add(appointment.id)
+    world.service.adding.add(appointment.id)
     assert world.book.get(appointment.id).notes == "Prefers lavender oil.\nAllergic to nuts.\n" + LINE
 
 
@@ -118,7 +116,7 @@ def test_a_meeting_whose_line_cannot_be_saved_is_deleted_again_without_telling_t
     appointment = world.book.add("Ana Souza", START, "Prefers lavender oil.")
     world.book.failing_writes = 5
     with pytest.raises(MeetingNotSaved):
-        world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
     assert world.zoom.calls == ["create", "delete 85746065432"]
     assert world.zoom.meetings == {} and world.book.get(appointment.id).notes == "Prefers lavender oil."
 
@@ -127,7 +125,7 @@ def test_the_check_removes_the_line_of_a_meeting_its_own_host_deleted_in_zoom() 
     world = World()
     appointment_id = world.with_meeting()
     world.zoom.meetings.clear()
-    check = world.service.check(appointment_id)
+    check = world.service.checking.check(appointment_id)
     assert check.state == "gone"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
     assert world.book.get(appointment_id).zoom_meeting_id is None
@@ -137,16 +135,16 @@ def test_the_check_never_drops_a_line_when_the_host_is_unknown() -> None:
     world = World()
     appointment_id = world.with_meeting(host=None)
     world.zoom.meetings.clear()  # Zoom says "does not exist", as it does for other users' meetings
-    assert world.service.check(appointment_id).state == "other_account"
+    assert world.service.checking.check(appointment_id).state == "other_account"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + LINE
 
 
 def test_the_check_of_an_ended_meeting_asks_zoom_nothing() -> None:
     world = World()
     appointment = world.book.add("Ana Souza", NOW - timedelta(days=40), "Old.")
-    world.service.add(appointment.id)
+    world.service.adding.add(appointment.id)
     world.zoom.calls.clear()
-    assert world.service.check(appointment.id).state == "ended"
+    assert world.service.checking.check(appointment.id).state == "ended"
     assert world.zoom.calls == []
 
 
@@ -154,8 +152,8 @@ def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
     world = World()
     appointment_id = world.with_meeting()
     meeting = world.zoom.meetings[85746065432]
-    world.zoom.meetings[meeting.id] = replace(meeting, start_time=START + timedelta(hours=1), topic="Renamed")
-    assert world.service.check(appointment_id).state == "updated"
+    world.zoom.meetings[meeting.id] = replace(meeting, starts_at=START + timedelta(hours=1), topic="Renamed")
+    assert world.service.checking.check(appointment_id).state == "updated"
     assert world.book.get(appointment_id).notes == (
         "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
     )
@@ -164,7 +162,7 @@ def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
 def test_remove_deletes_in_zoom_telling_registrants_and_drops_the_line() -> None:
     world = World()
     appointment_id = world.with_meeting()
-    world.service.remove(appointment_id)
+    world.service.changing.remove(appointment_id)
     assert world.zoom.calls == ["delete 85746065432 notify"]
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
 
@@ -173,10 +171,10 @@ def test_another_zoom_users_meeting_is_never_changed() -> None:
     world = World()
     appointment_id = world.with_meeting(host="someone-else")
     with pytest.raises(OtherAccount):
-        world.service.remove(appointment_id)
+        world.service.changing.remove(appointment_id)
     appointment = world.book.get(appointment_id)
     cancelled = world.book.rows[appointment_id] = replace(appointment, status="cancelled")
-    notice = world.service.follow_cancel(cancelled)
+    notice = world.service.changing.follow_cancel(cancelled)
     assert notice is not None and notice.code == "cancel_other_account"
     assert world.zoom.calls == [] and 85746065432 in world.zoom.meetings
     assert world.book.get(appointment_id).notes.endswith(LINE)
@@ -186,10 +184,10 @@ def test_a_reschedule_moves_the_meeting_and_its_line() -> None:
     world = World()
     appointment_id = world.with_meeting()
     before = world.book.get(appointment_id)
-    after = world.book.set_notes(before.id, before.version, before.notes)
+    after = world.book.set_notes(before.id, before.version, before.notes, meeting_ids={85746065432})
     after = replace(after, starts_at=START + timedelta(days=1))
     world.book.rows[after.id] = after
-    notice = world.service.follow_reschedule(before, after)
+    notice = world.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.message == "The Zoom meeting was moved to the new time."
     assert world.zoom.calls == ["patch 85746065432", "get 85746065432"]
     assert world.book.get(appointment_id).notes == (
@@ -202,7 +200,7 @@ def test_a_reschedule_into_the_past_is_not_sent_to_zoom() -> None:
     appointment_id = world.with_meeting()
     before = world.book.get(appointment_id)
     after = replace(before, starts_at=NOW - timedelta(hours=1))
-    notice = world.service.follow_reschedule(before, after)
+    notice = world.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.code == "reschedule_into_past"
     assert world.zoom.calls == []
 
@@ -211,7 +209,7 @@ def test_zooms_deleted_event_drops_the_apps_line_and_leaves_a_pasted_copy() -> N
     world = World()
     appointment_id = world.with_meeting()
     pasted = world.book.add("Bea Lima", START, "Same call:\n" + LINE)
-    assert world.service.meeting_deleted(85746065432) == 1
+    assert world.service.events.meeting_deleted(85746065432) == 1
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
     assert world.book.get(pasted.id).notes == "Same call:\n" + LINE
 
@@ -221,8 +219,8 @@ def test_an_older_updated_event_never_moves_a_line_back() -> None:
     appointment_id = world.with_meeting()
     later = START + timedelta(hours=2)
     newer_ms = int(NOW.timestamp() * 1000) + 60_000
-    assert world.service.meeting_updated(85746065432, None, later, None, newer_ms) == 1
-    assert world.service.meeting_updated(85746065432, None, START, None, newer_ms - 1) == 0
+    assert world.service.events.meeting_updated(85746065432, None, later, None, newer_ms) == 1
+    assert world.service.events.meeting_updated(85746065432, None, START, None, newer_ms - 1) == 0
     assert world.book.get(appointment_id).notes.endswith("Tuesday, December 1 2026 5:00 pm \u2014 " + LINK)
 
 
@@ -236,11 +234,11 @@ def test_a_meeting_error_reads_as_its_message() -> None:
 def test_a_successful_add_writes_its_line_once_and_leaves_no_claim_to_release() -> None:
     world = World()
     appointment = world.book.add("Ana Souza", START)
-    assert world.service.add(appointment.id).created
+    assert world.service.adding.add(appointment.id).created
     assert world.book.releases == 0 and world.book.get(appointment.id).version == 2
     cancelled = world.book.add("Bea Lima", START, status="cancelled")
     with pytest.raises(AppointmentCancelled):
-        world.service.add(cancelled.id)
+        world.service.adding.add(cancelled.id)
     assert world.book.releases == 1
 
 
@@ -248,10 +246,10 @@ def test_the_line_an_add_writes_is_newer_than_any_zoom_event_from_before_it() ->
     world = World()
     appointment_id = world.with_meeting()
     moved = START + timedelta(hours=1)
-    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS - 1) == 0
-    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS) == 0  # the same moment
+    assert world.service.events.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS - 1) == 0
+    assert world.service.events.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS) == 0  # the same moment
     assert world.book.get(appointment_id).notes.endswith(LINE)
-    assert world.service.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS + 1) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed", moved, None, NOW_MS + 1) == 1
     assert world.book.get(appointment_id).notes.endswith(
         "Zoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
     )
@@ -262,7 +260,7 @@ def test_an_updated_event_follows_every_appointment_the_app_made_that_meeting_fo
     first = world.with_meeting()
     copy = replace(world.book.get(first), id=99)
     world.book.rows[copy.id] = copy
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 2
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 2
     assert all(world.book.get(row).notes.startswith("Prefers lavender oil.\nZoom: [Renamed]") for row in (first, 99))
 
 
@@ -270,7 +268,7 @@ def test_a_line_removed_while_zoom_s_change_was_applied_stays_removed_and_nothin
     world = World()
     appointment_id = world.with_meeting()
     world.book.edits_meanwhile.append("Prefers lavender oil. Line removed by hand.")
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
     kept = world.book.get(appointment_id)
     assert kept.notes == "Prefers lavender oil. Line removed by hand." and kept.version == 3  # only the staff edit
 
@@ -278,12 +276,12 @@ def test_a_line_removed_while_zoom_s_change_was_applied_stays_removed_and_nothin
 def test_the_check_and_the_reschedule_read_the_services_clock_not_the_machines() -> None:
     later = World(now=datetime(2031, 1, 1, tzinfo=UTC))  # the meeting of December 2026 has ended by then
     appointment_id = later.with_meeting()
-    assert later.service.check(appointment_id).state == "ended" and later.zoom.calls == []
+    assert later.service.checking.check(appointment_id).state == "ended" and later.zoom.calls == []
     before = later.book.get(appointment_id)
     after = replace(before, starts_at=datetime(2031, 2, 1, tzinfo=UTC))
     later.book.rows[after.id] = after
     del later.zoom.meetings[85746065432]
-    notice = later.service.follow_reschedule(before, after)
+    notice = later.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.code == "reschedule_not_shown_to_you"  # ended: Zoom may have expired it
     assert later.book.get(appointment_id).notes.endswith(LINE)
 
@@ -292,7 +290,7 @@ def test_a_reschedule_to_this_very_minute_counts_as_the_past() -> None:
     world = World()
     appointment_id = world.with_meeting()
     before = world.book.get(appointment_id)
-    notice = world.service.follow_reschedule(before, replace(before, starts_at=NOW))
+    notice = world.service.changing.follow_reschedule(before, replace(before, starts_at=NOW))
     assert notice is not None and notice.code == "reschedule_into_past" and world.zoom.calls == []
 
 
@@ -302,11 +300,11 @@ def test_followed_changes_are_told_as_information() -> None:
     before = world.book.get(appointment_id)
     after = replace(before, starts_at=START + timedelta(days=1))
     world.book.rows[after.id] = after
-    moved = world.service.follow_reschedule(before, after)
+    moved = world.service.changing.follow_reschedule(before, after)
     assert moved is not None and (moved.level, moved.code) == ("info", None)
     cancelled = replace(world.book.get(appointment_id), status="cancelled")
     world.book.rows[cancelled.id] = cancelled
-    deleted = world.service.follow_cancel(cancelled)
+    deleted = world.service.changing.follow_cancel(cancelled)
     assert deleted is not None and (deleted.level, deleted.message) == ("info", "The Zoom meeting was deleted.")
 
 
@@ -319,20 +317,20 @@ def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone(
 
     world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
     cancelled = replace(world.book.get(appointment_id), status="cancelled")
-    notice = world.service.follow_cancel(cancelled)
+    notice = world.service.changing.follow_cancel(cancelled)
     assert notice is not None and notice.code == "zoom_not_followed"
     assert "7:00 pm (America/New_York)" in notice.message and ".." not in notice.message
     assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
 
 
 def test_a_claim_another_click_holds_ends_in_busy_once_the_wait_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simplespa_zoom.meetings.service.CLAIM_WAIT_SECONDS", 0.05)
-    monkeypatch.setattr("simplespa_zoom.meetings.service.CLAIM_POLL_SECONDS", 0.01)
+    monkeypatch.setattr("simplespa_zoom.meetings.timing.CLAIM_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr("simplespa_zoom.meetings.timing.CLAIM_POLL_SECONDS", 0.01)
     world = World()
     appointment = world.book.add("Ana Souza", START)
     world.book.claimed.add(appointment.id)  # another request is creating its meeting
     with pytest.raises(MeetingBusy):
-        world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
     assert world.zoom.calls == [] and world.book.claimed == {appointment.id}  # the other request's claim stays
 
 

@@ -14,7 +14,7 @@ from flask import Flask
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings.service import CLAIM_WAIT_SECONDS
+from simplespa_zoom.meetings.timing import CLAIM_WAIT_SECONDS
 from simplespa_zoom.web import the_book
 
 from .conftest import (
@@ -284,7 +284,7 @@ def test_when_the_undo_fails_too_the_user_gets_the_meeting_id(app: Flask, signed
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     for _ in range(3):
         zoom.delete(f"{API}/meetings/{MEETING_ID}", status=503, body="down")
-    from simplespa_zoom.meetings import service as meeting_ops
+    from simplespa_zoom.meetings import adding as meeting_ops
 
     monkeypatch.setattr(meeting_ops.time, "sleep", lambda _s: None)
     monkeypatch.setattr(
@@ -304,7 +304,8 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
 
     def edit_then_answer(request):
         book = app.extensions["book"].appointments
-        book.set_notes(appointment.id, appointment.version, NOTES + "\r\nEdited meanwhile.")
+        edited = NOTES + "\r\nEdited meanwhile."
+        book.set_notes(appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited))
         return 201, {}, json.dumps(zoom_meeting(appointment))
 
     zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=edit_then_answer)
@@ -420,7 +421,8 @@ def test_a_notes_edit_made_while_zoom_deletes_is_kept_when_the_line_is_removed(a
 
     def edit_then_answer(request):
         book = app.extensions["book"].appointments
-        book.set_notes(appointment.id, appointment.version, "Edited meanwhile.\r\n" + appointment.notes)
+        edited = "Edited meanwhile.\r\n" + appointment.notes
+        book.set_notes(appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited))
         return 204, {}, ""
 
     zoom.add_callback(responses.DELETE, f"{API}/meetings/{MEETING_ID}", callback=edit_then_answer)

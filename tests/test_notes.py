@@ -313,11 +313,3 @@ def test_a_lone_surrogate_never_breaks_parsing_or_shifts_offsets() -> None:
     line = notes.current_line(text)
     assert line is not None and text[line.start : line.end] == LINE
     assert notes.find_line(text, 85746065432) == line
-
-
-@settings(max_examples=600)
-@given(st.lists(st.one_of(NEAR_LINES, PIECES), max_size=12).map("".join), st.integers(10**8, 10**11 - 1))
-def test_appending_a_line_adds_its_meeting_and_leaves_every_other_id_as_it_was(text: str, meeting_id: int) -> None:
-    # The store indexes a recorded meeting by adding only its id: this is what makes that exact.
-    line = LINE.replace("85746065432", str(meeting_id))
-    assert notes.meeting_ids(notes.append_line(text, line)) == notes.meeting_ids(text) | {meeting_id}

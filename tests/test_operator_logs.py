@@ -13,7 +13,7 @@ import pytest
 import requests
 import responses
 
-from simplespa_zoom.meetings.service import MeetingNotSaved
+from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.zoom.api import ZoomClient, ZoomMeetingGone, ZoomRequestRejected, ZoomUnavailable
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection, ZoomReconnect
 
@@ -127,9 +127,9 @@ def test_a_failed_registration_is_logged_by_its_code_and_the_plain_link_kept(
         raise ZoomRequestRejected()
 
     world.zoom.add_registrant = refuse  # type: ignore[method-assign]
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.service"):
-        assert world.service.add(appointment.id).created
-    assert logged(caplog, "simplespa_zoom.meetings.service") == [
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.provider"):
+        assert world.service.adding.add(appointment.id).created
+    assert logged(caplog, "simplespa_zoom.zoom.provider") == [
         "Registering the client failed (zoom_rejected); using the meeting's own join link"
     ]
 
@@ -140,9 +140,9 @@ def test_a_join_link_that_would_not_read_back_is_logged_before_the_meeting_is_de
     world = World()
     world.zoom.join_host = "zoom.example.org"  # not a Zoom host: the line would not read back
     appointment = world.book.add("Ana Souza", START)
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.service"), pytest.raises(MeetingNotSaved):
-        world.service.add(appointment.id)
-    assert logged(caplog, "simplespa_zoom.meetings.service") == [
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):
+        world.service.adding.add(appointment.id)
+    assert logged(caplog, "simplespa_zoom.meetings.adding") == [
         "Zoom's join link for a new meeting does not read back; deleting the meeting again"
     ]
 
@@ -153,9 +153,9 @@ def test_a_line_that_could_not_be_saved_is_logged_with_the_appointment_and_the_c
     world = World()
     world.book.failing_writes = 1
     appointment = world.book.add("Ana Souza", START)
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.service"), pytest.raises(MeetingNotSaved):
-        world.service.add(appointment.id)
-    assert logged(caplog, "simplespa_zoom.meetings.service") == [
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):
+        world.service.adding.add(appointment.id)
+    assert logged(caplog, "simplespa_zoom.meetings.adding") == [
         f"Saving the Zoom line of appointment {appointment.id} failed"
     ]
     assert "disk full" in caplog.text  # the traceback of the cause goes with it
@@ -163,10 +163,10 @@ def test_a_line_that_could_not_be_saved_is_logged_with_the_appointment_and_the_c
 
 def test_a_meeting_event_is_logged_with_how_many_appointments_it_changed(app, client, caplog) -> None:
     with_app_meeting(app, add_appointment(app))
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
         deliver(client, {"event": "meeting.deleted", "payload": {"object": {}}, "event_ts": 1})
         deliver(client, {"event": "meeting.deleted", "payload": {"object": {"id": MEETING_ID}}, "event_ts": 2})
-    assert logged(caplog, "simplespa_zoom.web.webhooks") == [
+    assert logged(caplog, "simplespa_zoom.zoom.events") == [
         "Zoom webhook: meeting.deleted names no meeting, acknowledged",
         "Zoom webhook: meeting.deleted applied to 1 appointment(s)",
     ]

@@ -771,7 +771,8 @@ def test_meeting_updated_never_rewrites_a_line_pasted_over_the_apps_own(app: Fla
     with app.app_context():
         from simplespa_zoom.web import the_book
 
-        the_book().appointments.set_notes(own.id, own.version, NOTES + "\n" + pasted)  # a staff edit
+        edited = NOTES + "\n" + pasted  # a staff edit
+        the_book().appointments.set_notes(own.id, own.version, edited, meeting_ids=notes.meeting_ids(edited))
     event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}
     assert deliver(client, event).status_code == 204
     assert get_appointment(app, own.id).notes == NOTES + "\n" + pasted

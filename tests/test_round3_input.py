@@ -11,8 +11,8 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.cli import main
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web.appointments import _notes_to_save as notes_to_save
 
 from .conftest import (

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from simplespa_zoom.book import Book
-from simplespa_zoom.book.appointments import VersionConflict
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import VersionConflict
 
 from .conftest import (
     API,
@@ -136,7 +136,9 @@ def test_a_retry_after_a_conflict_re_checks_the_event_time_on_the_fresh_row() ->
     world = NewerMeanwhile()
     appointment_id = world.with_meeting()
     world.newer = ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
-    assert world.service.meeting_updated(85746065432, None, START + timedelta(hours=1), None, NOW_MS + 1_000) == 1
+    assert (
+        world.service.events.meeting_updated(85746065432, None, START + timedelta(hours=1), None, NOW_MS + 1_000) == 1
+    )
     stored = world.book.get(appointment_id)
     assert (stored.notes, stored.zoom_synced_ms) == ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
 
@@ -147,7 +149,7 @@ def test_a_retry_rebuilds_the_line_from_the_fresh_row_keeping_what_the_older_cha
     world = NewerMeanwhile()
     appointment_id = world.with_meeting()
     world.newer = ("Prefers lavender oil.\n" + moved_line, NOW_MS + 1_000)
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 2_000) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 2_000) == 1
     stored = world.book.get(appointment_id)
     assert stored.notes == "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 5:00 pm \u2014 " + LINK
     assert stored.zoom_synced_ms == NOW_MS + 2_000
@@ -161,18 +163,18 @@ def book(database: str) -> Book:
 
 
 def test_the_store_refuses_to_move_the_lines_zoom_time_backwards(book: Book) -> None:
-    from simplespa_zoom.book.appointments import AppointmentDraft
+    from simplespa_zoom.meetings.domain import AppointmentDraft
 
     store = book.appointments
     saved = store.create(AppointmentDraft("Ana", None, START, 60, "Notes."))
-    saved = store.set_notes(saved.id, saved.version, "Newer.", synced_ms=2_000)
+    saved = store.set_notes(saved.id, saved.version, "Newer.", meeting_ids=set(), synced_ms=2_000)
     with pytest.raises(VersionConflict) as refused:
-        store.set_notes(saved.id, saved.version, "Older.", synced_ms=1_999)
+        store.set_notes(saved.id, saved.version, "Older.", meeting_ids=set(), synced_ms=1_999)
     assert refused.value.current == saved
     assert store.get(saved.id) == saved
-    again = store.set_notes(saved.id, saved.version, "Same time.", synced_ms=2_000)
+    again = store.set_notes(saved.id, saved.version, "Same time.", meeting_ids=set(), synced_ms=2_000)
     assert (again.notes, again.zoom_synced_ms) == ("Same time.", 2_000)
-    forgotten = store.set_notes(again.id, again.version, "Gone.", forget_meeting=True)
+    forgotten = store.set_notes(again.id, again.version, "Gone.", meeting_ids=set(), forget_meeting=True)
     assert forgotten.zoom_synced_ms is None
 
 
@@ -184,13 +186,15 @@ def test_zooms_events_change_the_apps_line_and_never_a_typed_copy_with_its_meeti
     appointment_id = world.with_meeting()
     stored = world.book.get(appointment_id)
     typed = stored.notes + "\n" + TYPED + "\nafter"
-    world.book.set_notes(appointment_id, stored.version, typed)  # a staff edit: the app's line is not last
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
+    world.book.set_notes(
+        appointment_id, stored.version, typed, meeting_ids=notes.meeting_ids(typed)
+    )  # a staff edit: the app's line is not last
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
     renamed = "Zoom: [Renamed] Tuesday, December 1 2026 3:00 pm \u2014 " + LINK
     assert world.book.get(appointment_id).notes == f"Prefers lavender oil.\n{renamed}\n{TYPED}\nafter"
-    assert world.service.meeting_updated(85746065432, "Renamed again", None, None, NOW_MS + 2) == 1
+    assert world.service.events.meeting_updated(85746065432, "Renamed again", None, None, NOW_MS + 2) == 1
     assert world.book.get(appointment_id).notes.count(TYPED) == 1
-    world.service.meeting_deleted(85746065432)
+    world.service.events.meeting_deleted(85746065432)
     left = world.book.get(appointment_id)
     assert (left.notes, left.zoom_meeting_id) == (f"Prefers lavender oil.\n{TYPED}\nafter", None)
 
@@ -199,7 +203,10 @@ def test_the_page_shows_the_apps_line_and_webhooks_leave_a_typed_copy_byte_for_b
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     own = holder.notes.splitlines()[-1]
     typed = TYPED + "  "
-    app.extensions["book"].appointments.set_notes(holder.id, holder.version, holder.notes + "\r\n" + typed)
+    edited = holder.notes + "\r\n" + typed
+    app.extensions["book"].appointments.set_notes(
+        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(edited)
+    )
     meeting = page_meeting(signed_in.get(f"/appointments/{holder.id}").get_data(as_text=True))
     assert meeting is not None and (meeting["join_url"], meeting["created_here"]) == (JOIN_URL, True)
     event = {"event": "meeting.updated", "event_ts": 1, "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}
@@ -216,9 +223,9 @@ def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_c
     appointment_id = world.with_meeting()
     stored = world.book.get(appointment_id)
     edited = stored.notes.replace("3:00 pm", "3:30 pm")  # staff changed the app's line by hand
-    world.book.set_notes(appointment_id, stored.version, edited)
+    world.book.set_notes(appointment_id, stored.version, edited, meeting_ids=notes.meeting_ids(edited))
     assert not world.book.get(appointment_id).line_is_own
-    assert world.service.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
+    assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
     assert world.book.get(appointment_id).notes == edited
     twice = f"{LINE}\n{LINE}\n{TYPED}"
     own = notes.own_line(twice, 85746065432, notes.fingerprint(LINE))
@@ -360,7 +367,10 @@ def test_a_status_check_keeps_staff_text_glued_to_the_link_and_a_spaced_note_blo
     app: Flask, signed_in, zoom: responses.RequestsMock
 ) -> None:
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
-    app.extensions["book"].appointments.set_notes(holder.id, holder.version, holder.notes + "(paid) call first")
+    edited = holder.notes + "(paid) call first"
+    app.extensions["book"].appointments.set_notes(
+        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(edited)
+    )
     connect_zoom(signed_in)
     new_link = "https://us05web.zoom.us/j/85746065432?pwd=NEW.1"
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(holder, join_url=new_link))
@@ -444,7 +454,7 @@ def test_the_usable_fields_of_an_event_still_apply_beside_an_unusable_one(app: F
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     moved = base.starts_at + timedelta(hours=3)
     event = moved_event(moved, 1, topic="Ana \ud800", join_url=f"https://us05web.zoom.us/j/{OTHER_ID}")
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
         assert deliver(client, json.dumps(event).encode()).status_code == 204
     assert get_appointment(app, holder.id).notes == notes.append_line(NOTES, line_for(app, base, start=moved))
     assert caplog.messages == [

@@ -21,10 +21,9 @@ from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER, AppointmentStore
 from simplespa_zoom.config import ConfigError, from_environment
-from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings import service as meeting_service
+from simplespa_zoom.meetings import notes, timing
+from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
-from simplespa_zoom.meetings.service import MeetingNotSaved
 from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import ZoomClient, ZoomRequestRejected, ZoomUnavailable, ZoomUnreadable
 from zoom_standin import Fault
@@ -141,7 +140,7 @@ def test_while_slow_zoom_calls_hold_every_slot_other_checks_answer_at_once_and_p
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One slot (ZOOM_CALL_SLOTS=1) held by a check Zoom does not answer: the next check does not queue."""
-    monkeypatch.setattr(meeting_service, "CHECK_SECONDS", 120.0, raising=False)
+    monkeypatch.setattr(timing, "CHECK_SECONDS", 120.0)
     monkeypatch.setitem(served.stack.app.config, "ZOOM_TIMEOUT", (60.0, 60.0))
     served.stack.app.extensions["zoom_connection"].client.timeout = (60.0, 60.0)
     first = served.stack.add_appointment("Ana", NOTES)
@@ -175,7 +174,7 @@ def test_while_slow_zoom_calls_hold_every_slot_other_checks_answer_at_once_and_p
 def test_an_add_when_every_slot_is_held_says_zoom_is_slow_and_makes_nothing(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(meeting_service, "CHECK_SECONDS", 120.0, raising=False)
+    monkeypatch.setattr(timing, "CHECK_SECONDS", 120.0)
     served.stack.app.extensions["zoom_connection"].client.timeout = (60.0, 60.0)
     first = served.stack.add_appointment("Ana", NOTES)
     second = served.stack.add_appointment("Ben", NOTES)
@@ -358,12 +357,12 @@ def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> Non
     appointment = world.book.add("Ana Souza", START, NOTES)
     _lose_the_answer(world, ZoomUnavailable())
     with pytest.raises(ZoomUnavailable):
-        world.service.add(appointment.id)
-    outcome = world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
+    outcome = world.service.adding.add(appointment.id)
     assert world.zoom.calls == ["create", "list"] and outcome.created is False
     [meeting_id] = world.zoom.meetings
     assert world.book.get(appointment.id).zoom_meeting_id == meeting_id
-    assert world.service.add(appointment.id).created is False and world.zoom.calls == ["create", "list"]
+    assert world.service.adding.add(appointment.id).created is False and world.zoom.calls == ["create", "list"]
 
 
 def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() -> None:
@@ -378,8 +377,8 @@ def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() 
 
     world.zoom.create_meeting = refused
     with pytest.raises(ZoomRequestRejected):
-        world.service.add(appointment.id)
-    assert world.service.add(appointment.id).created is True
+        world.service.adding.add(appointment.id)
+    assert world.service.adding.add(appointment.id).created is True
     assert world.zoom.calls == ["create", "create"]
 
 
@@ -394,10 +393,10 @@ def test_a_meeting_whose_undo_failed_is_adopted_by_the_next_click() -> None:
     delete = world.zoom.delete_meeting
     world.zoom.delete_meeting = unreachable  # type: ignore[method-assign]
     with pytest.raises(MeetingNotSaved) as failed:
-        world.service.add(appointment.id)
+        world.service.adding.add(appointment.id)
     assert failed.value.code == "meeting_not_saved_undo_failed"
     world.zoom.delete_meeting = delete  # type: ignore[method-assign]
-    outcome = world.service.add(appointment.id)
+    outcome = world.service.adding.add(appointment.id)
     assert outcome.created is False and len(world.zoom.meetings) == 1
     assert world.zoom.calls == ["create", "list"]
     assert world.book.get(appointment.id).zoom_meeting_id in world.zoom.meetings
@@ -508,11 +507,13 @@ def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and
     def raced(*args: Any, **kwargs: Any) -> Any:
         world.book.record_meeting = record  # type: ignore[method-assign]
         current = world.book.get(appointment.id)
-        record(appointment.id, current.version, notes.append_line(current.notes, their_line), theirs.id, None)
+        appended = notes.append_line(current.notes, their_line)
+        ids, digest = notes.meeting_ids(appended), notes.fingerprint(their_line)
+        record(appointment.id, current.version, appended, theirs.id, None, meeting_ids=ids, line_digest=digest)
         return record(*args, **kwargs)  # now at an older version: a conflict
 
     world.book.record_meeting = raced  # type: ignore[method-assign]
-    outcome = world.service.add(appointment.id)
+    outcome = world.service.adding.add(appointment.id)
     stored = world.book.get(appointment.id)
     assert outcome.created is False and stored.zoom_meeting_id == theirs.id
     assert stored.notes == NOTES + "\n" + their_line

@@ -112,7 +112,7 @@ def test_a_signed_body_that_is_not_json_gets_400(client, body: bytes) -> None:
 )
 def test_every_signed_event_is_acknowledged_even_one_the_app_cannot_use(client, caplog, body: bytes) -> None:
     """Zoom retries anything but 2xx and then stops sending: a signed event the app can't use still gets 204."""
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
         assert deliver(client, body).status_code == 204
     assert len(caplog.records) == 1 and "webhook-secret" not in caplog.text
 
@@ -214,7 +214,7 @@ def test_a_chunked_body_of_exactly_the_limit_is_read_and_one_byte_more_is_refuse
     ids=["line-break-accent-and-length", "not-text"],
 )
 def test_an_ignored_event_is_logged_by_a_short_printable_name(client, caplog, name: object, logged: str) -> None:
-    with caplog.at_level(logging.INFO, logger="simplespa_zoom.web.webhooks"):
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
         assert deliver(client, {"event": name, "payload": {}}).status_code == 204
     expected = (logged + "x" * 100)[:64] if isinstance(name, str) else logged
     assert caplog.messages == [f"Zoom webhook: event {expected} ignored"]
@@ -282,7 +282,7 @@ def test_a_topic_changed_in_zoom_keeps_the_lines_time_and_link(app: Flask, clien
 def test_a_deleted_meeting_whose_line_staff_removed_is_forgotten_and_the_notes_kept(app: Flask, client) -> None:
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     with app.app_context():
-        the_book().appointments.set_notes(holder.id, holder.version, "Line removed by hand.")
+        the_book().appointments.set_notes(holder.id, holder.version, "Line removed by hand.", meeting_ids=set())
     event = {"event": "meeting.deleted", "event_ts": 1, "payload": {"object": {"id": MEETING_ID}}}
     assert deliver(client, event).status_code == 204
     stored = get_appointment(app, holder.id)

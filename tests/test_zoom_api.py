@@ -358,7 +358,7 @@ def test_a_meetings_start_is_read_in_every_form_and_nonsense_is_no_start(
     api: ZoomClient, zoom: responses.RequestsMock, start_time: object, read: datetime | None
 ) -> None:
     zoom.get(f"{API}/meetings/{MEETING_ID}", json={**created_body(), "start_time": start_time})
-    start = api.get_meeting("tok", MEETING_ID).start_time
+    start = api.get_meeting("tok", MEETING_ID).starts_at
     assert start == read and (start is None or start.utcoffset() is not None)
 
 

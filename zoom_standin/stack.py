@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from simplespa_zoom import create_app
-from simplespa_zoom.book.appointments import Appointment
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
 

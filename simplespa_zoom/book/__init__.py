@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -27,3 +28,8 @@ class Book:
     def upgrade(self) -> str:
         """Create or upgrade the schema; returns the revision reached."""
         return upgrade(self.engine)
+
+
+def init_app(app: Any) -> None:
+    """Open the app's book once, at its DATABASE setting (the app reaches it through web.the_book())."""
+    app.extensions["book"] = Book.open(app.config["DATABASE"])

@@ -7,7 +7,6 @@ character back unchanged. Pure functions: no Flask, no I/O.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from datetime import datetime
@@ -51,7 +50,7 @@ _ZOOM_HOST = (
     r"(?:[A-Za-z0-9-]+\.)*(?:[Zz][Oo][Oo][Mm]\.[Uu][Ss]|[Zz][Oo][Oo][Mm]\.[Cc][Oo][Mm]"
     r"|[Zz][Oo][Oo][Mm][Gg][Oo][Vv]\.[Cc][Oo][Mm])"
 )
-_ANY_MEETING_ID = "[0-9]{9,19}"
+_MEETING_ID = "[0-9]{9,19}"  # the one place for the digits a join link's meeting id may have
 _TOPIC = r"[^\n]*"
 _WHEN_TEXT = rf"[ \t][^\]\n{_DASHES}]*"
 _PAD = r"[ \t]*"
@@ -67,10 +66,10 @@ _STAFF_TEXT = rf"[.?]*(?:[^{_QUERY_CHARS}.?\r\n]|\r|$)"
 
 
 def _line_pattern(meeting_id: str, groups: bool) -> str:
-    """The line for a meeting id pattern; named groups only for Python, as RE2 would pay for them."""
+    """The line of a meeting id pattern; named groups only for Python, as RE2 would pay for them."""
 
     def group(name: str, body: str) -> str:
-        return f"(?P<{name}>{body})" if groups else f"(?:{body})"  # pragma: no mutate
+        return f"(?P<{name}>{body})" if groups else f"(?:{body})"
 
     link = rf"https://{_ZOOM_HOST}(?::443)?/[jw]/{group('id', meeting_id)}(?:{_QUERY})?"
     return (
@@ -79,35 +78,18 @@ def _line_pattern(meeting_id: str, groups: bool) -> str:
     )
 
 
-_FIRST_WINDOW = 16 * 1024
-
-
-@functools.lru_cache(maxsize=64)
-def _each_line_finder(meeting_id: str) -> re2._Regexp:
-    """An RE2 pattern matching each line for meeting_id, in order."""
-    return re2.compile("(?m)^" + _line_pattern(meeting_id, groups=False))
-
-
-@functools.lru_cache(maxsize=64)
-def _last_line_finder(meeting_id: str) -> re2._Regexp:
-    """An RE2 pattern whose match ends where the last line for meeting_id ends.
-
-    The greedy `.*` makes the leftmost match the one that starts at the last such line,
-    and a pattern with no groups lets RE2 answer from its DFA alone, in one pass.
-    """
-    return re2.compile(r"(?sm)\A.*^" + _line_pattern(meeting_id, groups=False))
-
-
-@functools.lru_cache(maxsize=64)
-def _line_reader(meeting_id: str) -> re.Pattern[str]:
-    """Python's reading of a line of meeting_id: the same pattern, so it reads the line as RE2 found it."""
-    return re.compile(_line_pattern(meeting_id, groups=True), re.MULTILINE)
+def is_meeting_id(value: int) -> bool:
+    """Whether a number has the 9 to 19 digits of a Zoom meeting id (the bounds _MEETING_ID spells)."""
+    return 10**8 <= value < 10**19
 
 
 _WHEN = re.compile(
     r"(?P<weekday>[A-Za-z]+),[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<day>\d{1,2})[ \t]+"
     r"(?P<year>\d{4})[ \t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})[ \t]*(?P<ampm>[AaPp][Mm])"
 )
+# RE2 reads UTF-8, which a lone surrogate is not (no stored notes can hold one, yet parsing must not fail):
+# RE2 is shown U+FFFD in its place, one character for one, so every offset it finds holds in the notes.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
@@ -164,27 +146,28 @@ def format_line(topic: str, start_local: datetime, join_url: str) -> str:
     return f"Zoom: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def _line_ending_at(notes: str, end: int, meeting_id: str = _ANY_MEETING_ID) -> ZoomLine | None:
-    """Read the groups of the line of meeting_id whose RE2 match ended at end (on that line, or at its break).
+def _lines(notes: str, meeting_id: str) -> list[ZoomLine]:
+    """Every line whose link names meeting_id (a pattern: any id, or one), in order.
 
+    RE2 finds where each line starts; Python's `re` reads that one line's groups. A line holding two
+    links reads as the last one's line among all lines, and as either when one meeting's lines are asked for.
     The line's span ends with its link, or with the blanks after it when nothing else follows.
     """
-    start = notes.rfind("\n", 0, end) + 1  # pragma: no mutate
-    match = _line_reader(meeting_id).match(notes, start)
-    if match is None:  # the engines disagree; tests hold them together, so this is a bug, not a line
-        return None
-    span_end = match.end("pad") if match["pad"] is not None else match.end("url")
-    return ZoomLine(match["topic"], match["when"].strip(" \t"), match["url"], int(match["id"]), start, span_end)
-
-
-def _lines(notes: str, meeting_id: str) -> list[ZoomLine]:
-    found = _each_line_finder(meeting_id).finditer(notes)
-    return [line for match in found if (line := _line_ending_at(notes, match.end(), meeting_id))]
+    finder = re2.compile("(?m)^" + _line_pattern(meeting_id, groups=False))
+    reader = re.compile(_line_pattern(meeting_id, groups=True), re.MULTILINE)
+    found = []
+    for start in (match.start() for match in finder.finditer(_LONE_SURROGATE.sub("\ufffd", notes))):
+        line = reader.match(notes, start)
+        if line is None:  # the engines disagree; tests hold them together, so this is a bug, not a line
+            continue
+        end = line.end("pad") if line["pad"] is not None else line.end("url")
+        found.append(ZoomLine(line["topic"], line["when"].strip(" \t"), line["url"], int(line["id"]), start, end))
+    return found
 
 
 def find_lines(notes: str) -> list[ZoomLine]:
     """Every line of the app's shape whose link is a real Zoom join link, in order."""
-    return _lines(notes, _ANY_MEETING_ID)
+    return _lines(notes, _MEETING_ID)
 
 
 def indexable(meeting_id: int) -> bool:
@@ -194,45 +177,19 @@ def indexable(meeting_id: int) -> bool:
 
 def meeting_ids(notes: str) -> set[int]:
     """The meeting ids the notes' Zoom lines name (those a database's 64-bit integer can hold), for the index."""
-    if "Zoom:" not in notes:
-        return set()
     return {line.meeting_id for line in find_lines(notes) if indexable(line.meeting_id)}
-
-
-def _last_line(notes: str, meeting_id: str) -> ZoomLine | None:
-    """The last line for meeting_id, read in windows that double from the end.
-
-    The line that matters is usually near the end, so most calls read only the tail.
-    Windows start at line starts, so no line is cut, and together they read the notes once.
-    """
-    if "Zoom:" not in notes:
-        return None  # most notes: no call into RE2 at all
-    finder = _last_line_finder(meeting_id)
-    end, window = len(notes), _FIRST_WINDOW
-    while end > 0:  # pragma: no mutate
-        start = notes.rfind("\n", 0, max(0, end - window)) + 1  # pragma: no mutate
-        # RE2 reads UTF-8: given bytes, it skips the wrapper's offset bookkeeping for str,
-        # which costs more than the search itself on everyday notes. (A lone surrogate,
-        # which no stored notes can hold, passes through and simply matches nothing.)
-        chunk = notes[start:end].encode("utf-8", "surrogatepass")  # pragma: no mutate
-        if found := finder.match(chunk):
-            line_end = end - len(chunk[found.end() :].decode("utf-8", "surrogatepass"))
-            return _line_ending_at(notes, line_end, meeting_id)
-        end, window = start, window * 2  # pragma: no mutate
-    return None
 
 
 def current_line(notes: str) -> ZoomLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
-    return _last_line(notes, _ANY_MEETING_ID)
+    lines = find_lines(notes)
+    return lines[-1] if lines else None
 
 
 def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
     """The last line of one meeting, by the id in its link."""
-    wanted = str(meeting_id)
-    if not (wanted.isdigit() and 9 <= len(wanted) <= 19):  # pragma: no mutate
-        return None  # never a Zoom meeting id, so never in a line
-    return _last_line(notes, wanted)
+    lines = _lines(notes, str(meeting_id)) if is_meeting_id(meeting_id) else []
+    return lines[-1] if lines else None
 
 
 def line_text(notes: str, line: ZoomLine) -> str:
@@ -249,12 +206,10 @@ def own_line(notes: str, meeting_id: int, digest: str) -> ZoomLine | None:
     """The line the app wrote for meeting_id: the last line of that meeting whose exact text has this digest.
 
     A line typed or pasted with the same meeting id, or the app's line edited by hand, is other text:
-    shown, never acted on. Usually the app's line is the meeting's last one, so one look from the end.
+    shown, never acted on.
     """
-    last = find_line(notes, meeting_id)
-    if last is None or fingerprint(line_text(notes, last)) == digest:
-        return last
-    mine = [line for line in _lines(notes, str(meeting_id)) if fingerprint(line_text(notes, line)) == digest]
+    lines = _lines(notes, str(meeting_id)) if is_meeting_id(meeting_id) else []
+    mine = [line for line in lines if fingerprint(line_text(notes, line)) == digest]
     return mine[-1] if mine else None
 
 
@@ -266,7 +221,7 @@ def last_line_digest(notes: str, meeting_id: int) -> str | None:
 
 def join_link_meeting(url: str) -> int | None:
     """The meeting a join link names, when written into a line it reads back whole as that line's link."""
-    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))  # pragma: no mutate
+    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))
     return found.meeting_id if found is not None and found.join_url == url else None
 
 

@@ -1,23 +1,27 @@
-"""What the meeting service needs from the rest of the app, as small protocols (fakes fit in tests)."""
+"""What the meeting services need from the rest of the app, as small protocols (fakes fit in tests):
+the appointment book, the meeting provider (Zoom today) and the clock, with the provider's neutral
+results and errors. Adapters implement these; the core imports nothing of theirs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
+from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import Appointment, Claim
-from simplespa_zoom.zoom.oauth import TokenStore
-
-__all__ = ["AppointmentBook", "Clock", "TokenStore"]
+from simplespa_zoom.meetings.domain import Appointment, Claim
+from simplespa_zoom.messages import say
 
 Clock = Callable[[], datetime]  # the time now, aware
 
 
 class AppointmentBook(Protocol):
-    """The appointments the service reads and writes; every write checks the version it was based on
+    """The appointments the services read and write; every write checks the version it was based on
     (and set_notes with synced_ms that the line was not synced later) and raises VersionConflict
-    with the fresh copy otherwise."""
+    with the fresh copy otherwise. Each notes write comes with the meeting ids the notes name."""
 
     def get(self, appointment_id: int) -> Appointment: ...
 
@@ -33,6 +37,9 @@ class AppointmentBook(Protocol):
         meeting_id: int,
         host_mark: str | None,
         synced_ms: int | None = None,
+        *,
+        meeting_ids: Collection[int],
+        line_digest: str,
     ) -> Appointment: ...
 
     def set_notes(
@@ -41,11 +48,140 @@ class AppointmentBook(Protocol):
         base_version: int,
         notes: str,
         *,
+        meeting_ids: Collection[int],
         forget_meeting: bool = False,
         synced_ms: int | None = None,
-        own_line: str | None = None,
+        own_line_digest: str | None = None,
     ) -> Appointment: ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]: ...
+
+
+@dataclass(frozen=True)
+class ProviderMeeting:
+    """What the app needs of a provider's meeting (never the host's start link)."""
+
+    id: int
+    topic: str
+    starts_at: datetime | None
+    join_url: str
+    host_id: str | None = None
+    agenda: str = ""
+
+
+@dataclass(frozen=True)
+class Registrant:
+    """A client to register for a meeting, so the provider emails them their own link."""
+
+    email: str
+    first_name: str
+    last_name: str = ""
+
+
+class MeetingProvider(Protocol):
+    """One browser's connection to the meeting provider, bound for one request.
+
+    Calls that change or read meetings run inside `within(seconds)`: one of the provider's few
+    call slots, and one deadline for every call inside (refreshes and retries included).
+    """
+
+    def within(self, seconds: float, *, wait: float | None = None) -> AbstractContextManager[None]: ...
+
+    def time_left(self) -> float | None: ...
+
+    def create(
+        self, *, topic: str, start: datetime, duration: int, timezone: str, agenda: str, registrant: Registrant | None
+    ) -> ProviderMeeting:
+        """A new meeting carrying agenda; a registrant the host's account can register gets their own link."""
+        ...
+
+    def get(self, meeting_id: int) -> ProviderMeeting: ...
+
+    def move(self, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> ProviderMeeting:
+        """The meeting as the provider holds it once asked to move it."""
+        ...
+
+    def delete(self, meeting_id: int, *, notify_registrants: bool) -> None:
+        """Delete; a meeting already gone counts as deleted."""
+        ...
+
+    def register(self, meeting_id: int, registrant: Registrant) -> str:
+        """The registrant's personal join link."""
+        ...
+
+    def find_upcoming(self, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None: ...
+
+    def user_id(self) -> str | None:
+        """Who is connected in this browser (None: the provider named no one); MeetingNotConnected if no one."""
+        ...
+
+    def licensed(self) -> bool:
+        """Whether the connected host's account can register clients."""
+        ...
+
+    def start_link(self, meeting_id: int) -> str:
+        """A fresh link that starts the meeting as its host: for this browser only, never kept."""
+        ...
+
+
+class ProviderError(Exception):
+    """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values."""
+
+    code: ClassVar[str] = "zoom_rejected"
+    http_status: ClassVar[int] = 502
+
+    def __init__(self, message: str | None = None, **data: Any) -> None:
+        self.data = data
+        message = message or say(self.code, **data)
+        super().__init__(message)
+        self.message = message
+
+    def describe(self, tz: ZoneInfo) -> str:
+        """The message for staff, with any time in the spa's zone."""
+        return self.message
+
+
+class ProviderNotConnected(ProviderError):
+    """No connection in this browser."""
+
+
+class ProviderReconnect(ProviderError):
+    """The connection is dead: staff connect again."""
+
+    reason: ClassVar[str] = ""
+
+
+class ProviderRetry(ProviderError):
+    """Refused for now, perhaps by another tab's refresh: ask again once."""
+
+
+class ProviderMeetingGone(ProviderError):
+    """The provider says the meeting does not exist (perhaps only for this user, or since it ended)."""
+
+
+class ProviderUnavailable(ProviderError):
+    """No usable answer: try again later."""
+
+
+class ProviderSlow(ProviderUnavailable):
+    """No answer within the request's deadline, or every call slot held by slow calls."""
+
+
+class ProviderRateLimited(ProviderError):
+    """Too many calls for now."""
+
+
+class ProviderDailyLimit(ProviderRateLimited):
+    """The day's quota is spent until resets_at."""
+
+    resets_at: datetime
+
+
+class ProviderMissingPermission(ProviderError):
+    """The connection lacks a permission only the provider app's admin can add."""
+
+
+class ProviderRejected(ProviderError):
+    """Understood and refused: repeating will not help."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.messages import say
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.book.appointments import FIRST_YEAR, LAST_YEAR, AppointmentDraft
+from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, AppointmentDraft
 from simplespa_zoom.messages import Problem, problem
 
 MAX_NAME = 200

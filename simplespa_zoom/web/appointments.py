@@ -19,16 +19,11 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.book.appointments import (
-    SEARCH_LIMIT,
-    Appointment,
-    AppointmentDraft,
-    AppointmentStore,
-    VersionConflict,
-)
-from simplespa_zoom.meetings.service import Notice, orphaned_meeting
+from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
+from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
+from simplespa_zoom.meetings.following import Notice, orphaned_meeting
 from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
-from simplespa_zoom.web import meeting_service, the_book
+from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
@@ -256,7 +251,7 @@ def edit(appointment_id: int) -> Any:
             "appointments/form.html", values=values, errors={}, appointment=conflict.current, conflict=conflict.current
         ), 409
     flash("Appointment saved.", "info")
-    _tell(meeting_service().follow_reschedule(appointment, updated))
+    _tell(meeting_services().changing.follow_reschedule(appointment, updated))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 
@@ -268,7 +263,7 @@ def cancel(appointment_id: int) -> Any:
         return redirect(url_for("appointments.view", appointment_id=appointment_id))
     cancelled = _cancel(appointment)
     flash("Appointment cancelled.", "info")
-    _tell(meeting_service().follow_cancel(cancelled))
+    _tell(meeting_services().changing.follow_cancel(cancelled))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 import requests
@@ -23,12 +22,12 @@ from simplespa_zoom.messages import say
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
-from simplespa_zoom.zoom.api import ZoomError, ZoomMissingScope, missing_scopes_message
+from simplespa_zoom.zoom.api import ZoomError, missing_scopes_message
 from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("zoom", __name__, url_prefix="/zoom")
+bp = Blueprint("connect", __name__, url_prefix="/zoom")
 
 RETURN_KEY = "zoom_return"
 AUTO_ADD_KEY = "zoom_auto_add"
@@ -55,7 +54,7 @@ def _start(next_path: str | None, add_meeting_for: int | None, *, reconnect: boo
         "add": add_meeting_for,
         "reconnect": reconnect,
     }
-    return oauth_client().authorize_redirect(url_for("zoom.callback", _external=True))
+    return oauth_client().authorize_redirect(url_for("connect.callback", _external=True))
 
 
 @bp.get("/connect")
@@ -103,7 +102,7 @@ def _from_marketplace() -> Any:
     if g.get("staff") is None:
         session.start()  # type: ignore[attr-defined]  # Zoom's redirect is a top-level GET: any session came with it
         flash("Sign in to finish connecting Zoom.", "info")
-        return redirect(url_for("staff.login", next=url_for("zoom.connect", next=home)))
+        return redirect(url_for("staff.login", next=url_for("connect.connect", next=home)))
     return _confirm(home)
 
 
@@ -122,7 +121,7 @@ def _finish() -> Any:
     except (requests.RequestException, ValueError):
         return _failed(next_path, "connect_unavailable")
     try:
-        tokens = _with_user(Tokens.from_token_response(dict(token)))
+        tokens = zoom_connection().with_user(Tokens.from_token_response(dict(token)))
     except ZoomError:
         return _failed(next_path, "connect_unavailable")
     browser_tokens.set(tokens)
@@ -132,16 +131,6 @@ def _finish() -> Any:
     if missing := missing_scopes(dict(token)):
         flash(missing_scopes_message(missing), "warning:zoom_missing_permission")
     return redirect(next_path)
-
-
-def _with_user(tokens: Tokens) -> Tokens:
-    """Who connected (the id stays in the encrypted session) and whether their account is paid."""
-    connection = zoom_connection()
-    try:
-        me = connection.client_for(tokens).get_me(tokens.access_token)
-    except ZoomMissingScope:
-        return tokens
-    return replace(tokens, user_id=me.id, licensed=me.licensed)
 
 
 def _failed(next_path: str, code: str) -> Any:

@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from simplespa_zoom.book.appointments import AppointmentNotFound
-from simplespa_zoom.meetings.service import MeetingError
+from simplespa_zoom.meetings.domain import AppointmentNotFound
+from simplespa_zoom.meetings.errors import MeetingError
+from simplespa_zoom.meetings.ports import ProviderError
 from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
-from simplespa_zoom.zoom.api import ZoomError
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def error_answer(code: str, message: str, status: int) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(ZoomError)
-    def zoom_error(error: ZoomError) -> Any:
+    @app.errorhandler(ProviderError)
+    def provider_error(error: ProviderError) -> Any:
         return error_answer(error.code, error.describe(app.config["SPA_TZ"]), error.http_status)
 
     @app.errorhandler(MeetingError)

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from simplespa_zoom.book.appointments import Appointment
-from simplespa_zoom.meetings.service import MeetingError
+from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.web import meeting_service, the_book
+from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
 
@@ -38,19 +38,19 @@ def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
 def add(appointment_id: int) -> Any:
     if not the_book().appointments.get(appointment_id).start_readable:
         raise StartUnreadable()
-    outcome = meeting_service().add(appointment_id)
+    outcome = meeting_services().adding.add(appointment_id)
     return jsonify(meeting_answer(outcome.appointment, created=outcome.created)), 201 if outcome.created else 200
 
 
 @bp.post("/remove")
 @login_required
 def remove(appointment_id: int) -> Any:
-    return jsonify(meeting_answer(meeting_service().remove(appointment_id), removed=True))
+    return jsonify(meeting_answer(meeting_services().changing.remove(appointment_id), removed=True))
 
 
 @bp.post("/status")
 @login_required
 def status(appointment_id: int) -> Any:
-    check = meeting_service().check(appointment_id)
+    check = meeting_services().checking.check(appointment_id)
     answer = meeting_answer(check.appointment, state=check.state, message=check.message)
     return jsonify({**answer, "help": help_url(check.code) if check.code else None})

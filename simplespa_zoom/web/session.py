@@ -56,8 +56,8 @@ class EncryptedSession(CallbackDict, SessionMixin):
         super().__init__(data or {}, on_update)
         self.created = created
         self.seen = seen
-        self.modified = False  # pragma: no mutate
-        self.needs_rewrite = False  # pragma: no mutate
+        self.modified = False
+        self.needs_rewrite = False
         self.received = received  # the request brought this session's cookie (valid or not)
         self.started = False
         self.held = False

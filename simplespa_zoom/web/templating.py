@@ -7,8 +7,8 @@ from datetime import date, datetime
 from flask import Flask, current_app, session
 from flask_wtf.csrf import generate_csrf
 
-from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.messages import say
 
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 
-from simplespa_zoom.zoom.api import ZoomClient, ZoomGate
-from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
+from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection
+from simplespa_zoom.zoom.provider import ZoomProvider
 
 SESSION_KEY = "zoom"
 RETRY_HEADER = "X-Zoom-Retry"
 
 
 class SessionTokenStore:
-    """The token store of the request's browser: its encrypted session cookie, nothing on the server."""
+    """The token store of the request's browser: its encrypted session cookie, nothing on the server.
+
+    Keyed by provider, as Flask-Dance keys its storage by blueprint: session["zoom"] holds Zoom's tokens.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def get(self) -> Tokens | None:
-        data = session.get(SESSION_KEY)
+        data = session.get(self.key)
         if not isinstance(data, dict):
             return None
         try:
@@ -36,7 +42,7 @@ class SessionTokenStore:
             return None
 
     def set(self, tokens: Tokens) -> None:
-        session[SESSION_KEY] = {
+        session[self.key] = {
             **tokens.token_fields(),
             "api_url": tokens.api_url,
             "user_id": tokens.user_id,
@@ -44,13 +50,13 @@ class SessionTokenStore:
         }
 
     def delete(self) -> None:
-        session.pop(SESSION_KEY, None)
+        session.pop(self.key, None)
 
 
-browser_tokens = SessionTokenStore()
+browser_tokens = SessionTokenStore(SESSION_KEY)
 
 
-def _refusal_is_final() -> bool:
+def refusal_is_final() -> bool:
     """The page script asks again once (another tab may just have rotated the token); a form post
     cannot, and it ran under the page's Zoom lock, so for it a refused refresh is final."""
     return request.accept_mimetypes.best != "application/json" or request.headers.get(RETRY_HEADER) == "1"
@@ -64,6 +70,13 @@ def zoom_connection() -> ZoomConnection:
     return current_app.extensions["zoom_connection"]
 
 
+def zoom_provider() -> ZoomProvider:
+    """This browser's Zoom for this request: its token cookie read at most once, however many calls."""
+    if "zoom_provider" not in g:
+        g.zoom_provider = ZoomProvider(zoom_connection(), browser_tokens)
+    return g.zoom_provider
+
+
 def revoke_and_forget() -> None:
     """Revoke this browser's Zoom token (best effort) and drop the connection from its session."""
     zoom_connection().revoke(browser_tokens)
@@ -74,7 +87,7 @@ def oauth_client(app: Flask | None = None) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    """Register the Zoom OAuth client and the per-process Zoom API client."""
+    """Register the Zoom OAuth client (Authlib's Flask integration: the glue, not the protocol)."""
     base = app.config["ZOOM_OAUTH_BASE_URL"].rstrip("/")
     oauth = OAuth(app)
     oauth.register(
@@ -90,11 +103,3 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["zoom_oauth"] = oauth
-    endpoint = TokenEndpoint(
-        base, app.config["ZOOM_CLIENT_ID"], app.config["ZOOM_CLIENT_SECRET"], app.config["ZOOM_TIMEOUT"]
-    )
-    client = ZoomClient(app.config["ZOOM_API_BASE_URL"], timeout=app.config["ZOOM_TIMEOUT"])
-    gate = ZoomGate(app.config["ZOOM_CALL_SLOTS"])
-    app.extensions["zoom_connection"] = ZoomConnection(
-        client, endpoint, app.config["ZOOM_HOSTS"], _refusal_is_final, gate
-    )

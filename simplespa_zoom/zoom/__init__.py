@@ -1,1 +1,27 @@
-"""Zoom itself: the REST client, OAuth tokens and refresh, webhook signatures; no views."""
+"""Zoom itself: the provider adapter, the REST client, OAuth tokens and refresh, webhook signatures and
+events; no views and no Flask (init_app only reads the app's settings and fills its extensions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def init_app(app: Any, *, refusal_is_final: Callable[[], bool]) -> None:
+    """The process's Zoom connection: one kept-alive API client, the token endpoint and the call slots.
+
+    refusal_is_final says whether the request can ask again after a refused refresh (the web layer knows).
+    """
+    from simplespa_zoom.zoom.api import ZoomClient, ZoomGate
+    from simplespa_zoom.zoom.oauth import TokenEndpoint, ZoomConnection
+
+    config = app.config
+    endpoint = TokenEndpoint(
+        config["ZOOM_OAUTH_BASE_URL"].rstrip("/"),
+        config["ZOOM_CLIENT_ID"],
+        config["ZOOM_CLIENT_SECRET"],
+        config["ZOOM_TIMEOUT"],
+    )
+    client = ZoomClient(config["ZOOM_API_BASE_URL"], timeout=config["ZOOM_TIMEOUT"])
+    gate = ZoomGate(config["ZOOM_CALL_SLOTS"])
+    app.extensions["zoom_connection"] = ZoomConnection(client, endpoint, config["ZOOM_HOSTS"], refusal_is_final, gate)

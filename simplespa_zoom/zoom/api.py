@@ -23,6 +23,17 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from simplespa_zoom.meetings.ports import (
+    ProviderDailyLimit,
+    ProviderError,
+    ProviderMeeting,
+    ProviderMeetingGone,
+    ProviderMissingPermission,
+    ProviderRateLimited,
+    ProviderRejected,
+    ProviderSlow,
+    ProviderUnavailable,
+)
 from simplespa_zoom.messages import say
 
 log = logging.getLogger(__name__)
@@ -46,28 +57,19 @@ SCOPES = {
 _SCOPE_IN_MESSAGE = re.compile(r"scopes:\[([a-z:,\s]+)\]")
 
 
-class ZoomError(Exception):
+class ZoomError(ProviderError):
     """Base of every Zoom failure; `code` is the stable name the browser sees, and its Help entry."""
 
     code = "zoom_rejected"
     http_status = 502
 
-    def __init__(self, message: str | None = None) -> None:
-        message = message or say(self.code)
-        super().__init__(message)
-        self.message = message
 
-    def describe(self, tz: ZoneInfo) -> str:
-        """The message for staff, with any time in the spa's zone."""
-        return self.message
-
-
-class ZoomUnavailable(ZoomError):
+class ZoomUnavailable(ZoomError, ProviderUnavailable):
     code = "zoom_unavailable"
     http_status = 503
 
 
-class ZoomSlow(ZoomUnavailable):
+class ZoomSlow(ZoomUnavailable, ProviderSlow):
     """Zoom did not answer within the request's deadline, or every Zoom slot is held by slow calls."""
 
     code = "zoom_slow"
@@ -79,14 +81,14 @@ class ZoomUnreadable(ZoomUnavailable):
     code = "zoom_unreadable"
 
 
-class ZoomRateLimited(ZoomError):
+class ZoomRateLimited(ZoomError, ProviderRateLimited):
     """429, per second (X-RateLimit-Type: QPS, shared by every app on a free account)."""
 
     code = "zoom_busy"
     http_status = 429
 
 
-class ZoomDailyLimit(ZoomRateLimited):
+class ZoomDailyLimit(ZoomRateLimited, ProviderDailyLimit):
     """429, the 100 meeting creates and updates per Zoom user per day (resets 00:00 UTC)."""
 
     code = "zoom_daily_limit"
@@ -107,7 +109,7 @@ class ZoomDailyLimit(ZoomRateLimited):
         )
 
 
-class ZoomMissingScope(ZoomError):
+class ZoomMissingScope(ZoomError, ProviderMissingPermission):
     """400/4711: the token lacks a scope, which only the Zoom app's admin can add."""
 
     code = "zoom_missing_permission"
@@ -130,28 +132,16 @@ class ZoomTokenInvalid(ZoomError):
     http_status = 401
 
 
-class ZoomMeetingGone(ZoomError):
+class ZoomMeetingGone(ZoomError, ProviderMeetingGone):
     code = "zoom_meeting_gone"
     http_status = 404
 
 
-class ZoomRequestRejected(ZoomError):
+class ZoomRequestRejected(ZoomError, ProviderRejected):
     """Any other 4xx: Zoom understood and refused, so repeating will not help."""
 
     code = "zoom_rejected"
     http_status = 502
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """What the connector needs of a Zoom meeting (never the host's start_url)."""
-
-    id: int
-    topic: str
-    start_time: datetime | None
-    join_url: str
-    host_id: str | None = None
-    agenda: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,7 +162,7 @@ def parse_zoom_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _meeting_from(body: dict[str, Any]) -> Meeting:
+def _meeting_from(body: dict[str, Any]) -> ProviderMeeting:
     try:
         meeting_id = int(str(body["id"]))
         join_url = str(body["join_url"])
@@ -180,10 +170,10 @@ def _meeting_from(body: dict[str, Any]) -> Meeting:
         raise ZoomUnreadable() from error
     host_id = body.get("host_id")
     agenda = body.get("agenda")
-    return Meeting(
+    return ProviderMeeting(
         id=meeting_id,
         topic=str(body.get("topic") or ""),
-        start_time=parse_zoom_time(body.get("start_time")),
+        starts_at=parse_zoom_time(body.get("start_time")),
         join_url=join_url,
         host_id=host_id if isinstance(host_id, str) and host_id else None,
         agenda=agenda if isinstance(agenda, str) else "",
@@ -322,7 +312,7 @@ class ZoomClient:
         timezone: str,
         registration: bool = False,
         agenda: str = "",
-    ) -> Meeting:
+    ) -> ProviderMeeting:
         """POST /users/me/meetings; never retried, as a retry could create a second meeting."""
         settings: dict[str, Any] = {"join_before_host": False, "waiting_room": True}
         if registration:
@@ -342,9 +332,9 @@ class ZoomClient:
         }
         if agenda:
             body["agenda"] = agenda
-        return _meeting_from(self._request("POST", "/users/me/meetings", token, json=body))  # pragma: no mutate
+        return _meeting_from(self._request("POST", "/users/me/meetings", token, json=body))
 
-    def find_upcoming_meeting(self, token: str, wanted: Callable[[Meeting], bool]) -> Meeting | None:
+    def find_upcoming_meeting(self, token: str, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
         """The first of the user's upcoming meetings that is wanted (GET /users/me/meetings, page by page)."""
         params: dict[str, Any] = {"type": "upcoming", "page_size": LIST_PAGE_SIZE}
         for _ in range(LIST_PAGES_MAX):
@@ -365,13 +355,20 @@ class ZoomClient:
             params["next_page_token"] = next_page
         return None
 
-    def get_meeting(self, token: str, meeting_id: int) -> Meeting:
+    def get_meeting(self, token: str, meeting_id: int) -> ProviderMeeting:
         return _meeting_from(self._request("GET", f"/meetings/{int(meeting_id)}", token))
+
+    def start_link(self, token: str, meeting_id: int) -> str:
+        """The host's start link, read now (it logs anyone in as the host: handed on, never kept or logged)."""
+        start_url = self._request("GET", f"/meetings/{int(meeting_id)}", token).get("start_url")
+        if not isinstance(start_url, str) or not start_url.startswith("https://"):
+            raise ZoomUnreadable()
+        return start_url
 
     def update_meeting(self, token: str, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> None:
         """PATCH start and duration (Zoom answers 204 with no body)."""
         body = {"start_time": utc_z(start), "duration": duration, "timezone": timezone}
-        self._request("PATCH", f"/meetings/{int(meeting_id)}", token, json=body)  # pragma: no mutate
+        self._request("PATCH", f"/meetings/{int(meeting_id)}", token, json=body)
 
     def delete_meeting(self, token: str, meeting_id: int, *, notify_registrants: bool = False) -> None:
         """DELETE; a meeting that is already gone counts as deleted.
@@ -397,7 +394,7 @@ class ZoomClient:
             "last_name": last_name[:REGISTRANT_NAME_MAX],
         }
         path = f"/meetings/{int(meeting_id)}/registrants"
-        answer = self._request("POST", path, token, json=body)  # pragma: no mutate
+        answer = self._request("POST", path, token, json=body)
         join_url = answer.get("join_url")
         if not isinstance(join_url, str) or not join_url:
             raise ZoomRequestRejected(say("zoom_rejected", detail=" Zoom sent no personal join link."))
@@ -436,7 +433,7 @@ def _json_object(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        body = None  # pragma: no mutate
+        body = None
     if not isinstance(body, dict):
         raise ZoomUnreadable()
     return body
@@ -472,10 +469,10 @@ def _error_for(response: requests.Response) -> ZoomError:
 
 def _rate_limit_error(response: requests.Response, message: str) -> ZoomError:
     """Per-second (try again in a moment) or daily (try again after 00:00 UTC); the headers may be missing."""
-    kind = response.headers.get("X-RateLimit-Type", "").strip().lower()  # pragma: no mutate
+    kind = response.headers.get("X-RateLimit-Type", "").strip().lower()
     if kind == "qps" or (not kind and "daily" not in message.lower()):
         return ZoomRateLimited()
-    resets_at = parse_retry_after(response.headers.get("Retry-After"))  # pragma: no mutate
+    resets_at = parse_retry_after(response.headers.get("Retry-After"))
     if resets_at is None:
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         resets_at = today + timedelta(days=1)

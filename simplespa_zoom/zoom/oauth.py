@@ -18,12 +18,14 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
+from simplespa_zoom.meetings.ports import ProviderNotConnected, ProviderReconnect, ProviderRetry
 from simplespa_zoom.messages import RECONNECT_REASON
 from simplespa_zoom.zoom.api import (
     SCOPES,
     ZoomClient,
     ZoomError,
     ZoomGate,
+    ZoomMissingScope,
     ZoomSlow,
     ZoomTokenInvalid,
     ZoomUnavailable,
@@ -61,19 +63,19 @@ def loggable_oauth_error(value: object) -> str:
     return value if isinstance(value, str) and value in KNOWN_OAUTH_ERRORS else "unrecognised"
 
 
-class ZoomNotConnected(ZoomError):
+class ZoomNotConnected(ZoomError, ProviderNotConnected):
     code = "zoom_not_connected"
     http_status = 401
 
 
-class ZoomRetry(ZoomError):
+class ZoomRetry(ZoomError, ProviderRetry):
     """Zoom refused a refresh token that another tab may just have rotated."""
 
     code = "zoom_retry"
     http_status = 409
 
 
-class ZoomReconnect(ZoomError):
+class ZoomReconnect(ZoomError, ProviderReconnect):
     code = "zoom_reconnect"
     http_status = 401
     reason = RECONNECT_REASON
@@ -152,6 +154,28 @@ class TokenStore(Protocol):
     def set(self, tokens: Tokens) -> None: ...
 
     def delete(self) -> None: ...
+
+
+class BoundTokens:
+    """A browser's token store for one request: read once, written through (the cookie is read once per click)."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self.store = store
+        self._read = False
+        self._tokens: Tokens | None = None
+
+    def get(self) -> Tokens | None:
+        if not self._read:
+            self._tokens, self._read = self.store.get(), True
+        return self._tokens
+
+    def set(self, tokens: Tokens) -> None:
+        self.store.set(tokens)
+        self._tokens, self._read = tokens, True
+
+    def delete(self) -> None:
+        self.store.delete()
+        self._tokens, self._read = None, True
 
 
 class TokenEndpoint:
@@ -239,6 +263,14 @@ class ZoomConnection:
             except ZoomTokenInvalid:
                 tokens = self._refresh(store, tokens)
                 return operation(self.client_for(tokens), tokens.access_token)
+
+    def with_user(self, tokens: Tokens) -> Tokens:
+        """Fresh tokens with who connected (the id stays in the encrypted session) and whether their account is paid."""
+        try:
+            me = self.client_for(tokens).get_me(tokens.access_token)
+        except ZoomMissingScope:
+            return tokens
+        return replace(tokens, user_id=me.id, licensed=me.licensed)
 
     def licensed(self, store: TokenStore) -> bool:
         """Whether the connected Zoom host can register clients (a paid account)."""

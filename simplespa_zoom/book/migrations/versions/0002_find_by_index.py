@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from simplespa_zoom.meetings import notes
+from simplespa_zoom.book.migrations import zoom_line_0003 as notes
 
 revision = "0002"
 down_revision = "0001"

@@ -9,7 +9,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from simplespa_zoom.meetings import notes
+from simplespa_zoom.book.migrations import zoom_line_0003 as notes
 
 revision = "0003"
 down_revision = "0002"

@@ -1,0 +1,114 @@
+"""The core's domain types: an appointment as the meeting services see it, and the book's errors.
+
+Any appointment book (the SQL store, the in-memory fake) builds and returns these; none of them
+knows how the app's line is parsed: an appointment reads its own line through the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.notes import indexable
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "Appointment",
+    "AppointmentDraft",
+    "AppointmentNotFound",
+    "Claim",
+    "VersionConflict",
+    "indexable",
+]
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # the years an appointment may start in, in the spa's zone
+
+
+class AppointmentNotFound(LookupError):
+    """No appointment with that id."""
+
+
+class VersionConflict(Exception):
+    """The appointment changed since it was read; carries the fresh copy."""
+
+    def __init__(self, current: Appointment) -> None:
+        super().__init__(f"appointment {current.id} is at version {current.version}")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: int
+    client_name: str
+    client_email: str | None
+    starts_at: datetime
+    duration_minutes: int
+    status: str
+    notes: str
+    version: int
+    zoom_meeting_id: int | None = None
+    zoom_host_mark: str | None = None
+    zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
+    zoom_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
+    start_readable: bool = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @cached_property
+    def own_zoom_line(self) -> notes.ZoomLine | None:
+        """The line the app wrote for its meeting, recognised by its exact text (a typed copy is not it).
+
+        Parsed once per loaded appointment (the notes never change on it).
+        """
+        if self.zoom_meeting_id is None or self.zoom_line_digest is None:
+            return None
+        return notes.own_line(self.notes, self.zoom_meeting_id, self.zoom_line_digest)
+
+    @cached_property
+    def zoom_line(self) -> notes.ZoomLine | None:
+        """The line the page shows: the app's own line, else the last Zoom line in the notes."""
+        return self.own_zoom_line or notes.current_line(self.notes)
+
+    @property
+    def line_is_own(self) -> bool:
+        """Whether the shown line is the one the app wrote for the meeting it created (not copied or typed)."""
+        return self.own_zoom_line is not None
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Start plus duration is past: Zoom may have expired its meeting ID, so Zoom's answers prove nothing."""
+        end = self.starts_at + timedelta(minutes=self.duration_minutes)
+        return end <= (now or datetime.now(UTC))
+
+    def local_start(self, tz: ZoneInfo) -> datetime:
+        return self.starts_at.astimezone(tz)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to create an appointment's meeting: the row as claimed, and whether it was taken over
+    from an attempt whose outcome is unknown (a stale claim, or one released in doubt)."""
+
+    appointment: Appointment
+    in_doubt: bool
+
+
+@dataclass(frozen=True)
+class AppointmentDraft:
+    """What a form or the CLI supplies for a new or edited appointment."""
+
+    client_name: str
+    client_email: str | None
+    starts_at: datetime
+    duration_minutes: int
+    notes: str
+
+    @property
+    def meeting_ids(self) -> set[int]:
+        """The meeting ids the draft's notes name: what the book indexes with them."""
+        return notes.meeting_ids(self.notes)

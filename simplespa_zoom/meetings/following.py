@@ -1,0 +1,239 @@
+"""Following an appointment's existing meeting: check it, remove it, move or delete it with the appointment.
+
+The app acts in the provider only on the meeting it created for that appointment (remembered on
+the row with a keyed fingerprint of its host), and treats "does not exist" as proof of deletion only
+for a meeting that has not ended and that this browser's user hosts: Zoom answers the same for
+expired IDs and, perhaps, for other users' meetings. A copied or hand-typed line is shown, never acted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings import notes, timing
+from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.errors import NoMeeting, NotCreatedHere, OtherAccount
+from simplespa_zoom.meetings.hosts import Host, Hosts
+from simplespa_zoom.meetings.lines import LineEditor, own_line
+from simplespa_zoom.meetings.ports import (
+    AppointmentBook,
+    Clock,
+    MeetingProvider,
+    ProviderError,
+    ProviderMeetingGone,
+    ProviderNotConnected,
+    ProviderRateLimited,
+    ProviderReconnect,
+    ProviderRejected,
+    ProviderSlow,
+    ProviderUnavailable,
+)
+from simplespa_zoom.messages import say, tell
+
+
+class CheckState(StrEnum):
+    """What a status check found; the page script redraws the widget by it."""
+
+    OK = "ok"
+    UPDATED = "updated"
+    GONE = "gone"
+    UNCHECKED = "unchecked"
+    OTHER_ACCOUNT = "other_account"
+    NOT_CREATED_HERE = "not_created_here"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Check:
+    appointment: Appointment
+    state: CheckState
+    message: str
+    code: str | None = None  # the Help entry of a state that needs one
+
+
+def _check(appointment: Appointment, state: CheckState, code: str) -> Check:
+    return Check(appointment, state, say(code), code)
+
+
+class NoticeLevel(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a follow-through to the provider tells the staff member, and its Help entry."""
+
+    level: NoticeLevel
+    message: str
+    code: str | None = None
+
+    @classmethod
+    def warning(cls, code: str, **values: object) -> Notice:
+        return cls(NoticeLevel.WARNING, say(code, **values), code)
+
+
+@dataclass(frozen=True)
+class CheckMeeting:
+    """Compares the app's line with the provider: gone removes it, a new time, topic or link rewrites it."""
+
+    book: AppointmentBook
+    provider: MeetingProvider
+    hosts: Hosts
+    lines: LineEditor
+    now: Clock
+
+    def check(self, appointment_id: int) -> Check:
+        appointment = self.book.get(appointment_id)
+        line = appointment.zoom_line
+        if line is None:
+            raise NoMeeting()
+        if not appointment.line_is_own:
+            return _check(appointment, CheckState.NOT_CREATED_HERE, "meeting_not_created_here")
+        if appointment.has_ended(self.now()):
+            return _check(appointment, CheckState.ENDED, "meeting_ended")
+        try:
+            with self.provider.within(timing.CHECK_SECONDS, wait=0):  # a check is never worth queueing for
+                return self._ask(appointment, line)
+        except ProviderSlow:
+            # Every slot held by slow calls, or no answer within the deadline: this page does not wait.
+            return _check(appointment, CheckState.UNCHECKED, "meeting_check_slow")
+
+    def _ask(self, appointment: Appointment, line: notes.ZoomLine) -> Check:
+        host = self.hosts.of(appointment)
+        if host is Host.OTHER:
+            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
+        try:
+            meeting = self.provider.get(line.meeting_id)
+        except ProviderMeetingGone:
+            if host is Host.MINE:
+                return _check(self.lines.drop(appointment), CheckState.GONE, "meeting_deleted_in_zoom")
+            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_not_shown_to_you")
+        except ProviderSlow:
+            raise
+        except (ProviderUnavailable, ProviderRateLimited, ProviderRejected):
+            return _check(appointment, CheckState.UNCHECKED, "meeting_unchecked")
+        if host is Host.UNKNOWN and self.hosts.learn(appointment, meeting) is Host.OTHER:
+            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
+        updated = self.lines.follow(
+            appointment, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
+        )
+        if updated is None:
+            return Check(appointment, CheckState.OK, tell("meeting_checked"))
+        return Check(updated, CheckState.UPDATED, tell("meeting_updated_from_zoom"))
+
+
+@dataclass(frozen=True)
+class ChangeMeeting:
+    """Removes the app's meeting, or moves or deletes it when its appointment is rescheduled or cancelled."""
+
+    book: AppointmentBook
+    provider: MeetingProvider
+    hosts: Hosts
+    lines: LineEditor
+    tz: ZoneInfo
+    now: Clock
+
+    def remove(self, appointment_id: int) -> Appointment:
+        """Delete the meeting in the provider (already gone counts; registered clients are told) and its line.
+
+        The app's meeting whose line staff deleted by hand is removed the same way: in the provider only.
+        """
+        appointment = self.book.get(appointment_id)
+        meeting_id = orphaned_meeting(appointment)
+        if meeting_id is None:
+            line = appointment.zoom_line
+            if line is None:
+                raise NoMeeting()
+            if not appointment.line_is_own:
+                raise NotCreatedHere()
+            meeting_id = line.meeting_id
+        with self.provider.within(timing.CHANGE_SECONDS):
+            if self.hosts.before_change(appointment, meeting_id) is Host.OTHER:
+                raise OtherAccount()
+            self.provider.delete(meeting_id, notify_registrants=True)
+        return self.lines.drop(appointment)
+
+    def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
+        """Move the app's meeting to the appointment's new start and duration, and its line with it.
+
+        The line's own time is compared, not only the form's old value, so saving again
+        after connecting still moves a meeting an earlier save could not move.
+        """
+        line = own_line(after)
+        if after.cancelled or line is None:
+            return _foreign_notice(after) if after.starts_at != before.starts_at else None
+        if line.starts_at(self.tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
+            return None
+        if after.starts_at <= self.now():
+            return Notice.warning("reschedule_into_past")
+        host = Host.UNKNOWN
+        try:
+            with self.provider.within(timing.CHANGE_SECONDS):
+                host = self.hosts.before_change(after, line.meeting_id)
+                if host is Host.OTHER:
+                    return Notice.warning("reschedule_other_account")
+                meeting = self.provider.move(
+                    line.meeting_id, start=after.starts_at, duration=after.duration_minutes, timezone=self.tz.key
+                )
+        except ProviderMeetingGone:
+            if host is Host.MINE and not before.has_ended(self.now()):
+                self.lines.drop(self.book.get(after.id))
+                return Notice.warning("reschedule_gone")
+            return Notice.warning("reschedule_not_shown_to_you")
+        except ProviderError as error:
+            return _not_followed("change", error, self.tz)
+        current = self.book.get(after.id)
+        self.lines.follow(current, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms())
+        if meeting.starts_at != after.starts_at:
+            held = (
+                notes.format_when(meeting.starts_at.astimezone(self.tz))
+                if meeting.starts_at
+                else tell("start_as_before")
+            )
+            return Notice.warning("reschedule_not_applied", when=held)
+        return Notice(NoticeLevel.INFO, tell("meeting_moved"))
+
+    def follow_cancel(self, appointment: Appointment) -> Notice | None:
+        """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""
+        line = own_line(appointment)
+        if line is None:
+            return _foreign_notice(appointment)
+        try:
+            with self.provider.within(timing.CHANGE_SECONDS):
+                if self.hosts.before_change(appointment, line.meeting_id) is Host.OTHER:
+                    return Notice.warning("cancel_other_account")
+                self.provider.delete(line.meeting_id, notify_registrants=True)
+        except ProviderError as error:
+            return _not_followed("delete", error, self.tz)
+        self.lines.drop(self.book.get(appointment.id))
+        return Notice(NoticeLevel.INFO, tell("meeting_deleted"))
+
+
+def _foreign_notice(appointment: Appointment) -> Notice | None:
+    return None if appointment.zoom_line is None else Notice.warning("foreign_line_left")
+
+
+def orphaned_meeting(appointment: Appointment) -> int | None:
+    """The app's meeting of an appointment whose notes no longer name it at all (its line deleted by hand), if any.
+
+    A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
+    """
+    meeting_id = appointment.zoom_meeting_id
+    if meeting_id is None or notes.find_line(appointment.notes, meeting_id) is not None:
+        return None
+    return meeting_id
+
+
+def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> Notice:
+    """The provider's side did not follow: say why, and the two ways to fix it."""
+    retry = tell(f"retry_{what}")
+    if isinstance(error, ProviderNotConnected | ProviderReconnect):
+        reason = error.reason if isinstance(error, ProviderReconnect) else tell("reason_not_connected")
+        fix = tell("fix_after_connecting", retry=retry, what=what)
+    else:
+        reason = error.describe(tz)
+        fix = tell("fix_later", retry=retry, what=what)
+    return Notice.warning("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)

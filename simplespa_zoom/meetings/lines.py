@@ -1,0 +1,115 @@
+"""The one editor of the app's line in an appointment's notes, shared by every meeting service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings import notes, timing
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.errors import NotesBusy
+from simplespa_zoom.meetings.ports import AppointmentBook, Clock
+
+
+def own_line(appointment: Appointment) -> notes.ZoomLine | None:
+    """The app's own line, if the line shown is it (not copied or typed)."""
+    return appointment.zoom_line if appointment.line_is_own else None
+
+
+@dataclass(frozen=True)
+class LineEditor:
+    """Rewrites or removes the app's own line, re-deciding from the fresh row after a concurrent edit."""
+
+    book: AppointmentBook
+    tz: ZoneInfo
+    now: Clock
+
+    def now_ms(self) -> int:
+        return int(self.now().timestamp() * 1000)
+
+    def follow(
+        self,
+        appointment: Appointment,
+        line: notes.ZoomLine,
+        topic: str | None,
+        start: datetime | None,
+        join_url: str | None,
+        as_of_ms: int,
+    ) -> Appointment | None:
+        """Rewrite the app's line to the topic, start and join link the provider held at as_of_ms; None when
+        nothing changed. What the provider did not say is kept from the line (after a concurrent edit, the
+        fresh row's line)."""
+
+        def synced(found: notes.ZoomLine) -> str | None:
+            return self.synced_text(found, topic, start, join_url)
+
+        if synced(line) is None:
+            return None
+        saved = self.edit(appointment, synced, as_of_ms=as_of_ms)
+        return None if saved.version == appointment.version else saved
+
+    def synced_text(
+        self, line: notes.ZoomLine, topic: str | None, start: datetime | None, join_url: str | None
+    ) -> str | None:
+        """The line's text once it shows what the provider said; None when it already does (or its start is
+        unreadable).
+
+        A registrant's personal link stays: the provider's join link is the plain one, not theirs. A join
+        link that does not read back, or names another meeting, never replaces the line's.
+        """
+        topic = (topic or line.topic)[: notes.TOPIC_MAX]
+        start = start or line.starts_at(self.tz)
+        url = line.join_url
+        if join_url and not notes.is_personal_link(url) and notes.join_link_meeting(join_url) == line.meeting_id:
+            url = join_url
+        if start is None or (topic, start, url) == (line.topic, line.starts_at(self.tz), line.join_url):
+            return None
+        return notes.format_line(topic, start.astimezone(self.tz), url)
+
+    def drop(self, appointment: Appointment) -> Appointment:
+        """Remove the app's meeting's line and forget the meeting."""
+        if appointment.zoom_meeting_id is None:
+            return appointment
+        return self.edit(appointment, None)
+
+    def edit(
+        self,
+        appointment: Appointment,
+        new_text: Callable[[notes.ZoomLine], str | None] | None,
+        *,
+        as_of_ms: int | None = None,
+    ) -> Appointment:
+        """Rewrite the app's own line to new_text(line) (None: it already reads so), or without new_text
+        remove it and forget the meeting.
+
+        On a concurrent edit everything is decided again from the fresh row: whether its line already
+        shows something newer than as_of_ms, which line is the app's, and that line's new text.
+        """
+        for _ in range(timing.SAVE_ATTEMPTS):
+            if as_of_ms is not None and as_of_ms < (appointment.zoom_synced_ms or 0):
+                return appointment  # a later change in the provider is in the line already
+            line = own_line(appointment)
+            text = new_text(line) if line and new_text else None
+            edited = appointment.notes
+            if line and new_text is None:
+                edited = notes.remove_line(appointment.notes, line)
+            elif line and text is not None:
+                edited = notes.replace_line(appointment.notes, line, text)
+            forgets = new_text is None and appointment.zoom_meeting_id is not None
+            if edited == appointment.notes and not forgets:
+                return appointment
+            try:
+                return self.book.set_notes(
+                    appointment.id,
+                    appointment.version,
+                    edited,
+                    meeting_ids=notes.meeting_ids(edited),
+                    forget_meeting=new_text is None,
+                    synced_ms=as_of_ms,
+                    own_line_digest=None if text is None else notes.fingerprint(text),
+                )
+            except VersionConflict as conflict:
+                appointment = conflict.current
+        raise NotesBusy()

@@ -1,0 +1,160 @@
+"""Zoom's event notifications, read into typed events and applied from one table: a new event is
+one entry and one handler. The signature is checked before anything here runs (web/webhooks.py).
+
+Nothing Zoom sends is kept: an event changes the app's own lines, or is acknowledged and logged
+by its name only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, indexable
+from simplespa_zoom.meetings.events import MeetingEvents
+from simplespa_zoom.zoom.api import parse_zoom_time
+from simplespa_zoom.zoom.webhook_signature import validation_answer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A signed event as Zoom posts it: its name, its payload object, and when Zoom says it happened (ms)."""
+
+    name: str
+    payload: dict[str, Any]
+    event_ms: int | None
+
+    @classmethod
+    def read(cls, body: Any) -> Event:
+        """Whatever JSON arrived, as an event (an unusable one has no name the table knows)."""
+        envelope = body if isinstance(body, dict) else {}
+        name, payload, event_ts = envelope.get("event"), envelope.get("payload"), envelope.get("event_ts")
+        return cls(
+            name if isinstance(name, str) else _printable(name),
+            payload if isinstance(payload, dict) else {},
+            event_ts
+            if isinstance(event_ts, int) and not isinstance(event_ts, bool) and 0 < event_ts < 10**14
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """A meeting's new topic, start and join link from meeting.updated (None: not given, or unusable)."""
+
+    meeting_id: int
+    topic: str | None
+    start: datetime | None
+    join_url: str | None
+    unusable: tuple[str, ...]
+
+    @classmethod
+    def read(cls, meeting: dict[str, Any], meeting_id: int) -> MeetingChange:
+        topic, start = _text(meeting.get("topic")), _start(meeting.get("start_time"))
+        url = _text(meeting.get("join_url"))
+        join_url = url if url is not None and notes.join_link_meeting(url) == meeting_id else None
+        given = {"topic": topic, "start_time": start, "join_url": join_url}
+        unusable = tuple(field for field, value in given.items() if value is None and meeting.get(field) is not None)
+        return cls(meeting_id, topic, start, join_url, unusable)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What handlers act with: the core's event service and the secret that answers URL validation."""
+
+    meetings: MeetingEvents
+    secret: str
+
+
+Answer = dict[str, Any] | None  # the JSON body Zoom expects back, if any (else an empty 204)
+
+
+def apply(event: Event, context: Context) -> Answer:
+    """Apply one signed event through the table; unknown ones are acknowledged and logged by name."""
+    handler = HANDLERS.get(event.name)
+    if handler is None:
+        log.info("Zoom webhook: event %s ignored", _printable(event.name))
+        return None
+    return handler(event, context)
+
+
+def _url_validation(event: Event, context: Context) -> Answer:
+    plain = _text(event.payload.get("plainToken"))
+    if plain is None:
+        log.info("Zoom webhook: URL validation without a usable plainToken, acknowledged")
+        return None
+    return {"plainToken": plain, "encryptedToken": validation_answer(context.secret, plain)}
+
+
+def _deauthorized(event: Event, context: Context) -> Answer:
+    log.info("Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete")
+    return None
+
+
+def _meeting_deleted(event: Event, context: Context) -> Answer:
+    meeting_id = _meeting_id(event)
+    if meeting_id is not None:
+        count = context.meetings.meeting_deleted(meeting_id)
+        log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
+    return None
+
+
+def _meeting_updated(event: Event, context: Context) -> Answer:
+    meeting_id = _meeting_id(event)
+    if meeting_id is None:
+        return None
+    change = MeetingChange.read(event.payload["object"], meeting_id)
+    if change.unusable:
+        log.info("Zoom webhook: %s with unusable %s; those fields ignored", event.name, ", ".join(change.unusable))
+    count = context.meetings.meeting_updated(meeting_id, change.topic, change.start, change.join_url, event.event_ms)
+    log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
+    return None
+
+
+HANDLERS: dict[str, Callable[[Event, Context], Answer]] = {
+    "endpoint.url_validation": _url_validation,
+    "app_deauthorized": _deauthorized,
+    "meeting.deleted": _meeting_deleted,
+    "meeting.updated": _meeting_updated,
+}
+
+
+def _meeting_id(event: Event) -> int | None:
+    """The id of the event's meeting, if it is one the database could hold (else logged and acknowledged)."""
+    meeting = event.payload.get("object")
+    value = meeting.get("id") if isinstance(meeting, dict) else None
+    text = str(value) if isinstance(value, int | str) else ""  # True and False read as words, never as digits
+    # Over 19 digits is never indexable, and int() of a huge string costs time.
+    if len(text) > 19 or not (text.isascii() and text.isdigit()) or not indexable(int(text)):
+        log.info("Zoom webhook: %s names no meeting, acknowledged", event.name)
+        return None
+    return int(text)
+
+
+def _text(value: Any) -> str | None:
+    """Text the app can answer with and store: UTF-8 (no lone surrogate) without NUL, which PostgreSQL can't hold."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+def _start(value: Any) -> datetime | None:
+    """A meeting start the book can hold (the years its forms take); Zoom sends no other."""
+    start = parse_zoom_time(value)
+    return start if start is not None and FIRST_YEAR <= start.year <= LAST_YEAR else None
+
+
+def _printable(value: Any) -> str:
+    """An event name as one short, harmless log token."""
+    text = value if isinstance(value, str) else type(value).__name__
+    return "".join(char if char.isascii() and char.isprintable() else "?" for char in text[:64])

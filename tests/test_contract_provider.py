@@ -1,0 +1,194 @@
+"""One meeting-provider contract, the same assertions against the Zoom adapter talking HTTP to the
+Zoom stand-in and against the in-memory Zoom the service unit tests run on (tests/fakes.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.ports import (
+    MeetingProvider,
+    ProviderMeeting,
+    ProviderMeetingGone,
+    ProviderNotConnected,
+    Registrant,
+)
+from simplespa_zoom.zoom.api import ZoomClient
+from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
+from simplespa_zoom.zoom.provider import ZoomProvider
+from zoom_standin import LICENSED, ClientApp, SandboxState, create_sandbox
+from zoom_standin.server import serve_in_thread
+
+from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryTokens
+
+START = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+REDIRECT = "https://spa.example/zoom/callback"
+
+
+@dataclass
+class Subject:
+    """A provider bound to one browser's tokens, and the hooks that act on its side from outside."""
+
+    provider: MeetingProvider
+    tokens: InMemoryTokens
+    user_id: str
+    connection: ZoomConnection
+    licensed: Callable[[], None]  # the host's account becomes a paid one
+    expire_tokens: Callable[[], None]  # the access token stops working (it expired, or Zoom replaced it)
+
+
+def standin() -> Iterator[Subject]:
+    state = SandboxState()
+    state.register_client(ClientApp("cid", "secret", [REDIRECT]))
+    server = serve_in_thread(create_sandbox(state))
+    try:
+        code = state.issue_code("cid", REDIRECT, None, "S256")
+        token = state.exchange_code(state.clients["cid"], code, REDIRECT, None)
+        tokens = InMemoryTokens(Tokens.from_token_response(token))
+        connection = ZoomConnection(
+            ZoomClient(f"{server.url}/v2", timeout=(5.0, 5.0)),
+            TokenEndpoint(server.url, "cid", "secret", (5.0, 5.0)),
+            zoom_hosts=["localhost"],
+        )
+
+        def licensed() -> None:
+            state.current_user().account_type = LICENSED
+
+        yield Subject(
+            ZoomProvider(connection, tokens),
+            tokens,
+            state.current_user_id,
+            connection,
+            licensed,
+            state.expire_access_tokens,
+        )
+    finally:
+        server.stop()
+
+
+def in_memory() -> Iterator[Subject]:
+    zoom = FakeZoom()
+    tokens = InMemoryTokens(Tokens("access-1", "refresh-1", time.time() + 3600))
+    connection = ZoomConnection(zoom, FakeTokenEndpoint(zoom))  # type: ignore[arg-type]
+
+    def licensed() -> None:
+        zoom.licensed = True
+
+    def expire() -> None:
+        zoom.valid_tokens = set()
+
+    yield Subject(ZoomProvider(connection, tokens), tokens, zoom.user_id, connection, licensed, expire)
+
+
+@pytest.fixture(params=[standin, in_memory], ids=["zoom-standin", "in-memory"])
+def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
+    yield from request.param()
+
+
+def create(subject: Subject, registrant: Registrant | None = None, agenda: str = "ref abc") -> ProviderMeeting:
+    return subject.provider.create(
+        topic="Appointment with Ana Souza",
+        start=START,
+        duration=60,
+        timezone="America/New_York",
+        agenda=agenda,
+        registrant=registrant,
+    )
+
+
+def test_a_created_meeting_reads_back_with_its_join_link_start_agenda_and_host(subject: Subject) -> None:
+    meeting = subject.provider.create(
+        topic="Appointment with Ana Souza",
+        start=START,
+        duration=60,
+        timezone="America/New_York",
+        agenda="Booked (ref abc).",
+        registrant=None,
+    )
+    assert (meeting.topic, meeting.starts_at, meeting.host_id) == ("Appointment with Ana Souza", START, subject.user_id)
+    assert notes.join_link_meeting(meeting.join_url) == meeting.id and not notes.is_personal_link(meeting.join_url)
+    again = subject.provider.get(meeting.id)
+    assert (again.id, again.topic, again.starts_at, again.join_url) == (
+        meeting.id,
+        meeting.topic,
+        START,
+        meeting.join_url,
+    )
+    assert subject.provider.user_id() == subject.user_id and subject.provider.licensed() is False
+
+
+def test_an_earlier_attempts_meeting_is_found_among_upcoming_ones_by_its_agenda(subject: Subject) -> None:
+    subject.provider.create(
+        topic="Other", start=START, duration=30, timezone="UTC", agenda="Booked (ref other).", registrant=None
+    )
+    mine = subject.provider.create(
+        topic="Mine", start=START, duration=30, timezone="UTC", agenda="Booked (ref mine).", registrant=None
+    )
+    found = subject.provider.find_upcoming(lambda meeting: "ref mine" in meeting.agenda)
+    assert found is not None and found.id == mine.id
+    assert subject.provider.find_upcoming(lambda meeting: "ref none" in meeting.agenda) is None
+
+
+def test_a_move_reads_the_meeting_back_and_a_start_in_the_past_is_ignored(subject: Subject) -> None:
+    meeting = create(subject)
+    later = START + timedelta(hours=2)
+    moved = subject.provider.move(meeting.id, start=later, duration=90, timezone="UTC")
+    assert moved.id == meeting.id and moved.starts_at == later
+    past = datetime.now(UTC) - timedelta(days=1)
+    kept = subject.provider.move(meeting.id, start=past, duration=90, timezone="UTC")
+    assert kept.starts_at == later
+
+
+def test_a_deleted_meeting_is_gone_and_deleting_it_again_counts_as_done(subject: Subject) -> None:
+    meeting = create(subject)
+    subject.provider.delete(meeting.id, notify_registrants=True)
+    with pytest.raises(ProviderMeetingGone):
+        subject.provider.get(meeting.id)
+    subject.provider.delete(meeting.id, notify_registrants=False)
+
+
+def test_a_paid_host_registers_the_client_who_gets_a_personal_link(subject: Subject) -> None:
+    client = Registrant("ana@example.com", "Ana", "Souza")
+    assert notes.is_personal_link(create(subject, client).join_url) is False
+    subject.licensed()
+    subject.tokens.set(subject.connection.with_user(subject.tokens.get()))  # type: ignore[arg-type]  # connecting again
+    next_request = replace(subject, provider=ZoomProvider(subject.connection, subject.tokens))
+    meeting = create(next_request, client)
+    assert notes.is_personal_link(meeting.join_url)
+    assert notes.join_link_meeting(meeting.join_url) == meeting.id
+
+
+def test_a_start_link_is_handed_out_fresh_for_the_host(subject: Subject) -> None:
+    meeting = create(subject)
+    link = subject.provider.start_link(meeting.id)
+    assert link.startswith("https://") and str(meeting.id) in link
+    assert link != meeting.join_url
+
+
+def test_an_expired_access_token_is_refreshed_without_the_caller_seeing_it(subject: Subject) -> None:
+    meeting = create(subject)
+    before = subject.tokens.get()
+    subject.expire_tokens()
+    assert subject.provider.get(meeting.id).id == meeting.id
+    after = subject.tokens.get()
+    assert before is not None and after is not None and after.access_token != before.access_token
+
+
+def test_without_a_connection_every_call_says_not_connected(subject: Subject) -> None:
+    subject.tokens.delete()
+    provider = subject.provider
+    for call in (
+        lambda: create(subject),
+        lambda: provider.get(85746065432),
+        lambda: provider.delete(85746065432, notify_registrants=False),
+        lambda: provider.find_upcoming(lambda _meeting: True),
+        provider.user_id,
+        lambda: provider.start_link(85746065432),
+    ):
+        with pytest.raises(ProviderNotConnected):
+            call()
