@@ -147,6 +147,7 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
     init_templating(app)
     app.url_map.converters["row_id"] = RowIdConverter
     app.jinja_env.globals["csrf_token"] = lambda: "x" * 64
+    app.jinja_env.globals["page_csrf_token"] = lambda: "x" * 64
     for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, pages_bp):
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
