@@ -1,0 +1,48 @@
+"""The page script's modules in the browser: every Zoom-calling request waits for the page's Zoom lock."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from .conftest import Stack, add_meeting_connecting_first, sign_in
+
+# Hold the lock as another tab mid-refresh would, until window.releaseZoom() is called.
+HOLD_THE_LOCK = """() => new Promise((held) => {
+  navigator.locks.request("zoom", () => {
+    held();
+    return new Promise((release) => { window.releaseZoom = release; });
+  });
+})"""
+# True once a request for the lock is queued (false after 10 s): the page's click is waiting for it.
+LOCK_REQUESTED = """async () => {
+  const deadline = performance.now() + 10000;
+  while (performance.now() < deadline) {
+    if ((await navigator.locks.query()).pending.some((lock) => lock.name === "zoom")) return true;
+    await new Promise((frame) => requestAnimationFrame(frame));
+  }
+  return false;
+}"""
+
+
+def test_add_and_remove_wait_while_another_holder_has_the_zoom_lock(page: Page, stack: Stack) -> None:
+    appointment = stack.add_appointment("Ana")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    page.evaluate(HOLD_THE_LOCK)
+    page.get_by_role("button", name="Remove meeting").click()
+    assert page.evaluate(LOCK_REQUESTED)
+    assert len(stack.zoom.meetings) == 1  # nothing reached Zoom while the lock was held
+    page.evaluate("window.releaseZoom()")
+    expect(page.get_by_role("button", name="Add Meeting")).to_be_visible()
+    assert stack.zoom.meetings == {}
+
+    page.evaluate(HOLD_THE_LOCK)
+    page.get_by_role("button", name="Add Meeting").click()
+    assert page.evaluate(LOCK_REQUESTED)
+    expect(page.get_by_text("Creating the Zoom meeting…")).to_be_visible()
+    assert stack.zoom.meetings == {}
+    page.evaluate("window.releaseZoom()")
+    expect(page.get_by_role("region", name="Zoom meeting")).to_be_visible()
+    assert len(stack.zoom.meetings) == 1
