@@ -1,8 +1,11 @@
-"""The page script's modules in the browser: every Zoom-calling request waits for the page's Zoom lock."""
+"""The page script's modules in the browser: the Zoom lock around every Zoom call, and texts from the server."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
+
+from simplespa_zoom.messages import WORDS, say
 
 from .conftest import Stack, add_meeting_connecting_first, sign_in
 
@@ -45,4 +48,21 @@ def test_add_and_remove_wait_while_another_holder_has_the_zoom_lock(page: Page, 
     assert stack.zoom.meetings == {}
     page.evaluate("window.releaseZoom()")
     expect(page.get_by_role("region", name="Zoom meeting")).to_be_visible()
+    assert len(stack.zoom.meetings) == 1
+
+
+def test_the_script_says_what_the_server_hands_it(page: Page, stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The texts come from the message table: change one there, and the page says the new one."""
+    monkeypatch.setitem(WORDS, "copied", "On the clipboard")
+    appointment = stack.add_appointment("Ana")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    widget = page.get_by_role("region", name="Zoom meeting")
+    widget.get_by_role("button", name="Copy link").click()
+    expect(widget.get_by_text("On the clipboard")).to_be_visible()
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.route("**/meeting/remove", lambda route: route.abort())  # the app cannot be reached
+    page.get_by_role("button", name="Remove meeting").click()
+    expect(page.get_by_role("alert")).to_have_text(say("network_unreachable"))
     assert len(stack.zoom.meetings) == 1

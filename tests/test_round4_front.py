@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from simplespa_zoom.messages import MESSAGES, WORDS, say
+
 from .conftest import add_appointment, login
+
+ROOT = Path(__file__).resolve().parent.parent
 
 IMPORT = re.compile(r'^import [^;]+ from "\./([a-z_]+\.js)";$', re.MULTILINE)
 
@@ -17,9 +23,7 @@ def test_every_page_loads_the_script_as_one_module_and_runs_no_inline_script(app
     appointment = add_appointment(app)
     for path in ("/login", "/help", "/appointments", f"/appointments/{appointment.id}", "/appointments/new"):
         page = client.get(path).get_data(as_text=True)
-        tags = re.findall(r"<script\b[^>]*>", page)
-        assert '<script type="module" src="/static/js/main.js">' in tags, path
-        assert all('src="' in tag or 'type="application/json"' in tag for tag in tags), (path, tags)
+        assert re.findall(r"<script\b[^>]*>", page) == ['<script type="module" src="/static/js/main.js">'], path
 
 
 def test_each_module_the_script_imports_is_served_as_javascript_by_the_app_itself(client: FlaskClient) -> None:
@@ -35,3 +39,36 @@ def test_each_module_the_script_imports_is_served_as_javascript_by_the_app_itsel
         assert all(IMPORT.fullmatch(line) for line in imports), (name, imports)  # only the app's own modules
         waiting += [module for module in IMPORT.findall(source) if module not in seen]
     assert {"main.js", "requests.js", "widget.js", "times.js"} <= seen
+
+
+def _script_code() -> dict[str, str]:
+    """Each module of the page script without its comment lines (which may quote what the page says)."""
+    return {
+        path.name: re.sub(r"^\s*//.*$", "", path.read_text(), flags=re.MULTILINE)
+        for path in sorted((ROOT / "static" / "js").glob("*.js"))
+    }
+
+
+def test_the_script_restates_no_text_and_no_rule_of_the_server() -> None:
+    """Every text staff can see from the script, and every code it acts on, is handed to it by the server."""
+    texts = [message.text for message in MESSAGES.values()]
+    texts += [part.strip() for text in WORDS.values() for part in text.split("{when}") if part.strip()]
+    for name, source in _script_code().items():
+        assert not [text for text in texts if text in source], name
+        assert not re.findall(r'"(?:zoom|meeting|connect)_[a-z_]+"|/help#|X-Zoom', source), name
+
+
+def test_the_app_hands_the_script_its_texts_and_rules_from_the_message_table(app: Flask, client: FlaskClient) -> None:
+    with client.get("/static/js/page_data.js") as response:
+        assert response.mimetype == "text/javascript" and "Set-Cookie" not in response.headers
+        module = response.get_data(as_text=True)
+    data = {
+        name: json.loads(value) for name, value in re.findall(r"^export const (\w+) = (.*);$", module, re.MULTILINE)
+    }
+    assert {key: data["texts"][key] for key in WORDS} == WORDS
+    help_page = client.get("/help").get_data(as_text=True)
+    for code in ("request_failed", "network_unreachable", "meeting_unchecked", "copy_failed"):
+        assert data["texts"][code] == say(code) and f'<dt id="{code}">' in help_page
+    rules = data["rules"]
+    codes = {*rules["reconnect_codes"], rules["not_connected_code"], rules["retry_code"]}
+    assert codes <= set(MESSAGES) and rules["help_prefix"] == "/help#"

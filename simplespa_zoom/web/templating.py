@@ -1,4 +1,4 @@
-"""Template helpers: times in the spa's zone, and whether this browser is connected to Zoom."""
+"""Template helpers: times in the spa's zone, the table's words, and whether this browser is connected to Zoom."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from flask_wtf.csrf import generate_csrf
 
 from simplespa_zoom.book.appointments import Appointment
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import WORDS, say
+from simplespa_zoom.web import page_script
 
 
 def spa_time(instant: datetime) -> str:
@@ -40,4 +41,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
     app.jinja_env.globals["say"] = say
+    app.jinja_env.globals["words"] = WORDS
     app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    page_script.init_app(app)  # the page script is handed its texts and rules as the templates are

@@ -1,7 +1,8 @@
 // What the appointment page's buttons do: add, check and remove the meeting, settle an orphaned one, copy.
 
 import { clearAlert, handleError, helpLink, needsReconnect, showAlert, startConnect } from "./alerts.js";
-import { helpHref, zoomRequest } from "./requests.js";
+import { zoomRequest } from "./requests.js";
+import { helpHref, texts } from "./server.js";
 import { showMeeting } from "./widget.js";
 
 const appointment = () => document.getElementById("appointment");
@@ -27,7 +28,7 @@ export async function addMeeting() {
     return;
   }
   setBusy(button, true);
-  sayStatus("Creating the Zoom meeting…");
+  sayStatus(texts.adding);
   const answer = await zoomRequest(page.dataset.meetingUrl);
   if (answer.ok) {
     showMeeting(answer.body);
@@ -39,13 +40,13 @@ export async function addMeeting() {
 }
 
 export async function removeMeeting(button) {
-  if (!window.confirm("Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.")) return;
+  if (!window.confirm(texts.confirm_remove)) return;
   clearAlert();
   setBusy(button, true);
   const answer = await zoomRequest(button.dataset.url);
   if (answer.ok) {
     showMeeting(answer.body);
-    sayStatus("The meeting was removed.");
+    sayStatus(texts.removed);
     return;
   }
   setBusy(button, false);
@@ -55,14 +56,14 @@ export async function removeMeeting(button) {
 // The app's meeting whose line was deleted by hand: delete it in Zoom, or keep it and put its line back.
 export async function settleOrphan(button) {
   const deleting = button.dataset.orphanAction === "delete";
-  if (deleting && !window.confirm("Delete this meeting in Zoom? A registered client is told it is cancelled.")) return;
+  if (deleting && !window.confirm(texts.confirm_delete_orphan)) return;
   clearAlert();
   setBusy(button, true);
   const answer = await zoomRequest(button.dataset.url);
   if (answer.ok) {
     document.getElementById("orphaned-meeting")?.remove();
     showMeeting(answer.body);
-    sayStatus(deleting ? "The meeting was deleted in Zoom." : "");
+    sayStatus(deleting ? texts.deleted_in_zoom : "");
     return;
   }
   setBusy(button, false);
@@ -74,14 +75,14 @@ export async function checkMeeting() {
   const region = document.querySelector("[data-meeting-id]");
   if (!page || !region || page.dataset.zoomConnected !== "true" || region.dataset.checkable !== "true") return;
   const check = region.querySelector("[data-meeting-check]");
-  if (check) check.textContent = "Checking with Zoom…";
+  if (check) check.textContent = texts.checking;
   const answer = await zoomRequest(`${page.dataset.meetingUrl}/status`);
   if (!answer.ok) {
     if (needsReconnect(answer.code)) {
       if (check) check.textContent = "";
       handleError(answer, "check");
     } else if (check) {
-      check.textContent = answer.code === "network" || !answer.body ? "Couldn't check this meeting with Zoom just now." : answer.message;
+      check.textContent = answer.code === "network_unreachable" || !answer.body ? texts.meeting_unchecked : answer.message;
     }
     return;
   }
@@ -103,9 +104,9 @@ export async function copyText(button) {
   const feedback = button.parentElement?.querySelector(".copied");
   try {
     await navigator.clipboard.writeText(button.dataset.copyText);
-    if (feedback) feedback.textContent = "Copied";
+    if (feedback) feedback.textContent = texts.copied;
   } catch {
-    if (feedback) feedback.textContent = "Copy failed: select the link and copy it by hand.";
+    if (feedback) feedback.textContent = texts.copy_failed;
   }
   if (feedback) window.setTimeout(() => { feedback.textContent = ""; }, 2500);
 }

@@ -1,12 +1,11 @@
 // The page's alert, its "What to do" links, and the way to Zoom's consent when the connection is missing or dead.
 
-const RECONNECT_CODES = new Set(["zoom_not_connected", "zoom_reconnect", "zoom_token_invalid"]);
-const FALLBACK_MESSAGE = "Something went wrong. Nothing was changed; please try again.";
+import { rules, texts } from "./server.js";
 
 const appointment = () => document.getElementById("appointment");
 
 export function needsReconnect(code) {
-  return RECONNECT_CODES.has(code);
+  return rules.reconnect_codes.includes(code);
 }
 
 // A link to the message's entry in Help ("What to do"), as the server's own pages have.
@@ -14,7 +13,7 @@ export function helpLink(href) {
   const link = document.createElement("a");
   link.className = "help-link";
   link.href = href;
-  link.textContent = "What to do";
+  link.textContent = texts.help_link;
   return link;
 }
 
@@ -26,7 +25,7 @@ export function showAlert(message, reconnect, help) {
   if (reconnect) {
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Reconnect Zoom";
+    button.textContent = texts.reconnect;
     button.addEventListener("click", () => startConnect(reconnect === "add", true));
     box.append(button);
   }
@@ -60,7 +59,7 @@ function markDisconnected() {
 }
 
 export function handleError(answer, context) {
-  if (answer.code === "zoom_not_connected" && context === "add") {
+  if (answer.code === rules.not_connected_code && context === "add") {
     startConnect(true, false);
     return;
   }
@@ -71,5 +70,5 @@ export function handleError(answer, context) {
     if (context === "add") startConnect(true, true);
     return;
   }
-  showAlert(answer.message || FALLBACK_MESSAGE, false, answer.help);
+  showAlert(answer.message || texts.request_failed, false, answer.help);
 }

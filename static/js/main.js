@@ -1,6 +1,7 @@
 // The page script's entry (loaded as a module by base.html): it wires the page's forms and buttons.
 // The modules beside it: requests.js (JSON requests and the Zoom lock), alerts.js (the page's alert
-// and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons).
+// and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons),
+// server.js (the texts and rules the server hands the script).
 
 import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from "./actions.js";
 import { submitUnderLock } from "./requests.js";

@@ -3,8 +3,7 @@
 // call Zoom runs inside navigator.locks.request("zoom"): two at once would refresh twice, and the
 // second refresh would kill the first one's token.
 
-const RETRY_HEADER = "X-Zoom-Retry";
-const FALLBACK_MESSAGE = "Something went wrong. Nothing was changed; please try again.";
+import { helpHref, rules, texts } from "./server.js";
 
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
@@ -17,12 +16,12 @@ export function withZoomLock(task) {
 
 async function send(url, retry) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
-  if (retry) headers[RETRY_HEADER] = "1";
+  if (retry) headers[rules.retry_header] = "1";
   let response;
   try {
     response = await fetch(url, { method: "POST", headers, credentials: "same-origin" });
   } catch {
-    return { ok: false, status: 0, code: "network", message: "The app could not be reached. Check the connection and try again; nothing was changed." };
+    return { ok: false, status: 0, code: "network_unreachable", message: texts.network_unreachable };
   }
   let body = null;
   try {
@@ -36,21 +35,16 @@ async function send(url, retry) {
     status: response.status,
     body,
     code: error ? error.code : response.ok ? null : "unknown",
-    message: error ? error.message : FALLBACK_MESSAGE,
+    message: error ? error.message : texts.request_failed,
     help: error ? helpHref(error.help) : null,
   };
-}
-
-// A Help link the server named, and only one into the Help page.
-export function helpHref(href) {
-  return typeof href === "string" && href.startsWith("/help#") ? href : null;
 }
 
 // One Zoom-calling request; "retry" means another tab rotated the tokens: ask once more.
 export function zoomRequest(url) {
   return withZoomLock(async () => {
     const answer = await send(url, false);
-    if (answer.status === 409 && answer.code === "zoom_retry") {
+    if (answer.status === 409 && answer.code === rules.retry_code) {
       return send(url, true);
     }
     return answer;

@@ -1,5 +1,7 @@
 // Start times in the browser's own zone, "(your time)", when staff are not in the spa's zone.
 
+import { fill, texts } from "./server.js";
+
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -17,6 +19,6 @@ export function localizeTimes(root) {
   if (!spaZone || spaZone === browserZone) return;
   root.querySelectorAll("time[data-local-time]").forEach((element) => {
     const date = new Date(element.getAttribute("datetime"));
-    if (!Number.isNaN(date.getTime())) element.textContent = `${formatLocal(date)} (your time)`;
+    if (!Number.isNaN(date.getTime())) element.textContent = fill(texts.your_time, { when: formatLocal(date) });
   });
 }

@@ -1,10 +1,18 @@
 // The meeting widget, built from the meeting's data on page load and after every add, check and remove.
 
 import { helpLink, startConnect } from "./alerts.js";
+import { helpFor } from "./server.js";
 import { localizeTimes } from "./times.js";
 
-// The server already accepts only https Zoom join links; the page checks again before linking.
-const ZOOM_JOIN_LINK = /^https:\/\/([a-z0-9-]+\.)*(zoom\.us|zoom\.com|zoomgov\.com)(:443)?\/[jw]\/\d{9,19}([?#]\S*)?$/i;
+// The server hands only join links its one join-link pattern read from the notes; the page still
+// links nothing but https (never javascript: or data:), whatever it is given.
+function isHttps(url) {
+  try {
+    return new URL(url).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
 
 const appointment = () => document.getElementById("appointment");
 
@@ -24,7 +32,7 @@ function meetingWidget(meeting, page) {
     when.setAttribute("datetime", meeting.start_iso);
     when.dataset.localTime = "";
   }
-  if (ZOOM_JOIN_LINK.test(meeting.join_url)) field("join-link").href = meeting.join_url;
+  if (isHttps(meeting.join_url)) field("join-link").href = meeting.join_url;
   field("copy-link").dataset.copyText = meeting.join_url;
   field("copy-invitation").dataset.copyText = meeting.invitation;
   part(meeting.personal_link ? "invitation" : "personal-link").remove();
@@ -34,7 +42,7 @@ function meetingWidget(meeting, page) {
   const connect = part("connect-link");
   if (meeting.note) {
     // Ended, or a copied or typed line: said instead of checking with Zoom.
-    check.replaceChildren(meeting.note, " ", helpLink(`/help#${encodeURIComponent(meeting.note_code)}`));
+    check.replaceChildren(meeting.note, " ", helpLink(helpFor(meeting.note_code)));
     if (!meeting.created_here) widget.querySelector("[data-remove-meeting]").remove();
   } else if (page.dataset.zoomConnected === "true") {
     connect.remove();
