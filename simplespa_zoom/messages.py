@@ -499,6 +499,7 @@ WORDS = {
     "removed": "The meeting was removed.",
     "deleted_in_zoom": "The meeting was deleted in Zoom.",
     "your_time": "{when} (your time)",
+    "unreadable_start": "Unreadable start: edit to set it",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
     "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
 }

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from simplespa_zoom.meetings.when import format_when
 from simplespa_zoom.messages import MESSAGES, WORDS, say
 
 from .conftest import add_appointment, login
@@ -72,3 +75,32 @@ def test_the_app_hands_the_script_its_texts_and_rules_from_the_message_table(app
     rules = data["rules"]
     codes = {*rules["reconnect_codes"], rules["not_connected_code"], rules["retry_code"]}
     assert codes <= set(MESSAGES) and rules["help_prefix"] == "/help#"
+
+
+def test_people_read_times_from_one_formatter_that_ignores_the_locale() -> None:
+    """strftime's names and am/pm follow the process locale: only meetings/when.py writes them, in English."""
+    sources = [*(ROOT / "simplespa_zoom").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]
+    locale_dependent = re.compile(r"%[AaBbIpcxX]\b|toLocale")
+    found = [str(path.relative_to(ROOT)) for path in sources if locale_dependent.search(path.read_text())]
+    found += [name for name, code in _script_code().items() if locale_dependent.search(code)]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("local", "said"),
+    [
+        (datetime(2025, 11, 11, 18, 0), "Tuesday, November 11 2025 6:00 pm"),
+        (datetime(2026, 1, 1, 0, 5), "Thursday, January 1 2026 12:05 am"),
+        (datetime(2026, 7, 4, 12, 30), "Saturday, July 4 2026 12:30 pm"),
+    ],
+)
+def test_the_list_page_and_the_appointment_page_write_the_start_as_the_line_does(
+    app: Flask, client: FlaskClient, local: datetime, said: str
+) -> None:
+    login(client)
+    start = local.replace(tzinfo=app.config["SPA_TZ"])
+    appointment = add_appointment(app, start=start)
+    assert format_when(local) == said
+    day_page = client.get(f"/appointments?day={local.date().isoformat()}").get_data(as_text=True)
+    assert f"Appointments on {said.rsplit(' ', 2)[0]}" in day_page and said in day_page
+    assert said in client.get(f"/appointments/{appointment.id}").get_data(as_text=True)

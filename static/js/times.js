@@ -1,21 +1,28 @@
 // Start times in the browser's own zone, "(your time)", when staff are not in the spa's zone.
+// The server writes every other time (simplespa_zoom/meetings/when.py); only the browser knows its
+// own zone, so this one is written here, in the same shape, with Intl in English whatever the
+// browser's language: "Tuesday, November 11 2025 6:00 pm".
 
 import { fill, texts } from "./server.js";
 
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const SHAPE = new Intl.DateTimeFormat("en-US", {
+  weekday: "long",
+  month: "long",
+  day: "numeric",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hourCycle: "h12",
+});
 
-// The same shape as the Zoom line ("Tuesday, November 11 2025 6:00 pm"), in the browser's own zone.
 function formatLocal(date) {
-  const hour = date.getHours() % 12 || 12;
-  const minutes = String(date.getMinutes()).padStart(2, "0");
-  const ampm = date.getHours() < 12 ? "am" : "pm";
-  return `${WEEKDAYS[date.getDay()]}, ${MONTHS[date.getMonth()]} ${date.getDate()} ${date.getFullYear()} ${hour}:${minutes} ${ampm}`;
+  const part = Object.fromEntries(SHAPE.formatToParts(date).map(({ type, value }) => [type, value]));
+  return `${part.weekday}, ${part.month} ${part.day} ${part.year} ${part.hour}:${part.minute} ${part.dayPeriod.toLowerCase()}`;
 }
 
 export function localizeTimes(root) {
   const spaZone = document.body.dataset.spaTimezone;
-  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const browserZone = SHAPE.resolvedOptions().timeZone;
   if (!spaZone || spaZone === browserZone) return;
   root.querySelectorAll("time[data-local-time]").forEach((element) => {
     const date = new Date(element.getAttribute("datetime"));
