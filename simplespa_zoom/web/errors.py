@@ -14,13 +14,10 @@ from werkzeug.exceptions import HTTPException
 from simplespa_zoom.book.appointments import AppointmentNotFound
 from simplespa_zoom.meetings.service import MeetingError
 from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
+from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.zoom.api import ZoomError
 
 log = logging.getLogger(__name__)
-
-
-def wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def help_url(code: str) -> str | None:
