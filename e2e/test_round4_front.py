@@ -66,3 +66,18 @@ def test_the_script_says_what_the_server_hands_it(page: Page, stack: Stack, monk
     page.get_by_role("button", name="Remove meeting").click()
     expect(page.get_by_role("alert")).to_have_text(say("network_unreachable"))
     assert len(stack.zoom.meetings) == 1
+
+
+def test_the_page_asks_before_cancelling_or_disconnecting_in_the_table_s_words(page: Page, stack: Stack) -> None:
+    appointment = stack.add_appointment("Ana")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    page.reload()  # the page as rendered with its meeting
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    page.get_by_role("button", name="Cancel appointment").click()
+    page.get_by_role("button", name="Disconnect Zoom").click()
+    expect(page.get_by_role("button", name="Disconnect Zoom")).to_be_visible()  # both dismissed: nothing changed
+    assert asked == [WORDS["confirm_cancel_with_meeting"], WORDS["confirm_disconnect"]]
+    assert len(stack.zoom.meetings) == 1 and not stack.appointment(appointment.id).cancelled

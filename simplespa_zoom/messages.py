@@ -502,6 +502,10 @@ WORDS = {
     "unreadable_start": "Unreadable start: edit to set it",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
     "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
+    "confirm_cancel": "Cancel this appointment?",
+    "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
+    "confirm_disconnect": "Disconnect Zoom from this browser? Meetings already in notes stay; you will need to connect "
+    "again to add or change meetings.",
 }
 HTTP_CODES = {
     400: "bad_request",

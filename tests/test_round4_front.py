@@ -75,6 +75,7 @@ def test_the_app_hands_the_script_its_texts_and_rules_from_the_message_table(app
     rules = data["rules"]
     codes = {*rules["reconnect_codes"], rules["not_connected_code"], rules["retry_code"]}
     assert codes <= set(MESSAGES) and rules["help_prefix"] == "/help#"
+    assert rules["spa_timezone"] == app.config["SPA_TZ"].key == "America/New_York"
 
 
 def test_people_read_times_from_one_formatter_that_ignores_the_locale() -> None:

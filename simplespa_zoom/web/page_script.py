@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response, url_for
+from flask import Flask, Response, current_app, url_for
 
 from simplespa_zoom.messages import RECONNECT_CODES, WORDS, say
 from simplespa_zoom.web.zoom_session import RETRY_HEADER
@@ -28,6 +28,7 @@ def page_script_data() -> dict[str, dict[str, object]]:
             "retry_code": "zoom_retry",
             "retry_header": RETRY_HEADER,
             "help_prefix": f"{url_for('pages.help')}#",
+            "spa_timezone": current_app.config["SPA_TZ"].key,
         },
     }
 

@@ -3,7 +3,7 @@
 // own zone, so this one is written here, in the same shape, with Intl in English whatever the
 // browser's language: "Tuesday, November 11 2025 6:00 pm".
 
-import { fill, texts } from "./server.js";
+import { fill, rules, texts } from "./server.js";
 
 const SHAPE = new Intl.DateTimeFormat("en-US", {
   weekday: "long",
@@ -21,7 +21,7 @@ function formatLocal(date) {
 }
 
 export function localizeTimes(root) {
-  const spaZone = document.body.dataset.spaTimezone;
+  const spaZone = rules.spa_timezone;
   const browserZone = SHAPE.resolvedOptions().timeZone;
   if (!spaZone || spaZone === browserZone) return;
   root.querySelectorAll("time[data-local-time]").forEach((element) => {
