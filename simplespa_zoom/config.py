@@ -6,10 +6,10 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simplespa_zoom.book.database import DatabaseError, url_for
+from simplespa_zoom.loopback import https_or_loopback
 from simplespa_zoom.web.appointment_forms import FORM_BODY_LIMIT, FORM_FIELD_LIMIT
 
 ENV_NAMES = (
@@ -134,8 +134,6 @@ def check(settings: dict[str, Any]) -> None:
 
 
 def _check_base_url(name: str, url: str) -> None:
-    parts = urlsplit(url)
-    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+    if https_or_loopback(url):
         return
     raise ConfigError(f"{name} must be an https:// URL (plain http only for a local stand-in), not {url!r}.")

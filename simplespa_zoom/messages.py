@@ -458,9 +458,55 @@ _CATALOGUE = (
         "Something went wrong on our side. Nothing was changed; please try again.",
         "Try again. If it keeps happening, contact support with the time and the page you were on.",
     ),
+    # --- Said by the page script itself, when no answer from the app carries a message ----------
+    Message(
+        "request_failed",
+        SIGNING_IN,
+        "Something went wrong. Nothing was changed; please try again.",
+        "Try again. If it keeps happening, reload the page; then contact support with the time and the page "
+        "you were on.",
+    ),
+    Message(
+        "network_unreachable",
+        SIGNING_IN,
+        "The app could not be reached. Check the connection and try again; nothing was changed.",
+        "Check this computer's network connection, then click again. If other sites work, the spa's SimpleSpa "
+        "server may be down: tell whoever runs it.",
+    ),
+    Message(
+        "copy_failed",
+        MEETINGS,
+        "Copy failed: select the link and copy it by hand.",
+        "The browser did not let the page copy. Select the link or invitation text and copy it with Ctrl+C "
+        "(Cmd+C on a Mac).",
+    ),
 )
 
 MESSAGES: dict[str, Message] = {message.code: message for message in _CATALOGUE}
+
+# The codes that mean this browser's Zoom connection is missing or dead: connecting again is the fix,
+# so the page offers Reconnect Zoom with them (and Add Meeting goes straight on to Zoom's consent).
+RECONNECT_CODES = ("zoom_not_connected", "zoom_reconnect", "zoom_token_invalid")
+
+# What pages and the page script say that is not a message: labels, progress, feedback and
+# questions. They need no "what to do", so they have no Help entry. "{when}" is filled in.
+WORDS = {
+    "help_link": "What to do",
+    "reconnect": "Reconnect Zoom",
+    "adding": "Creating the Zoom meeting…",
+    "checking": "Checking with Zoom…",
+    "copied": "Copied",
+    "removed": "The meeting was removed.",
+    "deleted_in_zoom": "The meeting was deleted in Zoom.",
+    "your_time": "{when} (your time)",
+    "unreadable_start": "Unreadable start: edit to set it",
+    "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
+    "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
+    "confirm_cancel": "Cancel this appointment?",
+    "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
+    "confirm_disconnect": "Disconnect Zoom from this browser? Meetings already in notes stay; you will need to connect "
+    "again to add or change meetings.",
+}
 HTTP_CODES = {
     400: "bad_request",
     401: "signed_out",

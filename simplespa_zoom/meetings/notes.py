@@ -15,25 +15,12 @@ from zoneinfo import ZoneInfo
 
 import re2
 
+from simplespa_zoom.meetings.when import MONTHS, format_when
+
 DASH = "\u2014"
 TOPIC_MAX = 200
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS, start=1)}
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 
 # The app's line, written once for two engines. RE2 (google-re2) finds it: RE2 runs in time
 # linear in the notes whatever they hold, so no notes can make a page slow. Python's `re`
@@ -112,16 +99,6 @@ def topic_for(client: str) -> str:
     """The meeting topic for a client: one line, at most Zoom's 200 characters."""
     name = " ".join(_CONTROL.sub(" ", client).split())
     return f"Appointment with {name}"[:TOPIC_MAX]
-
-
-def format_when(local: datetime) -> str:
-    """'Tuesday, November 11 2025 6:00 pm', independent of the process locale."""
-    hour12 = local.hour % 12 or 12
-    ampm = "am" if local.hour < 12 else "pm"
-    return (
-        f"{_WEEKDAYS[local.weekday()]}, {_MONTHS[local.month - 1]} {local.day} "
-        f"{local.year} {hour12}:{local.minute:02d} {ampm}"
-    )
 
 
 def parse_when(text: str, tz: ZoneInfo) -> datetime | None:

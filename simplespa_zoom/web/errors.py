@@ -15,12 +15,9 @@ from simplespa_zoom.meetings.domain import AppointmentNotFound
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.ports import ProviderError
 from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
+from simplespa_zoom.web.negotiation import wants_json
 
 log = logging.getLogger(__name__)
-
-
-def wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def help_url(code: str) -> str | None:

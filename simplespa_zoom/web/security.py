@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 
-from simplespa_zoom.zoom.oauth import LOOPBACK_HOSTS
+from simplespa_zoom.loopback import is_loopback
 
 csrf = CSRFProtect()
 
@@ -26,7 +26,7 @@ def zoom_form_targets(oauth_base_url: str, zoom_hosts: list[str]) -> str:
     sources = [f"{parts.scheme}://{parts.netloc}"]
     for host in zoom_hosts:
         host = host.strip().lower()
-        sources.append(f"http://{host}:*" if host in LOOPBACK_HOSTS else f"https://{host}")
+        sources.append(f"http://{host}:*" if is_loopback(host) else f"https://{host}")
     return " ".join(dict.fromkeys(sources))
 
 

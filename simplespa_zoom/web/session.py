@@ -21,27 +21,21 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Request, Response
 from flask import request as current_request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
+from simplespa_zoom.keys import derive_key
+
 FORMAT = "v1"
+PURPOSE = b"session cookie v1"  # the HKDF info that keeps this key apart from every other
 NONCE_BYTES = 12
 CHUNK_CHARS = 3800
 MAX_CHUNKS = 6
 SEEN_RESOLUTION = 600
 _CHUNK_COUNTS = frozenset(str(count) for count in range(1, MAX_CHUNKS + 1))
-
-
-def derive_key(secret: str) -> bytes:
-    """A 256-bit AES key from a configured secret, separate from any other use of it."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"simplespa-zoom", info=b"session cookie v1").derive(
-        secret.encode()
-    )
 
 
 class EncryptedSession(CallbackDict, SessionMixin):
@@ -87,8 +81,8 @@ class SessionCrypto:
     """Seal and open session payloads with the current key, accepting older ones."""
 
     def __init__(self, secret: str, fallbacks: Iterable[str] = ()) -> None:
-        self.current = AESGCM(derive_key(secret))
-        self.older = [AESGCM(derive_key(key)) for key in fallbacks]
+        self.current = AESGCM(derive_key(secret, PURPOSE))
+        self.older = [AESGCM(derive_key(key, PURPOSE)) for key in fallbacks]
 
     def seal(self, payload: bytes, associated: bytes) -> str:
         nonce = os.urandom(NONCE_BYTES)

@@ -25,6 +25,7 @@ from simplespa_zoom.book.staff import SignInPaused
 from simplespa_zoom.messages import say
 from simplespa_zoom.web import known_browser, the_book
 from simplespa_zoom.web.errors import book_unavailable
+from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.zoom_session import revoke_and_forget
 
@@ -60,7 +61,7 @@ def login_required(view: View) -> View:
         if g.get("staff") is None:
             if (unknown := g.get("staff_unknown")) is not None:
                 raise unknown
-            if request.accept_mimetypes.best == "application/json" or request.is_json:
+            if wants_json():
                 abort(401)
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)

@@ -1,29 +1,25 @@
-"""Template helpers: times in the spa's zone, and whether this browser is connected to Zoom."""
+"""Template helpers: times in the spa's zone, the table's words, and whether this browser is connected to Zoom."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Flask, current_app, session
 from flask_wtf.csrf import generate_csrf
 
-from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.messages import say
+from simplespa_zoom.meetings.when import format_day, format_when
+from simplespa_zoom.messages import WORDS, say
+from simplespa_zoom.web import page_script
 
 
 def spa_time(instant: datetime) -> str:
-    return notes.format_when(instant.astimezone(current_app.config["SPA_TZ"]))
+    return format_when(instant.astimezone(current_app.config["SPA_TZ"]))
 
 
 def start_text(appointment: Appointment) -> str:
     """The start in the spa's zone, or a plain word when the stored start no longer reads."""
-    return spa_time(appointment.starts_at) if appointment.start_readable else "Unreadable start: edit to set it"
-
-
-def day_text(day: date) -> str:
-    """'Tuesday, November 11 2025', as the Zoom line writes dates."""
-    return f"{day:%A}, {day:%B} {day.day} {day.year}"
+    return spa_time(appointment.starts_at) if appointment.start_readable else WORDS["unreadable_start"]
 
 
 def page_csrf_token() -> str:
@@ -37,7 +33,9 @@ def init_app(app: Flask) -> None:
 
     app.context_processor(lambda: {"zoom_connected": is_connected()})
     app.jinja_env.filters["start_text"] = start_text
-    app.jinja_env.filters["day_text"] = day_text
+    app.jinja_env.filters["day_text"] = format_day
     app.jinja_env.globals["spa_timezone"] = lambda: current_app.config["SPA_TZ"].key
     app.jinja_env.globals["say"] = say
+    app.jinja_env.globals["words"] = WORDS
     app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    page_script.init_app(app)  # the page script is handed its texts and rules as the templates are

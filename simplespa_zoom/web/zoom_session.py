@@ -7,6 +7,7 @@ from typing import Any
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, g, request, session
 
+from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection
 from simplespa_zoom.zoom.provider import ZoomProvider
 
@@ -59,7 +60,7 @@ browser_tokens = SessionTokenStore(SESSION_KEY)
 def refusal_is_final() -> bool:
     """The page script asks again once (another tab may just have rotated the token); a form post
     cannot, and it ran under the page's Zoom lock, so for it a refused refresh is final."""
-    return request.accept_mimetypes.best != "application/json" or request.headers.get(RETRY_HEADER) == "1"
+    return not wants_json() or request.headers.get(RETRY_HEADER) == "1"
 
 
 def is_connected() -> bool:

@@ -18,6 +18,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
+from simplespa_zoom.loopback import LOOPBACK_HOSTS
 from simplespa_zoom.meetings.ports import ProviderNotConnected, ProviderReconnect, ProviderRetry
 from simplespa_zoom.messages import RECONNECT_REASON
 from simplespa_zoom.zoom.api import (
@@ -41,7 +42,6 @@ CALL_SECONDS = 15.0  # the deadline of a Zoom call made outside a service operat
 DEAD_GRANT_ERRORS = ("invalid_grant", "invalid_request", "invalid_token")
 
 T = TypeVar("T")
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")  # where a local Zoom stand-in may answer over plain http
 KNOWN_OAUTH_ERRORS = frozenset(
     {
         "access_denied",
