@@ -16,16 +16,13 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from simplespa_zoom.keys import derive_key
 
 REFERENCE_DIGITS = 24  # 96 bits of the keyed digest: no two appointments share one
 
 
 def _derive(secret: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"simplespa-zoom", info=b"zoom host mark v1").derive(
-        secret.encode()
-    )
+    return derive_key(secret, b"zoom host mark v1")
 
 
 class HostMarks:

@@ -34,6 +34,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderSlow,
     ProviderUnavailable,
 )
+from simplespa_zoom.meetings.when import format_clock
 from simplespa_zoom.messages import say
 
 log = logging.getLogger(__name__)
@@ -102,11 +103,7 @@ class ZoomDailyLimit(ZoomRateLimited, ProviderDailyLimit):
 
     @staticmethod
     def _text(resets_at: datetime, tz: ZoneInfo) -> str:
-        local = resets_at.astimezone(tz)
-        hour = local.hour % 12 or 12
-        return say(
-            "zoom_daily_limit", time=f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}", zone=tz.key
-        )
+        return say("zoom_daily_limit", time=format_clock(resets_at.astimezone(tz)), zone=tz.key)
 
 
 class ZoomMissingScope(ZoomError, ProviderMissingPermission):
