@@ -136,8 +136,9 @@ class InMemoryBook:
 class InMemoryProvider:
     """The meeting-provider port as dicts: meetings by id, one connected user (licensed or not), no tokens.
 
-    Held to the Zoom adapter by tests/test_contract_provider.py. `calls` names each port call that
-    reaches the provider, so a test can see that none did.
+    Held to the Zoom adapter by tests/test_contract_provider.py. `calls` names each call on a meeting,
+    so a test can see that none reached the provider (who is connected, and their licence, are known
+    from connecting, as the Zoom adapter keeps them with the tokens).
     """
 
     user: str = "host-1"
@@ -193,11 +194,11 @@ class InMemoryProvider:
         return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)  # as FakeZoom
 
     def user_id(self) -> str | None:
-        self._call("user")
+        self._connected()
         return self.user
 
     def licensed(self) -> bool:
-        self._call("licensed")
+        self._connected()
         return self.is_licensed
 
     def start_link(self, meeting_id: int) -> str:
@@ -206,9 +207,12 @@ class InMemoryProvider:
         return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
 
     def _call(self, call: str) -> None:
+        self._connected()
+        self.calls.append(call)
+
+    def _connected(self) -> None:
         if not self.connected:
             raise ProviderNotConnected()
-        self.calls.append(call)
 
     def _meeting(self, meeting_id: int) -> ProviderMeeting:
         if meeting_id not in self.meetings:
