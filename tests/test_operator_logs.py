@@ -17,8 +17,8 @@ from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.zoom.api import ZoomClient, ZoomMeetingGone, ZoomRequestRejected, ZoomUnavailable
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection, ZoomReconnect
 
-from .conftest import ACCESS_TOKEN, API, MEETING_ID, OAUTH, REFRESH_TOKEN, add_appointment, with_app_meeting
 from .fakes import InMemoryTokens
+from .helpers import ACCESS_TOKEN, API, MEETING_ID, OAUTH, REFRESH_TOKEN, add_appointment, with_app_meeting
 from .test_meeting_service import START
 from .test_meeting_service_over_zoom import ZoomWorld
 from .test_webhooks import deliver

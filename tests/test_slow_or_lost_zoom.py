@@ -30,7 +30,7 @@ from zoom_standin import Fault
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
 
-from .conftest import (
+from .helpers import (
     API,
     JOIN_URL,
     MEETING_ID,
