@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom.meetings import notes
-from tests.conftest import spelled_out
+from tests.helpers import spelled_out
 
 from .conftest import Stack, add_meeting_connecting_first, sign_in
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import spelled_out
+from tests.helpers import spelled_out
 
 from .conftest import TIMEZONE, Stack, add_meeting_connecting_first, sign_in
 

@@ -1,18 +1,25 @@
 """In-memory stand-ins for what the meeting service depends on: no Flask, no database, no HTTP.
 
 They keep the contracts the service relies on: versioned writes that raise VersionConflict,
-a claim only one caller holds, Zoom's answers for gone meetings, rotating refresh tokens.
+a claim only one caller holds, the meeting provider's port with its neutral errors (InMemoryProvider),
+and, for the Zoom adapter's own tests, Zoom's REST client shape with rotating refresh tokens (FakeZoom).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
-from simplespa_zoom.meetings.ports import ProviderMeeting
+from simplespa_zoom.meetings.ports import (
+    ProviderMeeting,
+    ProviderMeetingGone,
+    ProviderNotConnected,
+    Registrant,
+)
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.oauth import Tokens
 
@@ -123,6 +130,97 @@ class InMemoryBook:
             raise VersionConflict(current)
         self.rows[appointment_id] = replace(current, **changes, version=current.version + 1)  # type: ignore[arg-type]
         return self.rows[appointment_id]
+
+
+@dataclass
+class InMemoryProvider:
+    """The meeting-provider port as dicts: meetings by id, one connected user (licensed or not), no tokens.
+
+    Held to the Zoom adapter by tests/test_contract_provider.py. `calls` names each call on a meeting,
+    so a test can see that none reached the provider (who is connected, and their licence, are known
+    from connecting, as the Zoom adapter keeps them with the tokens).
+    """
+
+    user: str = "host-1"
+    is_licensed: bool = False
+    connected: bool = True
+    meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    next_id: int = 85746065432
+    join_host: str = "us05web.zoom.us"  # the core's line still reads Zoom-shaped links (notes.py)
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @contextmanager
+    def within(self, seconds: float, *, wait: float | None = None) -> Iterator[None]:
+        yield
+
+    def time_left(self) -> float | None:
+        return None
+
+    def create(
+        self, *, topic: str, start: datetime, duration: int, timezone: str, agenda: str, registrant: Registrant | None
+    ) -> ProviderMeeting:
+        self._call("create")
+        meeting_id, self.next_id = self.next_id, self.next_id + 1
+        join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
+        meeting = ProviderMeeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user, agenda)
+        self.meetings[meeting_id] = meeting
+        if registrant is not None and self.is_licensed:
+            return replace(meeting, join_url=self._personal_link(meeting_id, registrant))
+        return meeting
+
+    def get(self, meeting_id: int) -> ProviderMeeting:
+        self._call(f"get {meeting_id}")
+        return self._meeting(meeting_id)
+
+    def move(self, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> ProviderMeeting:
+        self._call(f"move {meeting_id}")
+        meeting = self._meeting(meeting_id)
+        if start > self.now():  # as Zoom, a start in the past is ignored
+            meeting = self.meetings[meeting_id] = replace(meeting, starts_at=start.astimezone(UTC))
+        return meeting
+
+    def delete(self, meeting_id: int, *, notify_registrants: bool) -> None:
+        self._call(f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
+        self.meetings.pop(meeting_id, None)  # already gone counts as deleted
+
+    def register(self, meeting_id: int, registrant: Registrant) -> str:
+        self._call(f"register {meeting_id}")
+        self._meeting(meeting_id)
+        return self._personal_link(meeting_id, registrant)
+
+    def find_upcoming(self, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
+        self._call("list")
+        return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)  # as FakeZoom
+
+    def user_id(self) -> str | None:
+        self._connected()
+        return self.user
+
+    def licensed(self) -> bool:
+        self._connected()
+        return self.is_licensed
+
+    def start_link(self, meeting_id: int) -> str:
+        self._call(f"start {meeting_id}")
+        self._meeting(meeting_id)
+        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
+
+    def _call(self, call: str) -> None:
+        self._connected()
+        self.calls.append(call)
+
+    def _connected(self) -> None:
+        if not self.connected:
+            raise ProviderNotConnected()
+
+    def _meeting(self, meeting_id: int) -> ProviderMeeting:
+        if meeting_id not in self.meetings:
+            raise ProviderMeetingGone()
+        return self.meetings[meeting_id]
+
+    def _personal_link(self, meeting_id: int, registrant: Registrant) -> str:
+        return f"https://{self.join_host}/w/{meeting_id}?tk=personal-{registrant.first_name}"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import the_book
 
-from .conftest import (
+from .helpers import (
     API,
     MEETING_ID,
     add_appointment,

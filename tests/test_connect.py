@@ -8,7 +8,7 @@ import pytest
 import responses
 from flask import Flask
 
-from .conftest import (
+from .helpers import (
     API,
     OAUTH,
     add_appointment,

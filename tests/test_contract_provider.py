@@ -1,11 +1,14 @@
 """One meeting-provider contract, the same assertions against the Zoom adapter talking HTTP to the
-Zoom stand-in and against the in-memory Zoom the service unit tests run on (tests/fakes.py)."""
+Zoom stand-in and against the in-memory provider the service unit tests run on (tests/fakes.py), and
+against the adapter over the in-memory Zoom client (FakeZoom) that the Zoom token tests run on.
+
+Zoom's own promise, that an expired access token is refreshed unseen, is held for the two Zoom subjects."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +27,7 @@ from simplespa_zoom.zoom.provider import ZoomProvider
 from zoom_standin import LICENSED, ClientApp, SandboxState, create_sandbox
 from zoom_standin.server import serve_in_thread
 
-from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryTokens
+from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryProvider, InMemoryTokens
 
 START = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
 REDIRECT = "https://spa.example/zoom/callback"
@@ -32,17 +35,43 @@ REDIRECT = "https://spa.example/zoom/callback"
 
 @dataclass
 class Subject:
-    """A provider bound to one browser's tokens, and the hooks that act on its side from outside."""
+    """A provider bound for one request, and the hooks that act on its side from outside."""
 
     provider: MeetingProvider
-    tokens: InMemoryTokens
     user_id: str
-    connection: ZoomConnection
-    licensed: Callable[[], None]  # the host's account becomes a paid one
+    paid_next_request: Callable[
+        [], MeetingProvider
+    ]  # the host's account becomes a paid one: the next request's provider
+    disconnect: Callable[[], None]  # no connection in this browser any more
+
+
+@dataclass
+class ZoomSubject(Subject):
+    """The Zoom adapter, with one browser's tokens."""
+
+    tokens: InMemoryTokens
     expire_tokens: Callable[[], None]  # the access token stops working (it expired, or Zoom replaced it)
 
 
-def standin() -> Iterator[Subject]:
+def zoom_subject(
+    connection: ZoomConnection,
+    tokens: InMemoryTokens,
+    user_id: str,
+    *,
+    licensed: Callable[[], None],
+    expire: Callable[[], None],
+) -> ZoomSubject:
+    """The adapter over a connection; a paid host shows once connected again, as the app reads the licence then."""
+
+    def paid_next_request() -> MeetingProvider:
+        licensed()
+        tokens.set(connection.with_user(tokens.get()))  # type: ignore[arg-type]  # connecting again
+        return ZoomProvider(connection, tokens)
+
+    return ZoomSubject(ZoomProvider(connection, tokens), user_id, paid_next_request, tokens.delete, tokens, expire)
+
+
+def standin() -> Iterator[ZoomSubject]:
     state = SandboxState()
     state.register_client(ClientApp("cid", "secret", [REDIRECT]))
     server = serve_in_thread(create_sandbox(state))
@@ -59,19 +88,14 @@ def standin() -> Iterator[Subject]:
         def licensed() -> None:
             state.current_user().account_type = LICENSED
 
-        yield Subject(
-            ZoomProvider(connection, tokens),
-            tokens,
-            state.current_user_id,
-            connection,
-            licensed,
-            state.expire_access_tokens,
+        yield zoom_subject(
+            connection, tokens, state.current_user_id, licensed=licensed, expire=state.expire_access_tokens
         )
     finally:
         server.stop()
 
 
-def in_memory() -> Iterator[Subject]:
+def fake_zoom() -> Iterator[ZoomSubject]:
     zoom = FakeZoom()
     tokens = InMemoryTokens(Tokens("access-1", "refresh-1", time.time() + 3600))
     connection = ZoomConnection(zoom, FakeTokenEndpoint(zoom))  # type: ignore[arg-type]
@@ -82,16 +106,34 @@ def in_memory() -> Iterator[Subject]:
     def expire() -> None:
         zoom.valid_tokens = set()
 
-    yield Subject(ZoomProvider(connection, tokens), tokens, zoom.user_id, connection, licensed, expire)
+    yield zoom_subject(connection, tokens, zoom.user_id, licensed=licensed, expire=expire)
 
 
-@pytest.fixture(params=[standin, in_memory], ids=["zoom-standin", "in-memory"])
+def in_memory() -> Iterator[Subject]:
+    provider = InMemoryProvider()
+
+    def paid_next_request() -> MeetingProvider:
+        provider.is_licensed = True
+        return provider
+
+    def disconnect() -> None:
+        provider.connected = False
+
+    yield Subject(provider, provider.user, paid_next_request, disconnect)
+
+
+@pytest.fixture(params=[standin, in_memory, fake_zoom], ids=["zoom-standin", "in-memory", "zoom-over-fake-client"])
 def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
     yield from request.param()
 
 
-def create(subject: Subject, registrant: Registrant | None = None, agenda: str = "ref abc") -> ProviderMeeting:
-    return subject.provider.create(
+@pytest.fixture(params=[standin, fake_zoom], ids=["zoom-standin", "zoom-over-fake-client"])
+def zoom(request: pytest.FixtureRequest) -> Iterator[ZoomSubject]:
+    yield from request.param()
+
+
+def create(provider: MeetingProvider, registrant: Registrant | None = None, agenda: str = "ref abc") -> ProviderMeeting:
+    return provider.create(
         topic="Appointment with Ana Souza",
         start=START,
         duration=60,
@@ -135,7 +177,7 @@ def test_an_earlier_attempts_meeting_is_found_among_upcoming_ones_by_its_agenda(
 
 
 def test_a_move_reads_the_meeting_back_and_a_start_in_the_past_is_ignored(subject: Subject) -> None:
-    meeting = create(subject)
+    meeting = create(subject.provider)
     later = START + timedelta(hours=2)
     moved = subject.provider.move(meeting.id, start=later, duration=90, timezone="UTC")
     assert moved.id == meeting.id and moved.starts_at == later
@@ -145,7 +187,7 @@ def test_a_move_reads_the_meeting_back_and_a_start_in_the_past_is_ignored(subjec
 
 
 def test_a_deleted_meeting_is_gone_and_deleting_it_again_counts_as_done(subject: Subject) -> None:
-    meeting = create(subject)
+    meeting = create(subject.provider)
     subject.provider.delete(meeting.id, notify_registrants=True)
     with pytest.raises(ProviderMeetingGone):
         subject.provider.get(meeting.id)
@@ -154,36 +196,33 @@ def test_a_deleted_meeting_is_gone_and_deleting_it_again_counts_as_done(subject:
 
 def test_a_paid_host_registers_the_client_who_gets_a_personal_link(subject: Subject) -> None:
     client = Registrant("ana@example.com", "Ana", "Souza")
-    assert notes.is_personal_link(create(subject, client).join_url) is False
-    subject.licensed()
-    subject.tokens.set(subject.connection.with_user(subject.tokens.get()))  # type: ignore[arg-type]  # connecting again
-    next_request = replace(subject, provider=ZoomProvider(subject.connection, subject.tokens))
-    meeting = create(next_request, client)
+    assert notes.is_personal_link(create(subject.provider, client).join_url) is False
+    meeting = create(subject.paid_next_request(), client)
     assert notes.is_personal_link(meeting.join_url)
     assert notes.join_link_meeting(meeting.join_url) == meeting.id
 
 
 def test_a_start_link_is_handed_out_fresh_for_the_host(subject: Subject) -> None:
-    meeting = create(subject)
+    meeting = create(subject.provider)
     link = subject.provider.start_link(meeting.id)
     assert link.startswith("https://") and str(meeting.id) in link
     assert link != meeting.join_url
 
 
-def test_an_expired_access_token_is_refreshed_without_the_caller_seeing_it(subject: Subject) -> None:
-    meeting = create(subject)
-    before = subject.tokens.get()
-    subject.expire_tokens()
-    assert subject.provider.get(meeting.id).id == meeting.id
-    after = subject.tokens.get()
+def test_an_expired_access_token_is_refreshed_without_the_caller_seeing_it(zoom: ZoomSubject) -> None:
+    meeting = create(zoom.provider)
+    before = zoom.tokens.get()
+    zoom.expire_tokens()
+    assert zoom.provider.get(meeting.id).id == meeting.id
+    after = zoom.tokens.get()
     assert before is not None and after is not None and after.access_token != before.access_token
 
 
 def test_without_a_connection_every_call_says_not_connected(subject: Subject) -> None:
-    subject.tokens.delete()
+    subject.disconnect()
     provider = subject.provider
     for call in (
-        lambda: create(subject),
+        lambda: create(subject.provider),
         lambda: provider.get(85746065432),
         lambda: provider.delete(85746065432, notify_registrants=False),
         lambda: provider.find_upcoming(lambda _meeting: True),

@@ -16,7 +16,7 @@ from simplespa_zoom.book import sign_in_guard
 from simplespa_zoom.web import session as session_module
 
 from . import test_hardening
-from .conftest import (
+from .helpers import (
     API,
     OAUTH,
     STAFF_EMAIL,

@@ -14,7 +14,7 @@ from simplespa_zoom.book.database import DatabaseError, current_revision, head_r
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import AppointmentDraft
 
-from .conftest import JOIN_URL, MEETING_ID
+from .helpers import JOIN_URL, MEETING_ID
 
 LINE = "Zoom: [Appointment with Ana] Tuesday, December 1 2026 3:00 pm \u2014 " + JOIN_URL
 OTHER_LINK = "https://us05web.zoom.us/j/91234567890?pwd=x.1"
@@ -117,7 +117,7 @@ def test_another_kind_of_database_url_is_a_clear_configuration_error(tmp_path) -
     from simplespa_zoom import create_app
     from simplespa_zoom.config import ConfigError
 
-    from .conftest import TEST_CONFIG
+    from .helpers import TEST_CONFIG
 
     with pytest.raises(ConfigError, match="SQLite file path or a postgresql"):
         create_app({**TEST_CONFIG, "DATABASE": "mysql://spa@db/spa"})

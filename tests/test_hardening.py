@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from simplespa_zoom.meetings import notes
 
-from .conftest import (
+from .helpers import (
     ACCESS_TOKEN,
     API,
     MEETING_ID,
@@ -296,7 +296,7 @@ from datetime import UTC, datetime  # noqa: E402
 
 from simplespa_zoom.book import sign_in_guard  # noqa: E402
 
-from .conftest import form_values, local, with_app_meeting  # noqa: E402
+from .helpers import form_values, local, with_app_meeting  # noqa: E402
 
 
 def new_appointment(client, start: str, **fields: str):

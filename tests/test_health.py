@@ -28,7 +28,7 @@ from simplespa_zoom.book.staff import StaffStore
 from simplespa_zoom.messages import say
 from simplespa_zoom.zoom import webhook_signature
 
-from .conftest import (
+from .helpers import (
     MEETING_ID,
     TEST_CONFIG,
     add_appointment,

@@ -1,8 +1,9 @@
-"""The meeting service on its own: in-memory fakes for the book, the token store and Zoom; no Flask app."""
+"""The meeting services on their own: in-memory fakes of the book and the meeting provider; no Flask app.
+
+These hold the core's rules; Zoom's tokens and refresh are tested in test_meeting_service_over_zoom.py."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,12 +12,10 @@ import pytest
 
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved, OtherAccount
 from simplespa_zoom.meetings.host_marks import HostMarks
-from simplespa_zoom.meetings.service import MeetingSetup
-from simplespa_zoom.zoom.api import ZoomDailyLimit
-from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection, ZoomNotConnected, ZoomReconnect, ZoomRetry
-from simplespa_zoom.zoom.provider import ZoomProvider
+from simplespa_zoom.meetings.ports import MeetingProvider, ProviderNotConnected
+from simplespa_zoom.meetings.service import Meetings, MeetingSetup
 
-from .fakes import FakeTokenEndpoint, FakeZoom, InMemoryBook, InMemoryTokens
+from .fakes import InMemoryBook, InMemoryProvider
 
 TZ = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
@@ -26,19 +25,21 @@ LINE = "Zoom: [Appointment with Ana Souza] Tuesday, December 1 2026 3:00 pm \u20
 MARKS = HostMarks("a-secret-key-only-these-tests-use-0123456789", [])
 
 
-class World:
-    """One spa: a book, one browser's token store and Zoom, and the service built over them."""
+def services(book: InMemoryBook, provider: MeetingProvider, now: datetime) -> Meetings:
+    """The services of one request over this book and provider, on a fixed clock."""
+    return MeetingSetup(book, TZ, MARKS, now=lambda: now).services(provider)
 
-    def __init__(self, *, connected: bool = True, final_refusals: bool = True, now: datetime = NOW) -> None:
+
+class World:
+    """One spa: a book, the meeting provider connected in one browser, and the services built over them."""
+
+    calls: list[str]  # the meeting calls that reached the provider
+
+    def __init__(self, *, connected: bool = True, now: datetime = NOW) -> None:
         self.book = InMemoryBook()
-        self.zoom = FakeZoom(now=lambda: now)
-        self.endpoint = FakeTokenEndpoint(self.zoom)
-        fresh = time.time() + 3600
-        self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
-        connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
-        self.service = MeetingSetup(self.book, TZ, MARKS, now=lambda: now).services(
-            ZoomProvider(connection, self.tokens)
-        )
+        self.provider = InMemoryProvider(connected=connected, now=lambda: now)
+        self.calls = self.provider.calls
+        self.service = services(self.book, self.provider, now)
 
     def with_meeting(self, notes: str = "Prefers lavender oil.", host: str | None = "host-1") -> int:
         """An appointment whose meeting the app created earlier (host known unless None)."""
@@ -47,7 +48,7 @@ class World:
         if host != "host-1":
             mark = MARKS.mark(host) if host else None
             self.book.rows[appointment.id] = replace(outcome.appointment, zoom_host_mark=mark)
-        self.zoom.calls.clear()
+        self.calls.clear()
         return appointment.id
 
 
@@ -60,7 +61,7 @@ def test_add_creates_one_meeting_appends_its_line_and_remembers_it() -> None:
     assert world.book.get(appointment.id).notes == "Prefers lavender oil.\n" + LINE
     assert world.book.get(appointment.id).zoom_meeting_id == 85746065432
     assert MARKS.matches(world.book.get(appointment.id).zoom_host_mark or "", "host-1")
-    assert world.zoom.calls == ["create"]
+    assert world.calls == ["create"]
     assert world.book.claimed == set()
 
 
@@ -69,38 +70,15 @@ def test_add_for_a_cancelled_appointment_makes_no_meeting_and_frees_the_claim() 
     appointment = world.book.add("Ana Souza", START, status="cancelled")
     with pytest.raises(AppointmentCancelled):
         world.service.adding.add(appointment.id)
-    assert world.zoom.calls == [] and world.book.claimed == set()
+    assert world.calls == [] and world.book.claimed == set()
 
 
 def test_add_without_a_connection_asks_to_connect_and_frees_the_claim() -> None:
     world = World(connected=False)
     appointment = world.book.add("Ana Souza", START)
-    with pytest.raises(ZoomNotConnected):
+    with pytest.raises(ProviderNotConnected):
         world.service.adding.add(appointment.id)
-    assert world.zoom.calls == [] and world.book.claimed == set()
-
-
-def test_an_expired_access_token_is_refreshed_once_and_the_rotated_tokens_are_stored() -> None:
-    world = World()
-    world.zoom.valid_tokens = {"access-from-elsewhere"}  # Zoom no longer takes access-1
-    appointment = world.book.add("Ana Souza", START)
-    assert world.service.adding.add(appointment.id).created
-    assert world.endpoint.refreshes == 1
-    stored = world.tokens.get()
-    assert stored is not None and (stored.access_token, stored.refresh_token) == ("access-2", "refresh-2")
-    assert stored.user_id == "host-1"  # who is connected survives the refresh
-
-
-def test_a_refused_refresh_asks_the_page_to_retry_or_clears_the_connection_for_good() -> None:
-    for final, expected in ((False, ZoomRetry), (True, ZoomReconnect)):
-        world = World(final_refusals=final)
-        world.zoom.valid_tokens = set()
-        world.endpoint.refused.add("refresh-1")
-        appointment = world.book.add("Ana Souza", START)
-        with pytest.raises(expected):
-            world.service.adding.add(appointment.id)
-        assert (world.tokens.get() is None) is final
-        assert world.book.get(appointment.id).notes == ""
+    assert world.calls == [] and world.book.claimed == set()
 
 
 def test_notes_edited_while_zoom_answered_are_kept_and_the_line_goes_after_them() -> None:
@@ -117,14 +95,14 @@ def test_a_meeting_whose_line_cannot_be_saved_is_deleted_again_without_telling_t
     world.book.failing_writes = 5
     with pytest.raises(MeetingNotSaved):
         world.service.adding.add(appointment.id)
-    assert world.zoom.calls == ["create", "delete 85746065432"]
-    assert world.zoom.meetings == {} and world.book.get(appointment.id).notes == "Prefers lavender oil."
+    assert world.calls == ["create", "delete 85746065432"]
+    assert world.provider.meetings == {} and world.book.get(appointment.id).notes == "Prefers lavender oil."
 
 
 def test_the_check_removes_the_line_of_a_meeting_its_own_host_deleted_in_zoom() -> None:
     world = World()
     appointment_id = world.with_meeting()
-    world.zoom.meetings.clear()
+    world.provider.meetings.clear()
     check = world.service.checking.check(appointment_id)
     assert check.state == "gone"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
@@ -134,7 +112,7 @@ def test_the_check_removes_the_line_of_a_meeting_its_own_host_deleted_in_zoom() 
 def test_the_check_never_drops_a_line_when_the_host_is_unknown() -> None:
     world = World()
     appointment_id = world.with_meeting(host=None)
-    world.zoom.meetings.clear()  # Zoom says "does not exist", as it does for other users' meetings
+    world.provider.meetings.clear()  # Zoom says "does not exist", as it does for other users' meetings
     assert world.service.checking.check(appointment_id).state == "other_account"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + LINE
 
@@ -143,16 +121,16 @@ def test_the_check_of_an_ended_meeting_asks_zoom_nothing() -> None:
     world = World()
     appointment = world.book.add("Ana Souza", NOW - timedelta(days=40), "Old.")
     world.service.adding.add(appointment.id)
-    world.zoom.calls.clear()
+    world.calls.clear()
     assert world.service.checking.check(appointment.id).state == "ended"
-    assert world.zoom.calls == []
+    assert world.calls == []
 
 
 def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
     world = World()
     appointment_id = world.with_meeting()
-    meeting = world.zoom.meetings[85746065432]
-    world.zoom.meetings[meeting.id] = replace(meeting, starts_at=START + timedelta(hours=1), topic="Renamed")
+    meeting = world.provider.meetings[85746065432]
+    world.provider.meetings[meeting.id] = replace(meeting, starts_at=START + timedelta(hours=1), topic="Renamed")
     assert world.service.checking.check(appointment_id).state == "updated"
     assert world.book.get(appointment_id).notes == (
         "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
@@ -163,7 +141,7 @@ def test_remove_deletes_in_zoom_telling_registrants_and_drops_the_line() -> None
     world = World()
     appointment_id = world.with_meeting()
     world.service.changing.remove(appointment_id)
-    assert world.zoom.calls == ["delete 85746065432 notify"]
+    assert world.calls == ["delete 85746065432 notify"]
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
 
 
@@ -176,7 +154,7 @@ def test_another_zoom_users_meeting_is_never_changed() -> None:
     cancelled = world.book.rows[appointment_id] = replace(appointment, status="cancelled")
     notice = world.service.changing.follow_cancel(cancelled)
     assert notice is not None and notice.code == "cancel_other_account"
-    assert world.zoom.calls == [] and 85746065432 in world.zoom.meetings
+    assert world.calls == [] and 85746065432 in world.provider.meetings
     assert world.book.get(appointment_id).notes.endswith(LINE)
 
 
@@ -189,7 +167,7 @@ def test_a_reschedule_moves_the_meeting_and_its_line() -> None:
     world.book.rows[after.id] = after
     notice = world.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.message == "The Zoom meeting was moved to the new time."
-    assert world.zoom.calls == ["patch 85746065432", "get 85746065432"]
+    assert world.calls == ["move 85746065432"]
     assert world.book.get(appointment_id).notes == (
         "Prefers lavender oil.\nZoom: [Appointment with Ana Souza] Wednesday, December 2 2026 3:00 pm \u2014 " + LINK
     )
@@ -202,7 +180,7 @@ def test_a_reschedule_into_the_past_is_not_sent_to_zoom() -> None:
     after = replace(before, starts_at=NOW - timedelta(hours=1))
     notice = world.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.code == "reschedule_into_past"
-    assert world.zoom.calls == []
+    assert world.calls == []
 
 
 def test_zooms_deleted_event_drops_the_apps_line_and_leaves_a_pasted_copy() -> None:
@@ -276,11 +254,11 @@ def test_a_line_removed_while_zoom_s_change_was_applied_stays_removed_and_nothin
 def test_the_check_and_the_reschedule_read_the_services_clock_not_the_machines() -> None:
     later = World(now=datetime(2031, 1, 1, tzinfo=UTC))  # the meeting of December 2026 has ended by then
     appointment_id = later.with_meeting()
-    assert later.service.checking.check(appointment_id).state == "ended" and later.zoom.calls == []
+    assert later.service.checking.check(appointment_id).state == "ended" and later.calls == []
     before = later.book.get(appointment_id)
     after = replace(before, starts_at=datetime(2031, 2, 1, tzinfo=UTC))
     later.book.rows[after.id] = after
-    del later.zoom.meetings[85746065432]
+    del later.provider.meetings[85746065432]
     notice = later.service.changing.follow_reschedule(before, after)
     assert notice is not None and notice.code == "reschedule_not_shown_to_you"  # ended: Zoom may have expired it
     assert later.book.get(appointment_id).notes.endswith(LINE)
@@ -291,7 +269,7 @@ def test_a_reschedule_to_this_very_minute_counts_as_the_past() -> None:
     appointment_id = world.with_meeting()
     before = world.book.get(appointment_id)
     notice = world.service.changing.follow_reschedule(before, replace(before, starts_at=NOW))
-    assert notice is not None and notice.code == "reschedule_into_past" and world.zoom.calls == []
+    assert notice is not None and notice.code == "reschedule_into_past" and world.calls == []
 
 
 def test_followed_changes_are_told_as_information() -> None:
@@ -308,21 +286,6 @@ def test_followed_changes_are_told_as_information() -> None:
     assert deleted is not None and (deleted.level, deleted.message) == ("info", "The Zoom meeting was deleted.")
 
 
-def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone() -> None:
-    world = World()
-    appointment_id = world.with_meeting()
-
-    def daily_limit(*_args: object, **_kwargs: object) -> None:
-        raise ZoomDailyLimit(datetime(2026, 11, 22, 0, 0, tzinfo=UTC))
-
-    world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
-    cancelled = replace(world.book.get(appointment_id), status="cancelled")
-    notice = world.service.changing.follow_cancel(cancelled)
-    assert notice is not None and notice.code == "zoom_not_followed"
-    assert "7:00 pm (America/New_York)" in notice.message and ".." not in notice.message
-    assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
-
-
 def test_a_claim_another_click_holds_ends_in_busy_once_the_wait_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("simplespa_zoom.meetings.timing.CLAIM_WAIT_SECONDS", 0.05)
     monkeypatch.setattr("simplespa_zoom.meetings.timing.CLAIM_POLL_SECONDS", 0.01)
@@ -331,7 +294,7 @@ def test_a_claim_another_click_holds_ends_in_busy_once_the_wait_runs_out(monkeyp
     world.book.claimed.add(appointment.id)  # another request is creating its meeting
     with pytest.raises(MeetingBusy):
         world.service.adding.add(appointment.id)
-    assert world.zoom.calls == [] and world.book.claimed == {appointment.id}  # the other request's claim stays
+    assert world.calls == [] and world.book.claimed == {appointment.id}  # the other request's claim stays
 
 
 def test_the_core_packages_import_neither_flask_nor_the_web_layer() -> None:

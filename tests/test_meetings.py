@@ -17,7 +17,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.timing import CLAIM_WAIT_SECONDS
 from simplespa_zoom.web import the_book
 
-from .conftest import (
+from .helpers import (
     ACCESS_TOKEN,
     API,
     JOIN_URL,

@@ -17,9 +17,10 @@ from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.zoom.api import ZoomClient, ZoomMeetingGone, ZoomRequestRejected, ZoomUnavailable
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection, ZoomReconnect
 
-from .conftest import ACCESS_TOKEN, API, MEETING_ID, OAUTH, REFRESH_TOKEN, add_appointment, with_app_meeting
 from .fakes import InMemoryTokens
-from .test_meeting_service import START, World
+from .helpers import ACCESS_TOKEN, API, MEETING_ID, OAUTH, REFRESH_TOKEN, add_appointment, with_app_meeting
+from .test_meeting_service import START
+from .test_meeting_service_over_zoom import ZoomWorld
 from .test_webhooks import deliver
 
 
@@ -119,7 +120,7 @@ def test_every_refusal_is_logged_with_its_status_and_zooms_code(
 def test_a_failed_registration_is_logged_by_its_code_and_the_plain_link_kept(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    world = World()
+    world = ZoomWorld()
     world.tokens.set(replace(world.tokens.get(), licensed=True))  # type: ignore[type-var]
     appointment = world.book.add("Ana Souza", START, client_email="ana@example.com")
 
@@ -137,7 +138,7 @@ def test_a_failed_registration_is_logged_by_its_code_and_the_plain_link_kept(
 def test_a_join_link_that_would_not_read_back_is_logged_before_the_meeting_is_deleted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    world = World()
+    world = ZoomWorld()
     world.zoom.join_host = "zoom.example.org"  # not a Zoom host: the line would not read back
     appointment = world.book.add("Ana Souza", START)
     with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):
@@ -150,7 +151,7 @@ def test_a_join_link_that_would_not_read_back_is_logged_before_the_meeting_is_de
 def test_a_line_that_could_not_be_saved_is_logged_with_the_appointment_and_the_cause(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    world = World()
+    world = ZoomWorld()
     world.book.failing_writes = 1
     appointment = world.book.add("Ana Souza", START)
     with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):

@@ -25,7 +25,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import VersionConflict
 
-from .conftest import (
+from .helpers import (
     API,
     JOIN_URL,
     MEETING_ID,

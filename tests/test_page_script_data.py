@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from simplespa_zoom.meetings.when import format_when
 from simplespa_zoom.messages import MESSAGES, WORDS, say
 
-from .conftest import add_appointment, login
+from .helpers import add_appointment, login
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from flask import Flask
 from simplespa_zoom.messages import MESSAGES
 from simplespa_zoom.zoom.api import SCOPES
 
-from .conftest import API, add_appointment, connect_zoom, login, post, zoom_meeting
+from .helpers import API, add_appointment, connect_zoom, login, post, zoom_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "simplespa_zoom").rglob("*.py"))
@@ -90,7 +90,7 @@ def test_a_flashed_error_links_to_its_help_entry(client) -> None:
 
 
 def test_a_field_error_links_to_its_help_entry(app: Flask, client) -> None:
-    from .conftest import form_post
+    from .helpers import form_post
 
     login(client)
     page = form_post(client, "/appointments/new", {"client_name": "", "start": "x", "duration": "0"}).get_data(True)
@@ -131,7 +131,7 @@ def test_privacy_explains_every_scope_the_app_uses(client) -> None:
 
 
 def test_a_status_message_that_needs_one_links_its_help_entry(app: Flask, client, zoom) -> None:
-    from .conftest import with_app_meeting
+    from .helpers import with_app_meeting
 
     login(client)
     appointment = with_app_meeting(app, add_appointment(app, "Ana"), host="someone-else")

@@ -16,7 +16,7 @@ from responses import matchers
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.zoom.api import SCOPES
 
-from .conftest import (
+from .helpers import (
     ACCESS_TOKEN,
     API,
     JOIN_URL,

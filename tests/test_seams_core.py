@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from simplespa_zoom.web.zoom_session import SessionTokenStore
 
-from .conftest import API, MEETING_ID, add_appointment, connect_zoom, csrf_token, login, zoom_meeting
+from .helpers import API, MEETING_ID, add_appointment, connect_zoom, csrf_token, login, zoom_meeting
 
 
 @pytest.fixture

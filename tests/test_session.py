@@ -17,7 +17,7 @@ from flask import Flask, session
 from simplespa_zoom import create_app
 from simplespa_zoom.web.session import _own_cookies
 
-from .conftest import ACCESS_TOKEN, REFRESH_TOKEN, TEST_CONFIG, connect_zoom, login
+from .helpers import ACCESS_TOKEN, REFRESH_TOKEN, TEST_CONFIG, connect_zoom, login
 
 
 def cookies_of(client) -> dict[str, str]:
@@ -141,7 +141,7 @@ def test_signing_out_removes_every_chunk(app: Flask) -> None:
     login(client)
     client.get("/_set/9000")
     assert "session-2" in cookies_of(client)
-    from .conftest import form_post
+    from .helpers import form_post
 
     form_post(client, "/logout")
     assert not any(name.startswith("session-") for name in cookies_of(client))

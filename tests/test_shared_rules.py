@@ -15,7 +15,7 @@ from simplespa_zoom.keys import derive_key
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.zoom.oauth import is_zoom_host
 
-from .conftest import ACCESS_TOKEN, OAUTH, TEST_CONFIG, add_appointment, connect_zoom, csrf_token, login, session_zoom
+from .helpers import ACCESS_TOKEN, OAUTH, TEST_CONFIG, add_appointment, connect_zoom, csrf_token, login, session_zoom
 
 SECRET = TEST_CONFIG["SECRET_KEY"]
 

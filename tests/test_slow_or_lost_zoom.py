@@ -30,7 +30,7 @@ from zoom_standin import Fault
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
 
-from .conftest import (
+from .helpers import (
     API,
     JOIN_URL,
     MEETING_ID,
@@ -47,7 +47,8 @@ from .conftest import (
     with_app_meeting,
     zoom_meeting,
 )
-from .test_meeting_service import START, TZ, World
+from .test_meeting_service import START, TZ
+from .test_meeting_service_over_zoom import ZoomWorld
 
 NOTES = "Prefers lavender oil."
 STAFF = ("zoom@spa.example", "a long enough password")
@@ -353,7 +354,7 @@ def _lose_the_answer(world: Any, error: Exception) -> None:
 
 
 def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> None:
-    world = World()
+    world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
     _lose_the_answer(world, ZoomUnavailable())
     with pytest.raises(ZoomUnavailable):
@@ -366,7 +367,7 @@ def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> Non
 
 
 def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() -> None:
-    world = World()
+    world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
     create = world.zoom.create_meeting
 
@@ -383,7 +384,7 @@ def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() 
 
 
 def test_a_meeting_whose_undo_failed_is_adopted_by_the_next_click() -> None:
-    world = World()
+    world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
     world.book.failing_writes = 1
 
@@ -498,7 +499,7 @@ def test_a_reference_made_before_the_secret_key_rotated_is_still_found() -> None
 
 def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and_keeps_one_line() -> None:
     """A request that took over a stale claim recorded its meeting while this one was saving."""
-    world = World()
+    world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
     theirs = world.zoom.create_meeting("access-1", topic="T", start=START, duration=60, timezone="UTC")
     their_line = notes.format_line("Appointment with Ana Souza", START.astimezone(TZ), theirs.join_url)

@@ -10,7 +10,7 @@ from simplespa_zoom import create_app
 from simplespa_zoom.cli import main
 from simplespa_zoom.config import ConfigError
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, TEST_CONFIG, form_post, login
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, TEST_CONFIG, form_post, login
 
 
 def test_sign_in_and_out(client) -> None:
@@ -169,13 +169,3 @@ def test_every_sign_in_does_the_same_password_work_so_timing_reveals_no_account(
     )
     login(client, email, "wrong password")
     assert len(checks) == 1 and checks[0].startswith("scrypt")
-
-
-def test_the_demo_book_opens_on_an_appointment_today(app: Flask) -> None:
-    from zoom_standin.demo import seed_demo
-
-    seed_demo(app, "demo@spa.example", "demo password 123")
-    client = app.test_client()
-    login(client, "demo@spa.example", "demo password 123")
-    page = client.get("/appointments").get_data(as_text=True)
-    assert "Dana Lee" in page and "Ana Souza" not in page

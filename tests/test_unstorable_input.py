@@ -15,7 +15,7 @@ from simplespa_zoom.cli import main
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web.appointments import _notes_to_save as notes_to_save
 
-from .conftest import (
+from .helpers import (
     JOIN_URL,
     STAFF_EMAIL,
     STAFF_PASSWORD,

@@ -18,7 +18,7 @@ from simplespa_zoom.web import the_book
 from simplespa_zoom.web.webhooks import BODY_LIMIT
 from simplespa_zoom.zoom.webhook_signature import signature_ok
 
-from .conftest import (
+from .helpers import (
     JOIN_URL,
     MEETING_ID,
     add_appointment,

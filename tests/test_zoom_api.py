@@ -24,7 +24,7 @@ from simplespa_zoom.zoom.api import (
     parse_retry_after,
 )
 
-from .conftest import API, JOIN_URL, MEETING_ID
+from .helpers import API, JOIN_URL, MEETING_ID
 
 START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

@@ -8,7 +8,7 @@ import responses
 
 from simplespa_zoom.zoom.oauth import REFRESH_EARLY_SECONDS, TokenEndpoint, Tokens
 
-from .conftest import OAUTH
+from .helpers import OAUTH
 
 NOW = 1_900_000_000.0  # far from the machine's clock, so a test reading it instead would fail
 
