@@ -9,6 +9,7 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
@@ -18,11 +19,11 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import say, say_error
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
-from simplespa_zoom.zoom.api import ZoomError, missing_scopes_message
+from simplespa_zoom.zoom.api import ZoomError
 from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,8 @@ def _finish() -> Any:
         session[AUTO_ADD_KEY] = back["add"]
     flash("Zoom is connected again." if back.get("reconnect") else "Zoom is connected.", "info")
     if missing := missing_scopes(dict(token)):
-        flash(missing_scopes_message(missing), "warning:zoom_missing_permission")
+        warning = say_error("zoom_missing_permission", {"scopes": missing}, current_app.config["SPA_TZ"])
+        flash(warning, "warning:zoom_missing_permission")
     return redirect(next_path)
 
 
