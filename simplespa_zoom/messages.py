@@ -318,6 +318,12 @@ _CATALOGUE = (
     ),
     # --- Appointments ------------------------------------------------------------------------
     Message(
+        "day_unreadable",
+        APPOINTMENTS,
+        "That is not a date the book can show (use the date picker); here is today.",
+        "Pick the day with the date picker above the list, or use the arrows next to it.",
+    ),
+    Message(
         "appointment_conflict",
         APPOINTMENTS,
         "This appointment was changed while you were editing it (for example a Zoom meeting was added in "
@@ -538,6 +544,20 @@ CONFIRMATIONS = {
     "any_permission": "do what was asked",
     "zoom_said": " Zoom said: {said}",
     "no_join_link": " Zoom sent no personal join link.",
+    "appointment_saved": "Appointment saved.",
+    "appointment_cancelled": "Appointment cancelled.",
+    "sign_in_to_connect": "Sign in to finish connecting Zoom.",
+    "zoom_connected": "Zoom is connected.",
+    "zoom_connected_again": "Zoom is connected again.",
+    "zoom_disconnected": "Zoom is disconnected. Meetings already in appointment notes stay there; "
+    "connect Zoom again to add or change meetings.",
+    "signed_out": "You are signed out. This browser's Zoom connection was ended too.",
+}
+
+# What the webhook answers Zoom (not staff: no Help entry), by the answer's code.
+ANSWERS_TO_ZOOM = {
+    "bad_signature": "The signature does not match.",
+    "bad_body": "The body is not JSON the app can read.",
 }
 
 # What each permission the app asks Zoom for (a scope) lets it do, in the words staff see when one is missing.
