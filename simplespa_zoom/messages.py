@@ -7,8 +7,12 @@ the app. Plain data: no Flask, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings.when import format_clock
 
 FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
 ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
@@ -314,6 +318,12 @@ _CATALOGUE = (
     ),
     # --- Appointments ------------------------------------------------------------------------
     Message(
+        "day_unreadable",
+        APPOINTMENTS,
+        "That is not a date the book can show (use the date picker); here is today.",
+        "Pick the day with the date picker above the list, or use the arrows next to it.",
+    ),
+    Message(
         "appointment_conflict",
         APPOINTMENTS,
         "This appointment was changed while you were editing it (for example a Zoom meeting was added in "
@@ -531,6 +541,34 @@ CONFIRMATIONS = {
     "retry_change": "save the appointment again",
     "retry_delete": "use Remove meeting on this page",
     "start_as_before": "as before",
+    "any_permission": "do what was asked",
+    "zoom_said": " Zoom said: {said}",
+    "no_join_link": " Zoom sent no personal join link.",
+    "appointment_saved": "Appointment saved.",
+    "appointment_cancelled": "Appointment cancelled.",
+    "sign_in_to_connect": "Sign in to finish connecting Zoom.",
+    "zoom_connected": "Zoom is connected.",
+    "zoom_connected_again": "Zoom is connected again.",
+    "zoom_disconnected": "Zoom is disconnected. Meetings already in appointment notes stay there; "
+    "connect Zoom again to add or change meetings.",
+    "signed_out": "You are signed out. This browser's Zoom connection was ended too.",
+}
+
+# What the webhook answers Zoom (not staff: no Help entry), by the answer's code.
+ANSWERS_TO_ZOOM = {
+    "bad_signature": "The signature does not match.",
+    "bad_body": "The body is not JSON the app can read.",
+}
+
+# What each permission the app asks Zoom for (a scope) lets it do, in the words staff see when one is missing.
+PERMISSIONS = {
+    "meeting:write:meeting": "create meetings",
+    "meeting:read:meeting": "check meetings",
+    "meeting:read:list_meetings": "find a meeting whose creation Zoom did not confirm, so none is made twice",
+    "meeting:update:meeting": "move meetings",
+    "meeting:delete:meeting": "delete meetings",
+    "meeting:write:registrant": "register clients so Zoom emails them",
+    "user:read:user": "see which Zoom user is connected and whether the account is paid",
 }
 
 
@@ -542,6 +580,19 @@ def say(code: str, **values: object) -> str:
 def tell(code: str, **values: object) -> str:
     """The confirmation (or message part) for code, with its variable parts filled in."""
     return CONFIRMATIONS[code].format(**values)
+
+
+def say_error(code: str, data: Mapping[str, Any], tz: ZoneInfo) -> str:
+    """A provider error's message: the one place its data (a reset time, scopes, Zoom's own words) become words."""
+    if code == "zoom_daily_limit":
+        return say(code, time=format_clock(data["resets_at"].astimezone(tz)), zone=tz.key)
+    if code == "zoom_missing_permission":
+        named = ", ".join(f"{PERMISSIONS.get(scope, scope)} ({scope})" for scope in data.get("scopes", ()))
+        return say(code, permissions=named or tell("any_permission"))
+    if code == "zoom_rejected":
+        said, lacking = data.get("said"), data.get("lacking")
+        return say(code, detail=tell("zoom_said", said=said) if said else tell(lacking) if lacking else "")
+    return say(code)
 
 
 class Problem(NamedTuple):

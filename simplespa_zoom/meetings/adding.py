@@ -153,8 +153,10 @@ class AddMeeting:
         that would not read back (a join link of a shape the parser does not know) is never written: the next
         click would see no meeting and create a second one.
         """
-        start = meeting.starts_at or appointment.starts_at
-        line = notes.format_line(notes.topic_for(appointment.client_name), start.astimezone(self.tz), meeting.join_url)
+        starts_at = meeting.starts_at or appointment.starts_at
+        line = notes.format_line(
+            notes.topic_for(appointment.client_name), starts_at.astimezone(self.tz), meeting.join_url
+        )
         if not _reads_back(line, meeting):
             log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")
             raise self._undo(meeting.id, "join_link_unreadable")

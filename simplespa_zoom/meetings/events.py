@@ -27,7 +27,7 @@ class MeetingEvents:
         self,
         meeting_id: int,
         topic: str | None,
-        start: datetime | None,
+        starts_at: datetime | None,
         join_url: str | None,
         event_ms: int | None,
     ) -> int:
@@ -41,6 +41,6 @@ class MeetingEvents:
             line = own_line(appointment)
             stale = event_ms is not None and event_ms <= (appointment.zoom_synced_ms or 0)
             if line is not None and not stale:
-                self.lines.follow(appointment, line, topic, start, join_url, event_ms or self.lines.now_ms())
+                self.lines.follow(appointment, line, topic, starts_at, join_url, event_ms or self.lines.now_ms())
                 applied += 1
         return applied

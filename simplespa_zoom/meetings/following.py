@@ -30,7 +30,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderSlow,
     ProviderUnavailable,
 )
-from simplespa_zoom.messages import say, tell
+from simplespa_zoom.messages import say, say_error, tell
 
 
 class CheckState(StrEnum):
@@ -234,6 +234,6 @@ def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> Notice:
         reason = error.reason if isinstance(error, ProviderReconnect) else tell("reason_not_connected")
         fix = tell("fix_after_connecting", retry=retry, what=what)
     else:
-        reason = error.describe(tz)
+        reason = say_error(error.code, error.data, tz)
         fix = tell("fix_later", retry=retry, what=what)
     return Notice.warning("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)

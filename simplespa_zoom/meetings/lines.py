@@ -34,7 +34,7 @@ class LineEditor:
         appointment: Appointment,
         line: notes.ZoomLine,
         topic: str | None,
-        start: datetime | None,
+        starts_at: datetime | None,
         join_url: str | None,
         as_of_ms: int,
     ) -> Appointment | None:
@@ -43,7 +43,7 @@ class LineEditor:
         fresh row's line)."""
 
         def synced(found: notes.ZoomLine) -> str | None:
-            return self.synced_text(found, topic, start, join_url)
+            return self.synced_text(found, topic, starts_at, join_url)
 
         if synced(line) is None:
             return None
@@ -51,7 +51,7 @@ class LineEditor:
         return None if saved.version == appointment.version else saved
 
     def synced_text(
-        self, line: notes.ZoomLine, topic: str | None, start: datetime | None, join_url: str | None
+        self, line: notes.ZoomLine, topic: str | None, starts_at: datetime | None, join_url: str | None
     ) -> str | None:
         """The line's text once it shows what the provider said; None when it already does (or its start is
         unreadable).
@@ -60,13 +60,13 @@ class LineEditor:
         link that does not read back, or names another meeting, never replaces the line's.
         """
         topic = (topic or line.topic)[: notes.TOPIC_MAX]
-        start = start or line.starts_at(self.tz)
+        starts_at = starts_at or line.starts_at(self.tz)
         url = line.join_url
         if join_url and not notes.is_personal_link(url) and notes.join_link_meeting(join_url) == line.meeting_id:
             url = join_url
-        if start is None or (topic, start, url) == (line.topic, line.starts_at(self.tz), line.join_url):
+        if starts_at is None or (topic, starts_at, url) == (line.topic, line.starts_at(self.tz), line.join_url):
             return None
-        return notes.format_line(topic, start.astimezone(self.tz), url)
+        return notes.format_line(topic, starts_at.astimezone(self.tz), url)
 
     def drop(self, appointment: Appointment) -> Appointment:
         """Remove the app's meeting's line and forget the meeting."""

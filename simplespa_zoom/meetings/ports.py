@@ -13,7 +13,9 @@ from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.domain import Appointment, Claim
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import say_error
+
+UTC_ZONE = ZoneInfo("UTC")
 
 Clock = Callable[[], datetime]  # the time now, aware
 
@@ -132,14 +134,20 @@ class ProviderError(Exception):
     code: ClassVar[str] = "zoom_rejected"
     http_status: ClassVar[int] = 502
 
-    def __init__(self, message: str | None = None, **data: Any) -> None:
+    def __init__(self, **data: Any) -> None:
+        super().__init__(self.code)
         self.data = data
-        message = message or say(self.code, **data)
-        super().__init__(message)
-        self.message = message
 
     def describe(self, tz: ZoneInfo) -> str:
-        """The message for staff, with any time in the spa's zone."""
+        """The message for staff, with any time in the spa's zone: worded by the message table, not here."""
+        return say_error(self.code, self.data, tz)
+
+    @property
+    def message(self) -> str:
+        """The message with any time in UTC, for logs and the tracebacks of errors nobody words."""
+        return self.describe(UTC_ZONE)
+
+    def __str__(self) -> str:
         return self.message
 
 

@@ -23,6 +23,7 @@ from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.following import Notice, orphaned_meeting
 from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
+from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
@@ -163,7 +164,7 @@ def index() -> Any:
         )
     day = _day_asked() if "day" in request.args else today
     if day is None:
-        flash("That is not a date the book can show (use the date picker); here is today.", "error")
+        flash(say("day_unreadable"), "error:day_unreadable")
         return render_template("appointments/index.html", **_day_page(today, today, tz)), 400
     return render_template("appointments/index.html", **_day_page(day, today, tz))
 
@@ -191,7 +192,7 @@ def new() -> Any:
         appointment = store().create(_draft(values))
     except InvalidAppointment as invalid:
         return render_template("appointments/form.html", values=values, errors=invalid.errors, appointment=None), 400
-    flash("Appointment saved.", "info")
+    flash(tell("appointment_saved"), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment.id))
 
 
@@ -250,7 +251,7 @@ def edit(appointment_id: int) -> Any:
         return render_template(
             "appointments/form.html", values=values, errors={}, appointment=conflict.current, conflict=conflict.current
         ), 409
-    flash("Appointment saved.", "info")
+    flash(tell("appointment_saved"), "info")
     _tell(meeting_services().changing.follow_reschedule(appointment, updated))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
@@ -262,7 +263,7 @@ def cancel(appointment_id: int) -> Any:
     if appointment.cancelled:
         return redirect(url_for("appointments.view", appointment_id=appointment_id))
     cancelled = _cancel(appointment)
-    flash("Appointment cancelled.", "info")
+    flash(tell("appointment_cancelled"), "info")
     _tell(meeting_services().changing.follow_cancel(cancelled))
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 

@@ -9,6 +9,7 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
@@ -18,11 +19,11 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import say, say_error, tell
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
-from simplespa_zoom.zoom.api import ZoomError, missing_scopes_message
+from simplespa_zoom.zoom.api import ZoomError
 from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def _from_marketplace() -> Any:
         return _failed(home, "connect_failed")
     if g.get("staff") is None:
         session.start()  # type: ignore[attr-defined]  # Zoom's redirect is a top-level GET: any session came with it
-        flash("Sign in to finish connecting Zoom.", "info")
+        flash(tell("sign_in_to_connect"), "info")
         return redirect(url_for("staff.login", next=url_for("connect.connect", next=home)))
     return _confirm(home)
 
@@ -127,9 +128,10 @@ def _finish() -> Any:
     browser_tokens.set(tokens)
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
-    flash("Zoom is connected again." if back.get("reconnect") else "Zoom is connected.", "info")
+    flash(tell("zoom_connected_again" if back.get("reconnect") else "zoom_connected"), "info")
     if missing := missing_scopes(dict(token)):
-        flash(missing_scopes_message(missing), "warning:zoom_missing_permission")
+        warning = say_error("zoom_missing_permission", {"scopes": missing}, current_app.config["SPA_TZ"])
+        flash(warning, "warning:zoom_missing_permission")
     return redirect(next_path)
 
 
@@ -141,11 +143,7 @@ def _failed(next_path: str, code: str) -> Any:
 @login_required
 def disconnect() -> Any:
     revoke_and_forget()
-    flash(
-        "Zoom is disconnected. Meetings already in appointment notes stay there; "
-        "connect Zoom again to add or change meetings.",
-        "info",
-    )
+    flash(tell("zoom_disconnected"), "info")
     return redirect(local_target(request.form.get("next"), url_for("appointments.index")))
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from simplespa_zoom.book import sign_in_guard
 from simplespa_zoom.book.staff import SignInPaused
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import known_browser, the_book
 from simplespa_zoom.web.errors import book_unavailable
 from simplespa_zoom.web.negotiation import wants_json
@@ -107,5 +107,5 @@ def logout() -> Any:
         the_book().staff.end_session(str(session_id))
     revoke_and_forget()
     session.clear()  # the known-browser mark is its own cookie: this browser stays known
-    flash("You are signed out. This browser's Zoom connection was ended too.", "info")
+    flash(tell("signed_out"), "info")
     return redirect(url_for("staff.login"))

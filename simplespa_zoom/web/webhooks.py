@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from simplespa_zoom.messages import ANSWERS_TO_ZOOM
 from simplespa_zoom.web import meeting_services
 from simplespa_zoom.zoom import events
 from simplespa_zoom.zoom.webhook_signature import signature_ok
@@ -37,8 +38,8 @@ def _read_at_most(stream: Any, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _answer(code: str, message: str, status: int) -> Any:
-    return jsonify({"error": {"code": code, "message": message}}), status
+def _answer(code: str, status: int) -> Any:
+    return jsonify({"error": {"code": code, "message": ANSWERS_TO_ZOOM[code]}}), status
 
 
 @bp.post("/zoom/webhook")
@@ -52,10 +53,10 @@ def receive() -> Any:
         secret, request.headers.get("x-zm-request-timestamp"), request.headers.get("x-zm-signature"), body
     ):
         log.warning("Zoom webhook rejected: bad or stale signature")
-        return _answer("bad_signature", "The signature does not match.", 401)
+        return _answer("bad_signature", 401)
     try:
         body_json = json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return _answer("bad_body", "The body is not JSON the app can read.", 400)
+        return _answer("bad_body", 400)
     answer = events.apply(events.Event.read(body_json), events.Context(meeting_services().events, secret))
     return (jsonify(answer), 200) if answer is not None else ("", 204)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import requests
 
@@ -34,8 +33,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderSlow,
     ProviderUnavailable,
 )
-from simplespa_zoom.meetings.when import format_clock
-from simplespa_zoom.messages import say
+from simplespa_zoom.messages import PERMISSIONS
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +43,8 @@ REGISTRANT_NAME_MAX = 64
 REGISTRANT_EMAIL_MAX = 128
 LIST_PAGE_SIZE = 300  # the most Zoom's list of meetings gives per page
 LIST_PAGES_MAX = 20
-# What each scope lets the app do, in the words staff see when one is missing.
-SCOPES = {
-    "meeting:write:meeting": "create meetings",
-    "meeting:read:meeting": "check meetings",
-    "meeting:read:list_meetings": "find a meeting whose creation Zoom did not confirm, so none is made twice",
-    "meeting:update:meeting": "move meetings",
-    "meeting:delete:meeting": "delete meetings",
-    "meeting:write:registrant": "register clients so Zoom emails them",
-    "user:read:user": "see which Zoom user is connected and whether the account is paid",
-}
+# The permissions the app asks Zoom for; what each lets it do is worded in the message table.
+SCOPES = tuple(PERMISSIONS)
 _SCOPE_IN_MESSAGE = re.compile(r"scopes:\[([a-z:,\s]+)\]")
 
 
@@ -95,15 +85,8 @@ class ZoomDailyLimit(ZoomRateLimited, ProviderDailyLimit):
     code = "zoom_daily_limit"
 
     def __init__(self, resets_at: datetime) -> None:
-        super().__init__(self._text(resets_at, ZoneInfo("UTC")))
+        super().__init__(resets_at=resets_at)
         self.resets_at = resets_at
-
-    def describe(self, tz: ZoneInfo) -> str:
-        return self._text(self.resets_at, tz)
-
-    @staticmethod
-    def _text(resets_at: datetime, tz: ZoneInfo) -> str:
-        return say("zoom_daily_limit", time=format_clock(resets_at.astimezone(tz)), zone=tz.key)
 
 
 class ZoomMissingScope(ZoomError, ProviderMissingPermission):
@@ -113,13 +96,8 @@ class ZoomMissingScope(ZoomError, ProviderMissingPermission):
     http_status = 403
 
     def __init__(self, scopes: list[str]) -> None:
+        super().__init__(scopes=scopes)
         self.scopes = scopes
-        super().__init__(missing_scopes_message(scopes))
-
-
-def missing_scopes_message(scopes: list[str]) -> str:
-    named = ", ".join(f"{SCOPES.get(scope, scope)} ({scope})" for scope in scopes) or "do what was asked"
-    return say("zoom_missing_permission", permissions=named)
 
 
 class ZoomTokenInvalid(ZoomError):
@@ -135,10 +113,16 @@ class ZoomMeetingGone(ZoomError, ProviderMeetingGone):
 
 
 class ZoomRequestRejected(ZoomError, ProviderRejected):
-    """Any other 4xx: Zoom understood and refused, so repeating will not help."""
+    """Any other 4xx: Zoom understood and refused, so repeating will not help.
+
+    `said` is Zoom's own explanation; `lacking` names what a success answer missed (a message part's code).
+    """
 
     code = "zoom_rejected"
     http_status = 502
+
+    def __init__(self, said: str = "", *, lacking: str = "") -> None:
+        super().__init__(said=said, lacking=lacking)
 
 
 @dataclass(frozen=True)
@@ -394,7 +378,7 @@ class ZoomClient:
         answer = self._request("POST", path, token, json=body)
         join_url = answer.get("join_url")
         if not isinstance(join_url, str) or not join_url:
-            raise ZoomRequestRejected(say("zoom_rejected", detail=" Zoom sent no personal join link."))
+            raise ZoomRequestRejected(lacking="no_join_link")
         return join_url
 
     def _request(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -460,8 +444,7 @@ def _error_for(response: requests.Response) -> ZoomError:
         found = _SCOPE_IN_MESSAGE.search(message)
         scopes = [part.strip() for part in found.group(1).split(",") if part.strip()] if found else []
         return ZoomMissingScope(scopes)
-    detail = f" Zoom said: {message[:300]}" if message else ""
-    return ZoomRequestRejected(say("zoom_rejected", detail=detail))
+    return ZoomRequestRejected(message[:300])
 
 
 def _rate_limit_error(response: requests.Response, message: str) -> ZoomError:

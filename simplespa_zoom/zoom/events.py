@@ -50,18 +50,18 @@ class MeetingChange:
 
     meeting_id: int
     topic: str | None
-    start: datetime | None
+    starts_at: datetime | None
     join_url: str | None
     unusable: tuple[str, ...]
 
     @classmethod
     def read(cls, meeting: dict[str, Any], meeting_id: int) -> MeetingChange:
-        topic, start = _text(meeting.get("topic")), _start(meeting.get("start_time"))
+        topic, starts_at = _text(meeting.get("topic")), _start(meeting.get("start_time"))
         url = _text(meeting.get("join_url"))
         join_url = url if url is not None and notes.join_link_meeting(url) == meeting_id else None
-        given = {"topic": topic, "start_time": start, "join_url": join_url}
+        given = {"topic": topic, "start_time": starts_at, "join_url": join_url}
         unusable = tuple(field for field, value in given.items() if value is None and meeting.get(field) is not None)
-        return cls(meeting_id, topic, start, join_url, unusable)
+        return cls(meeting_id, topic, starts_at, join_url, unusable)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,9 @@ def _meeting_updated(event: Event, context: Context) -> Answer:
     change = MeetingChange.read(event.payload["object"], meeting_id)
     if change.unusable:
         log.info("Zoom webhook: %s with unusable %s; those fields ignored", event.name, ", ".join(change.unusable))
-    count = context.meetings.meeting_updated(meeting_id, change.topic, change.start, change.join_url, event.event_ms)
+    count = context.meetings.meeting_updated(
+        meeting_id, change.topic, change.starts_at, change.join_url, event.event_ms
+    )
     log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
     return None
 
