@@ -9,7 +9,7 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .helpers import staffed_app
+from .helpers import login, staffed_app
 
 
 @pytest.fixture
@@ -26,3 +26,10 @@ def client(app: Flask) -> FlaskClient:
 def zoom() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient) -> FlaskClient:
+    """The test client, signed in as the test staff member."""
+    login(client)
+    return client

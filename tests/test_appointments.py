@@ -23,19 +23,12 @@ from .helpers import (
     get_appointment,
     line_for,
     local,
-    login,
     page_meeting,
     with_app_meeting,
     zoom_meeting,
 )
 
 NOTES = "Prefers lavender oil."
-
-
-@pytest.fixture
-def signed_in(client):
-    login(client)
-    return client
 
 
 def test_every_page_but_login_needs_a_signed_in_staff_member(client) -> None:

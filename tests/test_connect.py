@@ -14,15 +14,8 @@ from .helpers import (
     add_appointment,
     connect_zoom,
     form_post,
-    login,
     session_zoom,
 )
-
-
-@pytest.fixture
-def signed_in(client):
-    login(client)
-    return client
 
 
 def start_connect(client, next_path: str = "/appointments/1") -> dict[str, list[str]]:

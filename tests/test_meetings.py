@@ -44,12 +44,6 @@ def basic_auth(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-@pytest.fixture
-def signed_in(client):
-    login(client)
-    return client
-
-
 def test_add_creates_one_meeting_and_appends_the_line(app: Flask, signed_in, zoom: responses.RequestsMock) -> None:
     appointment = add_appointment(app, "Ana Souza", NOTES)
     connect_zoom(signed_in)

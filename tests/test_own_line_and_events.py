@@ -33,7 +33,6 @@ from .helpers import (
     connect_zoom,
     get_appointment,
     line_for,
-    login,
     page_meeting,
     post,
     with_app_meeting,
@@ -45,12 +44,6 @@ from .test_webhooks import deliver, moved_event
 NOTES = "Bring a towel."
 OTHER_ID = 91234567890
 TYPED = f"Zoom: [Call with Ana] Tuesday, December 1 2026 3:00 pm \u2014 https://us05web.zoom.us/j/{MEETING_ID}"
-
-
-@pytest.fixture
-def signed_in(client):
-    login(client)
-    return client
 
 
 def zoom_time(instant: datetime) -> str:

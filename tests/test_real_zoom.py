@@ -50,12 +50,6 @@ SAVED = ("info", "Appointment saved.")
 MOVED = ("info", "The Zoom meeting was moved to the new time.")
 
 
-@pytest.fixture
-def signed_in(client):
-    login(client)
-    return client
-
-
 def status(client, appointment) -> dict:
     return post(client, f"/appointments/{appointment.id}/meeting/status").get_json()
 
