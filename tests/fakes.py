@@ -158,12 +158,19 @@ class InMemoryProvider:
         return None
 
     def create(
-        self, *, topic: str, start: datetime, duration: int, timezone: str, agenda: str, registrant: Registrant | None
+        self,
+        *,
+        topic: str,
+        starts_at: datetime,
+        duration: int,
+        timezone: str,
+        agenda: str,
+        registrant: Registrant | None,
     ) -> ProviderMeeting:
         self._call("create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = ProviderMeeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user, agenda)
+        meeting = ProviderMeeting(meeting_id, topic, starts_at.astimezone(UTC), join_url, self.user, agenda)
         self.meetings[meeting_id] = meeting
         if registrant is not None and self.is_licensed:
             return replace(meeting, join_url=self._personal_link(meeting_id, registrant))
@@ -173,11 +180,11 @@ class InMemoryProvider:
         self._call(f"get {meeting_id}")
         return self._meeting(meeting_id)
 
-    def move(self, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> ProviderMeeting:
+    def move(self, meeting_id: int, *, starts_at: datetime, duration: int, timezone: str) -> ProviderMeeting:
         self._call(f"move {meeting_id}")
         meeting = self._meeting(meeting_id)
-        if start > self.now():  # as Zoom, a start in the past is ignored
-            meeting = self.meetings[meeting_id] = replace(meeting, starts_at=start.astimezone(UTC))
+        if starts_at > self.now():  # as Zoom, a start in the past is ignored
+            meeting = self.meetings[meeting_id] = replace(meeting, starts_at=starts_at.astimezone(UTC))
         return meeting
 
     def delete(self, meeting_id: int, *, notify_registrants: bool) -> None:

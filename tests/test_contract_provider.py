@@ -135,7 +135,7 @@ def zoom(request: pytest.FixtureRequest) -> Iterator[ZoomSubject]:
 def create(provider: MeetingProvider, registrant: Registrant | None = None, agenda: str = "ref abc") -> ProviderMeeting:
     return provider.create(
         topic="Appointment with Ana Souza",
-        start=START,
+        starts_at=START,
         duration=60,
         timezone="America/New_York",
         agenda=agenda,
@@ -146,7 +146,7 @@ def create(provider: MeetingProvider, registrant: Registrant | None = None, agen
 def test_a_created_meeting_reads_back_with_its_join_link_start_agenda_and_host(subject: Subject) -> None:
     meeting = subject.provider.create(
         topic="Appointment with Ana Souza",
-        start=START,
+        starts_at=START,
         duration=60,
         timezone="America/New_York",
         agenda="Booked (ref abc).",
@@ -166,10 +166,10 @@ def test_a_created_meeting_reads_back_with_its_join_link_start_agenda_and_host(s
 
 def test_an_earlier_attempts_meeting_is_found_among_upcoming_ones_by_its_agenda(subject: Subject) -> None:
     subject.provider.create(
-        topic="Other", start=START, duration=30, timezone="UTC", agenda="Booked (ref other).", registrant=None
+        topic="Other", starts_at=START, duration=30, timezone="UTC", agenda="Booked (ref other).", registrant=None
     )
     mine = subject.provider.create(
-        topic="Mine", start=START, duration=30, timezone="UTC", agenda="Booked (ref mine).", registrant=None
+        topic="Mine", starts_at=START, duration=30, timezone="UTC", agenda="Booked (ref mine).", registrant=None
     )
     found = subject.provider.find_upcoming(lambda meeting: "ref mine" in meeting.agenda)
     assert found is not None and found.id == mine.id
@@ -179,10 +179,10 @@ def test_an_earlier_attempts_meeting_is_found_among_upcoming_ones_by_its_agenda(
 def test_a_move_reads_the_meeting_back_and_a_start_in_the_past_is_ignored(subject: Subject) -> None:
     meeting = create(subject.provider)
     later = START + timedelta(hours=2)
-    moved = subject.provider.move(meeting.id, start=later, duration=90, timezone="UTC")
+    moved = subject.provider.move(meeting.id, starts_at=later, duration=90, timezone="UTC")
     assert moved.id == meeting.id and moved.starts_at == later
     past = datetime.now(UTC) - timedelta(days=1)
-    kept = subject.provider.move(meeting.id, start=past, duration=90, timezone="UTC")
+    kept = subject.provider.move(meeting.id, starts_at=past, duration=90, timezone="UTC")
     assert kept.starts_at == later
 
 

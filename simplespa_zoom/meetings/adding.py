@@ -137,7 +137,7 @@ class AddMeeting:
         email = appointment.client_email
         return self.provider.create(
             topic=notes.topic_for(appointment.client_name),
-            start=appointment.starts_at,
+            starts_at=appointment.starts_at,
             duration=appointment.duration_minutes,
             timezone=self.tz.key,
             agenda=self.marks.agenda(appointment.id),

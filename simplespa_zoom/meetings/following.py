@@ -176,7 +176,7 @@ class ChangeMeeting:
                 if host is Host.OTHER:
                     return Notice.warning("reschedule_other_account")
                 meeting = self.provider.move(
-                    line.meeting_id, start=after.starts_at, duration=after.duration_minutes, timezone=self.tz.key
+                    line.meeting_id, starts_at=after.starts_at, duration=after.duration_minutes, timezone=self.tz.key
                 )
         except ProviderMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):

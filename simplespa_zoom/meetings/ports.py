@@ -94,14 +94,21 @@ class MeetingProvider(Protocol):
     def time_left(self) -> float | None: ...
 
     def create(
-        self, *, topic: str, start: datetime, duration: int, timezone: str, agenda: str, registrant: Registrant | None
+        self,
+        *,
+        topic: str,
+        starts_at: datetime,
+        duration: int,
+        timezone: str,
+        agenda: str,
+        registrant: Registrant | None,
     ) -> ProviderMeeting:
         """A new meeting carrying agenda; a registrant the host's account can register gets their own link."""
         ...
 
     def get(self, meeting_id: int) -> ProviderMeeting: ...
 
-    def move(self, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> ProviderMeeting:
+    def move(self, meeting_id: int, *, starts_at: datetime, duration: int, timezone: str) -> ProviderMeeting:
         """The meeting as the provider holds it once asked to move it."""
         ...
 

@@ -31,7 +31,14 @@ class ZoomProvider:
         return time_left()
 
     def create(
-        self, *, topic: str, start: datetime, duration: int, timezone: str, agenda: str, registrant: Registrant | None
+        self,
+        *,
+        topic: str,
+        starts_at: datetime,
+        duration: int,
+        timezone: str,
+        agenda: str,
+        registrant: Registrant | None,
     ) -> ProviderMeeting:
         """Create the meeting; a paid host gets the client registered so Zoom emails them."""
         register = registrant is not None and len(registrant.email) <= REGISTRANT_EMAIL_MAX and self.licensed()
@@ -40,7 +47,7 @@ class ZoomProvider:
             meeting = client.create_meeting(
                 token,
                 topic=topic,
-                start=start,
+                start=starts_at,
                 duration=duration,
                 timezone=timezone,
                 registration=register,
@@ -61,11 +68,11 @@ class ZoomProvider:
     def get(self, meeting_id: int) -> ProviderMeeting:
         return self._call(lambda client, token: client.get_meeting(token, meeting_id))
 
-    def move(self, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> ProviderMeeting:
+    def move(self, meeting_id: int, *, starts_at: datetime, duration: int, timezone: str) -> ProviderMeeting:
         """PATCH answers no body, and ignores a start it finds in the past: read the meeting back."""
 
         def move(client: ZoomClient, token: str) -> ProviderMeeting:
-            client.update_meeting(token, meeting_id, start=start, duration=duration, timezone=timezone)
+            client.update_meeting(token, meeting_id, start=starts_at, duration=duration, timezone=timezone)
             return client.get_meeting(token, meeting_id)
 
         return self._call(move)
