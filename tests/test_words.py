@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from simplespa_zoom.messages import ANSWERS_TO_ZOOM, say, say_error
 from simplespa_zoom.zoom.api import ZoomDailyLimit, ZoomMissingScope, ZoomRequestRejected
 
-from .conftest import flashes, login
+from .helpers import flashes, login
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simplespa_zoom"
 RESETS_AT = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
