@@ -287,13 +287,18 @@ STORED_NOTES = [
 ]
 
 
-@pytest.mark.parametrize("stored", STORED_NOTES)
-def test_saving_the_form_with_unchanged_notes_keeps_their_bytes(app: Flask, client, database: str, stored: str) -> None:
+def notes_written_outside_the_app(app: Flask, database: str, stored: str) -> Appointment:
+    """An appointment whose notes the CLI or a hand-written SQL statement stored, byte for byte."""
     if "\0" in stored and "postgresql" in database:
         pytest.skip("PostgreSQL text never held a NUL")
     appointment = add_appointment(app, "Ana")
     sql(app, "UPDATE appointments SET notes = :notes WHERE id = :id", notes=stored, id=appointment.id)
-    appointment = get_appointment(app, appointment.id)
+    return get_appointment(app, appointment.id)
+
+
+@pytest.mark.parametrize("stored", STORED_NOTES)
+def test_saving_the_form_with_unchanged_notes_keeps_their_bytes(app: Flask, client, database: str, stored: str) -> None:
+    appointment = notes_written_outside_the_app(app, database, stored)
     login(client)
     values = edit_form(app, appointment, notes=as_browser_sends(stored), duration="45")
     assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
@@ -316,11 +321,7 @@ def test_saving_the_form_with_unchanged_notes_keeps_their_bytes(app: Flask, clie
 def test_an_edit_keeps_the_stored_line_breaks_around_it(
     app: Flask, client, database: str, stored: str, edit, expected: str
 ) -> None:
-    if "\0" in stored and "postgresql" in database:
-        pytest.skip("PostgreSQL text never held a NUL")
-    appointment = add_appointment(app, "Ana")
-    sql(app, "UPDATE appointments SET notes = :notes WHERE id = :id", notes=stored, id=appointment.id)
-    appointment = get_appointment(app, appointment.id)
+    appointment = notes_written_outside_the_app(app, database, stored)
     login(client)
     values = edit_form(app, appointment, notes=edit(as_browser_sends(stored)))
     assert form_post(client, f"/appointments/{appointment.id}/edit", values).status_code == 302
