@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -242,3 +244,20 @@ def flashes(page: str) -> list[tuple[str, str]]:
     return [
         (level, html.unescape(re.sub(r" ?<a class=\"help-link\"[^>]*>[^<]*</a>", "", text))) for level, text in found
     ]
+
+
+def race(racers: int, attempt: Callable[[], bool]) -> list[bool]:
+    """Run attempt in racers threads released together by a barrier; what each answered, sorted."""
+    start = threading.Barrier(racers, timeout=30)
+    answers: list[bool] = []
+
+    def run() -> None:
+        start.wait()
+        answers.append(attempt())
+
+    threads = [threading.Thread(target=run) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return sorted(answers)

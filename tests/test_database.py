@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +13,7 @@ from simplespa_zoom.book.database import DatabaseError, current_revision, head_r
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import AppointmentDraft
 
-from .helpers import JOIN_URL, MEETING_ID
+from .helpers import JOIN_URL, MEETING_ID, race
 
 LINE = "Zoom: [Appointment with Ana] Tuesday, December 1 2026 3:00 pm \u2014 " + JOIN_URL
 OTHER_LINK = "https://us05web.zoom.us/j/91234567890?pwd=x.1"
@@ -185,16 +184,8 @@ def test_racing_claims_on_one_appointment_let_exactly_one_win(book: Book) -> Non
     racers = 6
     for _ in range(10):
         saved = book.appointments.create(draft())
-        start = threading.Barrier(racers, timeout=30)
-        won: list[bool] = []
 
-        def claim(appointment_id: int = saved.id, start: threading.Barrier = start, won: list[bool] = won) -> None:
-            start.wait()
-            won.append(book.appointments.claim_meeting(appointment_id) is not None)
+        def claim(appointment_id: int = saved.id) -> bool:
+            return book.appointments.claim_meeting(appointment_id) is not None
 
-        threads = [threading.Thread(target=claim) for _ in range(racers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        assert sorted(won) == [False] * (racers - 1) + [True]
+        assert race(racers, claim) == [False] * (racers - 1) + [True]

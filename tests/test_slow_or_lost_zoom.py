@@ -42,6 +42,7 @@ from .helpers import (
     local,
     login,
     post,
+    race,
     save_with_start,
     sql,
     with_app_meeting,
@@ -415,20 +416,12 @@ def test_racing_takeovers_of_a_claim_let_exactly_one_search_and_create(app: Flas
             else:
                 assert store.claim_for_create(appointment.id) is not None
                 store.release_meeting(appointment.id, in_doubt=True)
-            start = threading.Barrier(racers, timeout=30)
-            won: list[bool] = []
 
-            def claim(appointment_id: int = appointment.id, start: threading.Barrier = start, won: list = won) -> None:
-                start.wait()
+            def claim(appointment_id: int = appointment.id) -> bool:
                 taken = store.claim_for_create(appointment_id)
-                won.append(taken is not None and taken.in_doubt)
+                return taken is not None and taken.in_doubt
 
-            threads = [threading.Thread(target=claim) for _ in range(racers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(30)
-            assert sorted(won) == [False] * (racers - 1) + [True]
+            assert race(racers, claim) == [False] * (racers - 1) + [True]
 
 
 def test_a_reschedule_while_every_zoom_slot_is_held_is_saved_and_says_zoom_is_slow(app: Flask, zoom) -> None:

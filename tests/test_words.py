@@ -21,7 +21,10 @@ def test_a_provider_error_carries_its_code_and_data_and_the_table_words_it() -> 
     assert ZoomMissingScope(["user:read:user"]).data == {"scopes": ["user:read:user"]}
     assert ZoomRequestRejected("Meeting topic too long.").data["said"] == "Meeting topic too long."
     tokyo = say_error("zoom_daily_limit", {"resets_at": RESETS_AT}, ZoneInfo("Asia/Tokyo"))
-    assert tokyo == say("zoom_daily_limit", time="9:00 am", zone="Asia/Tokyo")
+    assert tokyo == (
+        "Today's limit of Zoom meeting changes for this Zoom user is reached; it resets at 9:00 am (Asia/Tokyo). "
+        "The notes were not changed."
+    )
 
 
 def test_no_provider_module_and_no_view_writes_a_sentence_of_its_own() -> None:
