@@ -20,6 +20,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us"
@@ -208,7 +209,7 @@ def with_app_meeting(
             appended,
             meeting_id,
             marks.mark(host) if host else None,
-            meeting_ids=notes.meeting_ids(appended),
+            meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
             line_digest=notes.fingerprint(line),
         )
 

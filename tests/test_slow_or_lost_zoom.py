@@ -26,6 +26,7 @@ from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import ZoomClient, ZoomRequestRejected, ZoomUnavailable, ZoomUnreadable
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin import Fault
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
@@ -495,14 +496,16 @@ def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and
     world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
     theirs = world.zoom.create_meeting("access-1", topic="T", start=START, duration=60, timezone="UTC")
-    their_line = notes.format_line("Appointment with Ana Souza", START.astimezone(TZ), theirs.join_url)
+    their_line = notes.format_line(
+        ZOOM_LINE_FORMAT, "Appointment with Ana Souza", START.astimezone(TZ), theirs.join_url
+    )
     record = world.book.record_meeting
 
     def raced(*args: Any, **kwargs: Any) -> Any:
         world.book.record_meeting = record  # type: ignore[method-assign]
         current = world.book.get(appointment.id)
         appended = notes.append_line(current.notes, their_line)
-        ids, digest = notes.meeting_ids(appended), notes.fingerprint(their_line)
+        ids, digest = notes.meeting_ids(ZOOM_LINE_FORMAT, appended), notes.fingerprint(their_line)
         record(appointment.id, current.version, appended, theirs.id, None, meeting_ids=ids, line_digest=digest)
         return record(*args, **kwargs)  # now at an older version: a conflict
 

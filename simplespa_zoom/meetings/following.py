@@ -222,7 +222,7 @@ def orphaned_meeting(appointment: Appointment) -> int | None:
     A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
     """
     meeting_id = appointment.zoom_meeting_id
-    if meeting_id is None or notes.find_line(appointment.notes, meeting_id) is not None:
+    if meeting_id is None or notes.find_line(appointment.line_format, appointment.notes, meeting_id) is not None:
         return None
     return meeting_id
 

@@ -61,6 +61,42 @@ class AppointmentBook(Protocol):
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]: ...
 
 
+class MeetingLineFormat(Protocol):
+    """What the app's line in the notes says that is the provider's own ("Zoom: [topic] when — link").
+
+    The core writes, finds and rewrites the line; the provider says how its label, its join links and
+    its meeting ids look. Patterns are regex sources that RE2 and Python's `re` read alike (no
+    lookaround, no `\\d` or `\\s`, no groups of their own): RE2 finds lines in linear time, `re` reads them.
+    """
+
+    @property
+    def label(self) -> str:
+        """The word that starts the line, before its colon."""
+        ...
+
+    @property
+    def id_digits(self) -> tuple[int, int]:
+        """The fewest and the most digits a meeting id has."""
+        ...
+
+    @property
+    def after_link(self) -> str:
+        """Where the staff's own text may start right after a join link: text a link could take in never does."""
+        ...
+
+    def link_pattern(self, meeting_id: str) -> str:
+        """A join link, with the source meeting_id matching its meeting id."""
+        ...
+
+    def is_personal_link(self, url: str) -> bool:
+        """A registrant's own join link: the meeting's plain join link must never replace it."""
+        ...
+
+    def display_id(self, meeting_id: int) -> str:
+        """A meeting id grouped as the provider shows it."""
+        ...
+
+
 @dataclass(frozen=True)
 class ProviderMeeting:
     """What the app needs of a provider's meeting (never the host's start link)."""

@@ -22,7 +22,7 @@ from flask import (
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.following import Notice, orphaned_meeting
-from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
+from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
@@ -213,7 +213,7 @@ def view(appointment_id: int) -> Any:
 def _orphaned(appointment: Appointment) -> str | None:
     """The app's meeting whose line staff deleted by hand (still scheduled in Zoom), as the page names it."""
     meeting_id = orphaned_meeting(appointment)
-    return None if meeting_id is None else meeting_id_display(meeting_id)
+    return None if meeting_id is None else appointment.line_format.display_id(meeting_id)
 
 
 def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
