@@ -174,7 +174,7 @@ class MeetingProvider(Protocol):
 class ProviderError(Exception):
     """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values."""
 
-    code: ClassVar[str] = "zoom_rejected"
+    code: ClassVar[str] = "provider_failed"
     http_status: ClassVar[int] = 502
 
     def __init__(self, **data: Any) -> None:
@@ -197,35 +197,56 @@ class ProviderError(Exception):
 class ProviderNotConnected(ProviderError):
     """No connection in this browser."""
 
+    code = "provider_not_connected"
+    http_status = 401
+
 
 class ProviderReconnect(ProviderError):
     """The connection is dead: staff connect again."""
 
+    code = "provider_reconnect"
+    http_status = 401
     reason: ClassVar[str] = ""
 
 
 class ProviderRetry(ProviderError):
     """Refused for now, perhaps by another tab's refresh: ask again once."""
 
+    code = "provider_retry"
+    http_status = 409
+
 
 class ProviderMeetingGone(ProviderError):
     """The provider says the meeting does not exist (perhaps only for this user, or since it ended)."""
+
+    code = "provider_meeting_gone"
+    http_status = 404
 
 
 class ProviderUnavailable(ProviderError):
     """No usable answer: try again later."""
 
+    code = "provider_unavailable"
+    http_status = 503
+
 
 class ProviderSlow(ProviderUnavailable):
     """No answer within the request's deadline, or every call slot held by slow calls."""
+
+    code = "provider_slow"
 
 
 class ProviderRateLimited(ProviderError):
     """Too many calls for now."""
 
+    code = "provider_busy"
+    http_status = 429
+
 
 class ProviderDailyLimit(ProviderRateLimited):
     """The day's quota is spent until resets_at."""
+
+    code = "provider_daily_limit"
 
     resets_at: datetime
 
@@ -233,6 +254,11 @@ class ProviderDailyLimit(ProviderRateLimited):
 class ProviderMissingPermission(ProviderError):
     """The connection lacks a permission only the provider app's admin can add."""
 
+    code = "provider_missing_permission"
+    http_status = 403
+
 
 class ProviderRejected(ProviderError):
     """Understood and refused: repeating will not help."""
+
+    code = "provider_rejected"
