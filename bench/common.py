@@ -26,6 +26,7 @@ from simplespa_zoom.web.meetings import bp as meetings_bp
 from simplespa_zoom.web.pages import bp as pages_bp
 from simplespa_zoom.web.staff import bp as staff_bp
 from simplespa_zoom.web.templating import init_app as init_templating
+from simplespa_zoom.web.words import say_meeting
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin.browserless import sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
@@ -164,7 +165,7 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
         return render_template(
             "appointments/view.html",
             appointment=appointment,
-            meeting=meeting_summary(appointment, app.config["SPA_TZ"]),
+            meeting=say_meeting(meeting_summary(appointment, app.config["SPA_TZ"])),
             zoom_connected=True,
             auto_add=False,
         )

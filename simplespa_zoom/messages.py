@@ -7,12 +7,8 @@ the app. Plain data: no Flask, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
-
-from simplespa_zoom.meetings.when import format_clock
+from typing import NamedTuple
 
 FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
 ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
@@ -606,20 +602,6 @@ def say(code: str, **values: object) -> str:
 def tell(code: str, **values: object) -> str:
     """The confirmation (or message part) for code, with its variable parts filled in."""
     return CONFIRMATIONS[code].format(**values)
-
-
-def say_error(code: str, data: Mapping[str, Any], tz: ZoneInfo) -> str:
-    """A provider error's message: the one place its data (a reset time, scopes, Zoom's own words) become words."""
-    worded_as = PROVIDER_CODES.get(code, code)
-    if worded_as == "zoom_daily_limit":
-        return say(code, time=format_clock(data["resets_at"].astimezone(tz)), zone=tz.key)
-    if worded_as == "zoom_missing_permission":
-        named = ", ".join(f"{PERMISSIONS.get(scope, scope)} ({scope})" for scope in data.get("scopes", ()))
-        return say(code, permissions=named or tell("any_permission"))
-    if worded_as == "zoom_rejected":
-        said, lacking = data.get("said"), data.get("lacking")
-        return say(code, detail=tell("zoom_said", said=said) if said else tell(lacking) if lacking else "")
-    return say(code)
 
 
 class Problem(NamedTuple):

@@ -65,6 +65,6 @@ def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone(
     world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
     cancelled = replace(world.book.get(appointment_id), status="cancelled")
     notice = world.service.changing.follow_cancel(cancelled)
-    assert notice is not None and notice.code == "zoom_not_followed"
-    assert "7:00 pm (America/New_York)" in notice.message and ".." not in notice.message
-    assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
+    assert notice is not None and (notice.code, notice.values["what"]) == ("zoom_not_followed", "delete")
+    error = notice.values["error"]
+    assert isinstance(error, ZoomDailyLimit) and error.data == {"resets_at": datetime(2026, 11, 22, 0, 0, tzinfo=UTC)}

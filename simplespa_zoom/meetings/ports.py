@@ -10,12 +10,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
-from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.domain import Appointment, Claim
-from simplespa_zoom.messages import say_error
-
-UTC_ZONE = ZoneInfo("UTC")
 
 Clock = Callable[[], datetime]  # the time now, aware
 
@@ -172,7 +168,10 @@ class MeetingProvider(Protocol):
 
 
 class ProviderError(Exception):
-    """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values."""
+    """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values.
+
+    The core words nothing: the web layer makes the sentence staff read from the code and the data.
+    """
 
     code: ClassVar[str] = "provider_failed"
     http_status: ClassVar[int] = 502
@@ -180,18 +179,6 @@ class ProviderError(Exception):
     def __init__(self, **data: Any) -> None:
         super().__init__(self.code)
         self.data = data
-
-    def describe(self, tz: ZoneInfo) -> str:
-        """The message for staff, with any time in the spa's zone: worded by the message table, not here."""
-        return say_error(self.code, self.data, tz)
-
-    @property
-    def message(self) -> str:
-        """The message with any time in UTC, for logs and the tracebacks of errors nobody words."""
-        return self.describe(UTC_ZONE)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ProviderNotConnected(ProviderError):
@@ -206,7 +193,6 @@ class ProviderReconnect(ProviderError):
 
     code = "provider_reconnect"
     http_status = 401
-    reason: ClassVar[str] = ""
 
 
 class ProviderRetry(ProviderError):

@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.messages import say
 
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
@@ -32,8 +31,7 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
         "created_here": appointment.line_is_own,
         "ended": ended,
-        # What the widget says instead of checking with Zoom, and its Help entry.
-        "note": say(note_code) if note_code else None,
+        # What the widget says instead of checking with Zoom, by its Help entry (the web layer words it).
         "note_code": note_code,
     }
 
