@@ -8,7 +8,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from tests.helpers import spelled_out
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 EXISTING_NOTES = "Prefers lavender oil.\nAsked about the couples package."
 

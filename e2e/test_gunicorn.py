@@ -21,7 +21,7 @@ from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack
 
 WORKERS = 2  # per server
 SERVERS = 2

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
-from .conftest import Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
+from .helpers import Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 
 NOTES = "Prefers lavender oil.\nAsked about the couples package."
 

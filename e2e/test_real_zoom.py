@@ -12,7 +12,7 @@ from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin import User
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 
 NOTES = "Prefers lavender oil."
 

@@ -158,7 +158,7 @@ class InMemoryProvider:
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     next_id: int = 85746065432
-    join_host: str = "us05web.zoom.us"  # the core's line still reads Zoom-shaped links (notes.py)
+    join_host: str = "us05web.zoom.us"  # links the book's line format reads (Zoom's, unless a test gives another)
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     @contextmanager
