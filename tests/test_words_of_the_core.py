@@ -4,16 +4,13 @@ same sentences staff read before."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.web.words import say_meeting_error, say_notice
-from simplespa_zoom.zoom.api import ZoomDailyLimit
 
-from .test_meeting_service_over_zoom import ZoomWorld
+from .test_meeting_service_over_zoom import cancel_on_a_spent_day
 
 CORE = Path(__file__).resolve().parent.parent / "simplespa_zoom" / "meetings"
 SPA_TZ = ZoneInfo("America/New_York")
@@ -29,14 +26,7 @@ def test_the_core_imports_no_words() -> None:
 
 
 def test_a_cancel_zoom_refuses_for_the_day_is_said_with_the_reset_in_the_spas_zone() -> None:
-    world = ZoomWorld()
-    appointment_id = world.with_meeting()
-
-    def daily_limit(*_args: object, **_kwargs: object) -> None:
-        raise ZoomDailyLimit(datetime(2026, 11, 22, 0, 0, tzinfo=UTC))
-
-    world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
-    notice = world.service.changing.follow_cancel(replace(world.book.get(appointment_id), status="cancelled"))
+    notice = cancel_on_a_spent_day()
     assert notice is not None and say_notice(notice, SPA_TZ) == (
         "The appointment was saved, but its Zoom meeting was not updated. Today's limit of Zoom meeting changes "
         "for this Zoom user is reached; it resets at 7:00 pm (America/New_York). The notes were not changed. "
