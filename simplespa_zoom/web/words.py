@@ -4,7 +4,8 @@ errors, notices and checks), and this is the one place they become sentences, fr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.errors import MeetingError
@@ -55,12 +56,13 @@ def say_notice(notice: Notice, tz: ZoneInfo) -> str:
     """What a follow-through to the provider tells staff: a confirmation, or a warning from the message table."""
     if notice.level is NoticeLevel.INFO:
         return tell(notice.code)
-    values = dict(notice.values)
+    values = notice.values
     if notice.code == "zoom_not_followed":
-        return _not_followed(values["what"], values["error"], tz)
-    if "starts_at" in values:  # the start the provider still holds, if it said one
-        held = values.pop("starts_at")
-        values["when"] = format_when(held.astimezone(tz)) if held else tell("start_as_before")
+        return _not_followed(str(values["what"]), cast(ProviderError, values["error"]), tz)
+    if notice.code == "reschedule_not_applied":  # the start the provider still holds, if it said one
+        held = values["starts_at"]
+        when = format_when(held.astimezone(tz)) if isinstance(held, datetime) else tell("start_as_before")
+        return say(notice.code, when=when)
     return say(notice.code, **values)
 
 
