@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings.domain import (
@@ -34,6 +34,11 @@ _READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
 _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
+# A search of at least one trigram's length first asks SQLite's trigram index which rows hold it.
+# Up to FEW_MATCHES rows are then read by id: the same few reads at any size of book. More make a
+# common name, whose latest matches come soonest along the start index, as for a shorter search.
+TRIGRAM = 3
+FEW_MATCHES = 1_000
 
 
 def to_db(instant: datetime) -> str:
@@ -72,6 +77,7 @@ def _from_row(row: Row[Any]) -> Appointment:
 
 
 def search_key(client_name: str) -> str:
+    """The client's name as the search compares it: Unicode case folding ("Straße" and "STRASSE" alike)."""
     return client_name.casefold()
 
 
@@ -123,16 +129,28 @@ class AppointmentStore:
         with self.engine.connect() as connection:
             return [_from_row(row) for row in connection.execute(query)]
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
-        """Appointments whose client name contains text (any case), latest first, at most limit."""
-        pattern = "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = (
-            select(appointments)
-            .where(appointments.c.client_search.like(pattern, escape="\\"))
-            .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
-            .limit(limit)
-        )
+    def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        """Appointments whose client name contains part (any case, accents as typed), latest first, at most limit.
+
+        `LIKE` on the case-folded name decides what matches. PostgreSQL's planner answers it from the
+        trigram index when the text is rare; on SQLite the store asks the FTS5 trigram index itself.
+        """
+        folded = search_key(part)
+        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        condition = appointments.c.client_search.like(pattern, escape="\\")
         with self.engine.connect() as connection:
+            if connection.dialect.name == "sqlite" and len(folded) >= TRIGRAM:
+                phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
+                holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
+                found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
+                if len(found) <= FEW_MATCHES:
+                    condition &= appointments.c.id.in_(found)
+            query = (
+                select(appointments)
+                .where(condition)
+                .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
+                .limit(limit)
+            )
             return [_from_row(row) for row in connection.execute(query)]
 
     def create(self, draft: AppointmentDraft) -> Appointment:
