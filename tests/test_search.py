@@ -17,6 +17,8 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, insert, text
 
 from devtools.postgres import ThrowawayCluster
@@ -26,6 +28,7 @@ from simplespa_zoom.book.database import DatabaseError, _alembic
 from simplespa_zoom.book.schema import appointments
 from simplespa_zoom.meetings.domain import AppointmentDraft
 
+from .fakes import InMemoryBook
 from .helpers import add_appointment, form_post, form_values, sql
 
 FIRST = datetime(2020, 1, 1, 15, 0, tzinfo=UTC)
@@ -82,6 +85,33 @@ def test_the_migration_indexes_the_names_already_in_the_book(database: str) -> N
     assert [found.id for found in book.appointments.search("client 1 souza")] == [before[1].id]
     assert [found.id for found in book.appointments.search("SOUZA")] == [row.id for row in reversed(before)]
     index_agrees_with_the_book(book)
+
+
+# Characters where a search could go wrong: case folding that changes length or has several sources
+# (ß, ẞ, final ς, the Kelvin sign), accents precomposed or combining, LIKE's wildcards and escape, FTS5's
+# query syntax, quotes and spaces.
+TRICKY = "aAbß ẞsSΣσςKk\u212aéÉe\u0301%_\\*\"'():^-"
+_names = st.lists(st.text(alphabet=TRICKY, min_size=1, max_size=8), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=_names, part=st.text(alphabet=TRICKY, min_size=1, max_size=5))
+def test_any_search_of_any_names_finds_what_the_in_memory_book_finds(
+    database: str, names: list[str], part: str
+) -> None:
+    book, fake = Book.open(database), InMemoryBook()
+    book.upgrade()
+    for number, name in enumerate(names):
+        book.appointments.create(_draft(name, number))
+        fake.add(name, FIRST + timedelta(hours=number))
+    try:
+        expected = [found.client_name for found in fake.search(part)]
+        assert [found.client_name for found in book.appointments.search(part)] == expected
+    finally:
+        with book.engine.begin() as connection:
+            connection.execute(text("DELETE FROM appointments"))
+        index_agrees_with_the_book(book)
+        book.engine.dispose()
 
 
 def _seed(book: Book, count: int) -> list[str]:
