@@ -24,8 +24,11 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _create_trigram_extension()
+        # Without a pending list: new rows go straight into the index, so no search has to read through
+        # up to 4 MB of recent, unmerged entries first (about 10 ms a search until autovacuum merges them).
         op.execute(
-            "CREATE INDEX appointments_by_client_trigrams ON appointments USING gin (client_search gin_trgm_ops)"
+            "CREATE INDEX appointments_by_client_trigrams ON appointments"
+            " USING gin (client_search gin_trgm_ops) WITH (fastupdate = off)"
         )
         return
     op.execute(
