@@ -34,11 +34,18 @@ _READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
 _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
-# A search of at least one trigram's length first asks SQLite's trigram index which rows hold it.
-# Up to FEW_MATCHES rows are then read by id: the same few reads at any size of book. More make a
-# common name, whose latest matches come soonest along the start index, as for a shorter search.
+# A search narrows by trigram index first: SQLite's FTS5 table for the whole text; PostgreSQL's GIN index
+# one word at a time, because it reads every row holding each trigram it is asked for, and a word most
+# clients share ("Souza" in a family spa) would make it read most of the book. Up to FEW_MATCHES rows
+# are then read by id: the same few reads at any size of book. More make a common name, whose latest
+# matches come soonest along the start index, as for a text shorter than a trigram.
 TRIGRAM = 3
 FEW_MATCHES = 1_000
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern for names holding text, its wildcards and escape character taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def to_db(instant: datetime) -> str:
@@ -132,12 +139,10 @@ class AppointmentStore:
     def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose client name contains part (any case, accents as typed), latest first, at most limit.
 
-        `LIKE` on the case-folded name decides what matches. PostgreSQL's planner answers it from the
-        trigram index when the text is rare; on SQLite the store asks the FTS5 trigram index itself.
+        `LIKE` on the case-folded name decides what matches; a trigram index first narrows it to a few rows by id.
         """
         folded = search_key(part)
-        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        condition = appointments.c.client_search.like(pattern, escape="\\")
+        condition = appointments.c.client_search.like(_containing(folded), escape="\\")
         with self.engine.connect() as connection:
             if connection.dialect.name == "sqlite" and len(folded) >= TRIGRAM:
                 phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
@@ -145,6 +150,18 @@ class AppointmentStore:
                 found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
                 if len(found) <= FEW_MATCHES:
                     condition &= appointments.c.id.in_(found)
+            elif connection.dialect.name == "postgresql":
+                # Each word of a trigram or more, looked up alone (capped): the one fewest names hold narrows it.
+                fewest: list[int] | None = None
+                for word in {word for word in folded.split(" ") if len(word) >= TRIGRAM}:
+                    by_word = appointments.c.client_search.like(_containing(word), escape="\\")
+                    found = connection.execute(select(appointments.c.id).where(by_word).limit(FEW_MATCHES + 1)).all()
+                    if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
+                        fewest = [row.id for row in found]
+                if fewest is not None:
+                    condition &= appointments.c.id.in_(fewest)
+                else:  # a common name: along the start index as before, never a bitmap of most of the book
+                    connection.execute(text("SET LOCAL enable_bitmapscan = off"))
             query = (
                 select(appointments)
                 .where(condition)
