@@ -129,6 +129,11 @@ class InMemoryBook:
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.zoom_meeting_id == meeting_id]
 
+    def search(self, part: str, limit: int = 50) -> list[Appointment]:
+        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first."""
+        found = [row for row in self.rows.values() if part.casefold() in row.client_name.casefold()]
+        return sorted(found, key=lambda row: (row.starts_at, row.id), reverse=True)[:limit]
+
     def _write(self, appointment_id: int, base_version: int, **changes: object) -> Appointment:
         if self.failing_writes:
             self.failing_writes -= 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,19 +28,23 @@ class Subject:
     """A book under the contract, and how to put a new appointment into it."""
 
     book: AppointmentBook
-    add: Callable[[str], Appointment]
+    add: Callable[..., Appointment]  # (notes, client="Ana Souza", start=START)
 
 
 @pytest.fixture(params=["sql", "in-memory"])
 def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
     if request.param == "in-memory":
         fake = InMemoryBook()
-        yield Subject(fake, lambda text: fake.add("Ana Souza", START, text))
+        yield Subject(fake, lambda text, client="Ana Souza", start=START: fake.add(client, start, text))
         return
     opened = Book.open(request.getfixturevalue("database"), ZOOM_LINE_FORMAT)
     opened.upgrade()
     store = opened.appointments
-    yield Subject(store, lambda text: store.create(AppointmentDraft("Ana Souza", None, START, 60, text)))
+
+    def add(text: str, client: str = "Ana Souza", start: datetime = START) -> Appointment:
+        return store.create(AppointmentDraft(client, None, start, 60, text))
+
+    yield Subject(store, add)
 
 
 def record(subject: Subject, appointment: Appointment, host_mark: str | None = "mark-1") -> Appointment:
@@ -133,3 +137,67 @@ def test_forgetting_the_meeting_clears_everything_the_row_remembered_of_it(subje
     assert (forgotten.zoom_meeting_id, forgotten.zoom_host_mark, forgotten.zoom_synced_ms) == (None, None, None)
     assert forgotten.zoom_line_digest is None and not forgotten.line_is_own
     assert subject.book.find_by_meeting(MEETING_ID) == []
+
+
+# What the search box matches, pinned: the text anywhere in the client's name, in any case by Unicode
+# case folding (ß is ss, final ς is σ), accents as typed, spaces and every other character literal
+# (no LIKE wildcards, no full-text query syntax), latest first. Short texts (under three characters,
+# too short for a trigram) and long ones alike.
+ODD = '100% Zen_Spa "VIP" (a*b) -x: NEAR^ C:\\Temp'
+NAMES = (
+    "Ana Souza",
+    "Anabel Straße",
+    "JOSÉ Núñez",
+    "Jose Nunez",
+    ODD,
+    "O'Brien",
+    "ΟΔΥΣΣΕΑΣ Σίσυφος",
+)
+SEARCHES = [
+    ("ana", ["Anabel Straße", "Ana Souza"]),
+    ("NA S", ["Ana Souza"]),
+    ("na  s", []),
+    ("sou", ["Ana Souza"]),
+    ("ou", ["Ana Souza"]),
+    ("a", [ODD, "Anabel Straße", "Ana Souza"]),
+    ("STRASSE", ["Anabel Straße"]),
+    ("straẞe", ["Anabel Straße"]),
+    ("ß", ["Anabel Straße"]),
+    ("josé", ["JOSÉ Núñez"]),
+    ("jose", ["Jose Nunez"]),
+    ("NÚÑEZ", ["JOSÉ Núñez"]),
+    ("σίσυφοσ", ["ΟΔΥΣΣΕΑΣ Σίσυφος"]),
+    ("οδυσσεας", ["ΟΔΥΣΣΕΑΣ Σίσυφος"]),
+    ("0% z", [ODD]),
+    ("a%", []),
+    ("n_s", [ODD]),
+    ("a_a", []),
+    ("_", [ODD]),
+    ('"vip"', [ODD]),
+    ('"', [ODD]),
+    ("(a*b) -x: near^", [ODD]),
+    ("*", [ODD]),
+    ("c:\\t", [ODD]),
+    ("\\%", []),
+    ("o'b", ["O'Brien"]),
+    ("'", ["O'Brien"]),
+    ("near", [ODD]),
+    ("souza AND zen", []),
+    ("lima", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEARCHES)
+def test_a_search_finds_the_text_anywhere_in_the_name_in_any_case_and_takes_every_character_literally(
+    subject: Subject, text: str, expected: list[str]
+) -> None:
+    for day, name in enumerate(NAMES):
+        subject.add("Notes.", client=name, start=START + timedelta(days=day))
+    assert [found.client_name for found in subject.book.search(text)] == expected
+
+
+def test_a_search_answers_the_latest_first_at_most_the_limit(subject: Subject) -> None:
+    older = subject.add("", client="Ana Souza", start=START)
+    same_time = [subject.add("", client="Ana Souza", start=START + timedelta(days=1)) for _ in range(2)]
+    assert [found.id for found in subject.book.search("souza")] == [same_time[1].id, same_time[0].id, older.id]
+    assert [found.id for found in subject.book.search("souza", limit=2)] == [same_time[1].id, same_time[0].id]

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings.domain import (
@@ -35,6 +35,18 @@ _READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
 _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
+# A search narrows by trigram index first: SQLite's FTS5 table for the whole text; PostgreSQL's GIN index
+# one word at a time, because it reads every row holding each trigram it is asked for, and a word most
+# clients share ("Souza" in a family spa) would make it read most of the book. Up to FEW_MATCHES rows
+# are then read by id: the same few reads at any size of book. More make a common name, whose latest
+# matches come soonest along the start index, as for a text shorter than a trigram.
+TRIGRAM = 3
+FEW_MATCHES = 1_000
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern for names holding text, its wildcards and escape character taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def to_db(instant: datetime) -> str:
@@ -53,6 +65,7 @@ def _read_start(text: object) -> datetime | None:
 
 
 def search_key(client_name: str) -> str:
+    """The client's name as the search compares it: Unicode case folding ("Straße" and "STRASSE" alike)."""
     return client_name.casefold()
 
 
@@ -125,16 +138,38 @@ class AppointmentStore:
         with self.engine.connect() as connection:
             return [self._from_row(row) for row in connection.execute(query)]
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
-        """Appointments whose client name contains text (any case), latest first, at most limit."""
-        pattern = "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = (
-            select(appointments)
-            .where(appointments.c.client_search.like(pattern, escape="\\"))
-            .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
-            .limit(limit)
-        )
+    def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        """Appointments whose client name contains part (any case, accents as typed), latest first, at most limit.
+
+        `LIKE` on the case-folded name decides what matches; a trigram index first narrows it to a few rows by id.
+        """
+        folded = search_key(part)
+        condition = appointments.c.client_search.like(_containing(folded), escape="\\")
         with self.engine.connect() as connection:
+            if connection.dialect.name == "sqlite" and len(folded) >= TRIGRAM:
+                phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
+                holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
+                found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
+                if len(found) <= FEW_MATCHES:
+                    condition &= appointments.c.id.in_(found)
+            elif connection.dialect.name == "postgresql":
+                # Each word of a trigram or more, looked up alone (capped): the one fewest names hold narrows it.
+                fewest: list[int] | None = None
+                for word in {word for word in folded.split(" ") if len(word) >= TRIGRAM}:
+                    by_word = appointments.c.client_search.like(_containing(word), escape="\\")
+                    found = connection.execute(select(appointments.c.id).where(by_word).limit(FEW_MATCHES + 1)).all()
+                    if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
+                        fewest = [row.id for row in found]
+                if fewest is not None:
+                    condition &= appointments.c.id.in_(fewest)
+                else:  # a common name: along the start index as before, never a bitmap of most of the book
+                    connection.execute(text("SET LOCAL enable_bitmapscan = off"))
+            query = (
+                select(appointments)
+                .where(condition)
+                .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
+                .limit(limit)
+            )
             return [self._from_row(row) for row in connection.execute(query)]
 
     def create(self, draft: AppointmentDraft) -> Appointment:

@@ -1,0 +1,255 @@
+"""The name search on its trigram index (migration 0006): it finds what the book holds after every kind of
+write, answers a rare name without reading the whole book, and PostgreSQL's pg_trgm can be installed.
+
+What a search matches is pinned by the contract suite (tests/test_contract_book.py), for the store on
+both databases and for the in-memory fake alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, insert, text
+
+from devtools.postgres import ThrowawayCluster
+from simplespa_zoom.book import Book
+from simplespa_zoom.book.appointments import SEARCH_LIMIT, search_key, to_db
+from simplespa_zoom.book.database import DatabaseError, _alembic, head_revision
+from simplespa_zoom.book.schema import appointments
+from simplespa_zoom.meetings.domain import AppointmentDraft
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+
+from .fakes import InMemoryBook
+from .helpers import add_appointment, form_post, form_values, sql
+
+FIRST = datetime(2020, 1, 1, 15, 0, tzinfo=UTC)
+
+
+def _draft(name: str, number: int) -> AppointmentDraft:
+    return AppointmentDraft(name, None, FIRST + timedelta(hours=number), 60, "")
+
+
+def found_names(client: FlaskClient, text: str) -> list[str]:
+    """The client names the search page lists for this text, as staff see them."""
+    page = client.get("/appointments", query_string={"q": text}).get_data(as_text=True)
+    return re.findall(r'<td><a href="/appointments/\d+">([^<]*)</a>', page)
+
+
+def index_agrees_with_the_book(book: Book) -> None:
+    """SQLite: FTS5 checks its index against the appointments table (PostgreSQL keeps its own index)."""
+    if book.engine.dialect.name == "sqlite":
+        with book.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO appointments_search (appointments_search, rank) VALUES ('integrity-check', 1)")
+            )
+
+
+def test_the_search_page_finds_each_client_as_added_renamed_written_by_hand_or_deleted(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    book = app.extensions["book"]
+    ana = add_appointment(app, "Ana Souza")
+    assert found_names(signed_in, "souza") == ["Ana Souza"]
+    form_post(signed_in, f"/appointments/{ana.id}/edit", form_values(ana, client_name="Bea Lima"))
+    assert found_names(signed_in, "souza") == [] and found_names(signed_in, "lima") == ["Bea Lima"]
+    sql(
+        app,
+        "INSERT INTO appointments (client_name, client_search, starts_at, duration_minutes)"
+        " VALUES ('Cleo Ramos', 'cleo ramos', '2026-12-01T20:00:00Z', 60)",
+    )
+    sql(app, "UPDATE appointments SET client_name = 'Dora Vaz', client_search = 'dora vaz' WHERE id = :id", id=ana.id)
+    assert found_names(signed_in, "ramos") == ["Cleo Ramos"] and found_names(signed_in, "dora") == ["Dora Vaz"]
+    assert found_names(signed_in, "lima") == []
+    index_agrees_with_the_book(book)
+    sql(app, "DELETE FROM appointments WHERE id = :id", id=ana.id)
+    assert found_names(signed_in, "dora") == [] and found_names(signed_in, "ramos") == ["Cleo Ramos"]
+    index_agrees_with_the_book(book)
+
+
+def test_the_migration_indexes_the_names_already_in_the_book(database: str) -> None:
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+    with book.engine.begin() as connection:
+        command.downgrade(_alembic(connection), "0003")
+    before = [book.appointments.create(_draft(f"Client {number} Souza", number)) for number in range(3)]
+    assert book.upgrade() == head_revision()
+    assert [found.id for found in book.appointments.search("client 1 souza")] == [before[1].id]
+    assert [found.id for found in book.appointments.search("SOUZA")] == [row.id for row in reversed(before)]
+    index_agrees_with_the_book(book)
+
+
+# Characters where a search could go wrong: case folding that changes length or has several sources
+# (ß, ẞ, final ς, the Kelvin sign), accents precomposed or combining, LIKE's wildcards and escape, FTS5's
+# query syntax, quotes and spaces.
+TRICKY = "aAbß ẞsSΣσςKk\u212aéÉe\u0301%_\\*\"'():^-"
+_names = st.lists(st.text(alphabet=TRICKY, min_size=1, max_size=8), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=_names, part=st.text(alphabet=TRICKY, min_size=1, max_size=5))
+def test_any_search_of_any_names_finds_what_the_in_memory_book_finds(
+    database: str, names: list[str], part: str
+) -> None:
+    book, fake = Book.open(database, ZOOM_LINE_FORMAT), InMemoryBook()
+    book.upgrade()
+    for number, name in enumerate(names):
+        book.appointments.create(_draft(name, number))
+        fake.add(name, FIRST + timedelta(hours=number))
+    try:
+        expected = [found.client_name for found in fake.search(part)]
+        assert [found.client_name for found in book.appointments.search(part)] == expected
+    finally:
+        with book.engine.begin() as connection:
+            connection.execute(text("DELETE FROM appointments"))
+        index_agrees_with_the_book(book)
+        book.engine.dispose()
+
+
+def _seed(book: Book, count: int) -> list[str]:
+    """count appointments, one client each ("Client 7 Souza"), an hour apart, written in one batch;
+    their names, oldest first."""
+    names = [f"Client {number} Souza" for number in range(count)]
+    rows = [
+        {
+            "client_name": name,
+            "client_search": search_key(name),
+            "starts_at": to_db(FIRST + timedelta(hours=number)),
+            "duration_minutes": 60,
+        }
+        for number, name in enumerate(names)
+    ]
+    with book.engine.begin() as connection:
+        connection.execute(insert(appointments), rows)
+        connection.execute(text("ANALYZE"))
+    return names
+
+
+@contextmanager
+def counted_steps(book: Book) -> Iterator[list[int]]:
+    """SQLite's virtual-machine steps (in hundreds) on the book's connections meanwhile: its work, counted."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    def start(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_progress_handler(count, 100)
+
+    def stop(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_progress_handler(None, 0)
+
+    event.listen(book.engine, "checkout", start)
+    event.listen(book.engine, "checkin", stop)
+    try:
+        yield steps
+    finally:
+        event.remove(book.engine, "checkout", start)
+        event.remove(book.engine, "checkin", stop)
+
+
+def test_on_sqlite_a_rare_name_costs_the_same_work_in_a_book_a_hundred_times_larger(tmp_path, database: str) -> None:
+    if not database.endswith(".sqlite"):
+        pytest.skip("SQLite's own index lookup; PostgreSQL's planner chooses by size (next test, and bench_scale)")
+    small = Book.open(str(tmp_path / "small.sqlite"), ZOOM_LINE_FORMAT)
+    big = Book.open(str(tmp_path / "big.sqlite"), ZOOM_LINE_FORMAT)
+    work = []
+    for book, count in ((small, 300), (big, 30_000)):
+        book.upgrade()
+        _seed(book, count)
+        with counted_steps(book) as steps:
+            assert [found.client_name for found in book.appointments.search("client 150 souza")] == ["Client 150 Souza"]
+        work.append(steps[0])
+    assert work[1] <= 1.5 * work[0], work  # reading every name: a hundred times the work
+
+
+def test_names_shared_by_few_or_many_appointments_answer_their_latest(database: str) -> None:
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+    names = _seed(book, 30_000)
+    # "client 123" is in 111 names, read by id; "client 12" in 1,111 and "client 1" in 11,111, more than the
+    # index lookup takes, read by start. On PostgreSQL "ent" and "client" are in every name: the store
+    # narrows by "2999" (11 names) or "123" (111 names).
+    for text_ in ("client 123", "client 12", "client 1", "ent 2999", "souza", "123 souza"):
+        expected = [name for name in reversed(names) if search_key(text_) in search_key(name)][:SEARCH_LIMIT]
+        assert [found.client_name for found in book.appointments.search(text_)] == expected, text_
+
+
+def test_on_postgresql_the_trigram_index_answers_the_lookup_of_a_word_as_the_store_asks_it(database: str) -> None:
+    if database.endswith(".sqlite"):
+        pytest.skip("pg_trgm is PostgreSQL's")
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+    _seed(book, 300)
+    asked: list[tuple[str, Any]] = []
+
+    def remember(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        asked.append((statement, parameters))
+
+    event.listen(book.engine, "before_cursor_execute", remember)
+    try:
+        assert [found.client_name for found in book.appointments.search("client 150 souza")] == ["Client 150 Souza"]
+    finally:
+        event.remove(book.engine, "before_cursor_execute", remember)
+    statement, parameters = asked[0]  # the first word's lookup, capped
+    assert statement.startswith("SELECT appointments.id \nFROM appointments") and "LIMIT" in statement, statement
+    with book.engine.begin() as connection:
+        # No scan of the table or of the start index: is there a plan that reads only what the index names?
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        connection.execute(text("SET LOCAL enable_indexscan = off"))
+        plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).scalars().all()
+    assert any("Bitmap Index Scan on appointments_by_client_trigrams" in line for line in plan), plan
+
+
+@pytest.fixture
+def cluster(postgres_template: tuple[ThrowawayCluster, str] | None) -> ThrowawayCluster:
+    if postgres_template is None:
+        pytest.skip("PostgreSQL roles and extensions")
+    return postgres_template[0]
+
+
+def as_role(url: str, role: str) -> str:
+    """The same database, signed in as role (the throw-away cluster trusts every local role)."""
+    return url.replace("//postgres@", f"//{role}@")
+
+
+def admin(url: str, statement: str) -> None:
+    book = Book.open(url, ZOOM_LINE_FORMAT)
+    with book.engine.begin() as connection:
+        connection.execute(text(statement))
+    book.engine.dispose()
+
+
+def test_the_database_owner_can_create_pg_trgm_itself(cluster: ThrowawayCluster) -> None:
+    admin(cluster.url(), "CREATE ROLE spa_owner LOGIN")
+    url = cluster.create_database()
+    admin(cluster.url(), f"ALTER DATABASE {url.rsplit('/', 1)[1]} OWNER TO spa_owner")
+    book = Book.open(as_role(url, "spa_owner"), ZOOM_LINE_FORMAT)
+    assert book.upgrade() == head_revision()
+    book.appointments.create(_draft("Ana Souza", 0))
+    assert [found.client_name for found in book.appointments.search("souza")] == ["Ana Souza"]
+    book.engine.dispose()
+
+
+def test_a_role_that_may_not_create_it_is_told_what_to_do_and_runs_once_an_administrator_has(
+    cluster: ThrowawayCluster,
+) -> None:
+    admin(cluster.url(), "CREATE ROLE spa_app LOGIN")
+    url = cluster.create_database()
+    admin(url, "GRANT CREATE ON SCHEMA public TO spa_app")
+    book = Book.open(as_role(url, "spa_app"), ZOOM_LINE_FORMAT)
+    with pytest.raises(DatabaseError, match=r"pg_trgm.*permission denied.*CREATE EXTENSION pg_trgm;.*init-db"):
+        book.upgrade()
+    admin(url, "CREATE EXTENSION pg_trgm")
+    assert book.upgrade() == head_revision()
+    book.engine.dispose()
