@@ -17,6 +17,7 @@ from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Hosts
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, MeetingProvider
+from simplespa_zoom.meetings.starting import StartMeeting
 
 
 def _utc_now() -> datetime:
@@ -41,6 +42,7 @@ class MeetingSetup:
             checking=CheckMeeting(self.book, provider, hosts, lines, self.now),
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),
+            starting=StartMeeting(self.book, provider, hosts),
         )
 
 
@@ -52,3 +54,4 @@ class Meetings:
     checking: CheckMeeting
     changing: ChangeMeeting
     events: MeetingEvents
+    starting: StartMeeting

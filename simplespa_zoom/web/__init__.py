@@ -41,6 +41,10 @@ class ApplyingEvents(Protocol):
     ) -> int: ...
 
 
+class Starting(Protocol):
+    def start_link(self, appointment_id: int) -> str: ...
+
+
 class MeetingJobs(Protocol):
     """What the views use of the meeting core, by job: any object of this shape serves them."""
 
@@ -55,6 +59,9 @@ class MeetingJobs(Protocol):
 
     @property
     def events(self) -> ApplyingEvents: ...
+
+    @property
+    def starting(self) -> Starting: ...
 
 
 def the_book() -> Book:

@@ -1,10 +1,11 @@
 // The page script's entry (loaded as a module by base.html): it wires the page's forms and buttons.
 // The modules beside it: requests.js (JSON requests and the Zoom lock), alerts.js (the page's alert
 // and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons),
-// server.js (the texts and rules the server hands the script).
+// server.js (the texts and rules the server hands the script), start.js (Start meeting).
 
 import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from "./actions.js";
 import { submitUnderLock } from "./requests.js";
+import { startMeeting } from "./start.js";
 import { localizeTimes } from "./times.js";
 import { renderMeeting } from "./widget.js";
 
@@ -32,6 +33,11 @@ document.addEventListener("click", (event) => {
   const remove = target.closest("[data-remove-meeting]");
   if (remove) {
     removeMeeting(remove);
+    return;
+  }
+  const start = target.closest("[data-start-meeting]");
+  if (start) {
+    startMeeting(start);
     return;
   }
   const orphan = target.closest("[data-orphan-action]");
