@@ -542,6 +542,8 @@ WORDS = {
     "your_time": "{when} (your time)",
     "unreadable_start": "Unreadable start: edit to set it",
     "starting": "Opening Zoom as the meeting's host…",
+    "protection_on": "On",
+    "protection_off": "Off",
     "start_opened": "Zoom opened in a new tab.",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
     "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",

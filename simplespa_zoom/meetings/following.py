@@ -22,6 +22,7 @@ from simplespa_zoom.meetings.ports import (
     Clock,
     MeetingProvider,
     ProviderError,
+    ProviderMeeting,
     ProviderMeetingGone,
     ProviderNotConnected,
     ProviderRateLimited,
@@ -51,6 +52,7 @@ class Check:
     state: CheckState
     message: str
     code: str | None = None  # the Help entry of a state that needs one
+    meeting: ProviderMeeting | None = None  # the meeting as the provider answered, when it was read
 
 
 def _check(appointment: Appointment, state: CheckState, code: str) -> Check:
@@ -121,8 +123,8 @@ class CheckMeeting:
             appointment, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
         )
         if updated is None:
-            return Check(appointment, CheckState.OK, tell("meeting_checked"))
-        return Check(updated, CheckState.UPDATED, tell("meeting_updated_from_zoom"))
+            return Check(appointment, CheckState.OK, tell("meeting_checked"), meeting=meeting)
+        return Check(updated, CheckState.UPDATED, tell("meeting_updated_from_zoom"), meeting=meeting)
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,14 @@ class MeetingSetup:
     tz: ZoneInfo
     marks: HostMarks
     now: Clock = field(default=_utc_now)
+    topic_style: str = "full"  # MEETING_TOPIC
 
     def services(self, provider: MeetingProvider) -> Meetings:
         """The services for one request, acting through this browser's provider."""
         lines = LineEditor(self.book, self.tz, self.now)
         hosts = Hosts(self.book, provider, self.marks)
         return Meetings(
-            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines),
+            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.topic_style),
             checking=CheckMeeting(self.book, provider, hosts, lines, self.now),
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),

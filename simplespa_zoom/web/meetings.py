@@ -75,6 +75,8 @@ def remove(appointment_id: int) -> Any:
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
     answer = meeting_answer(check.appointment, state=check.state, message=check.message)
+    if check.meeting is not None:  # the protections as Zoom applied them, for the widget's Details
+        answer["protections"] = {"passcode": check.meeting.passcode, "waiting_room": check.meeting.waiting_room}
     return jsonify({**answer, "help": help_url(check.code) if check.code else None})
 
 
