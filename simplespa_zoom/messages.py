@@ -245,6 +245,15 @@ _CATALOGUE = (
         "Allow pop-ups (new windows) for SimpleSpa in the browser's address bar or settings. Each click asks Zoom "
         "for a new start link, so nothing is lost by trying again.",
     ),
+    # --- The day list's check of today's meetings (issue 21) ---
+    Message(
+        "day_check_limit",
+        MEETINGS,
+        "Not checked with Zoom: the day list checks the first {limit} meetings of the day at once.",
+        "Open the appointment: its page checks its meeting with Zoom. Reloading the day list checks the first "
+        "meetings again.",
+        {"limit": "30"},
+    ),
     Message(
         "meeting_busy",
         MEETINGS,

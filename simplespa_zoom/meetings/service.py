@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.adding import AddMeeting
+from simplespa_zoom.meetings.day import CheckDay
 from simplespa_zoom.meetings.events import MeetingEvents
 from simplespa_zoom.meetings.following import ChangeMeeting, CheckMeeting
 from simplespa_zoom.meetings.host_marks import HostMarks
@@ -38,12 +39,14 @@ class MeetingSetup:
         """The services for one request, acting through this browser's provider."""
         lines = LineEditor(self.book, self.tz, self.now)
         hosts = Hosts(self.book, provider, self.marks)
+        checking = CheckMeeting(self.book, provider, hosts, lines, self.now)
         return Meetings(
             adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.topic_style),
-            checking=CheckMeeting(self.book, provider, hosts, lines, self.now),
+            checking=checking,
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),
             starting=StartMeeting(self.book, provider, hosts),
+            day=CheckDay(provider, checking, self.now),
         )
 
 
@@ -56,3 +59,4 @@ class Meetings:
     changing: ChangeMeeting
     events: MeetingEvents
     starting: StartMeeting
+    day: CheckDay
