@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 
 def test_todays_list_checks_its_meetings_in_one_request(page: Page, stack: Stack) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from zoom_standin.stack import start_stack
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, TIMEZONE, Stack, add_meeting_connecting_first, sign_in
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, TIMEZONE, Stack, add_meeting_connecting_first, sign_in
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, Response, expect
 
 from tests.helpers import database_holds
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 
 def test_the_host_starts_the_meeting_in_a_new_tab(page: Page, stack: Stack, caplog: pytest.LogCaptureFixture) -> None:

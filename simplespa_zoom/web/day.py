@@ -12,6 +12,7 @@ from flask import Blueprint, copy_current_request_context, current_app, jsonify
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_check
 
 T = TypeVar("T")
 
@@ -38,8 +39,8 @@ def check_today() -> Any:
         {
             "appointment_id": check.appointment.id,
             "state": check.state,
-            "message": check.message,
-            "help": help_url(check.code) if check.code else None,
+            "message": say_check(check),
+            "help": help_url(check.code),
             "has_meeting": check.appointment.zoom_line is not None,
         }
         for check in checks

@@ -11,10 +11,10 @@ from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.hosts import host_as_known
 from simplespa_zoom.meetings.starting import start_offer
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.messages import say
 from simplespa_zoom.web import meeting_services, meeting_setup, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_check, say_meeting, say_start_offer
 from simplespa_zoom.web.zoom_session import zoom_provider
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
@@ -31,17 +31,15 @@ def widget_meeting(appointment: Appointment) -> dict[str, Any] | None:
 
     Who hosts is read from the row's mark and the session alone: rendering never calls Zoom.
     """
-    summary = meeting_summary(appointment, current_app.config["SPA_TZ"])
+    summary = say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"]))
     if summary is None:
         return None
     setup = meeting_setup()
     tokens = zoom_provider().tokens.get()  # the request's one read of the token cookie
     host = host_as_known(setup.marks, appointment, tokens.user_id if tokens else None)
     offer = start_offer(appointment, host, tokens is not None, setup.now())
-    start = {"offered": offer.offered, "note": None, "help": None}
-    if offer.code:
-        start.update(note=say(offer.code), help=help_url(offer.code))
-    return {**summary, "start": start}
+    help_link = help_url(offer.code) if offer.code else None
+    return {**summary, "start": {"offered": offer.offered, "note": say_start_offer(offer), "help": help_link}}
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
@@ -74,10 +72,10 @@ def remove(appointment_id: int) -> Any:
 @login_required
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
-    answer = meeting_answer(check.appointment, state=check.state, message=check.message)
+    answer = meeting_answer(check.appointment, state=check.state, message=say_check(check))
     if check.meeting is not None:  # the protections as Zoom applied them, for the widget's Details
         answer["protections"] = {"passcode": check.meeting.passcode, "waiting_room": check.meeting.waiting_room}
-    return jsonify({**answer, "help": help_url(check.code) if check.code else None})
+    return jsonify({**answer, "help": help_url(check.code)})
 
 
 @bp.post("/start")
