@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simplespa_zoom.book.database import DatabaseError, url_for
 from simplespa_zoom.loopback import https_or_loopback
+from simplespa_zoom.meetings.notes import TOPIC_STYLES
 from simplespa_zoom.web.appointment_forms import FORM_BODY_LIMIT, FORM_FIELD_LIMIT
 
 ENV_NAMES = (
@@ -27,6 +28,7 @@ ENV_NAMES = (
     "SUPPORT_EMAIL",
     "TRUSTED_PROXY_HOPS",
     "ZOOM_CALL_SLOTS",
+    "MEETING_TOPIC",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
@@ -51,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": FORM_BODY_LIMIT,
     "MAX_FORM_MEMORY_SIZE": FORM_FIELD_LIMIT,
     "TRUSTED_PROXY_HOPS": 0,
+    # The meeting's topic in Zoom: the client's whole name ("full") or only their initials ("initials").
+    "MEETING_TOPIC": "full",
 }
 
 
@@ -127,6 +131,10 @@ def check(settings: dict[str, Any]) -> None:
             raise ConfigError(str(error)) from None
     for name in ("ZOOM_OAUTH_BASE_URL", "ZOOM_API_BASE_URL"):
         _check_base_url(name, settings[name])
+    if settings["MEETING_TOPIC"] not in TOPIC_STYLES:
+        raise ConfigError(
+            f"MEETING_TOPIC must be full (the client's name in Zoom) or initials, not {settings['MEETING_TOPIC']!r}."
+        )
     support = settings.get("SUPPORT_EMAIL") or ""
     if support and (len(support) > 254 or not _EMAIL.fullmatch(support)):
         raise ConfigError(f"SUPPORT_EMAIL must be one email address (like support@yourspa.example), not {support!r}.")

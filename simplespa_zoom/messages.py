@@ -210,6 +210,46 @@ _CATALOGUE = (
         "The line is your text: keep it, or edit the notes to change or remove it. To give this appointment a "
         "meeting of its own, remove the copied line and click Add Meeting.",
     ),
+    # --- Starting a meeting as its host (issue 21) ---
+    Message(
+        "start_not_created_here",
+        MEETINGS,
+        "This meeting was not created here, so it can't be started from here: whoever hosts it in Zoom starts it "
+        "from Zoom.",
+        "The meeting's host starts it from the Zoom app or at https://zoom.us/meeting. To give this appointment a "
+        "meeting that can be started here, remove the copied line and click Add Meeting.",
+    ),
+    Message(
+        "start_other_host",
+        MEETINGS,
+        "Another Zoom user hosts this meeting: only they can start it, with Start meeting in their own browser or "
+        "from Zoom.",
+        "Ask the colleague whose Zoom user created the meeting to start it. Meetings you create while your own "
+        "Zoom user is connected here get a Start meeting button.",
+    ),
+    Message(
+        "start_connect_as_host",
+        MEETINGS,
+        "Its host can start this meeting from here once Zoom is connected in this browser.",
+        "Connect Zoom with the Zoom user that created the meeting (Connect Zoom on this page): the Start meeting "
+        "button appears.",
+    ),
+    Message(
+        "start_tab_blocked",
+        MEETINGS,
+        "The browser blocked the new tab for Zoom. Allow pop-ups for this site, then click Start meeting again.",
+        "Allow pop-ups (new windows) for SimpleSpa in the browser's address bar or settings. Each click asks Zoom "
+        "for a new start link, so nothing is lost by trying again.",
+    ),
+    # --- The day list's check of today's meetings (issue 21) ---
+    Message(
+        "day_check_limit",
+        MEETINGS,
+        "Not checked with Zoom: the day list checks the first {limit} meetings of the day at once.",
+        "Open the appointment: its page checks its meeting with Zoom. Reloading the day list checks the first "
+        "meetings again.",
+        {"limit": "30"},
+    ),
     Message(
         "meeting_busy",
         MEETINGS,
@@ -532,6 +572,10 @@ WORDS = {
     "deleted_in_zoom": "The meeting was deleted in Zoom.",
     "your_time": "{when} (your time)",
     "unreadable_start": "Unreadable start: edit to set it",
+    "starting": "Opening Zoom as the meeting's host…",
+    "protection_on": "On",
+    "protection_off": "Off",
+    "start_opened": "Zoom opened in a new tab.",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
     "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
     "confirm_cancel": "Cancel this appointment?",

@@ -186,7 +186,10 @@ class InMemoryProvider:
         self._call("create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = ProviderMeeting(meeting_id, topic, starts_at.astimezone(UTC), join_url, self.user, agenda)
+        # The app asks for a passcode and the waiting room; the fake applies both, as Zoom does.
+        meeting = ProviderMeeting(
+            meeting_id, topic, starts_at.astimezone(UTC), join_url, self.user, agenda, passcode=True, waiting_room=True
+        )
         self.meetings[meeting_id] = meeting
         if registrant is not None and self.is_licensed:
             return replace(meeting, join_url=self._personal_link(meeting_id, registrant))
@@ -227,7 +230,7 @@ class InMemoryProvider:
     def start_link(self, meeting_id: int) -> str:
         self._call(f"start {meeting_id}")
         self._meeting(meeting_id)
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
+        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
 
     def _call(self, call: str) -> None:
         self._connected()
@@ -297,7 +300,9 @@ class FakeZoom:
         self._check(token, "create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
         join_url = f"https://{self.join_host}/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-        meeting = ProviderMeeting(meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda)
+        meeting = ProviderMeeting(
+            meeting_id, topic, start.astimezone(UTC), join_url, self.user_id, agenda, passcode=True, waiting_room=True
+        )
         self.meetings[meeting_id] = meeting
         return meeting
 
@@ -326,7 +331,7 @@ class FakeZoom:
         self._check(token, f"start {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only"
+        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
 
     def get_me(self, token: str) -> ZoomUser:
         self._check(token, "me")

@@ -9,11 +9,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from simplespa_zoom import create_app
 from simplespa_zoom.meetings import notes
@@ -239,3 +240,20 @@ def race(racers: int, attempt: Callable[[], bool]) -> list[bool]:
     for thread in threads:
         thread.join(30)
     return sorted(answers)
+
+
+def database_holds(app: Flask, needle: str) -> bool:
+    """Whether the needle is anywhere in the app's database: in any table's rows and, on SQLite, in the
+    database's files on disk (free pages and the write-ahead log included)."""
+    engine = app.extensions["book"].engine
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        for suffix in ("", "-wal", "-journal"):
+            path = Path(engine.url.database + suffix)
+            if path.exists() and needle.encode() in path.read_bytes():
+                return True
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                if needle in repr(tuple(row)):
+                    return True
+    return False

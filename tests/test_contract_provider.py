@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from simplespa_zoom.loopback import https_or_loopback
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.ports import (
     MeetingProvider,
@@ -208,8 +209,14 @@ def test_a_paid_host_registers_the_client_who_gets_a_personal_link(subject: Subj
 def test_a_start_link_is_handed_out_fresh_for_the_host(subject: Subject) -> None:
     meeting = create(subject.provider)
     link = subject.provider.start_link(meeting.id)
-    assert link.startswith("https://") and str(meeting.id) in link
-    assert link != meeting.join_url
+    assert https_or_loopback(link) and str(meeting.id) in link
+    assert link != meeting.join_url and subject.provider.start_link(meeting.id) != link
+
+
+def test_a_meeting_shows_the_protections_the_provider_applied(subject: Subject) -> None:
+    meeting = create(subject.provider)
+    for shown in (meeting, subject.provider.get(meeting.id)):
+        assert (shown.passcode, shown.waiting_room) == (True, True)
 
 
 def test_an_expired_access_token_is_refreshed_without_the_caller_seeing_it(zoom: ZoomSubject) -> None:

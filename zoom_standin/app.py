@@ -258,6 +258,21 @@ def _meeting_body(meeting: dict[str, Any]) -> dict[str, Any]:
     return visible
 
 
+def _applied_settings(asked: dict[str, Any], password: str, approval: Any) -> dict[str, Any]:
+    """The settings as Zoom applies them: a meeting needs a passcode, a waiting room or authentication,
+    so a request that turns all off silently gets the waiting room back."""
+    settings = {"join_before_host": False, "waiting_room": True, **asked, "approval_type": approval}
+    if not password and not settings["waiting_room"] and not settings.get("meeting_authentication"):
+        settings["waiting_room"] = True
+    return settings
+
+
+def _start_url(sandbox: SandboxState, meeting_id: int) -> str:
+    """A new host start link on the stand-in itself (where its host start page is), valid two hours."""
+    zak = sandbox.issue_start_link(meeting_id)
+    return f"{request.host_url}s/{meeting_id}?zak={zak}"
+
+
 def _in_list(meeting: dict[str, Any], kind: str, now: float) -> bool:
     ends = meeting["_start"] + 60 * meeting["duration"]
     if kind == "previous_meetings":
@@ -307,10 +322,13 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         start = _parse_start(body) or sandbox.now()
         settings = dict(body.get("settings") or {})
         approval = settings.get("approval_type", 2)
+        # default_password (true by default for most accounts) gives the meeting a generated passcode.
+        password = str(body["password"]) if body.get("password") else ""
+        if not password and body.get("default_password", True):
+            password = secrets.token_hex(3)
         sandbox.count_write(user)
         meeting_id = sandbox.new_meeting_id()
-        password = secrets.token_hex(3)
-        pwd = _new_pwd()
+        pwd = _new_pwd() if password else ""
         meeting: dict[str, Any] = {
             "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
             "id": meeting_id,
@@ -323,11 +341,10 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
             "timezone": body.get("timezone") or user.timezone,
             "agenda": body.get("agenda", ""),
             "created_at": _zoom_time(sandbox.now()),
-            "start_url": f"{user.join_host}/s/{meeting_id}?zak={secrets.token_urlsafe(120)}",
-            "join_url": _join_url(user, meeting_id, pwd),
+            "join_url": _join_url(user, meeting_id, pwd) if pwd else f"{user.join_host}/j/{meeting_id}",
             "password": password,
             "encrypted_password": pwd,
-            "settings": {"join_before_host": False, "waiting_room": True, **settings, "approval_type": approval},
+            "settings": _applied_settings(settings, password, approval),
             "_start": start,
             "_registrants": {},
         }
@@ -335,7 +352,7 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
             meeting["registration_url"] = f"{user.join_host}/meeting/register/{secrets.token_urlsafe(16)}"
         with sandbox.lock:
             sandbox.meetings[meeting_id] = meeting
-        return jsonify(_meeting_body(meeting)), 201
+        return jsonify({**_meeting_body(meeting), "start_url": _start_url(sandbox, meeting_id)}), 201
 
     @app.get("/v2/users/me/meetings")
     def list_meetings() -> Any:
@@ -377,7 +394,8 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
     @app.get("/v2/meetings/<int:meeting_id>")
     def get_meeting(meeting_id: int) -> Any:
         user = _bearer_user(sandbox, "meeting:read:meeting")
-        return jsonify(_meeting_body(sandbox.meeting_for(user, meeting_id)))
+        meeting = _meeting_body(sandbox.meeting_for(user, meeting_id))
+        return jsonify({**meeting, "start_url": _start_url(sandbox, meeting_id)})  # a fresh one at every read
 
     @app.patch("/v2/meetings/<int:meeting_id>")
     def update_meeting(meeting_id: int) -> Any:
@@ -448,6 +466,16 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
 
 
 def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
+    @app.get("/s/<int:meeting_id>")
+    def host_start(meeting_id: int) -> Any:
+        """Zoom's host start page: a valid start link starts the meeting as its host; an old one has expired."""
+        meeting = sandbox.start_with(meeting_id, request.args.get("zak", ""))
+        if meeting is None:
+            message = "This link has expired or is not valid. Ask the host for a new start link."
+            return render_template("sandbox/problem.html", message=message), 403
+        host = sandbox.users[meeting["host_id"]]
+        return render_template("sandbox/host_start.html", meeting=meeting, host=host)
+
     @app.get("/marketplace")
     def marketplace() -> Any:
         user = sandbox.current_user()

@@ -22,6 +22,8 @@ DAILY_WRITE_LIMIT = 100
 BASIC, LICENSED = 1, 2
 # Zoom support article 201362373: a non-recurring meeting's ID expires 30 days after its date.
 MEETING_ID_LIFETIME = 30 * 24 * 3600
+# Zoom's host start link (start_url) logs anyone in as the host and expires two hours after it is issued.
+START_LINK_LIFETIME = 2 * 3600
 ALL_SCOPES = (
     "meeting:write:meeting",
     "meeting:read:meeting",
@@ -120,6 +122,7 @@ class SandboxState:
         self.codes: dict[str, dict[str, Any]] = {}
         self.grants: list[Grant] = []
         self.meetings: dict[int, dict[str, Any]] = {}
+        self.start_links: dict[str, tuple[int, float]] = {}  # zak -> (meeting id, when it was issued)
         self.page_tokens: dict[str, int] = {}
         self.writes: dict[tuple[str, str], int] = {}
         self.faults: list[Fault] = []
@@ -341,6 +344,29 @@ class SandboxState:
                 meeting_id = 8 * 10**10 + secrets.randbelow(2 * 10**10)
                 if meeting_id not in self.meetings:
                     return meeting_id
+
+    def issue_start_link(self, meeting_id: int) -> str:
+        """A new host key (zak) for the meeting's start link; each read of the meeting issues one."""
+        zak = secrets.token_urlsafe(120)
+        with self.lock:
+            self.start_links[zak] = (meeting_id, self.now())
+        return zak
+
+    def start_with(self, meeting_id: int, zak: str) -> dict[str, Any] | None:
+        """Start the meeting as its host with a start link's key: None when the key is unknown, for another
+        meeting, older than its two hours, or the meeting is gone."""
+        with self.lock:
+            issued = self.start_links.get(zak)
+            meeting = self.meetings.get(meeting_id)
+            if (
+                issued is None
+                or issued[0] != meeting_id
+                or meeting is None
+                or self.now() - issued[1] > START_LINK_LIFETIME
+            ):
+                return None
+            meeting["status"] = "started"
+            return meeting
 
     def page_token(self, offset: int) -> str:
         """Zoom's opaque next_page_token (valid 15 minutes there; here for the stand-in's life)."""

@@ -52,6 +52,7 @@ class AddMeeting:
     marks: HostMarks
     hosts: Hosts
     lines: LineEditor
+    topic_style: str = "full"  # MEETING_TOPIC: "initials" keeps the client's name out of the provider
 
     def add(self, appointment_id: int) -> Outcome:
         """The appointment with a meeting: the existing one, one an earlier attempt made, or one created now.
@@ -133,11 +134,12 @@ class AddMeeting:
         return self.provider.find_upcoming(lambda meeting: any(ref in meeting.agenda for ref in references))
 
     def _create(self, appointment: Appointment) -> ProviderMeeting:
-        """Create the meeting, with the client as registrant when there is an email to register."""
+        """Create the meeting, with the client as registrant when there is an email to register (the provider
+        sends the registrant's name only when it registers them: a host whose account can register)."""
         first, _, last = appointment.client_name.partition(" ")
         email = appointment.client_email
         return self.provider.create(
-            topic=notes.topic_for(appointment.client_name),
+            topic=notes.topic_for(appointment.client_name, self.topic_style),
             starts_at=appointment.starts_at,
             duration=appointment.duration_minutes,
             timezone=self.tz.key,
@@ -157,7 +159,10 @@ class AddMeeting:
         starts_at = meeting.starts_at or appointment.starts_at
         line_format = appointment.line_format
         line = notes.format_line(
-            line_format, notes.topic_for(appointment.client_name), starts_at.astimezone(self.tz), meeting.join_url
+            line_format,
+            notes.topic_for(appointment.client_name, self.topic_style),
+            starts_at.astimezone(self.tz),
+            meeting.join_url,
         )
         if not _reads_back(line_format, line, meeting):
             log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")

@@ -56,3 +56,17 @@ class MeetingNotSaved(MeetingError):
         error.code = code
         error.left_in_zoom = left_in_zoom
         return error
+
+
+class StartNotCreatedHere(MeetingError):
+    """A copied or typed line: the app never acts on its meeting, and does not know who hosts it."""
+
+    code = "start_not_created_here"
+    http_status = 403
+
+
+class StartOtherHost(MeetingError):
+    """Another provider user hosts the meeting: only they may have its start link."""
+
+    code = "start_other_host"
+    http_status = 403

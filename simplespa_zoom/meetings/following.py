@@ -23,6 +23,7 @@ from simplespa_zoom.meetings.ports import (
     Clock,
     MeetingProvider,
     ProviderError,
+    ProviderMeeting,
     ProviderMeetingGone,
     ProviderRateLimited,
     ProviderRejected,
@@ -50,10 +51,13 @@ class Check:
     appointment: Appointment
     state: CheckState
     code: str
+    values: Mapping[str, object] = field(default_factory=dict)  # what the code's message needs
+    meeting: ProviderMeeting | None = None  # the meeting as the provider answered, when it was read
 
 
-def _check(appointment: Appointment, state: CheckState, code: str) -> Check:
-    return Check(appointment, state, code)
+def checked_as(appointment: Appointment, state: CheckState, code: str, **values: object) -> Check:
+    """A check's result named by its message code (which has a Help entry), with the data its message needs."""
+    return Check(appointment, state, code, values)
 
 
 class NoticeLevel(StrEnum):
@@ -95,38 +99,38 @@ class CheckMeeting:
         if line is None:
             raise NoMeeting()
         if not appointment.line_is_own:
-            return _check(appointment, CheckState.NOT_CREATED_HERE, "meeting_not_created_here")
+            return checked_as(appointment, CheckState.NOT_CREATED_HERE, "meeting_not_created_here")
         if appointment.has_ended(self.now()):
-            return _check(appointment, CheckState.ENDED, "meeting_ended")
+            return checked_as(appointment, CheckState.ENDED, "meeting_ended")
         try:
             with self.provider.within(timing.CHECK_SECONDS, wait=0):  # a check is never worth queueing for
                 return self._ask(appointment, line)
         except ProviderSlow:
             # Every slot held by slow calls, or no answer within the deadline: this page does not wait.
-            return _check(appointment, CheckState.UNCHECKED, "meeting_check_slow")
+            return checked_as(appointment, CheckState.UNCHECKED, "meeting_check_slow")
 
     def _ask(self, appointment: Appointment, line: notes.ZoomLine) -> Check:
         host = self.hosts.of(appointment)
         if host is Host.OTHER:
-            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
+            return checked_as(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
         try:
             meeting = self.provider.get(line.meeting_id)
         except ProviderMeetingGone:
             if host is Host.MINE:
-                return _check(self.lines.drop(appointment), CheckState.GONE, "meeting_deleted_in_zoom")
-            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_not_shown_to_you")
+                return checked_as(self.lines.drop(appointment), CheckState.GONE, "meeting_deleted_in_zoom")
+            return checked_as(appointment, CheckState.OTHER_ACCOUNT, "meeting_not_shown_to_you")
         except ProviderSlow:
             raise
         except (ProviderUnavailable, ProviderRateLimited, ProviderRejected):
-            return _check(appointment, CheckState.UNCHECKED, "meeting_unchecked")
+            return checked_as(appointment, CheckState.UNCHECKED, "meeting_unchecked")
         if host is Host.UNKNOWN and self.hosts.learn(appointment, meeting) is Host.OTHER:
-            return _check(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
+            return checked_as(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
         updated = self.lines.follow(
             appointment, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
         )
         if updated is None:
-            return Check(appointment, CheckState.OK, "meeting_checked")
-        return Check(updated, CheckState.UPDATED, "meeting_updated_from_zoom")
+            return Check(appointment, CheckState.OK, "meeting_checked", meeting=meeting)
+        return Check(updated, CheckState.UPDATED, "meeting_updated_from_zoom", meeting=meeting)
 
 
 @dataclass(frozen=True)

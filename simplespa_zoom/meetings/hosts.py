@@ -24,6 +24,14 @@ class Host(Enum):
     UNKNOWN = "unknown"
 
 
+def host_as_known(marks: HostMarks, appointment: Appointment, user_id: str | None) -> Host:
+    """Who hosts the app's meeting, from the row's mark and a user id already known: no provider call
+    (what a page shows before any is made)."""
+    if appointment.zoom_host_mark is None or user_id is None:
+        return Host.UNKNOWN
+    return Host.MINE if marks.matches(appointment.zoom_host_mark, user_id) else Host.OTHER
+
+
 @dataclass(frozen=True)
 class Hosts:
     """Tells this browser's user's meetings from others', by the keyed fingerprint kept on the row."""
@@ -35,7 +43,7 @@ class Hosts:
     def of(self, appointment: Appointment) -> Host:
         if appointment.zoom_host_mark is None:
             return Host.UNKNOWN
-        return Host.MINE if self.marks.matches(appointment.zoom_host_mark, self.provider.user_id()) else Host.OTHER
+        return host_as_known(self.marks, appointment, self.provider.user_id())
 
     def learn(self, appointment: Appointment, meeting: ProviderMeeting) -> Host:
         """A meeting the provider showed us names its host: remember it when it is this browser's user."""

@@ -92,10 +92,22 @@ class ZoomLine(NamedTuple):
         return parse_when(self.when_text, tz)
 
 
-def topic_for(client: str) -> str:
-    """The meeting topic for a client: one line, at most Zoom's 200 characters."""
+TOPIC_STYLES = ("full", "initials")  # MEETING_TOPIC: the client's whole name in Zoom, or only their initials
+
+
+def topic_for(client: str, style: str = "full") -> str:
+    """The meeting topic for a client: one line, at most Zoom's 200 characters; with "initials" the spa keeps
+    the client's name out of Zoom ("Appointment with A. S.")."""
     name = " ".join(_CONTROL.sub(" ", client).split())
-    return f"Appointment with {name}"[:TOPIC_MAX]
+    if style == "initials":
+        name = initials(name)
+    return f"Appointment with {name}"[:TOPIC_MAX] if name else "Appointment"
+
+
+def initials(name: str) -> str:
+    """'Ana Souza' as 'A. S.': the first letter of each word that has one."""
+    letters = (next((character for character in word if character.isalpha()), "") for word in name.split())
+    return " ".join(f"{letter.upper()}." for letter in letters if letter)
 
 
 def parse_when(text: str, tz: ZoneInfo) -> datetime | None:

@@ -103,6 +103,8 @@ class ProviderMeeting:
     join_url: str
     host_id: str | None = None
     agenda: str = ""
+    passcode: bool | None = None  # whether joining needs a passcode, as the provider applied it (None: not said)
+    waiting_room: bool | None = None  # whether clients wait to be let in, as the provider applied it
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.adding import AddMeeting
+from simplespa_zoom.meetings.day import CheckDay
 from simplespa_zoom.meetings.events import MeetingEvents
 from simplespa_zoom.meetings.following import ChangeMeeting, CheckMeeting
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Hosts
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, MeetingProvider
+from simplespa_zoom.meetings.starting import StartMeeting
 
 
 def _utc_now() -> datetime:
@@ -31,16 +33,20 @@ class MeetingSetup:
     tz: ZoneInfo
     marks: HostMarks
     now: Clock = field(default=_utc_now)
+    topic_style: str = "full"  # MEETING_TOPIC
 
     def services(self, provider: MeetingProvider) -> Meetings:
         """The services for one request, acting through this browser's provider."""
         lines = LineEditor(self.book, self.tz, self.now)
         hosts = Hosts(self.book, provider, self.marks)
+        checking = CheckMeeting(self.book, provider, hosts, lines, self.now)
         return Meetings(
-            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines),
-            checking=CheckMeeting(self.book, provider, hosts, lines, self.now),
+            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.topic_style),
+            checking=checking,
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),
+            starting=StartMeeting(self.book, provider, hosts),
+            day=CheckDay(provider, checking, self.now),
         )
 
 
@@ -52,3 +58,5 @@ class Meetings:
     checking: CheckMeeting
     changing: ChangeMeeting
     events: MeetingEvents
+    starting: StartMeeting
+    day: CheckDay

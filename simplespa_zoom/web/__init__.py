@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -12,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 if TYPE_CHECKING:
     from simplespa_zoom.book import Book
     from simplespa_zoom.meetings.adding import Outcome
+    from simplespa_zoom.meetings.day import Together
     from simplespa_zoom.meetings.domain import Appointment
     from simplespa_zoom.meetings.following import Check, Notice
     from simplespa_zoom.meetings.service import MeetingSetup
@@ -41,6 +43,14 @@ class ApplyingEvents(Protocol):
     ) -> int: ...
 
 
+class Starting(Protocol):
+    def start_link(self, appointment_id: int) -> str: ...
+
+
+class CheckingTheDay(Protocol):
+    def check_day(self, appointments: Sequence[Appointment], together: Together) -> list[Check]: ...
+
+
 class MeetingJobs(Protocol):
     """What the views use of the meeting core, by job: any object of this shape serves them."""
 
@@ -55,6 +65,12 @@ class MeetingJobs(Protocol):
 
     @property
     def events(self) -> ApplyingEvents: ...
+
+    @property
+    def starting(self) -> Starting: ...
+
+    @property
+    def day(self) -> CheckingTheDay: ...
 
 
 def the_book() -> Book:
@@ -97,6 +113,7 @@ def init_app(app: Flask) -> None:
         webhooks,
         zoom_session,
     )
+    from simplespa_zoom.web import day as day_views
     from simplespa_zoom.web import meetings as meeting_views
     from simplespa_zoom.web.input_text import refuse_unstorable_input
     from simplespa_zoom.web.session import EncryptedCookieSessionInterface, SessionCrypto
@@ -114,7 +131,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.before_request(staff.load_signed_in_staff)
     app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
-    for module in (staff, appointments, meeting_views, connect, webhooks, pages, health):
+    for module in (staff, appointments, meeting_views, day_views, connect, webhooks, pages, health):
         app.register_blueprint(module.bp)
     security.csrf.exempt(webhooks.bp)
 

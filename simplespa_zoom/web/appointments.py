@@ -22,14 +22,14 @@ from flask import (
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
-from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
+from simplespa_zoom.web.meetings import widget_meeting
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_meeting, say_notice
+from simplespa_zoom.web.words import say_notice
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -205,7 +205,7 @@ def view(appointment_id: int) -> Any:
         "appointments/view.html",
         appointment=appointment,
         shared_with=_sharing_the_meeting(appointment),
-        meeting=say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"])),
+        meeting=widget_meeting(appointment),
         auto_add=pop_auto_add(appointment_id),
         orphaned=_orphaned(appointment),
     )

@@ -1,4 +1,4 @@
-"""JSON endpoints the page script calls to add and remove an appointment's meeting."""
+"""JSON endpoints the page script calls to add, check, remove and start an appointment's meeting."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from flask import Blueprint, current_app, jsonify
 
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
+from simplespa_zoom.meetings.hosts import host_as_known
+from simplespa_zoom.meetings.starting import start_offer
 from simplespa_zoom.meetings.summary import meeting_summary
-from simplespa_zoom.web import meeting_services, the_book
+from simplespa_zoom.web import meeting_services, meeting_setup, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_check, say_meeting
+from simplespa_zoom.web.words import say_check, say_meeting, say_start_offer
+from simplespa_zoom.web.zoom_session import zoom_provider
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
 
@@ -23,10 +26,26 @@ class StartUnreadable(MeetingError):
     code = "start_unreadable"
 
 
+def widget_meeting(appointment: Appointment) -> dict[str, Any] | None:
+    """What the widget shows of the meeting: the notes' summary, and whether this browser may start it.
+
+    Who hosts is read from the row's mark and the session alone: rendering never calls Zoom.
+    """
+    summary = say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"]))
+    if summary is None:
+        return None
+    setup = meeting_setup()
+    tokens = zoom_provider().tokens.get()  # the request's one read of the token cookie
+    host = host_as_known(setup.marks, appointment, tokens.user_id if tokens else None)
+    offer = start_offer(appointment, host, tokens is not None, setup.now())
+    help_link = help_url(offer.code) if offer.code else None
+    return {**summary, "start": {"offered": offer.offered, "note": say_start_offer(offer), "help": help_link}}
+
+
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
     """What the page script needs to redraw the widget and the notes, as on page load."""
     return {
-        "meeting": say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"])),
+        "meeting": widget_meeting(appointment),
         "cancelled": appointment.cancelled,
         "notes": appointment.notes,
         "version": appointment.version,
@@ -54,4 +73,15 @@ def remove(appointment_id: int) -> Any:
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
     answer = meeting_answer(check.appointment, state=check.state, message=say_check(check))
+    if check.meeting is not None:  # the protections as Zoom applied them, for the widget's Details
+        answer["protections"] = {"passcode": check.meeting.passcode, "waiting_room": check.meeting.waiting_room}
     return jsonify({**answer, "help": help_url(check.code)})
+
+
+@bp.post("/start")
+@login_required
+def start(appointment_id: int) -> Any:
+    """The host's start link, read from Zoom now for this browser only: never stored, logged or cached."""
+    response = jsonify({"start_url": meeting_services().starting.start_link(appointment_id)})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -15,7 +15,7 @@ from simplespa_zoom.messages import RECONNECT_CODES, WORDS, say
 from simplespa_zoom.web.zoom_session import RETRY_HEADER
 
 # The messages the script says itself: no answer from the app carries them.
-SCRIPT_MESSAGES = ("request_failed", "network_unreachable", "meeting_unchecked", "copy_failed")
+SCRIPT_MESSAGES = ("request_failed", "network_unreachable", "meeting_unchecked", "copy_failed", "start_tab_blocked")
 
 
 def page_script_data() -> dict[str, dict[str, object]]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
 from simplespa_zoom.meetings.ports import ProviderError, ProviderNotConnected, ProviderReconnect
+from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
 from simplespa_zoom.messages import PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
 
@@ -49,7 +50,12 @@ def say_meeting_error(error: MeetingError) -> str:
 
 def say_check(check: Check) -> str:
     """What a status check found: a confirmation when all is well, else the message of its Help entry."""
-    return tell(check.code) if check.state in _CONFIRMED else say(check.code)
+    return tell(check.code) if check.state in _CONFIRMED else say(check.code, **check.values)
+
+
+def say_start_offer(offer: StartOffer) -> str | None:
+    """Why the widget offers no Start meeting button, where someone else can start the meeting."""
+    return say(offer.code) if offer.code else None
 
 
 def say_notice(notice: Notice, tz: ZoneInfo) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from simplespa_zoom.loopback import https_or_loopback
 from simplespa_zoom.meetings.ports import (
     ProviderDailyLimit,
     ProviderError,
@@ -151,6 +152,9 @@ def _meeting_from(body: dict[str, Any]) -> ProviderMeeting:
         raise ZoomUnreadable() from error
     host_id = body.get("host_id")
     agenda = body.get("agenda")
+    settings = body.get("settings")
+    waiting_room = settings.get("waiting_room") if isinstance(settings, dict) else None
+    password = body.get("password")
     return ProviderMeeting(
         id=meeting_id,
         topic=str(body.get("topic") or ""),
@@ -158,6 +162,9 @@ def _meeting_from(body: dict[str, Any]) -> ProviderMeeting:
         join_url=join_url,
         host_id=host_id if isinstance(host_id, str) and host_id else None,
         agenda=agenda if isinstance(agenda, str) else "",
+        # The protections as Zoom applied them (it may override what was asked); None where the answer is silent.
+        passcode=bool(password) if isinstance(password, str) else None,
+        waiting_room=waiting_room if isinstance(waiting_room, bool) else None,
     )
 
 
@@ -342,7 +349,7 @@ class ZoomClient:
     def start_link(self, token: str, meeting_id: int) -> str:
         """The host's start link, read now (it logs anyone in as the host: handed on, never kept or logged)."""
         start_url = self._request("GET", f"/meetings/{int(meeting_id)}", token).get("start_url")
-        if not isinstance(start_url, str) or not start_url.startswith("https://"):
+        if not isinstance(start_url, str) or not https_or_loopback(start_url):
             raise ZoomUnreadable()
         return start_url
 

@@ -8,8 +8,10 @@ could explain first answers "retry"; only a second failure in a row clears the t
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -161,6 +163,8 @@ class BoundTokens:
         self.store = store
         self._read = False
         self._tokens: Tokens | None = None
+        # Calls a request makes together (the day's check) refresh one at a time, and only once.
+        self.refresh_lock = threading.Lock()
 
     def get(self) -> Tokens | None:
         if not self._read:
@@ -299,6 +303,15 @@ class ZoomConnection:
         store.delete()
 
     def _refresh(self, store: TokenStore, tokens: Tokens) -> Tokens:
+        with getattr(store, "refresh_lock", None) or nullcontext():
+            current = store.get()
+            if current is not None and current.access_token != tokens.access_token and not current.due_for_refresh():
+                return (
+                    current  # another call of this request refreshed them meanwhile: a second refresh would kill them
+                )
+            return self._refresh_now(store, tokens)
+
+    def _refresh_now(self, store: TokenStore, tokens: Tokens) -> Tokens:
         fresh = self.endpoint.refresh(tokens.refresh_token)
         if fresh is not None:
             rotated = tokens.rotated(fresh)

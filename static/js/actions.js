@@ -2,6 +2,7 @@
 
 import { clearAlert, handleError, helpLink, needsReconnect, showAlert, startConnect } from "./alerts.js";
 import { zoomRequest } from "./requests.js";
+import { showProtections } from "./protections.js";
 import { helpHref, texts } from "./server.js";
 import { showMeeting } from "./widget.js";
 
@@ -89,6 +90,7 @@ export async function checkMeeting() {
   const state = answer.body.state;
   const help = helpHref(answer.body.help);
   if (state === "gone" || state === "updated") showMeeting(answer.body);
+  showProtections(answer.body.protections);
   if (state === "gone") {
     showAlert(answer.body.message, false, help);
     return;

@@ -1,10 +1,13 @@
 // The page script's entry (loaded as a module by base.html): it wires the page's forms and buttons.
 // The modules beside it: requests.js (JSON requests and the Zoom lock), alerts.js (the page's alert
 // and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons),
-// server.js (the texts and rules the server hands the script).
+// server.js (the texts and rules the server hands the script), start.js (Start meeting),
+// day.js (the day list's check of today's meetings).
 
 import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from "./actions.js";
+import { checkDay } from "./day.js";
 import { submitUnderLock } from "./requests.js";
+import { startMeeting } from "./start.js";
 import { localizeTimes } from "./times.js";
 import { renderMeeting } from "./widget.js";
 
@@ -34,6 +37,11 @@ document.addEventListener("click", (event) => {
     removeMeeting(remove);
     return;
   }
+  const start = target.closest("[data-start-meeting]");
+  if (start) {
+    startMeeting(start);
+    return;
+  }
   const orphan = target.closest("[data-orphan-action]");
   if (orphan) {
     settleOrphan(orphan);
@@ -49,6 +57,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const area = document.getElementById("meeting-area");
   if (page && area) renderMeeting(JSON.parse(area.dataset.meeting || "null"), page.dataset.cancelled === "true");
   localizeTimes(document);
+  checkDay();
   if (page && page.dataset.autoAdd === "true" && document.querySelector("[data-add-meeting]")) {
     addMeeting();
   } else {

@@ -2,6 +2,7 @@
 
 import { helpLink, startConnect } from "./alerts.js";
 import { helpFor } from "./server.js";
+import { fillStart } from "./start.js";
 import { localizeTimes } from "./times.js";
 
 // The server hands only join links its one join-link pattern read from the notes; the page still
@@ -49,6 +50,7 @@ function meetingWidget(meeting, page) {
   } else {
     connect.addEventListener("click", () => startConnect(false, false));
   }
+  fillStart(widget, meeting, page);
   widget.dataset.checkable = String(!meeting.note);
   widget.querySelector("[data-remove-meeting]")?.setAttribute("data-url", page.dataset.removeUrl);
   return widget;
