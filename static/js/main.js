@@ -7,6 +7,7 @@ import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from 
 import { submitUnderLock } from "./requests.js";
 import { localizeTimes } from "./times.js";
 import { renderMeeting } from "./widget.js";
+import "./presence.js"; // who is in the meeting, live (polls the app; no Zoom call)
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
