@@ -7,7 +7,7 @@ import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from 
 import { submitUnderLock } from "./requests.js";
 import { localizeTimes } from "./times.js";
 import { renderMeeting } from "./widget.js";
-import "./presence.js"; // who is in the meeting, live (polls the app; no Zoom call)
+import { watchPresence } from "./presence.js";
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -56,3 +56,6 @@ document.addEventListener("DOMContentLoaded", () => {
     checkMeeting();
   }
 });
+
+// Who is in the meeting, live: polls the app (the database only, no Zoom call) while the page is open.
+document.addEventListener("DOMContentLoaded", watchPresence);

@@ -54,7 +54,7 @@ function watchDay() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+export function watchPresence() {
   watchAppointment();
   watchDay();
-});
+}
