@@ -474,7 +474,8 @@ _CATALOGUE = (
         MEETINGS,
         "Client is waiting since {time}.",
         "The client is in the meeting's waiting room. Start the meeting in Zoom (or ask the therapist to) and "
-        "admit them. This sentence follows Zoom's events by itself, within a few seconds.",
+        "admit them. This sentence follows Zoom's events by itself, within a few seconds. SimpleSpa keeps only "
+        "the kind and time of each event (no one's name, email or Zoom id), for 24 hours.",
         {"time": "5:58 pm"},
     ),
     Message(

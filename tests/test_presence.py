@@ -7,6 +7,7 @@ sentences, and the notes byte for byte.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,13 +19,17 @@ from hypothesis import strategies as st
 from simplespa_zoom.meetings import attendance, notes
 
 from .helpers import (
+    API,
     JOIN_URL,
     MEETING_ID,
     ZOOM_USER_ID,
     add_appointment,
+    connect_zoom,
     get_appointment,
     line_for,
     login,
+    post,
+    race,
     sql,
     with_app_meeting,
 )
@@ -229,3 +234,45 @@ def test_placing_the_line_changes_no_other_byte(before: str, glued: str, after: 
         placed, "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)", zoom_line, mine[-1]
     )
     assert again.replace("client joined 6:03 pm, left 6:44 pm (41 min)", "client did not join") == placed
+
+
+NOT_JOINED = "Zoom attendance: client did not join"
+
+
+def held_and_ended(client) -> None:
+    for one in session((STARTED, 0), (ENDED, 30)):
+        deliver(client, one)
+
+
+def test_the_attendance_line_stays_when_a_status_check_finds_the_meeting_gone(app, client, booked, zoom) -> None:
+    held_and_ended(client)
+    login(client)
+    connect_zoom(client)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
+    assert post(client, f"/appointments/{booked.id}/meeting/status").get_json()["state"] == "gone"
+    assert get_appointment(app, booked.id).notes == BEFORE + NOT_JOINED + AFTER
+
+
+def test_the_attendance_line_stays_when_staff_remove_the_meeting(app, client, booked, zoom) -> None:
+    held_and_ended(client)
+    login(client)
+    connect_zoom(client)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    assert post(client, f"/appointments/{booked.id}/meeting/remove").status_code == 200
+    assert get_appointment(app, booked.id).notes == BEFORE + NOT_JOINED + AFTER
+
+
+def test_the_end_and_a_late_leave_racing_on_two_servers_write_one_right_line(app, booked) -> None:
+    for one in session((STARTED, 0), (JOINS, 3)):
+        deliver(app.test_client(), one)
+    racing = iter(session((LEAVES, 44), (ENDED, 45)))
+    lock = threading.Lock()
+
+    def deliver_one() -> bool:
+        with lock:
+            one = next(racing)
+        return deliver(app.test_client(), one).status_code == 204
+
+    assert race(2, deliver_one) == [True, True]
+    text = f"Zoom attendance: client joined {clock(app, 3)}, left {clock(app, 44)} (41 min)"
+    assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)

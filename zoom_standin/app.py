@@ -573,10 +573,10 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
 def _notify_apps(
     sandbox: SandboxState, user: User, event: str, payload: dict[str, Any], event_ms: int | None = None
 ) -> None:
-    """Send a meeting event to every app the host has added, as Zoom does (at event_ms: when it happened)."""
-    full = {"account_id": user.account_id, "operator": user.email, "time_stamp": int(time.time() * 1000), **payload}
-    if event.startswith("meeting.") and event not in ("meeting.updated", "meeting.deleted"):
-        full = {"account_id": user.account_id, **payload}  # session events carry no operator
+    """Send a meeting event to every app the host has added, as Zoom does. A change someone made names its
+    operator; a session event (event_ms: when it happened) names none."""
+    operated = {"operator": user.email, "time_stamp": int(time.time() * 1000)} if event_ms is None else {}
+    full = {"account_id": user.account_id, **operated, **payload}
     for client_id in list(user.authorized_clients):
         client = sandbox.clients.get(client_id)
         if client:
