@@ -241,7 +241,7 @@ def test_an_existing_database_learns_its_own_lines_from_the_last_line_of_each_me
                 ),
                 {"name": name, "notes": body, "meeting": MEETING_ID},
             )
-    assert book.upgrade() == "0003"
+    assert book.upgrade() == "0005"
     ana, bea = (book.appointments.search(name)[0] for name in ("ana", "bea"))
     assert ana.line_is_own and ana.notes[ana.zoom_line.start : ana.zoom_line.end] == line
     assert not bea.line_is_own and bea.zoom_line is None
