@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, sign_in
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, sign_in
 from .test_gunicorn import gunicorns  # noqa: F401  (the fixture: two servers on the stack's database)
 
 WITHIN = 5000  # ms: "within a few seconds", as the issue asks

@@ -11,13 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from simplespa_zoom.book import Book
-from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
-from simplespa_zoom.meetings.presence import PresenceEvents, Who
+from simplespa_zoom.meetings.presence import PresenceEvents, PresenceNote, Who
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+from simplespa_zoom.web.words import say_presence
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .fakes import InMemoryBook, InMemoryPresenceLog
 from .test_contract_book import LINE, MEETING_ID, START
+from .test_line_format import MEET, MEET_LINE
 
 TZ = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
@@ -36,7 +39,7 @@ def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
         book = InMemoryBook()
         yield Subject(InMemoryPresenceLog(book), book.add("Ana Souza", START, "Keep."))
         return
-    opened = Book.open(request.getfixturevalue("database"))
+    opened = Book.open(request.getfixturevalue("database"), ZOOM_LINE_FORMAT)
     opened.upgrade()
     yield Subject(opened.presence, opened.appointments.create(AppointmentDraft("Ana Souza", None, START, 60, "Keep.")))
 
@@ -95,6 +98,25 @@ def test_the_host_and_marks_older_than_a_day_do_not_count() -> None:
     assert presence.record(MEETING_ID, "s", Kind.JOINED, Who.HOST, MS) == 0
     presence.record(MEETING_ID, "s", Kind.WAITING, Who.GUEST, int((NOW - timedelta(days=2)).timestamp() * 1000))
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
-    assert presence.now_of([appointment.id])[appointment.id].describe(TZ) == (
-        "Meeting started at 4:00 pm; the client has not joined yet."
+    note = presence.now_of([appointment.id])[appointment.id].note()
+    assert note == PresenceNote("presence_started", NOW)  # the core says what and when; the web words it
+    assert say_presence(note, TZ) == "Meeting started at 4:00 pm; the client has not joined yet."
+
+
+def test_the_attendance_label_is_the_providers_own() -> None:
+    """Under a second provider's line the core writes that provider's attendance label (it names none)."""
+    book = InMemoryBook(line_format=MEET)
+    appointment = book.add(
+        "Ana Souza",
+        START,
+        "Keep.\n" + MEET_LINE,
+        zoom_meeting_id=MEETING_ID,
+        zoom_line_digest=notes.fingerprint(MEET_LINE),
     )
+    presence = PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW)
+    presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
+    presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 3 * 60_000)
+    presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 44 * 60_000)
+    written = book.get(appointment.id).notes
+    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: client joined 4:03 pm, left 4:44 pm (41 min)"
+    assert attendance.find_lines(ZOOM_LINE_FORMAT, written) == []  # not Zoom's line, though of the same shape

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simplespa_zoom.meetings import attendance, notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     API,
@@ -215,11 +216,11 @@ def test_placing_the_line_changes_no_other_byte(before: str, glued: str, after: 
     ending = "\r\n" if crlf else "\n"
     before = before if before == "" or before.endswith("\n") else before + ending
     original = before + LINE + glued + (ending + after if after else "")
-    zoom_line = notes.find_line(original, MEETING_ID)
+    zoom_line = notes.find_line(ZOOM_LINE_FORMAT, original, MEETING_ID)
     assert zoom_line is not None
     text = "Zoom attendance: client did not join"
     placed = attendance.place(original, text, zoom_line, None)
-    mine = [line for line in attendance.find_lines(placed) if placed[line.start : line.end] == text]
+    mine = [line for line in attendance.find_lines(ZOOM_LINE_FORMAT, placed) if placed[line.start : line.end] == text]
     assert mine, placed
     start = placed.index(text, zoom_line.end)
     end = start + len(text)

@@ -10,15 +10,16 @@ from __future__ import annotations
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from simplespa_zoom.book.appointments import _from_row
+from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.schema import appointments, attendance_lines, presence_marks
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.presence_ports import Kind, Mark
 
 
 class PresenceStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, appointments: AppointmentStore) -> None:
         self.engine = engine
+        self.appointments = appointments  # builds the rows it writes, in the provider's line format
 
     def add(self, appointment_id: int, mark: Mark) -> None:
         try:
@@ -63,8 +64,8 @@ class PresenceStore:
         if row is None:
             with self.engine.connect() as connection:
                 current = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).one()
-            raise VersionConflict(_from_row(current))
-        return _from_row(row)
+            raise VersionConflict(self.appointments._from_row(current))
+        return self.appointments._from_row(row)
 
     def forget_before(self, cutoff_ms: int) -> None:
         with self.engine.begin() as connection:

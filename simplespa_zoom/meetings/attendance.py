@@ -1,7 +1,8 @@
-"""The app's attendance line: "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)".
+"""The app's attendance line: "<label>: client joined 6:03 pm, left 6:44 pm (41 min)", its label the
+provider's own (its MeetingLineFormat's attendance_label, as the app's line takes its label from there).
 
-Like the Zoom line it is the app's own text inside the staff's notes: written right under the app's
-Zoom line, found again by the digest of its exact text (a line staff typed is never it), rewritten in
+Like the app's line it is the app's own text inside the staff's notes: written right under the app's
+line, found again by the digest of its exact text (a line staff typed is never it), rewritten in
 place, and every other character of the notes is handed back unchanged. Pure functions.
 """
 
@@ -9,20 +10,26 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.ports import MeetingLineFormat
 from simplespa_zoom.meetings.when import format_clock
 
-PREFIX = "Zoom attendance: "
 NOT_JOINED = "client did not join"
 _CLOCK = r"(?:1[0-2]|[1-9]):[0-5][0-9] [ap]m"
-_LINE = re.compile(
-    rf"[ \t]*Zoom attendance: client (?:did not join|joined (?P<joined>{_CLOCK}), left (?P<left>{_CLOCK}) "
-    r"\((?P<minutes>[0-9]{1,6}) min(?: in all, joined (?P<times>[0-9]{1,4}) times)?\))[ \t]*(?=\r?$)",
-    re.MULTILINE,
-)
+
+
+@cache
+def _line(label: str) -> re.Pattern[str]:
+    """The attendance line's shape under the provider's attendance label (one compiled pattern per label)."""
+    return re.compile(
+        rf"[ \t]*{re.escape(label)}: client (?:did not join|joined (?P<joined>{_CLOCK}), left (?P<left>{_CLOCK}) "
+        r"\((?P<minutes>[0-9]{1,6}) min(?: in all, joined (?P<times>[0-9]{1,4}) times)?\))[ \t]*(?=\r?$)",
+        re.MULTILINE,
+    )
 
 
 class Attended(NamedTuple):
@@ -43,35 +50,36 @@ class AttendanceLine(NamedTuple):
     end: int
 
 
-def format_line(attended: Attended, tz: ZoneInfo) -> str:
-    """The one attendance line the app writes, times in the spa's zone."""
+def format_line(line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo) -> str:
+    """The one attendance line the app writes, under the provider's label, times in the spa's zone."""
+    prefix = f"{line_format.attendance_label}: "
     if attended.times == 0 or attended.joined is None or attended.left is None:
-        return PREFIX + NOT_JOINED
+        return prefix + NOT_JOINED
     joined, left = format_clock(attended.joined.astimezone(tz)), format_clock(attended.left.astimezone(tz))
     total = f"{attended.minutes} min" + (f" in all, joined {attended.times} times" if attended.times > 1 else "")
-    return f"{PREFIX}client joined {joined}, left {left} ({total})"
+    return f"{prefix}client joined {joined}, left {left} ({total})"
 
 
-def find_lines(text: str) -> list[AttendanceLine]:
-    """Every line of the attendance line's shape, in order (whoever wrote it)."""
+def find_lines(line_format: MeetingLineFormat, text: str) -> list[AttendanceLine]:
+    """Every line of the attendance line's shape under the provider's label, in order (whoever wrote it)."""
     found = []
-    for match in _LINE.finditer(text):
+    for match in _line(line_format.attendance_label).finditer(text):
         if match.start() == 0 or text[match.start() - 1] == "\n":
             found.append(AttendanceLine(match.group().strip(" \t"), match.start(), match.end()))
     return found
 
 
-def own_line(text: str, digest: str | None) -> AttendanceLine | None:
+def own_line(line_format: MeetingLineFormat, text: str, digest: str | None) -> AttendanceLine | None:
     """The attendance line the app wrote (its exact text has this digest); a typed look-alike is not it."""
     if digest is None:
         return None
-    mine = [line for line in find_lines(text) if notes.fingerprint(line.text) == digest]
+    mine = [line for line in find_lines(line_format, text) if notes.fingerprint(line.text) == digest]
     return mine[-1] if mine else None
 
 
 def place(text: str, line_text: str, zoom_line: notes.ZoomLine, own: AttendanceLine | None) -> str:
     """The notes with the app's attendance line: its own line rewritten in place, else a new line right
-    under the physical line holding the app's Zoom line. Nothing else changes."""
+    under the physical line holding the app's line. Nothing else changes."""
     if own is not None:
         return text[: own.start] + line_text + text[own.end :]
     newline = text.find("\n", zoom_line.end)

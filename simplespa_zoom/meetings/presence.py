@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import attendance, notes, timing
@@ -19,8 +20,6 @@ from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.lines import own_line
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
-from simplespa_zoom.meetings.when import format_clock
-from simplespa_zoom.messages import say
 
 KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
 
@@ -36,6 +35,13 @@ class Who(Enum):
 
 def instant(at_ms: int) -> datetime:
     return datetime.fromtimestamp(at_ms / 1000, UTC)
+
+
+class PresenceNote(NamedTuple):
+    """What the page shows about a session, as a message code and its time (the web layer words it)."""
+
+    code: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -89,20 +95,17 @@ class Presence:
         left = instant(self.last_left_ms) if self.last_left_ms is not None else None
         return attendance.Attended(joined, left, round(self.attended_ms / 60000), self.times_joined)
 
-    def describe(self, tz: ZoneInfo) -> str | None:
-        """The sentence the widget and the day list show, or None when nothing happened yet."""
-
-        def clock(at_ms: int) -> str:
-            return format_clock(instant(at_ms).astimezone(tz))
-
-        if self.ended_ms is not None:
-            return say("presence_ended", time=clock(self.ended_ms))
-        if self.in_meeting_since_ms is not None:
-            return say("presence_in_meeting", time=clock(self.in_meeting_since_ms))
-        if self.waiting_since_ms is not None:
-            return say("presence_waiting", time=clock(self.waiting_since_ms))
-        if self.started_ms is not None:
-            return say("presence_started", time=clock(self.started_ms))
+    def note(self) -> PresenceNote | None:
+        """What the widget and the day list show (ended, else in the meeting, else waiting, else started),
+        or None when nothing happened yet."""
+        for code, at_ms in (
+            ("presence_ended", self.ended_ms),
+            ("presence_in_meeting", self.in_meeting_since_ms),
+            ("presence_waiting", self.waiting_since_ms),
+            ("presence_started", self.started_ms),
+        ):
+            if at_ms is not None:
+                return PresenceNote(code, instant(at_ms))
         return None
 
 
@@ -120,7 +123,7 @@ def counts_as_client(who: Who, appointment: Appointment) -> bool:
     if who in (Who.MEETING, Who.HOST):
         return False
     line = own_line(appointment)
-    return who is Who.REGISTRANT or line is None or not notes.is_personal_link(line.join_url)
+    return who is Who.REGISTRANT or line is None or not appointment.line_format.is_personal_link(line.join_url)
 
 
 @dataclass(frozen=True)
@@ -162,8 +165,8 @@ class PresenceEvents:
             if presence is None or presence.ended_ms is None or zoom_line is None:
                 return None
             digest = self.log.attendance_digest(appointment_id)
-            mine = attendance.own_line(appointment.notes, digest)
-            text = attendance.format_line(presence.attended(), self.tz)
+            mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
+            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz)
             if mine is not None and mine.text == text:
                 return None
             edited = attendance.place(appointment.notes, text, zoom_line, mine)

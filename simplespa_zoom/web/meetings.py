@@ -12,6 +12,7 @@ from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_check, say_meeting
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
 
@@ -25,7 +26,7 @@ class StartUnreadable(MeetingError):
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
     """What the page script needs to redraw the widget and the notes, as on page load."""
     return {
-        "meeting": meeting_summary(appointment, current_app.config["SPA_TZ"]),
+        "meeting": say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"])),
         "cancelled": appointment.cancelled,
         "notes": appointment.notes,
         "version": appointment.version,
@@ -52,5 +53,5 @@ def remove(appointment_id: int) -> Any:
 @login_required
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
-    answer = meeting_answer(check.appointment, state=check.state, message=check.message)
-    return jsonify({**answer, "help": help_url(check.code) if check.code else None})
+    answer = meeting_answer(check.appointment, state=check.state, message=say_check(check))
+    return jsonify({**answer, "help": help_url(check.code)})

@@ -18,6 +18,7 @@ from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.presence import PresenceEvents
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_presence
 
 bp = Blueprint("presence", __name__, url_prefix="/appointments")
 
@@ -32,12 +33,13 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out)."""
     tz = current_app.config["SPA_TZ"]
     states = presence_events().now_of(appointment_ids)
-    return {key: text for key, state in states.items() if (text := state.describe(tz)) is not None}
+    return {key: say_presence(note, tz) for key, state in states.items() if (note := state.note()) is not None}
 
 
 def attendance_text(appointment: Appointment) -> str | None:
     """The app's own attendance line in the notes (a typed look-alike is not shown as it)."""
-    line = attendance.own_line(appointment.notes, the_book().presence.attendance_digest(appointment.id))
+    digest = the_book().presence.attendance_digest(appointment.id)
+    line = attendance.own_line(appointment.line_format, appointment.notes, digest)
     return line.text if line else None
 
 
