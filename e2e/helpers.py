@@ -15,8 +15,9 @@ TIMEZONE = "America/New_York"
 Stack = LocalStack
 
 
-def sign_in(page: Page, stack: Stack) -> None:
-    page.goto(f"{stack.url}/login")
+def sign_in(page: Page, stack: Stack, url: str | None = None) -> None:
+    """Sign in on the stack's app, or on the app served at url (another server of the same book)."""
+    page.goto(f"{url or stack.url}/login")
     page.get_by_label("Email").fill(STAFF_EMAIL)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -504,6 +504,38 @@ _CATALOGUE = (
         "Something went wrong on our side. Nothing was changed; please try again.",
         "Try again. If it keeps happening, contact support with the time and the page you were on.",
     ),
+    # --- Who is in the meeting, from Zoom's events (issue 21) ------------------------------------
+    Message(
+        "presence_waiting",
+        MEETINGS,
+        "Client is waiting since {time}.",
+        "The client is in the meeting's waiting room. Start the meeting in Zoom (or ask the therapist to) and "
+        "admit them. This sentence follows Zoom's events by itself, within a few seconds. SimpleSpa keeps only "
+        "the kind and time of each event (no one's name, email or Zoom id), for 24 hours.",
+        {"time": "5:58 pm"},
+    ),
+    Message(
+        "presence_in_meeting",
+        MEETINGS,
+        "Client is in the meeting since {time}.",
+        "Nothing to do: the client joined the Zoom meeting at that time.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_started",
+        MEETINGS,
+        "Meeting started at {time}; the client has not joined yet.",
+        "Wait a few minutes, then send the client their join link again (Copy invitation) or call them.",
+        {"time": "6:00 pm"},
+    ),
+    Message(
+        "presence_ended",
+        MEETINGS,
+        "Meeting ended at {time}.",
+        "Nothing to do: the attendance line in the notes says whether and how long the client joined. It is "
+        "the app's own text, written when the meeting ends and rewritten if it is held again.",
+        {"time": "6:45 pm"},
+    ),
     # --- Said by the page script itself, when no answer from the app carries a message ----------
     Message(
         "request_failed",

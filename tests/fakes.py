@@ -21,6 +21,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderNotConnected,
     Registrant,
 )
+from simplespa_zoom.meetings.presence_ports import Mark
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.oauth import Tokens
@@ -361,3 +362,32 @@ class FakeTokenEndpoint:
 
     def revoke(self, access_token: str) -> None:
         self.revoked.append(access_token)
+
+
+class InMemoryPresenceLog:
+    """The presence log (meetings.presence_ports.PresenceLog) as sets and dicts, writing notes through an
+    InMemoryBook so its versions and conflicts hold."""
+
+    def __init__(self, book: InMemoryBook) -> None:
+        self.book = book
+        self.kept: dict[int, set[Mark]] = {}
+        self.digests: dict[int, str] = {}
+
+    def add(self, appointment_id: int, mark: Mark) -> None:
+        if appointment_id in self.book.rows:
+            self.kept.setdefault(appointment_id, set()).add(mark)
+
+    def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
+        return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
+
+    def attendance_digest(self, appointment_id: int) -> str | None:
+        return self.digests.get(appointment_id)
+
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
+        saved = self.book._write(appointment_id, base_version, notes=notes)
+        self.digests[appointment_id] = digest
+        return saved
+
+    def forget_before(self, cutoff_ms: int) -> None:
+        for marks in self.kept.values():
+            marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}

@@ -25,6 +25,7 @@ class MeetLineFormat:
     """A second provider's part of the line: its label, its links on meet.example, ids of 9 to 12 digits."""
 
     label: str = "Meet"
+    attendance_label: str = "Meet attendance"
     id_digits: tuple[int, int] = (9, 12)
     after_link: str = r"[.?]*(?:[^A-Za-z0-9.?=\r\n]|\r|$)"
 

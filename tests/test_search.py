@@ -80,7 +80,7 @@ def test_the_migration_indexes_the_names_already_in_the_book(database: str) -> N
     book = Book.open(database, ZOOM_LINE_FORMAT)
     book.upgrade()
     with book.engine.begin() as connection:
-        command.downgrade(_alembic(connection), "0003")
+        command.downgrade(_alembic(connection), "0005")
     before = [book.appointments.create(_draft(f"Client {number} Souza", number)) for number in range(3)]
     assert book.upgrade() == head_revision()
     assert [found.id for found in book.appointments.search("client 1 souza")] == [before[1].id]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
+from . import presence
 from .state import LICENSED, MEETING_ID_LIFETIME, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
 
 REGISTRANT_NAME_MAX = 64
@@ -79,6 +80,7 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
     _api_routes(app, sandbox)
     _marketplace_routes(app, sandbox)
     _control_routes(app, sandbox)
+    presence.register(app, sandbox, _notify_apps, _zoom_time)
     return app
 
 
@@ -488,6 +490,7 @@ def _marketplace_routes(app: Flask, sandbox: SandboxState) -> None:
             installed=installed,
             listings=[c for c in sandbox.clients.values() if c.redirect_uris],
             when=lambda m: _zoom_time(m["_start"]),
+            session_buttons=[(action, presence.LABELS[action]) for action in presence.ACTIONS],
         )
 
     @app.post("/marketplace/apps/<client_id>/add")
@@ -580,19 +583,32 @@ def _control_routes(app: Flask, sandbox: SandboxState) -> None:
         sandbox.expire_access_tokens()
         return jsonify({"ok": True})
 
+    @app.post("/_sandbox/webhooks/<int:index>/resend")
+    def resend(index: int) -> Any:
+        """Deliver a sent event again, byte for byte: Zoom's retry of a delivery it thinks failed."""
+        record = sandbox.webhooks_sent[index]
+        for client_id in list(sandbox.current_user().authorized_clients):
+            if client := sandbox.clients.get(client_id):
+                _post_signed(client, record["body"].encode(), record)
+        return jsonify({"status": record["status"]})
+
     @app.get("/_sandbox/calls")
     def calls() -> Any:
         with sandbox.lock:
             return jsonify(list(sandbox.calls))
 
 
-def _notify_apps(sandbox: SandboxState, user: User, event: str, payload: dict[str, Any]) -> None:
-    """Send a meeting event to every app the host has added, as Zoom does."""
-    full = {"account_id": user.account_id, "operator": user.email, "time_stamp": int(time.time() * 1000), **payload}
+def _notify_apps(
+    sandbox: SandboxState, user: User, event: str, payload: dict[str, Any], event_ms: int | None = None
+) -> None:
+    """Send a meeting event to every app the host has added, as Zoom does. A change someone made names its
+    operator; a session event (event_ms: when it happened) names none."""
+    operated = {"operator": user.email, "time_stamp": int(time.time() * 1000)} if event_ms is None else {}
+    full = {"account_id": user.account_id, **operated, **payload}
     for client_id in list(user.authorized_clients):
         client = sandbox.clients.get(client_id)
         if client:
-            send_webhook(sandbox, client, event, full)
+            send_webhook(sandbox, client, event, full, event_ms)
 
 
 def _deauthorized_payload(sandbox: SandboxState, client: ClientApp, user_id: str) -> dict[str, Any]:
@@ -606,11 +622,19 @@ def _deauthorized_payload(sandbox: SandboxState, client: ClientApp, user_id: str
     }
 
 
-def send_webhook(sandbox: SandboxState, client: ClientApp, event: str, payload: dict[str, Any]) -> None:
+def send_webhook(
+    sandbox: SandboxState, client: ClientApp, event: str, payload: dict[str, Any], event_ms: int | None = None
+) -> None:
     """Post a signed event to the app's webhook, as Zoom does (best effort, no retries here)."""
-    body = json.dumps({"event": event, "event_ts": int(time.time() * 1000), "payload": payload}).encode()
-    record = {"event": event, "payload": payload, "status": None}
+    event_ts = int(time.time() * 1000) if event_ms is None else event_ms
+    body = json.dumps({"event": event, "event_ts": event_ts, "payload": payload}).encode()
+    record = {"event": event, "payload": payload, "status": None, "body": body.decode()}
     sandbox.webhooks_sent.append(record)
+    _post_signed(client, body, record)
+
+
+def _post_signed(client: ClientApp, body: bytes, record: dict[str, Any]) -> None:
+    """Sign and post one body to the app (again, for a replay: Zoom retries a delivery with the same body)."""
     if not client.webhook_url or not client.webhook_secret:
         return
     timestamp = str(int(time.time()))

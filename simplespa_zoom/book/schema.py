@@ -72,3 +72,22 @@ ended_sessions = Table(
     Column("session_id", Text, primary_key=True),
     Column("ended_at", Float, nullable=False),
 )
+
+# Issue 21: what the provider's events said of each appointment's meeting session (a kind and a time,
+# no participant's name, email or id), kept for a day; and the digest of the app's attendance line.
+presence_marks = Table(
+    "presence_marks",
+    metadata,
+    Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("session", Text, primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("at_ms", BigInteger, primary_key=True),
+)
+Index("presence_marks_by_time", presence_marks.c.at_ms)
+
+attendance_lines = Table(
+    "attendance_lines",
+    metadata,
+    Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("digest", Text, nullable=False),
+)

@@ -71,6 +71,11 @@ class MeetingLineFormat(Protocol):
         ...
 
     @property
+    def attendance_label(self) -> str:
+        """The words that start the app's attendance line under its line, before their colon."""
+        ...
+
+    @property
     def id_digits(self) -> tuple[int, int]:
         """The fewest and the most digits a meeting id has."""
         ...

@@ -107,6 +107,7 @@ def init_app(app: Flask) -> None:
         errors,
         health,
         pages,
+        presence,
         security,
         staff,
         templating,
@@ -131,7 +132,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.before_request(staff.load_signed_in_staff)
     app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
-    for module in (staff, appointments, meeting_views, day_views, connect, webhooks, pages, health):
+    for module in (staff, appointments, meeting_views, day_views, connect, webhooks, pages, health, presence):
         app.register_blueprint(module.bp)
     security.csrf.exempt(webhooks.bp)
 

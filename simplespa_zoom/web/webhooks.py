@@ -58,5 +58,8 @@ def receive() -> Any:
         body_json = json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _answer("bad_body", 400)
-    answer = events.apply(events.Event.read(body_json), events.Context(meeting_services().events, secret))
+    answer = events.apply(
+        events.Event.read(body_json),
+        events.Context(meeting_services().events, secret, current_app.extensions["presence"]),
+    )
     return (jsonify(answer), 200) if answer is not None else ("", 204)

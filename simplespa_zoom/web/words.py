@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
 from simplespa_zoom.meetings.ports import ProviderError, ProviderNotConnected, ProviderReconnect
+from simplespa_zoom.meetings.presence import PresenceNote
 from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
 from simplespa_zoom.messages import PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
@@ -38,6 +39,11 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
         return None
     code = summary["note_code"]
     return {**summary, "note": say(str(code)) if code else None}
+
+
+def say_presence(note: PresenceNote, tz: ZoneInfo) -> str:
+    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm.")."""
+    return say(note.code, time=format_clock(note.at.astimezone(tz)))
 
 
 def say_provider_error(error: ProviderError, tz: ZoneInfo) -> str:

@@ -7,6 +7,7 @@ by its name only.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,10 @@ from typing import Any
 
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, indexable
+from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.events import MeetingEvents
+from simplespa_zoom.meetings.presence import PresenceEvents, Who
+from simplespa_zoom.meetings.presence_ports import Kind
 from simplespa_zoom.zoom.api import parse_zoom_time
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.webhook_signature import validation_answer
@@ -66,11 +70,38 @@ class MeetingChange:
 
 
 @dataclass(frozen=True)
+class PresenceChange:
+    """A meeting's start or end, or a participant joining or leaving it or its waiting room: which meeting
+    session, who (told apart by the event's host id and registrant id; no one's id is kept) and when."""
+
+    meeting_id: int
+    session: str
+    who: Who
+    at_ms: int | None  # None: the event said not when (the core takes the time it arrived)
+
+    @classmethod
+    def read(cls, event: Event, meeting_id: int) -> PresenceChange:
+        meeting = event.payload["object"]
+        uuid = _text(meeting.get("uuid")) or ""
+        # Only a digest of the session's uuid is kept: enough to tell one session from the next.
+        session = hashlib.sha256(uuid.encode()).hexdigest()[:16]
+        person = meeting.get("participant")
+        if not isinstance(person, dict):
+            who = Who.MEETING
+        else:
+            host = _text(meeting.get("host_id"))
+            ids = {_text(person.get("id")), _text(person.get("participant_user_id"))} - {None}
+            who = Who.HOST if host in ids else Who.REGISTRANT if _text(person.get("registrant_id")) else Who.GUEST
+        return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting))
+
+
+@dataclass(frozen=True)
 class Context:
-    """What handlers act with: the core's event service and the secret that answers URL validation."""
+    """What handlers act with: the core's event services and the secret that answers URL validation."""
 
     meetings: MeetingEvents
     secret: str
+    presence: PresenceEvents | None = None
 
 
 Answer = dict[str, Any] | None  # the JSON body Zoom expects back, if any (else an empty 204)
@@ -120,11 +151,39 @@ def _meeting_updated(event: Event, context: Context) -> Answer:
     return None
 
 
+def _presence(kind: Kind, participant: bool) -> Callable[[Event, Context], Answer]:
+    """The handler of one presence event: kept as a mark of that kind for the meeting's appointments."""
+
+    def handle(event: Event, context: Context) -> Answer:
+        meeting_id = _meeting_id(event)
+        if meeting_id is None or context.presence is None:
+            return None
+        if participant and not isinstance(event.payload["object"].get("participant"), dict):
+            log.info("Zoom webhook: %s names no participant, acknowledged", event.name)
+            return None
+        change = PresenceChange.read(event, meeting_id)
+        try:
+            count = context.presence.record(change.meeting_id, change.session, kind, change.who, change.at_ms)
+        except NotesBusy:
+            log.warning("Zoom webhook: %s kept, but the notes stayed busy; the next event writes the line", event.name)
+            return None
+        log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
+        return None
+
+    return handle
+
+
 HANDLERS: dict[str, Callable[[Event, Context], Answer]] = {
     "endpoint.url_validation": _url_validation,
     "app_deauthorized": _deauthorized,
     "meeting.deleted": _meeting_deleted,
     "meeting.updated": _meeting_updated,
+    "meeting.started": _presence(Kind.STARTED, participant=False),
+    "meeting.ended": _presence(Kind.ENDED, participant=False),
+    "meeting.participant_joined_waiting_room": _presence(Kind.WAITING, participant=True),
+    "meeting.participant_left_waiting_room": _presence(Kind.WAITING_LEFT, participant=True),
+    "meeting.participant_joined": _presence(Kind.JOINED, participant=True),
+    "meeting.participant_left": _presence(Kind.LEFT, participant=True),
 }
 
 
@@ -149,6 +208,15 @@ def _text(value: Any) -> str | None:
     except UnicodeEncodeError:
         return None
     return value
+
+
+def _time_ms(person: Any, meeting: dict[str, Any]) -> int | None:
+    """When an event without event_ts happened, by the times its payload gives (else its meeting's start)."""
+    fields = ("join_time", "leave_time", "date_time") if isinstance(person, dict) else ()
+    for value in [person.get(name) for name in fields] + [meeting.get("end_time"), meeting.get("start_time")]:
+        if (instant := parse_zoom_time(value)) is not None:
+            return int(instant.timestamp() * 1000)
+    return None
 
 
 def _start(value: Any) -> datetime | None:

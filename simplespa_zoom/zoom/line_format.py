@@ -1,5 +1,6 @@
-"""What the app's line says that is Zoom's own: its "Zoom:" label, the shape of Zoom's join links,
-the digits of a meeting id and how Zoom groups them, and which links are a registrant's own.
+"""What the app's line says that is Zoom's own: its "Zoom:" label (and the attendance line's "Zoom attendance:"),
+the shape of Zoom's join links, the digits of a meeting id and how Zoom groups them, and which links are a
+registrant's own.
 
 The core (meetings/notes.py) writes and finds the line with this; it knows no provider's link.
 The patterns are written for two engines: RE2 finds lines and Python's `re` reads them, so they use
@@ -26,6 +27,7 @@ class ZoomLineFormat:
     """Zoom's part of the app's line (a MeetingLineFormat)."""
 
     label: str = "Zoom"
+    attendance_label: str = "Zoom attendance"  # the attendance line written under it
     id_digits: tuple[int, int] = (9, 19)  # a Zoom meeting id has 9 to 19 digits
     # After the link, the staff's own text starts with full stops or question marks and then a character
     # no join link holds, or the line's end. Text that a link could take in (a digit after the id, a letter

@@ -10,6 +10,7 @@ import { submitUnderLock } from "./requests.js";
 import { startMeeting } from "./start.js";
 import { localizeTimes } from "./times.js";
 import { renderMeeting } from "./widget.js";
+import { watchPresence } from "./presence.js";
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -64,3 +65,6 @@ document.addEventListener("DOMContentLoaded", () => {
     checkMeeting();
   }
 });
+
+// Who is in the meeting, live: polls the app (the database only, no Zoom call) while the page is open.
+document.addEventListener("DOMContentLoaded", watchPresence);

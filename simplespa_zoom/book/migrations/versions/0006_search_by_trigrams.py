@@ -16,7 +16,7 @@ from alembic import op
 from simplespa_zoom.book.database import DatabaseError
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

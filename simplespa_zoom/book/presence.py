@@ -1,0 +1,72 @@
+"""Presence marks and the attendance line's digest in the database (the core's PresenceLog).
+
+Every server writes here and every page reads from here, so an event received by one server shows on
+a page served by another. Marks are only ever inserted (a replay is refused by the primary key and
+ignored) or dropped when old: servers never overwrite each other's.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.schema import appointments, attendance_lines, presence_marks
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.presence_ports import Kind, Mark
+
+
+class PresenceStore:
+    def __init__(self, engine: Engine, appointments: AppointmentStore) -> None:
+        self.engine = engine
+        self.appointments = appointments  # builds the rows it writes, in the provider's line format
+
+    def add(self, appointment_id: int, mark: Mark) -> None:
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(presence_marks).values(
+                        appointment_id=appointment_id, session=mark.session, kind=mark.kind.value, at_ms=mark.at_ms
+                    )
+                )
+        except IntegrityError:
+            pass  # the same mark again (a replay), or the appointment is gone: nothing to keep
+
+    def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
+        if not appointment_ids:
+            return {}
+        query = select(presence_marks).where(presence_marks.c.appointment_id.in_(appointment_ids))
+        found: dict[int, list[Mark]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                found.setdefault(row.appointment_id, []).append(Mark(row.session, Kind(row.kind), row.at_ms))
+        return found
+
+    def attendance_digest(self, appointment_id: int) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(attendance_lines.c.digest).where(attendance_lines.c.appointment_id == appointment_id)
+            ).scalar()
+
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
+        """The notes and the line's digest in one transaction, only if the row is still at base_version."""
+        statement = (
+            update(appointments)
+            .where(appointments.c.id == appointment_id, appointments.c.version == base_version)
+            .values(notes=notes, version=appointments.c.version + 1)
+            .returning(appointments)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
+            if row is not None:
+                connection.execute(delete(attendance_lines).where(attendance_lines.c.appointment_id == appointment_id))
+                connection.execute(insert(attendance_lines).values(appointment_id=appointment_id, digest=digest))
+        if row is None:
+            with self.engine.connect() as connection:
+                current = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).one()
+            raise VersionConflict(self.appointments._from_row(current))
+        return self.appointments._from_row(row)
+
+    def forget_before(self, cutoff_ms: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms))

@@ -1,0 +1,177 @@
+"""Who is in an appointment's meeting, live, and the record of attendance once it ends.
+
+The provider's events arrive late, twice, or out of order, and at any of several servers at once. So
+nothing here is a running total: each event is kept as a mark (a kind and a time, no one's name or
+id), a replay is the same mark, and the state is worked out from the sorted marks whenever it is
+needed. The attendance line is rewritten from them, so a late event can only make it more right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings import attendance, notes, timing
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.errors import NotesBusy
+from simplespa_zoom.meetings.lines import own_line
+from simplespa_zoom.meetings.ports import AppointmentBook, Clock
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+
+KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
+
+
+class Who(Enum):
+    """Who an event is about, as the provider's event tells it."""
+
+    MEETING = "meeting"  # the meeting itself (started, ended)
+    HOST = "host"  # the meeting's host (the event's host id)
+    REGISTRANT = "registrant"  # someone who joined with a registrant's personal link
+    GUEST = "guest"  # anyone else
+
+
+def instant(at_ms: int) -> datetime:
+    return datetime.fromtimestamp(at_ms / 1000, UTC)
+
+
+class PresenceNote(NamedTuple):
+    """What the page shows about a session, as a message code and its time (the web layer words it)."""
+
+    code: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One session as its marks tell it (times in epoch ms; None: not so)."""
+
+    started_ms: int | None = None
+    ended_ms: int | None = None
+    waiting_since_ms: int | None = None
+    in_meeting_since_ms: int | None = None
+    first_joined_ms: int | None = None
+    last_left_ms: int | None = None
+    attended_ms: int = 0
+    times_joined: int = 0
+
+    @classmethod
+    def of(cls, marks: list[Mark]) -> Presence:
+        """The state after these marks of one session, whatever order they came in."""
+        started = ended = waiting_since = inside_since = first = last = None
+        waiting = inside = times = attended = 0
+        for mark in sorted(marks, key=lambda m: (m.at_ms, list(Kind).index(m.kind))):
+            at = mark.at_ms
+            if ended is not None:
+                break  # the session is over: what comes after belongs to no one's time in it
+            if mark.kind is Kind.STARTED:
+                started = at if started is None else started
+            elif mark.kind is Kind.WAITING:
+                waiting, waiting_since = waiting + 1, waiting_since if waiting else at
+            elif mark.kind is Kind.WAITING_LEFT:
+                waiting = max(waiting - 1, 0)
+            elif mark.kind is Kind.JOINED:
+                if not inside:
+                    inside_since, times, first = at, times + 1, first if first is not None else at
+                inside += 1
+            elif mark.kind is Kind.LEFT and inside:
+                inside -= 1
+                if not inside and inside_since is not None:
+                    attended, last = attended + at - inside_since, at
+            elif mark.kind is Kind.ENDED:
+                ended = at
+                if inside and inside_since is not None:
+                    attended, last = attended + at - inside_since, at
+                inside = waiting = 0
+        return cls(
+            started, ended, waiting_since if waiting else None, inside_since if inside else None,
+            first, last, attended, times,
+        )  # fmt: skip
+
+    def attended(self) -> attendance.Attended:
+        joined = instant(self.first_joined_ms) if self.first_joined_ms is not None else None
+        left = instant(self.last_left_ms) if self.last_left_ms is not None else None
+        return attendance.Attended(joined, left, round(self.attended_ms / 60000), self.times_joined)
+
+    def note(self) -> PresenceNote | None:
+        """What the widget and the day list show (ended, else in the meeting, else waiting, else started),
+        or None when nothing happened yet."""
+        for code, at_ms in (
+            ("presence_ended", self.ended_ms),
+            ("presence_in_meeting", self.in_meeting_since_ms),
+            ("presence_waiting", self.waiting_since_ms),
+            ("presence_started", self.started_ms),
+        ):
+            if at_ms is not None:
+                return PresenceNote(code, instant(at_ms))
+        return None
+
+
+def latest_session(marks: list[Mark]) -> list[Mark]:
+    """The marks of the session heard of last (a later session of the same meeting replaces an earlier one)."""
+    if not marks:
+        return []
+    session = max(marks, key=lambda m: m.at_ms).session
+    return [mark for mark in marks if mark.session == session]
+
+
+def counts_as_client(who: Who, appointment: Appointment) -> bool:
+    """The client is anyone but the host; where the app's line is a registrant's personal link, only a
+    registrant (the link the client was given) counts."""
+    if who in (Who.MEETING, Who.HOST):
+        return False
+    line = own_line(appointment)
+    return who is Who.REGISTRANT or line is None or not appointment.line_format.is_personal_link(line.join_url)
+
+
+@dataclass(frozen=True)
+class PresenceEvents:
+    """Applies the provider's meeting and participant events to the appointments of that meeting."""
+
+    book: AppointmentBook
+    log: PresenceLog
+    tz: ZoneInfo
+    now: Clock
+
+    def record(self, meeting_id: int, session: str, kind: Kind, who: Who, at_ms: int | None) -> int:
+        """Keep the mark for each appointment whose meeting this is; write the attendance line once the
+        session has ended. How many appointments it concerned (at_ms None: now)."""
+        now = self.now()
+        self.log.forget_before(int((now - KEPT_FOR).timestamp() * 1000))
+        at_ms = int(now.timestamp() * 1000) if at_ms is None else at_ms
+        concerned = 0
+        for appointment in self.book.find_by_meeting(meeting_id):
+            if who is not Who.MEETING and not counts_as_client(who, appointment):
+                continue
+            self.log.add(appointment.id, Mark(session, kind, at_ms))
+            self.write_attendance(appointment.id)
+            concerned += 1
+        return concerned
+
+    def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
+        """Each appointment's latest session, from the store alone (no provider call)."""
+        return {key: Presence.of(latest_session(marks)) for key, marks in self.log.marks(appointment_ids).items()}
+
+    def write_attendance(self, appointment_id: int) -> Appointment | None:
+        """Once the latest session has ended, its attendance line in the notes: written once, rewritten
+        when a late event changes it. The row is read before the marks, so a write based on marks read
+        too early meets a newer version and is decided again."""
+        for _ in range(timing.SAVE_ATTEMPTS):
+            appointment = self.book.get(appointment_id)
+            presence = self.now_of([appointment_id]).get(appointment_id)
+            zoom_line = own_line(appointment)
+            if presence is None or presence.ended_ms is None or zoom_line is None:
+                return None
+            digest = self.log.attendance_digest(appointment_id)
+            mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
+            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz)
+            if mine is not None and mine.text == text:
+                return None
+            edited = attendance.place(appointment.notes, text, zoom_line, mine)
+            try:
+                return self.log.write_attendance(appointment_id, appointment.version, edited, notes.fingerprint(text))
+            except VersionConflict:
+                continue
+        raise NotesBusy()

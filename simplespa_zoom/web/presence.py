@@ -1,0 +1,82 @@
+"""Who is in each appointment's meeting, for the page script's poll: read from the database alone.
+
+Why a poll and not Server-Sent Events: an event reaches whichever server Zoom's request lands on,
+while the page may be served by another, so the truth is in the shared database, not in any one
+process. A poll of it every few seconds is one indexed read, needs no cross-server messaging (no
+LISTEN/NOTIFY, no Redis) and holds no worker: under gunicorn's sync or gthread workers every open
+SSE stream would hold a worker or thread for as long as the page is open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+
+from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.presence import PresenceEvents
+from simplespa_zoom.web import the_book
+from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_presence
+
+bp = Blueprint("presence", __name__, url_prefix="/appointments")
+
+POLL_IDS_MAX = 200  # appointments one poll asks about (a day's list)
+
+
+def presence_events() -> PresenceEvents:
+    return current_app.extensions["presence"]
+
+
+def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
+    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out)."""
+    tz = current_app.config["SPA_TZ"]
+    states = presence_events().now_of(appointment_ids)
+    return {key: say_presence(note, tz) for key, state in states.items() if (note := state.note()) is not None}
+
+
+def attendance_text(appointment: Appointment) -> str | None:
+    """The app's own attendance line in the notes (a typed look-alike is not shown as it)."""
+    digest = the_book().presence.attendance_digest(appointment.id)
+    line = attendance.own_line(appointment.line_format, appointment.notes, digest)
+    return line.text if line else None
+
+
+def _no_store(answer: Any) -> Any:
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<row_id:appointment_id>/presence")
+@login_required
+def one(appointment_id: int) -> Any:
+    appointment = the_book().appointments.get(appointment_id)
+    return _no_store(
+        {"presence": presence_texts([appointment_id]).get(appointment_id), "attendance": attendance_text(appointment)}
+    )
+
+
+@bp.get("/presence")
+@login_required
+def day() -> Any:
+    """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped)."""
+    ids = [
+        int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
+    ]
+    return _no_store({str(key): text for key, text in presence_texts(ids).items()})
+
+
+@bp.app_template_global()
+def presence_of(appointment: Appointment) -> dict[str, str | None]:
+    """What the appointment page shows on load, the same as its first poll would."""
+    return {
+        "presence": presence_texts([appointment.id]).get(appointment.id),
+        "attendance": attendance_text(appointment),
+    }
+
+
+@bp.app_template_global()
+def presence_of_day(appointments: list[Appointment]) -> dict[int, str]:
+    return presence_texts([appointment.id for appointment in appointments if appointment.line_is_own])

@@ -1,0 +1,122 @@
+"""One presence-log contract against the SQL store (SQLite, or PostgreSQL with --database=postgresql) and
+the in-memory fake; and the presence service over the fakes, without Flask, SQL or Zoom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from simplespa_zoom.book import Book
+from simplespa_zoom.meetings import attendance, notes
+from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
+from simplespa_zoom.meetings.presence import PresenceEvents, PresenceNote, Who
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+from simplespa_zoom.web.words import say_presence
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+
+from .fakes import InMemoryBook, InMemoryPresenceLog
+from .test_contract_book import LINE, MEETING_ID, START
+from .test_line_format import MEET, MEET_LINE
+
+TZ = ZoneInfo("America/New_York")
+NOW = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
+MS = int(NOW.timestamp() * 1000)
+
+
+@dataclass
+class Subject:
+    log: PresenceLog
+    appointment: Appointment
+
+
+@pytest.fixture(params=["sql", "in-memory"])
+def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
+    if request.param == "in-memory":
+        book = InMemoryBook()
+        yield Subject(InMemoryPresenceLog(book), book.add("Ana Souza", START, "Keep."))
+        return
+    opened = Book.open(request.getfixturevalue("database"), ZOOM_LINE_FORMAT)
+    opened.upgrade()
+    yield Subject(opened.presence, opened.appointments.create(AppointmentDraft("Ana Souza", None, START, 60, "Keep.")))
+
+
+def test_a_mark_given_twice_is_kept_once(subject: Subject) -> None:
+    mark = Mark("s1", Kind.JOINED, MS)
+    subject.log.add(subject.appointment.id, mark)
+    subject.log.add(subject.appointment.id, mark)
+    subject.log.add(subject.appointment.id, Mark("s1", Kind.LEFT, MS))
+    kept = subject.log.marks([subject.appointment.id, 999])
+    assert sorted(kept[subject.appointment.id]) == sorted([mark, Mark("s1", Kind.LEFT, MS)]) and 999 not in kept
+
+
+def test_marks_of_no_appointment_are_not_kept(subject: Subject) -> None:
+    subject.log.add(999_999, Mark("s1", Kind.JOINED, MS))
+    assert subject.log.marks([999_999]) == {}
+
+
+def test_old_marks_are_forgotten(subject: Subject) -> None:
+    for at in (MS - 10, MS, MS + 10):
+        subject.log.add(subject.appointment.id, Mark("s1", Kind.JOINED, at))
+    subject.log.forget_before(MS)
+    assert sorted(m.at_ms for m in subject.log.marks([subject.appointment.id])[subject.appointment.id]) == [MS, MS + 10]
+
+
+def test_the_attendance_write_checks_the_version_and_keeps_the_digest(subject: Subject) -> None:
+    appointment = subject.appointment
+    assert subject.log.attendance_digest(appointment.id) is None
+    saved = subject.log.write_attendance(appointment.id, appointment.version, "Keep.\nline", "d1")
+    assert saved.notes == "Keep.\nline" and saved.version == appointment.version + 1
+    assert subject.log.attendance_digest(appointment.id) == "d1"
+    with pytest.raises(VersionConflict) as conflict:
+        subject.log.write_attendance(appointment.id, appointment.version, "other", "d2")
+    assert conflict.value.current.notes == "Keep.\nline" and subject.log.attendance_digest(appointment.id) == "d1"
+
+
+def service() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
+    book = InMemoryBook()
+    appointment = book.add(
+        "Ana Souza", START, "Keep.\n" + LINE, zoom_meeting_id=MEETING_ID, zoom_line_digest=notes.fingerprint(LINE)
+    )
+    return book, PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW), appointment
+
+
+def test_a_concurrent_edit_is_kept_and_the_line_still_written_once() -> None:
+    book, presence, appointment = service()
+    presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
+    book.edits_meanwhile.append("Typed meanwhile.\n" + LINE)
+    presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 60_000)
+    presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 60_000)  # replayed
+    assert book.get(appointment.id).notes == "Typed meanwhile.\n" + LINE + "\nZoom attendance: client did not join"
+
+
+def test_the_host_and_marks_older_than_a_day_do_not_count() -> None:
+    book, presence, appointment = service()
+    assert presence.record(MEETING_ID, "s", Kind.JOINED, Who.HOST, MS) == 0
+    presence.record(MEETING_ID, "s", Kind.WAITING, Who.GUEST, int((NOW - timedelta(days=2)).timestamp() * 1000))
+    presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
+    note = presence.now_of([appointment.id])[appointment.id].note()
+    assert note == PresenceNote("presence_started", NOW)  # the core says what and when; the web words it
+    assert say_presence(note, TZ) == "Meeting started at 4:00 pm; the client has not joined yet."
+
+
+def test_the_attendance_label_is_the_providers_own() -> None:
+    """Under a second provider's line the core writes that provider's attendance label (it names none)."""
+    book = InMemoryBook(line_format=MEET)
+    appointment = book.add(
+        "Ana Souza",
+        START,
+        "Keep.\n" + MEET_LINE,
+        zoom_meeting_id=MEETING_ID,
+        zoom_line_digest=notes.fingerprint(MEET_LINE),
+    )
+    presence = PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW)
+    presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
+    presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 3 * 60_000)
+    presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 44 * 60_000)
+    written = book.get(appointment.id).notes
+    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: client joined 4:03 pm, left 4:44 pm (41 min)"
+    assert attendance.find_lines(ZOOM_LINE_FORMAT, written) == []  # not Zoom's line, though of the same shape

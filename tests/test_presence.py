@@ -1,0 +1,279 @@
+"""Who is in the meeting (issue 21, item 3) and the record of attendance (item 4), through the webhook.
+
+Every test delivers Zoom's signed events and asserts what staff see: the poll's and the page's
+sentences, and the notes byte for byte.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simplespa_zoom.meetings import attendance, notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+
+from .helpers import (
+    API,
+    JOIN_URL,
+    MEETING_ID,
+    ZOOM_USER_ID,
+    add_appointment,
+    connect_zoom,
+    get_appointment,
+    line_for,
+    login,
+    post,
+    race,
+    sql,
+    with_app_meeting,
+)
+from .test_webhooks import deliver
+
+BEFORE, AFTER = "Bring a towel.\r\n", "\r\nPaid in advance."
+PERSONAL_URL = f"https://us05web.zoom.us/w/{MEETING_ID}?tk=TOKEN123&pwd=Ab12Cd34Ef56"
+# An hour ago to the minute: within the day presence is kept, and its clock reads the same every run.
+BASE = (datetime.now(UTC) - timedelta(hours=1)).replace(second=0, microsecond=0)
+GUEST = {"user_id": "16778241", "user_name": "Ana Souza", "id": "", "email": "ana@example.com"}
+HOST = {"user_id": "16778240", "user_name": "Sam Host", "id": ZOOM_USER_ID, "email": "host@spa.example"}
+
+
+def at(minutes: float) -> int:
+    return int((BASE + timedelta(minutes=minutes)).timestamp() * 1000)
+
+
+def clock(app: Flask, minutes: float) -> str:
+    """'6:03 pm', spelled out here rather than by the code under test."""
+    local = (BASE + timedelta(minutes=minutes)).astimezone(app.config["SPA_TZ"])
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+
+
+def event(name: str, minutes: float, person: dict[str, Any] | None = None, session: str = "s1==") -> dict[str, Any]:
+    obj: dict[str, Any] = {"uuid": session, "id": MEETING_ID, "host_id": ZOOM_USER_ID, "topic": "t", "type": 2}
+    if person is not None:
+        obj["participant"] = person
+    return {"event": name, "event_ts": at(minutes), "payload": {"account_id": "acc", "object": obj}}
+
+
+STARTED = "meeting.started"
+ENDED = "meeting.ended"
+WAITS = "meeting.participant_joined_waiting_room"
+ADMITTED = "meeting.participant_left_waiting_room"
+JOINS = "meeting.participant_joined"
+LEAVES = "meeting.participant_left"
+
+
+def session(*steps: tuple[str, float], person: dict[str, Any] = GUEST, name: str = "s1==") -> list[dict[str, Any]]:
+    return [event(kind, minutes, None if kind in (STARTED, ENDED) else person, name) for kind, minutes in steps]
+
+
+@pytest.fixture
+def booked(app: Flask):
+    appointment = add_appointment(app, notes=BEFORE.rstrip("\r\n"))
+    appointment = with_app_meeting(app, appointment)
+    # The staff's own text after the Zoom line, on its own line (and CRLF line breaks throughout).
+    with app.app_context():
+        line = line_for(app, appointment)
+        text = BEFORE + line + AFTER
+        sql(app, "UPDATE appointments SET notes = :n, zoom_line_digest = :d WHERE id = :i",
+            n=text, d=notes.fingerprint(line), i=appointment.id)  # fmt: skip
+    return get_appointment(app, appointment.id)
+
+
+def poll(client, appointment_id: int) -> dict[str, Any]:
+    answer = client.get(f"/appointments/{appointment_id}/presence")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    return answer.get_json()
+
+
+def expected_notes(app: Flask, appointment, attendance_text: str) -> str:
+    return BEFORE + line_for(app, appointment) + "\r\n" + attendance_text + AFTER
+
+
+def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_list(app, client, booked) -> None:
+    login(client)
+    assert poll(client, booked.id) == {"presence": None, "attendance": None}
+    assert deliver(client, event(WAITS, 2, GUEST)).status_code == 204
+    waiting = f"Client is waiting since {clock(app, 2)}."
+    assert poll(client, booked.id)["presence"] == waiting
+    assert waiting in client.get(f"/appointments/{booked.id}").get_data(as_text=True)
+    day = booked.local_start(app.config["SPA_TZ"]).date().isoformat()
+    assert waiting in client.get(f"/appointments?day={day}").get_data(as_text=True)
+    assert client.get(f"/appointments/presence?ids={booked.id},x,99").get_json() == {str(booked.id): waiting}
+    for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
+        deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
+    assert poll(client, booked.id)["presence"] == f"Client is in the meeting since {clock(app, 3)}."
+
+
+def test_the_host_is_told_from_the_client_by_the_host_id(app, client, booked) -> None:
+    login(client)
+    deliver(client, event(JOINS, 1, HOST))
+    assert poll(client, booked.id)["presence"] is None
+    deliver(client, event(STARTED, 1))
+    assert poll(client, booked.id)["presence"] == f"Meeting started at {clock(app, 1)}; the client has not joined yet."
+
+
+CASES = {
+    "joins and leaves": (
+        [(STARTED, 0), (WAITS, 1), (ADMITTED, 3), (JOINS, 3), (LEAVES, 44), (ENDED, 45)],
+        "Zoom attendance: client joined {3}, left {44} (41 min)",
+    ),
+    "leaves and rejoins": (
+        [(STARTED, 0), (JOINS, 3), (LEAVES, 20), (JOINS, 25), (LEAVES, 44), (ENDED, 45)],
+        "Zoom attendance: client joined {3}, left {44} (36 min in all, joined 2 times)",
+    ),
+    "still in at the end": (
+        [(STARTED, 0), (JOINS, 5), (ENDED, 45), (LEAVES, 45)],
+        "Zoom attendance: client joined {5}, left {45} (40 min)",
+    ),
+    "never joins": ([(STARTED, 0), (ENDED, 30)], "Zoom attendance: client did not join"),
+    "only waits": ([(WAITS, 1), (STARTED, 2), (ENDED, 30)], "Zoom attendance: client did not join"),
+}
+
+
+@pytest.mark.parametrize("order", ["in order", "reversed", "shuffled and replayed"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_one_attendance_line_under_the_zoom_line_whatever_the_order(app, client, booked, case, order) -> None:
+    steps, template = CASES[case]
+    events = session(*steps)
+    if order == "reversed":
+        events.reverse()
+    elif order == "shuffled and replayed":
+        events = events + events[::2]
+        random.Random(21).shuffle(events)
+    for one in events:
+        assert deliver(client, one).status_code == 204
+    text = template.format(*[clock(app, m) if i in (3, 5, 44, 45) else "" for i, m in enumerate(range(46))])
+    assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
+    login(client)
+    assert poll(client, booked.id)["attendance"] == text
+    assert text in client.get(f"/appointments/{booked.id}").get_data(as_text=True)
+
+
+def test_a_later_session_of_the_same_meeting_rewrites_the_line(app, client, booked) -> None:
+    for one in session((STARTED, 0), (JOINS, 3), (LEAVES, 10), (ENDED, 11)):
+        deliver(client, one)
+    later = session((STARTED, 20), (JOINS, 21), (LEAVES, 44), (ENDED, 45), name="s2==")
+    for one in later + session((LEAVES, 12)):  # and a late retry of the first session's event
+        deliver(client, one)
+    text = f"Zoom attendance: client joined {clock(app, 21)}, left {clock(app, 44)} (23 min)"
+    assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
+
+
+def test_a_line_staff_typed_is_never_written_over(app, client, booked) -> None:
+    typed = "Zoom attendance: client joined 1:00 pm, left 2:00 pm (60 min)"
+    line = line_for(app, booked)
+    sql(app, "UPDATE appointments SET notes = :n WHERE id = :i", n=BEFORE + line + "\r\n" + typed + AFTER, i=booked.id)
+    for one in session((STARTED, 0), (ENDED, 30)):
+        deliver(client, one)
+    assert get_appointment(app, booked.id).notes == (
+        BEFORE + line + "\r\nZoom attendance: client did not join\r\n" + typed + AFTER
+    )
+
+
+def test_the_attendance_line_stays_when_the_meeting_is_deleted_in_zoom(app, client, booked) -> None:
+    for one in session((STARTED, 0), (ENDED, 30)):
+        deliver(client, one)
+    deliver(client, {"event": "meeting.deleted", "event_ts": at(40), "payload": {"object": {"id": MEETING_ID}}})
+    assert get_appointment(app, booked.id).notes == BEFORE + "Zoom attendance: client did not join" + AFTER
+
+
+def test_with_a_personal_link_only_the_registrant_counts_as_the_client(app, client) -> None:
+    appointment = with_app_meeting(app, add_appointment(app, email="ana@example.com"), join_url=PERSONAL_URL)
+    registrant = {**GUEST, "registrant_id": "r-1"}
+    steps = [(STARTED, 0), (JOINS, 2)]
+    for one in session(*steps, person=GUEST) + session((JOINS, 4), person=registrant):
+        deliver(client, one)
+    login(client)
+    assert poll(client, appointment.id)["presence"] == f"Client is in the meeting since {clock(app, 4)}."
+
+
+def test_presence_keeps_no_participant_name_email_or_zoom_id(app, client, booked) -> None:
+    for one in session((WAITS, 1), (JOINS, 2), (LEAVES, 3), person={**GUEST, "registrant_id": "reg-secret"}):
+        deliver(client, one)
+    kept = repr(sql(app, "SELECT * FROM presence_marks")) + repr(sql(app, "SELECT * FROM attendance_lines"))
+    for secret in ("Ana", "ana@example.com", "16778241", "reg-secret", "s1=="):
+        assert secret not in kept
+
+
+def test_the_poll_needs_a_signed_in_staff_member(client, booked) -> None:
+    assert client.get(f"/appointments/{booked.id}/presence").status_code in (302, 401)
+
+
+LINE = f"Zoom: [Appointment with A] Friday, December 4 2026 6:00 pm \u2014 {JOIN_URL}"
+TEXT = st.text(alphabet=st.sampled_from("ab \t\r\n\u2014Z:[]"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=TEXT, glued=st.sampled_from(["", " (paid)", "."]), after=TEXT, crlf=st.booleans())
+def test_placing_the_line_changes_no_other_byte(before: str, glued: str, after: str, crlf: bool) -> None:
+    ending = "\r\n" if crlf else "\n"
+    before = before if before == "" or before.endswith("\n") else before + ending
+    original = before + LINE + glued + (ending + after if after else "")
+    zoom_line = notes.find_line(ZOOM_LINE_FORMAT, original, MEETING_ID)
+    assert zoom_line is not None
+    text = "Zoom attendance: client did not join"
+    placed = attendance.place(original, text, zoom_line, None)
+    mine = [line for line in attendance.find_lines(ZOOM_LINE_FORMAT, placed) if placed[line.start : line.end] == text]
+    assert mine, placed
+    start = placed.index(text, zoom_line.end)
+    end = start + len(text)
+    # Without the line and the one line break it brought, the notes are what they were.
+    if placed.startswith("\r\n", end) or placed.startswith("\n", end):
+        removed = placed[:start] + placed[end + (2 if placed.startswith("\r\n", end) else 1) :]
+    else:
+        removed = placed[: start - (2 if placed[:start].endswith("\r\n") else 1)]
+    assert removed == original
+    assert placed[start - 1] == "\n"  # on a line of its own, under the Zoom line
+    again = attendance.place(
+        placed, "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)", zoom_line, mine[-1]
+    )
+    assert again.replace("client joined 6:03 pm, left 6:44 pm (41 min)", "client did not join") == placed
+
+
+NOT_JOINED = "Zoom attendance: client did not join"
+
+
+def held_and_ended(client) -> None:
+    for one in session((STARTED, 0), (ENDED, 30)):
+        deliver(client, one)
+
+
+def test_the_attendance_line_stays_when_a_status_check_finds_the_meeting_gone(app, client, booked, zoom) -> None:
+    held_and_ended(client)
+    login(client)
+    connect_zoom(client)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json={"code": 3001, "message": "Meeting does not exist."})
+    assert post(client, f"/appointments/{booked.id}/meeting/status").get_json()["state"] == "gone"
+    assert get_appointment(app, booked.id).notes == BEFORE + NOT_JOINED + AFTER
+
+
+def test_the_attendance_line_stays_when_staff_remove_the_meeting(app, client, booked, zoom) -> None:
+    held_and_ended(client)
+    login(client)
+    connect_zoom(client)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    assert post(client, f"/appointments/{booked.id}/meeting/remove").status_code == 200
+    assert get_appointment(app, booked.id).notes == BEFORE + NOT_JOINED + AFTER
+
+
+def test_the_end_and_a_late_leave_racing_on_two_servers_write_one_right_line(app, booked) -> None:
+    for one in session((STARTED, 0), (JOINS, 3)):
+        deliver(app.test_client(), one)
+    racing = iter(session((LEAVES, 44), (ENDED, 45)))
+    lock = threading.Lock()
+
+    def deliver_one() -> bool:
+        with lock:
+            one = next(racing)
+        return deliver(app.test_client(), one).status_code == 204
+
+    assert race(2, deliver_one) == [True, True]
+    text = f"Zoom attendance: client joined {clock(app, 3)}, left {clock(app, 44)} (41 min)"
+    assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)

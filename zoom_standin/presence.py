@@ -1,0 +1,134 @@
+"""The stand-in's meeting sessions: a host starts a meeting, a client waits, joins, leaves, and the meeting
+ends, each announced to the apps the host added by the signed events Zoom sends, in Zoom's shapes
+(Zoom's Meetings webhooks; field names as in Zoom's official Rivet library types):
+
+- meeting.started / meeting.ended: object {uuid, id, host_id, topic, type, start_time, duration,
+  timezone} (+ end_time when ended);
+- meeting.participant_joined_waiting_room / _left_waiting_room: object {…, participant {user_id,
+  user_name, id, participant_uuid, email, date_time, registrant_id?}};
+- meeting.participant_joined / _left: the same participant with join_time / leave_time (+ leave_reason).
+
+The host's participant id is the host's user id (host_id); a client who registered carries their
+registrant_id. Each session (from start to end) has its own uuid, as in Zoom.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import Any
+
+from flask import Flask, abort, jsonify, redirect, request
+
+from .state import SandboxState, User
+
+ACTIONS = ("host_starts", "client_waits", "client_joins", "client_leaves", "meeting_ends")
+LABELS = {
+    "client_waits": "Client joins the waiting room",
+    "client_joins": "Client joins",
+    "client_leaves": "Client leaves",
+    "host_starts": "Host starts",
+    "meeting_ends": "Meeting ends",
+}
+
+
+def register(app: Flask, sandbox: SandboxState, notify: Any, zoom_time: Any) -> None:
+    """The Marketplace page's session buttons, and the same as a test switch that may set the event time."""
+
+    def act(meeting_id: int, action: str, at: float | None) -> list[str]:
+        user = sandbox.current_user()
+        with sandbox.lock:
+            meeting = sandbox.meetings.get(meeting_id) or abort(404)
+            sent = _session_events(meeting, user, action, at if at is not None else sandbox.now(), zoom_time)
+        for name, payload, event_ms in sent:
+            notify(sandbox, user, name, payload, event_ms)
+        return [name for name, _, _ in sent]
+
+    @app.post("/marketplace/meetings/<int:meeting_id>/session")
+    def session_button(meeting_id: int) -> Any:
+        action = request.form.get("action", "")
+        if action not in ACTIONS:
+            abort(400)
+        act(meeting_id, action, None)
+        return redirect("/marketplace")
+
+    @app.post("/_sandbox/meetings/<int:meeting_id>/session")
+    def session_switch(meeting_id: int) -> Any:
+        body = request.get_json(force=True)
+        if body.get("action") not in ACTIONS:
+            abort(400)
+        at = body.get("at")
+        return jsonify({"sent": act(meeting_id, body["action"], float(at) if at is not None else None)})
+
+
+def _session_events(
+    meeting: dict[str, Any], user: User, action: str, at: float, zoom_time: Any
+) -> list[tuple[str, dict[str, Any], int]]:
+    """The events one action causes, in the order Zoom sends them; the meeting remembers who is where."""
+    session = meeting.setdefault("_session", {"uuid": _uuid(), "live": False, "client": None})
+    base = {
+        "uuid": session["uuid"],
+        "id": meeting["id"],
+        "host_id": user.id,
+        "topic": meeting["topic"],
+        "type": meeting["type"],
+        "start_time": zoom_time(meeting["_start"]),
+        "duration": meeting["duration"],
+        "timezone": meeting["timezone"],
+    }
+    ms = int(at * 1000)
+    client = _client(meeting)
+    host = {"user_id": "16778240", "user_name": f"{user.first_name} {user.last_name}", "id": user.id,
+            "participant_uuid": "host-" + session["uuid"][:8], "email": user.email}  # fmt: skip
+    events: list[tuple[str, dict[str, Any], int]] = []
+
+    def send(name: str, person: dict[str, Any] | None = None, **times: str) -> None:
+        obj = dict(base) if person is None else {**base, "participant": {**person, **times}}
+        events.append((name, {"object": obj}, ms))
+
+    if action == "host_starts" and not session["live"]:
+        session["live"] = True
+        send("meeting.started")
+        send("meeting.participant_joined", host, join_time=zoom_time(at))
+        if session["client"] == "waiting":  # the host admits the client at once
+            send("meeting.participant_left_waiting_room", client, date_time=zoom_time(at))
+            send("meeting.participant_joined", client, join_time=zoom_time(at))
+            session["client"] = "in"
+    elif action == "client_waits" and session["client"] is None:
+        session["client"] = "waiting"
+        send("meeting.participant_joined_waiting_room", client, date_time=zoom_time(at))
+    elif action == "client_joins" and session["client"] != "in":
+        if session["client"] == "waiting":
+            send("meeting.participant_left_waiting_room", client, date_time=zoom_time(at))
+        session["client"] = "in"
+        send("meeting.participant_joined", client, join_time=zoom_time(at))
+    elif action == "client_leaves" and session["client"] is not None:
+        kind = "meeting.participant_left" if session["client"] == "in" else "meeting.participant_left_waiting_room"
+        times = {"leave_time": zoom_time(at), "leave_reason": "left the meeting"} if session["client"] == "in" else {}
+        send(kind, client, **(times or {"date_time": zoom_time(at)}))
+        session["client"] = None
+    elif action == "meeting_ends" and session["live"]:
+        if session["client"] == "in":
+            send(
+                "meeting.participant_left", client, leave_time=zoom_time(at), leave_reason="the host ended the meeting"
+            )
+        send("meeting.participant_left", host, leave_time=zoom_time(at), leave_reason="the host ended the meeting")
+        base["end_time"] = zoom_time(at)
+        send("meeting.ended")
+        meeting["_session"] = {"uuid": _uuid(), "live": False, "client": None}  # the next session is another
+    return events
+
+
+def _client(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The client as a participant: a guest, or the registrant Zoom emailed a personal link."""
+    person: dict[str, Any] = {"user_id": "16778241", "user_name": "Client", "id": "",
+                              "participant_uuid": "client-" + str(meeting["id"]), "email": ""}  # fmt: skip
+    registrants = meeting.get("_registrants") or {}
+    if registrants:
+        registrant_id, registrant = next(iter(registrants.items()))
+        person.update(registrant_id=registrant_id, email=registrant["email"])
+    return person
+
+
+def _uuid() -> str:
+    return base64.b64encode(secrets.token_bytes(16)).decode()
