@@ -159,6 +159,7 @@ class InMemoryProvider:
     """
 
     user: str = "host-1"
+    calls_per_second: float = 4.0
     is_licensed: bool = False
     connected: bool = True
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)

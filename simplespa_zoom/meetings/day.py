@@ -25,7 +25,6 @@ T = TypeVar("T")
 
 DAY_CHECK_MAX = 30  # rows checked with the provider per request: the day list's bound on provider calls
 DAY_CHECK_TOGETHER = 2  # rows in flight at once
-DAY_CHECK_PER_SECOND = 4.0  # Zoom's "Light" limit on a free account, shared by every app the account uses
 DAY_CHECK_SECONDS = 12.0  # the whole day's check, waiting for slots included
 
 
@@ -65,7 +64,7 @@ class CheckDay:
     def check_day(self, appointments: Sequence[Appointment], together: Together) -> list[Check]:
         now = self.now()
         deadline = time.monotonic() + DAY_CHECK_SECONDS
-        pacer = Pacer(DAY_CHECK_PER_SECOND)
+        pacer = Pacer(self.provider.calls_per_second)
         asked = 0
         tasks: list[Callable[[], Check | None]] = []
         for appointment in appointments:

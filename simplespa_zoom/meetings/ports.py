@@ -128,6 +128,8 @@ class MeetingProvider(Protocol):
     call slots, and one deadline for every call inside (refreshes and retries included).
     """
 
+    calls_per_second: float  # how fast calls made together may start, under the provider's rate limit
+
     def within(self, seconds: float, *, wait: float | None = None) -> AbstractContextManager[None]: ...
 
     def time_left(self) -> float | None: ...

@@ -20,6 +20,8 @@ T = TypeVar("T")
 class ZoomProvider:
     """One browser's Zoom for one request: its token store read once, every call refreshed as needed."""
 
+    calls_per_second = 4.0  # Zoom's "Light" rate limit on a free account, shared by every app the account uses
+
     def __init__(self, connection: ZoomConnection, store: TokenStore) -> None:
         self.connection = connection
         self.tokens = BoundTokens(store)
