@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import icalendar
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
+from zoom_standin.mailbox import Received
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us"
@@ -261,3 +263,16 @@ def race(racers: int, attempt: Callable[[], bool]) -> list[bool]:
     for thread in threads:
         thread.join(30)
     return sorted(answers)
+
+
+def calendar_of(received: Received) -> icalendar.Calendar:
+    """The calendar file a message carries, parsed back by icalendar (fails when it has none)."""
+    text_calendar = received.part("text/calendar")
+    assert text_calendar is not None, f"no calendar file in {received.subject!r}"
+    return icalendar.Calendar.from_ical(text_calendar)
+
+
+def the_event(received: Received) -> icalendar.Event:
+    """The one event of a message's calendar file."""
+    [event] = calendar_of(received).walk("VEVENT")
+    return event
