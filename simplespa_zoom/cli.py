@@ -92,7 +92,10 @@ def set_staff_password(email: str, password_stdin: bool) -> None:
 @click.option("--start", required=True, help="Wall-clock start in SPA_TIMEZONE, e.g. 2026-12-01T15:00.")
 @click.option("--duration", default="60", show_default=True, help="Length in minutes.")
 @click.option("--notes", default="", help="Notes text.")
-def add_appointment(client_name: str, client_email: str, start: str, duration: str, notes: str) -> None:
+@click.option("--timezone", "client_timezone", default="", help="The client's IANA time zone (optional).")
+def add_appointment(
+    client_name: str, client_email: str, start: str, duration: str, notes: str, client_timezone: str
+) -> None:
     """Add an appointment and print its id."""
     the_book().upgrade()
     try:
@@ -103,6 +106,7 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
             duration=duration,
             notes=notes,
             tz=current_app.config["SPA_TZ"],
+            client_timezone=client_timezone,
         )
     except InvalidAppointment as invalid:
         raise click.ClickException(" ".join(error.text for error in invalid.errors.values())) from None

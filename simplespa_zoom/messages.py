@@ -31,7 +31,8 @@ MEETINGS = "Meetings"
 FOLLOWING = "Rescheduling and cancelling"
 APPOINTMENTS = "Appointments"
 SIGNING_IN = "Signing in and pages"
-AREAS = (CONNECTING, MEETINGS, FOLLOWING, APPOINTMENTS, SIGNING_IN)
+MAIL = "The spa's own email to clients"
+AREAS = (CONNECTING, MEETINGS, FOLLOWING, MAIL, APPOINTMENTS, SIGNING_IN)
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,13 @@ _CATALOGUE = (
         APPOINTMENTS,
         "Enter a valid email address, or leave it empty.",
         "Use an address like name@example.com, or leave it empty (then send the invitation yourself).",
+    ),
+    Message(
+        "client_timezone_invalid",
+        APPOINTMENTS,
+        "Choose the client's time zone from the list (like Europe/Lisbon), or leave it empty.",
+        "Start typing the client's city or region and pick the zone offered. Leave it empty when the client "
+        "lives in the spa's time zone: the spa's email then shows the time in the spa's zone only.",
     ),
     Message(
         "start_invalid",

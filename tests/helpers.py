@@ -220,6 +220,7 @@ def form_values(appointment: Appointment, **changes: str) -> dict[str, str]:
     values = {
         "client_name": appointment.client_name,
         "client_email": appointment.client_email or "",
+        "client_timezone": appointment.client_timezone or "",
         "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"),
         "duration": str(appointment.duration_minutes),
         "notes": appointment.notes,

@@ -68,6 +68,8 @@ def _from_row(row: Row[Any]) -> Appointment:
         zoom_host_mark=row.zoom_host_mark,
         zoom_synced_ms=row.zoom_synced_ms,
         zoom_line_digest=row.zoom_line_digest,
+        client_timezone=row.client_timezone,
+        mail_sequence=row.mail_sequence,
     )
 
 
@@ -83,6 +85,7 @@ def _draft_values(draft: AppointmentDraft) -> dict[str, Any]:
         "starts_at": to_db(draft.starts_at),
         "duration_minutes": draft.duration_minutes,
         "notes": draft.notes,
+        "client_timezone": draft.client_timezone,
     }
 
 

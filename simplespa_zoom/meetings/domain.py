@@ -55,6 +55,8 @@ class Appointment:
     zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
     zoom_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
     start_readable: bool = True
+    client_timezone: str | None = None  # the client's IANA zone, if staff gave one
+    mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)
 
     @property
     def cancelled(self) -> bool:
@@ -107,6 +109,7 @@ class AppointmentDraft:
     starts_at: datetime
     duration_minutes: int
     notes: str
+    client_timezone: str | None = None
 
     @property
     def meeting_ids(self) -> set[int]:

@@ -53,11 +53,20 @@ def _day_asked() -> date | None:
 
 def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
     if appointment is None:
-        return {"client_name": "", "client_email": "", "start": "", "duration": "60", "notes": "", "version": ""}
+        return {
+            "client_name": "",
+            "client_email": "",
+            "client_timezone": "",
+            "start": "",
+            "duration": "60",
+            "notes": "",
+            "version": "",
+        }
     tz = current_app.config["SPA_TZ"]
     return {
         "client_name": appointment.client_name,
         "client_email": appointment.client_email or "",
+        "client_timezone": appointment.client_timezone or "",
         "start": appointment.local_start(tz).strftime("%Y-%m-%dT%H:%M") if appointment.start_readable else "",
         "duration": str(appointment.duration_minutes),
         "notes": appointment.notes,
@@ -68,7 +77,7 @@ def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
 def _submitted(existing: Appointment | None = None) -> dict[str, str]:
     values = {
         name: request.form.get(name, "")
-        for name in ("client_name", "client_email", "start", "duration", "notes", "version")
+        for name in ("client_name", "client_email", "client_timezone", "start", "duration", "notes", "version")
     }
     values["notes"] = _notes_to_save(values["notes"], existing.notes if existing else "")
     return values
@@ -147,6 +156,7 @@ def _draft(values: dict[str, str], existing: Appointment | None = None) -> Appoi
         tz=current_app.config["SPA_TZ"],
         stored_notes=existing.notes if existing else "",
         own_line=_own_line(existing),
+        client_timezone=values["client_timezone"],
     )
 
 
