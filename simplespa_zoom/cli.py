@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom import create_app
 from simplespa_zoom.book.database import DatabaseError
@@ -111,6 +112,28 @@ def add_appointment(
     except InvalidAppointment as invalid:
         raise click.ClickException(" ".join(error.text for error in invalid.errors.values())) from None
     click.echo(the_book().appointments.create(draft).id)
+
+
+@main.command("send-mail")
+def send_mail() -> None:
+    """Deliver what is due: letters waiting in the outbox, and reminders REMINDER_MINUTES before each start.
+
+    Run it every minute (cron or a systemd timer); several servers may run it at once, each letter goes once.
+    """
+    mail = current_app.extensions.get("mail")
+    if mail is None:
+        click.echo("SMTP_URL is not set: the spa sends no email of its own, so there is nothing to send.")
+        return
+    try:
+        tally = mail.round.run()
+    except OperationalError:
+        raise click.ClickException(
+            "The database could not be reached; nothing was sent. The next run tries again."
+        ) from None
+    click.echo(
+        f"Sent {tally.sent}, to retry {tally.retrying}, refused {tally.failed}, reminders queued "
+        f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, old letters purged {tally.purged}."
+    )
 
 
 @main.command("demo", with_appcontext=False)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings.ports import (
+    Letter,
     ProviderMeeting,
     ProviderMeetingGone,
     ProviderNotConnected,
@@ -35,6 +36,7 @@ class InMemoryBook:
         self.edits_meanwhile: list[str] = []  # notes another user saves just before our next write
         self.failing_writes = 0
         self.releases = 0
+        self.outbox: list[Letter] = []  # letters written with the notes, their SEQUENCE given
 
     def add(self, client: str, start: datetime, notes: str = "", **fields: object) -> Appointment:
         appointment = Appointment(
@@ -73,10 +75,12 @@ class InMemoryBook:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        letter: Letter | None = None,
     ) -> Appointment:
         saved = self._write(
             appointment_id,
             base_version,
+            letter,
             notes=notes,
             zoom_meeting_id=meeting_id,
             zoom_host_mark=host_mark,
@@ -96,6 +100,7 @@ class InMemoryBook:
         forget_meeting: bool = False,
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
+        letter: Letter | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
@@ -108,7 +113,11 @@ class InMemoryBook:
         current = self.get(appointment_id)
         if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
-        return self._write(appointment_id, base_version, **changes)
+        return self._write(appointment_id, base_version, letter, **changes)
+
+    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+        current = self.get(appointment_id)
+        return self._write(appointment_id, current.version, letter)
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         current = self.get(appointment_id)
@@ -118,7 +127,9 @@ class InMemoryBook:
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.zoom_meeting_id == meeting_id]
 
-    def _write(self, appointment_id: int, base_version: int, **changes: object) -> Appointment:
+    def _write(
+        self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object
+    ) -> Appointment:
         if self.failing_writes:
             self.failing_writes -= 1
             raise RuntimeError("disk full")
@@ -128,6 +139,9 @@ class InMemoryBook:
             self.rows[appointment_id] = current
         if current.version != base_version:
             raise VersionConflict(current)
+        if letter is not None:
+            self.outbox.append(replace(letter, sequence=current.mail_sequence))
+            changes["mail_sequence"] = current.mail_sequence + 1
         self.rows[appointment_id] = replace(current, **changes, version=current.version + 1)  # type: ignore[arg-type]
         return self.rows[appointment_id]
 

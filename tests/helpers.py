@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,11 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from simplespa_zoom import create_app
+from simplespa_zoom.cli import main
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
-from zoom_standin.mailbox import Received
+from zoom_standin.mailbox import Mailbox, Received
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us"
@@ -277,3 +279,31 @@ def the_event(received: Received) -> icalendar.Event:
     """The one event of a message's calendar file."""
     [event] = calendar_of(received).walk("VEVENT")
     return event
+
+
+SPA_SENDER = "Serene Spa <bookings@spa.example>"
+CLIENT_EMAIL = "ana@client.example"
+
+
+def mail_config(mailbox: Mailbox, **config: Any) -> dict[str, Any]:
+    """The settings of an app that sends the spa's own mail through this mailbox."""
+    return {"SMTP_URL": mailbox.url, "MAIL_FROM": SPA_SENDER, **config}
+
+
+def delivered(app: Flask, timeout: float = 10.0) -> None:
+    """Wait until the app's background delivery has run every round asked for so far."""
+    assert app.extensions["mail"].courier.wait_idle(timeout), "the courier is still delivering"
+
+
+def send_mail(app: Flask, at: datetime | None = None) -> str:
+    """Run `simplespa-zoom send-mail` (as at a later time, for letters waiting for their retry); its output."""
+    if at is not None:
+        mail = app.extensions["mail"]
+        app.extensions["mail"] = replace(mail, round=replace(mail.round, now=lambda: at))
+    try:
+        result = app.test_cli_runner().invoke(main, args=["send-mail"])
+    finally:
+        if at is not None:
+            app.extensions["mail"] = mail
+    assert result.exit_code == 0, result.output
+    return result.output

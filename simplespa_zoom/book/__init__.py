@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import open_engine, upgrade
+from simplespa_zoom.book.outbox import OutboxStore
 from simplespa_zoom.book.staff import StaffStore
 
 
@@ -19,11 +20,12 @@ class Book:
     engine: Engine
     appointments: AppointmentStore
     staff: StaffStore
+    outbox: OutboxStore
 
     @classmethod
     def open(cls, database: str) -> Book:
         engine = open_engine(database)
-        return cls(engine, AppointmentStore(engine), StaffStore(engine))
+        return cls(engine, AppointmentStore(engine), StaffStore(engine), OutboxStore(engine))
 
     def upgrade(self) -> str:
         """Create or upgrade the schema; returns the revision reached."""

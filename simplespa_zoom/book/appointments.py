@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
-from simplespa_zoom.book.schema import appointments, note_meetings
+from simplespa_zoom.book.schema import appointments, note_meetings, outbox
 from simplespa_zoom.meetings.domain import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -20,6 +20,7 @@ from simplespa_zoom.meetings.domain import (
     VersionConflict,
     indexable,
 )
+from simplespa_zoom.meetings.ports import Letter
 
 # A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
 # taking it over is safe, as a takeover first looks for the meeting the holder may have made.
@@ -51,7 +52,7 @@ def _read_start(text: object) -> datetime | None:
         return None
 
 
-def _from_row(row: Row[Any]) -> Appointment:
+def from_row(row: Row[Any]) -> Appointment:
     """One row as an appointment; a start that no longer reads (hand-edited data) is flagged, not fatal."""
     start = _read_start(row.starts_at)
     return Appointment(
@@ -89,6 +90,25 @@ def _draft_values(draft: AppointmentDraft) -> dict[str, Any]:
     }
 
 
+def letter_values(letter: Letter, sequence: int, now: datetime) -> dict[str, Any]:
+    """A letter as its outbox row: queued, due now."""
+    return {
+        "appointment_id": letter.appointment_id,
+        "kind": str(letter.kind),
+        "recipient": letter.recipient,
+        "recipient_name": letter.recipient_name,
+        "sequence": sequence,
+        "meeting_id": letter.meeting_id,
+        "join_url": letter.join_url,
+        "starts_at": to_db(letter.starts_at),
+        "duration_minutes": letter.duration_minutes,
+        "client_timezone": letter.client_timezone,
+        "state": "queued",
+        "due_at": to_db(now),
+        "created_at": to_db(now),
+    }
+
+
 def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Collection[int]) -> None:
     """Keep the meeting-id index in step with the notes, in the same transaction as their write."""
     connection.execute(delete(note_meetings).where(note_meetings.c.appointment_id == appointment_id))
@@ -108,13 +128,15 @@ class AppointmentStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Called after a transaction that wrote a letter commits: the mail package starts delivering it.
+        self.on_letter: Callable[[], None] | None = None
 
     def get(self, appointment_id: int) -> Appointment:
         with self.engine.connect() as connection:
             row = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).first()
         if row is None:
             raise AppointmentNotFound(appointment_id)
-        return _from_row(row)
+        return from_row(row)
 
     def between(self, start: datetime, end: datetime) -> list[Appointment]:
         """Appointments starting in [start, end), in order: one day of the book, by index."""
@@ -124,7 +146,7 @@ class AppointmentStore:
             .order_by(appointments.c.starts_at, appointments.c.id)
         )
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query)]
+            return [from_row(row) for row in connection.execute(query)]
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose client name contains text (any case), latest first, at most limit."""
@@ -136,13 +158,13 @@ class AppointmentStore:
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query)]
+            return [from_row(row) for row in connection.execute(query)]
 
     def create(self, draft: AppointmentDraft) -> Appointment:
         with self.engine.begin() as connection:
             row = connection.execute(insert(appointments).values(_draft_values(draft)).returning(appointments)).one()
             _index_notes(connection, row.id, draft.meeting_ids)
-        return _from_row(row)
+        return from_row(row)
 
     def update(self, appointment_id: int, base_version: int, draft: AppointmentDraft) -> Appointment:
         return self._write(appointment_id, base_version, _draft_values(draft), meeting_ids=draft.meeting_ids)
@@ -157,6 +179,7 @@ class AppointmentStore:
         forget_meeting: bool = False,
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line;
         with own_line_digest the app rewrote its line to text of that digest; with synced_ms the line now
@@ -174,7 +197,9 @@ class AppointmentStore:
             if synced_ms is not None:
                 values["zoom_synced_ms"] = synced_ms
         never_older = not forget_meeting and synced_ms is not None
-        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, never_older=never_older)
+        return self._write(
+            appointment_id, base_version, values, meeting_ids=meeting_ids, never_older=never_older, letter=letter
+        )
 
     def record_meeting(
         self,
@@ -187,6 +212,7 @@ class AppointmentStore:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Save the notes with the new meeting's line (of line_digest), remember the meeting and end the claim:
         one write."""
@@ -198,7 +224,27 @@ class AppointmentStore:
             "zoom_line_digest": line_digest,
             "meeting_claimed_at": None,
         }
-        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids)
+        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
+
+    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version."""
+        statement = (
+            update(appointments)
+            .where(appointments.c.id == appointment_id)
+            .values(mail_sequence=appointments.c.mail_sequence + 1)
+            .returning(appointments)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
+            if row is None:
+                raise AppointmentNotFound(appointment_id)
+            connection.execute(insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))))
+        self._letter_written()
+        return from_row(row)
+
+    def _letter_written(self) -> None:
+        if self.on_letter is not None:
+            self.on_letter()
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         """Remember who hosts the app's meeting, once a connected browser has seen it in Zoom."""
@@ -216,7 +262,7 @@ class AppointmentStore:
         """Appointments for which the app created this meeting (by index, not by reading notes)."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
-            return [_from_row(row) for row in rows]
+            return [from_row(row) for row in rows]
 
     def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
@@ -230,7 +276,7 @@ class AppointmentStore:
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [_from_row(row) for row in connection.execute(query)]
+            return [from_row(row) for row in connection.execute(query)]
 
     def _write(
         self,
@@ -240,9 +286,13 @@ class AppointmentStore:
         *,
         meeting_ids: Collection[int] | None = None,
         never_older: bool = False,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Update these columns only if the row is still at base_version (and, never_older, only if its line
-        does not already show what Zoom held later than the new zoom_synced_ms); the index follows the notes."""
+        does not already show what Zoom held later than the new zoom_synced_ms); the index follows the notes,
+        and the letter the change causes goes to the outbox with the row's next SEQUENCE, in the same transaction."""
+        if letter is not None:
+            values = {**values, "mail_sequence": appointments.c.mail_sequence + 1}
         condition = (appointments.c.id == appointment_id) & (appointments.c.version == base_version)
         if never_older:
             synced = appointments.c.zoom_synced_ms
@@ -257,9 +307,15 @@ class AppointmentStore:
             row = connection.execute(statement).first()
             if row is not None and meeting_ids is not None:
                 _index_notes(connection, appointment_id, meeting_ids)
+            if row is not None and letter is not None:
+                connection.execute(
+                    insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC)))
+                )
         if row is None:
             raise VersionConflict(self.get(appointment_id))
-        return _from_row(row)
+        if letter is not None:
+            self._letter_written()
+        return from_row(row)
 
     def claim_meeting(self, appointment_id: int, now: float | None = None) -> Appointment | None:
         """Take the right to create this appointment's meeting: one statement on either database.
@@ -278,7 +334,7 @@ class AppointmentStore:
         )
         with self.engine.begin() as connection:
             row = connection.execute(statement).first()
-        return None if row is None else _from_row(row)
+        return None if row is None else from_row(row)
 
     def claim_for_create(self, appointment_id: int, now: float | None = None) -> Claim | None:
         """Take the right to create this appointment's meeting, saying whether an earlier attempt's outcome is unknown.
@@ -288,7 +344,7 @@ class AppointmentStore:
         """
         now = time.time() if now is None else now
         if (row := self._claim_if(appointment_id, None, now)) is not None:
-            return Claim(_from_row(row), in_doubt=False)
+            return Claim(from_row(row), in_doubt=False)
         with self.engine.connect() as connection:
             held_at = connection.execute(
                 select(appointments.c.meeting_claimed_at).where(appointments.c.id == appointment_id)
@@ -296,7 +352,7 @@ class AppointmentStore:
         if held_at is None or held_at >= now - CLAIM_STALE_AFTER:
             return None  # released meanwhile (the caller asks again), or held by a live request
         row = self._claim_if(appointment_id, held_at, now)
-        return None if row is None else Claim(_from_row(row), in_doubt=True)
+        return None if row is None else Claim(from_row(row), in_doubt=True)
 
     def _claim_if(self, appointment_id: int, held_at: float | None, now: float) -> Row[Any] | None:
         """Claim the row if its claim is still held_at (None: free); the claimed row, or None."""

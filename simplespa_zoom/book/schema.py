@@ -79,7 +79,7 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("due_at", Text, nullable=False),
     Column("claimed_at", Text),
-    Column("sent_at", Text),
+    Column("settled_at", Text),  # when it was sent, refused for good or dropped
     Column("error", Text),
     Column("created_at", Text, nullable=False),
     # "<appointment id>@<start>" for a reminder: unique, so each start gets one reminder whoever queues it.

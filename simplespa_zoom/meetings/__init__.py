@@ -14,4 +14,9 @@ def init_app(app: Any) -> None:
     from simplespa_zoom.meetings.service import MeetingSetup
 
     marks = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
-    app.extensions["meetings"] = MeetingSetup(app.extensions["book"].appointments, app.config["SPA_TZ"], marks)
+    app.extensions["meetings"] = MeetingSetup(
+        app.extensions["book"].appointments,
+        app.config["SPA_TZ"],
+        marks,
+        mail=app.config.get("SMTP_SERVER") is not None,
+    )

@@ -21,6 +21,7 @@ from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Host, Hosts
+from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import (
     AppointmentBook,
@@ -51,6 +52,7 @@ class AddMeeting:
     marks: HostMarks
     hosts: Hosts
     lines: LineEditor
+    letters: Letters
 
     def add(self, appointment_id: int) -> Outcome:
         """The appointment with a meeting: the existing one, one an earlier attempt made, or one created now.
@@ -173,6 +175,7 @@ class AddMeeting:
                         self.lines.now_ms(),
                         meeting_ids=notes.meeting_ids(appended),
                         line_digest=notes.fingerprint(line),
+                        letter=self.letters.invitation(appointment, meeting.id, line),
                     )
                     return saved, True
                 except VersionConflict as conflict:

@@ -15,6 +15,7 @@ from simplespa_zoom.meetings.events import MeetingEvents
 from simplespa_zoom.meetings.following import ChangeMeeting, CheckMeeting
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Hosts
+from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, MeetingProvider
 
@@ -31,13 +32,18 @@ class MeetingSetup:
     tz: ZoneInfo
     marks: HostMarks
     now: Clock = field(default=_utc_now)
+    mail: bool = False  # whether the spa sends its own letters (SMTP_URL is set)
+
+    @property
+    def letters(self) -> Letters:
+        return Letters(self.mail, self.tz)
 
     def services(self, provider: MeetingProvider) -> Meetings:
         """The services for one request, acting through this browser's provider."""
-        lines = LineEditor(self.book, self.tz, self.now)
+        lines = LineEditor(self.book, self.tz, self.now, self.letters)
         hosts = Hosts(self.book, provider, self.marks)
         return Meetings(
-            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines),
+            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.letters),
             checking=CheckMeeting(self.book, provider, hosts, lines, self.now),
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),

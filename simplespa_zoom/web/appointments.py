@@ -21,13 +21,16 @@ from flask import (
 
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
+from simplespa_zoom.meetings.errors import NothingToResend
 from simplespa_zoom.meetings.following import Notice, orphaned_meeting
-from simplespa_zoom.meetings.summary import meeting_id_display, meeting_summary
+from simplespa_zoom.meetings.invitations import resend
+from simplespa_zoom.meetings.summary import meeting_id_display
 from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
+from simplespa_zoom.web.meetings import widget_data
 from simplespa_zoom.web.staff import login_required
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -214,7 +217,7 @@ def view(appointment_id: int) -> Any:
         "appointments/view.html",
         appointment=appointment,
         shared_with=_sharing_the_meeting(appointment),
-        meeting=meeting_summary(appointment, current_app.config["SPA_TZ"]),
+        meeting=widget_data(appointment),
         auto_add=pop_auto_add(appointment_id),
         orphaned=_orphaned(appointment),
     )
@@ -275,6 +278,19 @@ def cancel(appointment_id: int) -> Any:
     cancelled = _cancel(appointment)
     flash(tell("appointment_cancelled"), "info")
     _tell(meeting_services().changing.follow_cancel(cancelled))
+    return redirect(url_for("appointments.view", appointment_id=appointment_id))
+
+
+@bp.post("/<row_id:appointment_id>/resend-invitation")
+@login_required
+def resend_invitation(appointment_id: int) -> Any:
+    """Queue the client's invitation again, after a refusal staff fixed (the address) or to send it anew."""
+    try:
+        resend(the_book().appointments, current_app.extensions["meetings"].letters, appointment_id)
+    except NothingToResend as nothing:
+        flash(nothing.message, f"error:{nothing.code}")
+    else:
+        flash(tell("invitation_resent"), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify
 
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
+from simplespa_zoom.meetings.invitations import describe
 from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.errors import help_url
@@ -22,10 +23,20 @@ class StartUnreadable(MeetingError):
     code = "start_unreadable"
 
 
+def widget_data(appointment: Appointment) -> dict[str, Any] | None:
+    """What the widget shows: the meeting from the notes and, when the spa sends its own mail, where the
+    client's invitation stands (queued, sent or failed) from the outbox."""
+    tz = current_app.config["SPA_TZ"]
+    meeting = meeting_summary(appointment, tz)
+    if meeting is not None and current_app.extensions.get("mail") is not None:
+        meeting["mail"] = describe(the_book().outbox.latest(appointment.id), tz)
+    return meeting
+
+
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
     """What the page script needs to redraw the widget and the notes, as on page load."""
     return {
-        "meeting": meeting_summary(appointment, current_app.config["SPA_TZ"]),
+        "meeting": widget_data(appointment),
         "cancelled": appointment.cancelled,
         "notes": appointment.notes,
         "version": appointment.version,

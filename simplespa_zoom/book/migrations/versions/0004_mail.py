@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("due_at", sa.Text, nullable=False),
         sa.Column("claimed_at", sa.Text),
-        sa.Column("sent_at", sa.Text),
+        sa.Column("settled_at", sa.Text),
         sa.Column("error", sa.Text),
         sa.Column("created_at", sa.Text, nullable=False),
         sa.Column("reminder_key", sa.Text),
