@@ -23,6 +23,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.appointment_forms import parse_draft
+from zoom_standin import ClientApp, SandboxState, create_sandbox
 from zoom_standin.mailbox import Mailbox, Received
 
 API = "https://api.zoom.us/v2"
@@ -307,3 +308,10 @@ def send_mail(app: Flask, at: datetime | None = None) -> str:
             app.extensions["mail"] = mail
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def standin_client(redirect: str) -> tuple[FlaskClient, SandboxState]:
+    """The Zoom stand-in as a Flask test client, with the test's OAuth app (cid/secret) allowed to redirect there."""
+    state = SandboxState()
+    state.register_client(ClientApp("cid", "secret", [redirect]))
+    return create_sandbox(state).test_client(), state

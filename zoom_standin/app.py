@@ -406,7 +406,10 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         meeting = sandbox.meeting_for(user, meeting_id)
         with sandbox.lock:
             sandbox.meetings.pop(meeting_id, None)
-            if request.args.get("cancel_meeting_reminder") == "true":
+            # Zoom emails registrants of a deleted meeting only when asked (cancel_meeting_reminder) and
+            # while the meeting's registrants_email_notification setting (default true) lets it.
+            notify = meeting["settings"].get("registrants_email_notification", True) is not False
+            if request.args.get("cancel_meeting_reminder") == "true" and notify:
                 for registrant in meeting["_registrants"].values():
                     sandbox.emails_sent.append(
                         {"to": registrant["email"], "subject": f"Meeting cancelled: {meeting['topic']}"}
@@ -436,6 +439,16 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         )
         with sandbox.lock:
             meeting["_registrants"][registrant_id] = {"email": body["email"], "join_url": join_url}
+            # Zoom emails each new registrant their link unless the meeting's registrants_confirmation_email
+            # setting (default true) is false: the spa then sends its own invitation instead.
+            if meeting["settings"].get("registrants_confirmation_email", True) is not False:
+                sandbox.emails_sent.append(
+                    {
+                        "to": body["email"],
+                        "subject": f"Registration confirmed: {meeting['topic']}",
+                        "join_url": join_url,
+                    }
+                )
         return jsonify(
             {
                 "registrant_id": registrant_id,
