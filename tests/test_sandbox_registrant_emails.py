@@ -48,7 +48,7 @@ def test_a_registrant_is_emailed_a_confirmation_unless_switched_off(
 
 def test_the_settings_are_reported_back(standin) -> None:
     http, _, access, meeting = registered(
-        zoom, {"registrants_confirmation_email": False, "registrants_email_notification": False}
+        standin, {"registrants_confirmation_email": False, "registrants_email_notification": False}
     )
     settings = api(http, "GET", f"/meetings/{meeting['id']}", access).get_json()["settings"]
     assert settings["registrants_confirmation_email"] is False and settings["registrants_email_notification"] is False
