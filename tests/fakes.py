@@ -180,6 +180,7 @@ class InMemoryProvider:
         timezone: str,
         agenda: str,
         registrant: Registrant | None,
+        provider_emails: bool = True,
     ) -> ProviderMeeting:
         self._call("create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
@@ -290,6 +291,7 @@ class FakeZoom:
         duration: int,
         timezone: str,
         registration: bool = False,
+        registrant_emails: bool = True,
         agenda: str = "",
     ) -> ProviderMeeting:
         self._check(token, "create")

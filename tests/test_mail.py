@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from .helpers import (
     zoom_meeting,
 )
 
+REGISTRANT_URL = "https://us05web.zoom.us/w/85746065432?tk=RegToken123&pwd=Ab12Cd34Ef56"
 NEW_JOIN_URL = "https://us05web.zoom.us/j/85746065432?pwd=NewPass99"
 
 
@@ -99,6 +101,21 @@ def the_calendar_method(received: Any) -> str:
         if part.get_content_type() == "text/calendar":
             return part.get_param("method")
     raise AssertionError("no calendar part")
+
+
+def test_on_a_paid_plan_the_invitation_carries_the_registrant_link_and_zoom_emails_no_one(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_appointment(app, email=CLIENT_EMAIL)
+    connect_zoom(signed_in, licensed=True)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"join_url": REGISTRANT_URL}, status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    settings = json.loads(zoom.calls[0].request.body)["settings"]
+    assert settings["approval_type"] == 0
+    assert settings["registrants_confirmation_email"] is False and settings["registrants_email_notification"] is False
+    [received] = mail_server.wait_for(1)
+    assert str(the_event(received)["location"]) == REGISTRANT_URL and REGISTRANT_URL in received.part("text/plain")
 
 
 def test_the_clients_own_zone_is_in_the_letter(app: Flask, signed_in, zoom, mail_server) -> None:

@@ -144,6 +144,7 @@ class AddMeeting:
             timezone=self.tz.key,
             agenda=self.marks.agenda(appointment.id),
             registrant=Registrant(email, first, last) if email else None,
+            provider_emails=not self.letters.enabled,  # the spa's own invitation: the client gets no second one
         )
 
     def _record(

@@ -163,8 +163,10 @@ class MeetingProvider(Protocol):
         timezone: str,
         agenda: str,
         registrant: Registrant | None,
+        provider_emails: bool = True,
     ) -> ProviderMeeting:
-        """A new meeting carrying agenda; a registrant the host's account can register gets their own link."""
+        """A new meeting carrying agenda; a registrant the host's account can register gets their own link,
+        emailed by the provider unless provider_emails is false (the spa sends its own invitation)."""
         ...
 
     def get(self, meeting_id: int) -> ProviderMeeting: ...
