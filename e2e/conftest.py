@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom.meetings.domain import Appointment
+from tests.helpers import mail_config
+from zoom_standin.mailbox import Mailbox
 from zoom_standin.stack import LocalStack, start_stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -50,17 +52,33 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 Stack = LocalStack
 
 
-@pytest.fixture
-def stack(database: str) -> Iterator[Stack]:
+def served_stack(database: str, **config: Any) -> LocalStack:
+    """The app served against the stand-in, with the test staff login."""
     local = start_stack(
         database,
         timezone=TIMEZONE,
         staff=(STAFF_EMAIL, STAFF_PASSWORD),
-        config={"ZOOM_TIMEOUT": (2.0, 2.0)},
+        config={"ZOOM_TIMEOUT": (2.0, 2.0), **config},
     )
     local.serve_app()
+    return local
+
+
+@pytest.fixture
+def stack(database: str) -> Iterator[Stack]:
+    local = served_stack(database)
     yield local
     local.stop()
+
+
+@pytest.fixture
+def mail_stack(database: str) -> Iterator[tuple[Stack, Mailbox]]:
+    """The served stack sending the spa's own mail to a real SMTP server on loopback, and that server."""
+    with Mailbox() as mailbox:
+        local = served_stack(database, **mail_config(mailbox))
+        yield local, mailbox
+        local.app.extensions["mail"].courier.wait_idle(10)
+        local.stop()
 
 
 def sign_in(page: Page, stack: Stack) -> None:
