@@ -361,3 +361,19 @@ def test_reminders_off_with_zero_minutes(database: str, mail_server: Mailbox, zo
     mail_server.wait_for(1)
     assert "reminders queued 0" in send_mail(app)
     delivered(app)
+
+
+@pytest.mark.parametrize(("password", "arrives"), [("s3cret", True), ("wrong", False)])
+def test_the_spa_logs_in_to_the_mail_server_when_smtp_url_has_a_user(
+    database: str, zoom, password: str, arrives: bool
+) -> None:
+    with Mailbox(login=("spa", "s3cret")) as mailbox:
+        url = f"smtp://spa:{password}@{mailbox.host}:{mailbox.port}"
+        app = staffed_app(database, **mail_config(mailbox, SMTP_URL=url))
+        client = app.test_client()
+        login(client)
+        appointment = add_meeting(app, client, zoom)
+        delivered(app)
+        assert len(mailbox.messages) == int(arrives)
+        state = widget(client, appointment)["mail"]
+        assert state["state"] == ("sent" if arrives else "queued")  # a refused login is the spa's to fix: kept
