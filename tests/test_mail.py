@@ -190,6 +190,19 @@ def test_a_new_passcode_learnt_from_zoom_sends_an_update(app: Flask, signed_in, 
     assert str(the_event(update)["location"]) == NEW_JOIN_URL and NEW_JOIN_URL in update.part("text/plain")
 
 
+def test_keeping_a_meeting_whose_line_was_deleted_by_hand_sends_no_second_invitation(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    sql(app, "UPDATE appointments SET notes = '' WHERE id = :id", id=appointment.id)  # the line deleted by hand
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 200  # "Keep it"
+    assert get_appointment(app, appointment.id).zoom_line is not None
+    delivered(app)
+    assert len(mail_server.messages) == 1
+
+
 def test_a_slow_mail_server_does_not_hold_the_click(app: Flask, signed_in, zoom, mail_server) -> None:
     mail_server.slow(30)
     appointment = add_meeting(app, signed_in, zoom)  # answered while the server still holds the message

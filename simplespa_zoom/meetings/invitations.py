@@ -45,7 +45,10 @@ class Letters:
     tz: ZoneInfo  # the zone the line's time is written in
 
     def invitation(self, appointment: Appointment, meeting_id: int, line_text: str) -> Letter | None:
-        """The invitation for the line just written for a new meeting, if the client has an email."""
+        """The invitation for the line just written for a new meeting, if the client has an email; none when the
+        line of the meeting the client was already invited to comes back (staff kept it after deleting it by hand)."""
+        if appointment.zoom_meeting_id == meeting_id and appointment.mail_sequence > 0:
+            return None
         line = notes.current_line(line_text)
         return self._letter(appointment, LetterKind.INVITATION, meeting_id, line, invited=True)
 
