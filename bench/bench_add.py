@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -34,8 +34,11 @@ def server_ms(answer: requests.Response) -> float:
     return float(found.group(1))
 
 
+Served = tuple[str, str, requests.Session, dict[str, str]]  # app URL, bare URL, signed-in browser, its headers
+
+
 @contextmanager
-def app_and_bare(stack: LocalStack) -> Iterator[tuple[str, str, requests.Session, dict[str, str]]]:
+def app_and_bare(stack: LocalStack) -> Iterator[Served]:
     """The app and the bare one-POST view, each in its own gunicorn worker; a connected browser and its headers."""
     env = app_environment(stack)
     with (
@@ -48,35 +51,54 @@ def app_and_bare(stack: LocalStack) -> Iterator[tuple[str, str, requests.Session
         yield app_url, bare_url, browser, {"X-CSRFToken": csrf, "Accept": "application/json"}
 
 
-def add_vs_bare(
-    stack: LocalStack,
-    served: tuple[str, str, requests.Session, dict[str, str]],
-    appointments: Iterator[Appointment],
-    repeat: dict[int, int],
-) -> dict[int, tuple[float, float]]:
-    """Median server times (Add Meeting, bare POST) per Zoom latency, the two taking turns call by call."""
-    app_url, bare_url, browser, headers = served
-    start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    samples: dict[str, list[float]] = {}
+def add_action(served: Served, appointments: Iterator[Appointment]) -> Callable[[], requests.Response]:
+    """Add Meeting on the next appointment, as the page's button posts it."""
+    app_url, _bare_url, browser, headers = served
 
-    def add() -> None:
+    def add() -> requests.Response:
         answer = browser.post(f"{app_url}/appointments/{next(appointments).id}/meeting", headers=headers)
         assert answer.status_code == 201, answer.text
-        samples["add"].append(server_ms(answer))
+        return answer
 
-    def bare() -> None:
+    return add
+
+
+def bare_action(stack: LocalStack, served: Served) -> Callable[[], requests.Response]:
+    """The bare view's one POST to Zoom's create endpoint, with the stand-in's latest token."""
+    bare_url = served[1]
+    start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def bare() -> requests.Response:
         token = stack.zoom.grants[-1].access_token
         answer = requests.post(f"{bare_url}/bare-create", headers={"X-Zoom-Token": token, "X-Start": start})
         assert answer.status_code == 201, answer.text
-        samples["bare"].append(server_ms(answer))
+        return answer
 
+    return bare
+
+
+def server_medians(actions: dict[str, Callable[[], requests.Response]], repeat: int) -> dict[str, float]:
+    """Median Server-Timing of each action, the actions taking turns call by call (warm-up calls included)."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+
+    def timed(name: str) -> Callable[[], None]:
+        return lambda: samples[name].append(server_ms(actions[name]()))
+
+    interleaved_medians({name: timed(name) for name in actions}, repeat)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def add_vs_bare(
+    stack: LocalStack, served: Served, appointments: Iterator[Appointment], repeat: dict[int, int]
+) -> dict[int, tuple[float, float]]:
+    """Median server times (Add Meeting, bare POST) per Zoom latency."""
     server: dict[int, tuple[float, float]] = {}
+    actions = {"add": add_action(served, appointments), "bare": bare_action(stack, served)}
     try:
         for latency, times in repeat.items():
             stack.zoom.latency_ms = latency
-            samples.update(add=[], bare=[])
-            interleaved_medians({"add": add, "bare": bare}, times)
-            server[latency] = (statistics.median(samples["add"]), statistics.median(samples["bare"]))
+            medians = server_medians(actions, times)
+            server[latency] = (medians["add"], medians["bare"])
     finally:
         stack.zoom.latency_ms = 0
     return server
