@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -96,6 +97,16 @@ def test_messages_are_listed_newest_first_with_subject_from_to_and_time(page: Fl
     links = [attrs["href"] for attrs in Tags(listing).all("a")]
     assert "/mailbox/2" in links and "/mailbox/1" in links
     assert mail_server.url in listing
+
+
+def test_a_subject_folded_after_its_name_is_shown_without_the_fold(page: FlaskClient, mail_server) -> None:
+    """Python's email folds a long Subject right after "Subject:"; the parsed value then starts with a space."""
+    folded = b"From: spa@spa.example\r\nTo: ana@client.example\r\nSubject:\r\n Folded subject\r\n\r\nHello.\r\n"
+    with smtplib.SMTP(mail_server.host, mail_server.port, timeout=10) as smtp:
+        smtp.sendmail("spa@spa.example", ["ana@client.example"], folded)
+    mail_server.wait_for(1)
+    assert ">Folded subject</a>" in page.get("/mailbox").get_data(as_text=True)
+    assert "<h1>Folded subject</h1>" in page.get("/mailbox/1").get_data(as_text=True)
 
 
 def test_an_empty_mailbox_says_so(page: FlaskClient) -> None:
