@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
+from .mailbox import Mailbox
+from .mailbox_page import add_mailbox_page
 from .state import LICENSED, MEETING_ID_LIFETIME, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
 
 REGISTRANT_NAME_MAX = 64
@@ -37,8 +39,8 @@ PERMISSIONS = (
 )
 
 
-def create_sandbox(state: SandboxState | None = None) -> Flask:
-    """A Flask app that answers like Zoom's OAuth server and REST API."""
+def create_sandbox(state: SandboxState | None = None, *, mailbox: Mailbox | None = None) -> Flask:
+    """A Flask app that answers like Zoom's OAuth server and REST API; with a mailbox, also its /mailbox page."""
     app = Flask(__name__)
     app.config["SANDBOX"] = state or SandboxState()
     app.secret_key = secrets.token_bytes(16)
@@ -46,7 +48,7 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
 
     @app.before_request
     def simulate_network() -> Any:
-        if request.path.startswith("/_sandbox"):
+        if request.path.startswith(("/_sandbox", "/mailbox")):  # switches and the mailbox are not Zoom
             return None
         g.call = sandbox.log_call(request.method, request.path)
         g.call["host"] = request.host
@@ -79,6 +81,9 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
     _api_routes(app, sandbox)
     _marketplace_routes(app, sandbox)
     _control_routes(app, sandbox)
+    if mailbox is not None:
+        add_mailbox_page(app, mailbox)
+    app.jinja_env.globals["has_mailbox"] = mailbox is not None
     return app
 
 
