@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, event
 
 from devtools.postgres import ThrowawayCluster
 from simplespa_zoom.book import Book
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 # Apps made by a test keep their pooled connections; the engines are closed when its database goes.
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -53,7 +54,7 @@ def postgres_template(request: pytest.FixtureRequest) -> Iterator[tuple[Throwawa
     cluster = ThrowawayCluster().start()
     try:
         template_url = cluster.create_database()
-        book = Book.open(template_url)
+        book = Book.open(template_url, ZOOM_LINE_FORMAT)
         book.upgrade()
         _close_engines()
         yield cluster, template_url.rsplit("/", 1)[1]

@@ -18,6 +18,7 @@ import time
 from common import report
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 LINE = "Zoom: [Appointment with Ana Souza] Tuesday, November 11 2025 6:00 pm \u2014 https://us05web.zoom.us/j/85746065432?pwd=AbCdEf\n"
 PROSE = "Client prefers lavender oil; check allergies before the facial. Parking at the back.\n"
@@ -75,7 +76,7 @@ def run() -> dict[str, float]:
     results = {}
     parses = {
         "current_line": (notes.current_line, True),
-        "find_line": (lambda text: notes.find_line(text, 99999999999), True),
+        "find_line": (lambda text: notes.find_line(ZOOM_LINE_FORMAT, text, 99999999999), True),
         "find_lines (no request path; information)": (notes.find_lines, False),
     }
     for name, (parse, judged) in parses.items():

@@ -30,6 +30,7 @@ from simplespa_zoom import create_app
 from simplespa_zoom.book.appointments import search_key, to_db
 from simplespa_zoom.book.schema import appointments, note_meetings
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 SMALL, BIG = 1_000, int(os.environ.get("BENCH_BIG_BOOK", 1_000_000))
 PER_DAY = 30
@@ -48,7 +49,7 @@ def _rows(count: int) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
         meeting_id = FIRST_MEETING_ID + number if number % 10 == 0 else None
         if meeting_id:
             link = f"https://us05web.zoom.us/j/{meeting_id}?pwd=Ab12Cd34Ef56.1"
-            note += "\n" + notes.format_line(notes.topic_for(name), start.astimezone(tz), link)
+            note += "\n" + notes.format_line(ZOOM_LINE_FORMAT, notes.topic_for(name), start.astimezone(tz), link)
         row = {
             "client_name": name,
             "client_search": search_key(name),

@@ -26,6 +26,8 @@ from simplespa_zoom.web.meetings import bp as meetings_bp
 from simplespa_zoom.web.pages import bp as pages_bp
 from simplespa_zoom.web.staff import bp as staff_bp
 from simplespa_zoom.web.templating import init_app as init_templating
+from simplespa_zoom.web.words import say_meeting
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin.browserless import sign_in_and_connect
 from zoom_standin.stack import LocalStack, start_stack
 
@@ -111,7 +113,9 @@ def report(name: str, value: str, target: str, ok: bool) -> None:
 def with_zoom_line(stack: LocalStack) -> Appointment:
     appointment = stack.add_appointment(notes="Prefers lavender oil.")
     tz = stack.app.config["SPA_TZ"]
-    line = notes.format_line(notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL)
+    line = notes.format_line(
+        ZOOM_LINE_FORMAT, notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL
+    )
     host_mark = stack.app.extensions["meetings"].marks.mark(stack.zoom.current_user_id)
     with stack.app.app_context():  # as the app records a meeting it created, hosted by the stand-in's user
         appended = notes.append_line(appointment.notes, line)
@@ -119,9 +123,9 @@ def with_zoom_line(stack: LocalStack) -> Appointment:
             appointment.id,
             appointment.version,
             appended,
-            notes.current_line(line).meeting_id,
+            notes.current_line(ZOOM_LINE_FORMAT, line).meeting_id,
             host_mark,
-            meeting_ids=notes.meeting_ids(appended),
+            meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
             line_digest=notes.fingerprint(line),
         )
 
@@ -152,7 +156,7 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 
-    store = AppointmentStore(open_engine(database))
+    store = AppointmentStore(open_engine(database), ZOOM_LINE_FORMAT)
 
     @app.get("/bare/<int:appointment_id>")
     def bare(appointment_id: int) -> str:
@@ -161,7 +165,7 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
         return render_template(
             "appointments/view.html",
             appointment=appointment,
-            meeting=meeting_summary(appointment, app.config["SPA_TZ"]),
+            meeting=say_meeting(meeting_summary(appointment, app.config["SPA_TZ"])),
             zoom_connected=True,
             auto_add=False,
         )

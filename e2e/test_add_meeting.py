@@ -5,9 +5,10 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from tests.helpers import spelled_out
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 EXISTING_NOTES = "Prefers lavender oil.\nAsked about the couples package."
 
@@ -77,7 +78,7 @@ def test_once_connected_a_click_creates_without_leaving_the_page(page: Page, sta
     expect(page.get_by_role("region", name="Zoom meeting")).to_be_visible()
     assert page.url == f"{stack.url}/appointments/{second.id}"
     assert len(stack.zoom.meetings) == 2
-    assert notes.current_line(stack.appointment(second.id).notes) is not None
+    assert notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(second.id).notes) is not None
 
 
 def test_refusing_in_zoom_explains_and_changes_nothing(page: Page, stack: Stack) -> None:
@@ -97,7 +98,7 @@ def test_hostile_names_fill_the_widget_as_text_and_odd_links_never_become_links(
     appointment = stack.add_appointment(hostile)
     tz = stack.app.config["SPA_TZ"]
     join_url = "https://us05web.zoom.us/j/85746065432?pwd=abc"
-    line = notes.format_line(notes.topic_for(hostile), appointment.starts_at.astimezone(tz), join_url)
+    line = notes.format_line(ZOOM_LINE_FORMAT, notes.topic_for(hostile), appointment.starts_at.astimezone(tz), join_url)
     with_line = stack.add_appointment(hostile, f"{hostile}\n{line}")
     not_zoom = stack.add_appointment("Ana", line.replace(join_url, "javascript:alert(1)//zoom.us/j/85746065432"))
     sign_in(page, stack)

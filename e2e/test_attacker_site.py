@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from simplespa_zoom.web import session as session_module
 from zoom_standin.server import RunningServer, serve_in_thread
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 
 ATTACKER_HOST = "127.0.0.2"
 

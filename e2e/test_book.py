@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Stack, sign_in
+from .helpers import Stack, sign_in
 
 
 def test_the_book_opens_on_today_and_moves_by_day_date_and_name(page: Page, stack: Stack) -> None:

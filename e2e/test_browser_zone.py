@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.helpers import spelled_out
 
-from .conftest import TIMEZONE, Stack, add_meeting_connecting_first, sign_in
+from .helpers import TIMEZONE, Stack, add_meeting_connecting_first, sign_in
 
 BROWSER_ZONE = "Asia/Tokyo"  # 13 or 14 hours from the spa, 9 from UTC: each gives another day or hour
 

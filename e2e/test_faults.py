@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from zoom_standin import Fault
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 NOTES = "Allergic to almonds."
 

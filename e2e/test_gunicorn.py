@@ -18,9 +18,10 @@ import requests
 from simplespa_zoom import create_app
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import the_book
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack
 
 WORKERS = 2  # per server
 SERVERS = 2
@@ -123,4 +124,4 @@ def test_racing_adds_across_two_servers_create_one_meeting(stack: Stack, gunicor
     assert len(stack.zoom.meetings) == 1
     with create_app({**stack.app.config, "TESTING": True}).app_context():
         stored = the_book().appointments.get(appointment.id)
-    assert len(notes.find_lines(stored.notes)) == 1 and stored.notes.startswith("Keep this text.\n")
+    assert len(notes.find_lines(ZOOM_LINE_FORMAT, stored.notes)) == 1 and stored.notes.startswith("Keep this text.\n")

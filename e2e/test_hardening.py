@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 
 def test_a_start_in_year_one_is_refused_and_the_book_stays_up(page: Page, stack: Stack) -> None:

@@ -7,8 +7,9 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
-from .conftest import Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
+from .helpers import Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 
 NOTES = "Prefers lavender oil.\nAsked about the couples package."
 
@@ -75,7 +76,7 @@ def test_reschedule_and_cancel_follow_through_to_zoom(page: Page, stack: Stack) 
     expect(page.get_by_text("moved to the new time")).to_be_visible()
     meeting = next(iter(stack.zoom.meetings.values()))
     assert meeting["_start"] == moved.timestamp() and meeting["duration"] == 90
-    line = notes.current_line(stack.appointment(appointment.id).notes)
+    line = notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(appointment.id).notes)
     assert line.starts_at(tz) == moved
 
     page.get_by_role("button", name="Cancel appointment").click()
@@ -116,7 +117,7 @@ def test_disconnect_keeps_lines_and_the_next_add_connects_again(page: Page, stac
 
     page.get_by_role("button", name="Disconnect Zoom").click()
     expect(page.get_by_role("status").filter(has_text="Meetings already in appointment notes stay")).to_be_visible()
-    assert notes.current_line(stack.appointment(first.id).notes) is not None
+    assert notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(first.id).notes) is not None
     assert stack.zoom.grants == []
     expect(
         page.get_by_role("region", name="Zoom meeting").get_by_role("button", name="Connect Zoom to check this meeting")
@@ -145,7 +146,7 @@ def test_uninstall_in_the_marketplace_then_reconnect(page: Page, stack: Stack) -
     allow_in_zoom(page)
     expect(page.get_by_role("status").filter(has_text="Zoom is connected again.")).to_be_visible()
     expect(page.get_by_role("region", name="Zoom meeting")).to_be_visible()
-    assert notes.current_line(stack.appointment(second.id).notes) is not None
+    assert notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(second.id).notes) is not None
     assert stack.appointment(first.id).notes == kept
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from tests.helpers import CLIENT_EMAIL, the_event
 from zoom_standin.mailbox import Mailbox
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 
 def test_add_meeting_sends_the_invitation_and_the_widget_says_so(page: Page, mail_stack: tuple[Stack, Mailbox]) -> None:

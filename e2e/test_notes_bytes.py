@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from .conftest import Stack, sign_in
+from .helpers import Stack, sign_in
 
 
 def write_notes(stack: Stack, appointment_id: int, notes: str) -> None:

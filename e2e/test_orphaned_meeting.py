@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 NOTES = "Allergic to almonds."
 STILL_SCHEDULED = "is no longer in the notes, but it is still scheduled in Zoom"

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from simplespa_zoom.messages import WORDS, say
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 # Hold the lock as another tab mid-refresh would, until window.releaseZoom() is called.
 HOLD_THE_LOCK = """() => new Promise((held) => {

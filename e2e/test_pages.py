@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from zoom_standin import Fault
 
-from .conftest import Stack, add_meeting_connecting_first, sign_in
+from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 AXE = Axe()
 BLOCKING = ("serious", "critical")

@@ -9,9 +9,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import the_book
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin import User
 
-from .conftest import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, Stack, add_meeting_connecting_first, allow_in_zoom, sign_in
 
 NOTES = "Prefers lavender oil."
 
@@ -39,7 +40,7 @@ def test_a_past_meeting_keeps_its_line_is_never_checked_and_says_it_has_ended(pa
         timeout=5,
     ).json()
     line = notes.format_line(
-        "Appointment with Ben", started.astimezone(stack.app.config["SPA_TZ"]), created["join_url"]
+        ZOOM_LINE_FORMAT, "Appointment with Ben", started.astimezone(stack.app.config["SPA_TZ"]), created["join_url"]
     )
     with stack.app.app_context():
         marks = stack.app.extensions["meetings"].marks
@@ -50,7 +51,7 @@ def test_a_past_meeting_keeps_its_line_is_never_checked_and_says_it_has_ended(pa
             appended,
             created["id"],
             marks.mark("sandbox-host"),
-            meeting_ids=notes.meeting_ids(appended),
+            meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
             line_digest=notes.fingerprint(line),
         )
     gone = requests.get(
@@ -204,4 +205,4 @@ def test_the_connect_survives_zoom_redirecting_between_its_own_hosts(page: Page,
     add_meeting_connecting_first(page, stack, appointment)
     authorize = [call["host"] for call in stack.zoom.calls if call["path"] == "/oauth/authorize"]
     assert authorize[0].startswith("127.0.0.1:") and authorize[-1].startswith("localhost:")
-    assert notes.current_line(stack.appointment(appointment.id).notes) is not None
+    assert notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(appointment.id).notes) is not None

@@ -41,8 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from simplespa_zoom import book, mail, meetings, web, zoom
     from simplespa_zoom.web.zoom_session import refusal_is_final
 
+    zoom.init_app(app, refusal_is_final=refusal_is_final)  # first: the book reads the provider's line format
     book.init_app(app)
-    zoom.init_app(app, refusal_is_final=refusal_is_final)
     meetings.init_app(app)
     mail.init_app(app)
     web.init_app(app)

@@ -7,12 +7,8 @@ the app. Plain data: no Flask, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
-
-from simplespa_zoom.meetings.when import format_clock
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 FIX_IN_ZOOM = "https://zoom.us/meeting#/upcoming"
 ONE_BROWSER = "A Zoom user can be connected in one browser at a time."
@@ -560,11 +556,37 @@ _CATALOGUE = (
     ),
 )
 
+# The meeting-provider port's own codes (meetings/ports.py): the core and any provider's errors that are not
+# Zoom's name these. This app's one provider is Zoom and staff know it as Zoom, so each is worded as the Zoom
+# code it stands beside (Zoom's errors subtype the port's, keeping their own codes); each has its Help entry.
+PROVIDER_CODES = {
+    "provider_failed": "zoom_rejected",
+    "provider_not_connected": "zoom_not_connected",
+    "provider_reconnect": "zoom_reconnect",
+    "provider_retry": "zoom_retry",
+    "provider_meeting_gone": "zoom_meeting_gone",
+    "provider_unavailable": "zoom_unavailable",
+    "provider_slow": "zoom_slow",
+    "provider_busy": "zoom_busy",
+    "provider_daily_limit": "zoom_daily_limit",
+    "provider_missing_permission": "zoom_missing_permission",
+    "provider_rejected": "zoom_rejected",
+}
+_CATALOGUE += tuple(
+    replace(next(message for message in _CATALOGUE if message.code == worded_as), code=code)
+    for code, worded_as in PROVIDER_CODES.items()
+)
 MESSAGES: dict[str, Message] = {message.code: message for message in _CATALOGUE}
 
 # The codes that mean this browser's Zoom connection is missing or dead: connecting again is the fix,
 # so the page offers Reconnect Zoom with them (and Add Meeting goes straight on to Zoom's consent).
-RECONNECT_CODES = ("zoom_not_connected", "zoom_reconnect", "zoom_token_invalid")
+RECONNECT_CODES = (
+    "zoom_not_connected",
+    "zoom_reconnect",
+    "zoom_token_invalid",
+    "provider_not_connected",
+    "provider_reconnect",
+)
 
 # What pages and the page script say that is not a message: labels, progress, feedback and
 # questions. They need no "what to do", so they have no Help entry. "{when}" is filled in.
@@ -675,19 +697,6 @@ def say(code: str, **values: object) -> str:
 def tell(code: str, **values: object) -> str:
     """The confirmation (or message part) for code, with its variable parts filled in."""
     return CONFIRMATIONS[code].format(**values)
-
-
-def say_error(code: str, data: Mapping[str, Any], tz: ZoneInfo) -> str:
-    """A provider error's message: the one place its data (a reset time, scopes, Zoom's own words) become words."""
-    if code == "zoom_daily_limit":
-        return say(code, time=format_clock(data["resets_at"].astimezone(tz)), zone=tz.key)
-    if code == "zoom_missing_permission":
-        named = ", ".join(f"{PERMISSIONS.get(scope, scope)} ({scope})" for scope in data.get("scopes", ()))
-        return say(code, permissions=named or tell("any_permission"))
-    if code == "zoom_rejected":
-        said, lacking = data.get("said"), data.get("lacking")
-        return say(code, detail=tell("zoom_said", said=said) if said else tell(lacking) if lacking else "")
-    return say(code)
 
 
 class Problem(NamedTuple):

@@ -16,19 +16,22 @@ from datetime import UTC, datetime
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
+    MeetingLineFormat,
     ProviderMeeting,
     ProviderMeetingGone,
     ProviderNotConnected,
     Registrant,
 )
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.oauth import Tokens
 
 
 class InMemoryBook:
     """The appointment book as a dict; `conflicts` makes the next writes fail as if someone edited first."""
 
-    def __init__(self) -> None:
+    def __init__(self, line_format: MeetingLineFormat = ZOOM_LINE_FORMAT) -> None:
+        self.line_format = line_format
         self.rows: dict[int, Appointment] = {}
         self.claimed: set[int] = set()
         self.in_doubt: set[int] = set()  # released by an attempt whose outcome is unknown
@@ -40,7 +43,15 @@ class InMemoryBook:
 
     def add(self, client: str, start: datetime, notes: str = "", **fields: object) -> Appointment:
         appointment = Appointment(
-            next(self.ids), client, fields.pop("client_email", None), start, 60, "booked", notes, 1
+            next(self.ids),
+            client,
+            fields.pop("client_email", None),
+            start,
+            60,
+            "booked",
+            notes,
+            1,
+            line_format=self.line_format,
         )
         self.rows[appointment.id] = replace(appointment, **fields)  # type: ignore[arg-type]
         return self.rows[appointment.id]
@@ -161,7 +172,7 @@ class InMemoryProvider:
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     next_id: int = 85746065432
-    join_host: str = "us05web.zoom.us"  # the core's line still reads Zoom-shaped links (notes.py)
+    join_host: str = "us05web.zoom.us"  # links the book's line format reads (Zoom's, unless a test gives another)
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     @contextmanager

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import icalendar
@@ -22,7 +22,8 @@ from simplespa_zoom.cli import main
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
-from simplespa_zoom.web.appointment_forms import parse_draft
+from simplespa_zoom.web.seeding import read_appointment, seed_appointment
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from zoom_standin import ClientApp, SandboxState, create_sandbox
 from zoom_standin.mailbox import Mailbox, Received
 
@@ -45,6 +46,12 @@ TEST_CONFIG: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "SUPPORT_EMAIL": "support@spa.example",
 }
+
+
+# An appointment as the forms make it, and as the book holds it now: one home with the stand-in's demo and
+# stack, in the product (simplespa_zoom/web/seeding.py), which both may import and neither owns.
+add_appointment = seed_appointment
+get_appointment = read_appointment
 
 
 def staffed_app(database: str, **config: Any) -> Flask:
@@ -125,35 +132,6 @@ def session_zoom(client: FlaskClient) -> dict[str, Any] | None:
         return session.get("zoom")
 
 
-def add_appointment(
-    app: Flask,
-    client_name: str = "Ana Souza",
-    notes: str = "",
-    *,
-    email: str = "",
-    start: datetime | None = None,
-    duration: int = 60,
-) -> Appointment:
-    """An appointment made as the forms make them; by default two days ahead at 6 pm spa time."""
-    tz = app.config["SPA_TZ"]
-    start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=18, minute=0, second=0)
-    with app.app_context():
-        draft = parse_draft(
-            client_name=client_name,
-            client_email=email,
-            start=start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-            duration=str(duration),
-            notes=notes,
-            tz=tz,
-        )
-        return the_book().appointments.create(draft)
-
-
-def get_appointment(app: Flask, appointment_id: int) -> Appointment:
-    with app.app_context():
-        return the_book().appointments.get(appointment_id)
-
-
 def zoom_meeting(
     appointment: Appointment,
     *,
@@ -213,7 +191,7 @@ def with_app_meeting(
             appended,
             meeting_id,
             marks.mark(host) if host else None,
-            meeting_ids=notes.meeting_ids(appended),
+            meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
             line_digest=notes.fingerprint(line),
         )
 

@@ -11,6 +11,7 @@ from flask import Flask
 from simplespa_zoom.book.appointments import CLAIM_STALE_AFTER
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.web import the_book
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     API,
@@ -88,7 +89,7 @@ def test_an_edit_based_on_an_old_version_shows_a_conflict_and_keeps_both_texts(a
     with app.app_context():
         edited = NOTES + "\nZoom: added meanwhile"
         the_book().appointments.set_notes(
-            appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited)
+            appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
         )
     response = form_post(signed_in, f"/appointments/{appointment.id}/edit", stale)
     assert response.status_code == 409

@@ -13,6 +13,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, AppointmentNotFound, VersionConflict
 from simplespa_zoom.meetings.ports import AppointmentBook
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .fakes import InMemoryBook
 
@@ -36,7 +37,7 @@ def subject(request: pytest.FixtureRequest) -> Iterator[Subject]:
         fake = InMemoryBook()
         yield Subject(fake, lambda text: fake.add("Ana Souza", START, text))
         return
-    opened = Book.open(request.getfixturevalue("database"))
+    opened = Book.open(request.getfixturevalue("database"), ZOOM_LINE_FORMAT)
     opened.upgrade()
     store = opened.appointments
     yield Subject(store, lambda text: store.create(AppointmentDraft("Ana Souza", None, START, 60, text)))
@@ -52,7 +53,7 @@ def record(subject: Subject, appointment: Appointment, host_mark: str | None = "
         MEETING_ID,
         host_mark,
         1_000,
-        meeting_ids=notes.meeting_ids(appended),
+        meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
         line_digest=notes.fingerprint(LINE),
     )
 

@@ -22,6 +22,7 @@ from simplespa_zoom.meetings.ports import (
     Registrant,
 )
 from simplespa_zoom.zoom.api import ZoomClient
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection
 from simplespa_zoom.zoom.provider import ZoomProvider
 from zoom_standin import LICENSED, ClientApp, SandboxState, create_sandbox
@@ -153,7 +154,9 @@ def test_a_created_meeting_reads_back_with_its_join_link_start_agenda_and_host(s
         registrant=None,
     )
     assert (meeting.topic, meeting.starts_at, meeting.host_id) == ("Appointment with Ana Souza", START, subject.user_id)
-    assert notes.join_link_meeting(meeting.join_url) == meeting.id and not notes.is_personal_link(meeting.join_url)
+    assert notes.join_link_meeting(
+        ZOOM_LINE_FORMAT, meeting.join_url
+    ) == meeting.id and not ZOOM_LINE_FORMAT.is_personal_link(meeting.join_url)
     again = subject.provider.get(meeting.id)
     assert (again.id, again.topic, again.starts_at, again.join_url) == (
         meeting.id,
@@ -196,10 +199,10 @@ def test_a_deleted_meeting_is_gone_and_deleting_it_again_counts_as_done(subject:
 
 def test_a_paid_host_registers_the_client_who_gets_a_personal_link(subject: Subject) -> None:
     client = Registrant("ana@example.com", "Ana", "Souza")
-    assert notes.is_personal_link(create(subject.provider, client).join_url) is False
+    assert ZOOM_LINE_FORMAT.is_personal_link(create(subject.provider, client).join_url) is False
     meeting = create(subject.paid_next_request(), client)
-    assert notes.is_personal_link(meeting.join_url)
-    assert notes.join_link_meeting(meeting.join_url) == meeting.id
+    assert ZOOM_LINE_FORMAT.is_personal_link(meeting.join_url)
+    assert notes.join_link_meeting(ZOOM_LINE_FORMAT, meeting.join_url) == meeting.id
 
 
 def test_a_start_link_is_handed_out_fresh_for_the_host(subject: Subject) -> None:

@@ -12,6 +12,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.book.database import DatabaseError, current_revision, head_revision, url_for
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import AppointmentDraft
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import JOIN_URL, MEETING_ID, race
 
@@ -22,7 +23,7 @@ START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
 @pytest.fixture
 def book(database: str) -> Iterator[Book]:
-    opened = Book.open(database)
+    opened = Book.open(database, ZOOM_LINE_FORMAT)
     opened.upgrade()
     yield opened
 
@@ -80,7 +81,7 @@ def test_a_database_of_the_hand_written_migrations_is_adopted_and_indexed(tmp_pa
         )
         old.execute("INSERT INTO staff (email, password_hash) VALUES ('Owner@Spa.example', 'x')")
     old.close()
-    book = Book.open(path)
+    book = Book.open(path, ZOOM_LINE_FORMAT)
     assert book.upgrade() == head_revision()
     adopted = book.appointments.get(1)
     assert (adopted.notes, adopted.zoom_meeting_id, adopted.line_is_own) == ("Keep.\n" + LINE, MEETING_ID, True)
@@ -96,7 +97,7 @@ def test_an_older_hand_written_schema_is_refused_with_what_to_do(tmp_path) -> No
         old.execute("PRAGMA user_version = 3")
     old.close()
     with pytest.raises(DatabaseError, match="old schema version 3.*init-db"):
-        Book.open(path).upgrade()
+        Book.open(path, ZOOM_LINE_FORMAT).upgrade()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from flask import Flask
 from markupsafe import escape
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     ACCESS_TOKEN,
@@ -545,7 +546,7 @@ def test_a_replayed_older_meeting_updated_never_moves_the_line_back(app: Flask, 
     old, new = updated(earlier, now_ms + 1000), updated(later, now_ms + 2000)
     assert deliver(client, old).status_code == 204 and deliver(client, new).status_code == 204
     assert deliver(client, old).status_code == 204  # replayed within the five-minute window
-    line = notes.current_line(get_appointment(app, appointment.id).notes)
+    line = notes.current_line(ZOOM_LINE_FORMAT, get_appointment(app, appointment.id).notes)
     assert line is not None and line.starts_at(app.config["SPA_TZ"]) == later
 
 
@@ -612,10 +613,10 @@ def test_a_topic_changed_in_zoom_reaches_the_line_by_check_and_by_webhook(app: F
     connect_zoom(client)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, topic="Facial with Ana"))
     assert post(client, f"/appointments/{appointment.id}/meeting/status").get_json()["state"] == "updated"
-    assert notes.current_line(get_appointment(app, appointment.id).notes).topic == "Facial with Ana"
+    assert notes.current_line(ZOOM_LINE_FORMAT, get_appointment(app, appointment.id).notes).topic == "Facial with Ana"
     event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Massage with Ana"}}}
     assert deliver(client, event).status_code == 204
-    assert notes.current_line(get_appointment(app, appointment.id).notes).topic == "Massage with Ana"
+    assert notes.current_line(ZOOM_LINE_FORMAT, get_appointment(app, appointment.id).notes).topic == "Massage with Ana"
 
 
 def test_an_active_session_is_kept_alive_past_the_idle_timeout(app: Flask, client, monkeypatch) -> None:

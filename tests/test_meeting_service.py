@@ -166,7 +166,7 @@ def test_a_reschedule_moves_the_meeting_and_its_line() -> None:
     after = replace(after, starts_at=START + timedelta(days=1))
     world.book.rows[after.id] = after
     notice = world.service.changing.follow_reschedule(before, after)
-    assert notice is not None and notice.message == "The Zoom meeting was moved to the new time."
+    assert notice is not None and (notice.level, notice.code) == ("info", "meeting_moved")
     assert world.calls == ["move 85746065432"]
     assert world.book.get(appointment_id).notes == (
         "Prefers lavender oil.\nZoom: [Appointment with Ana Souza] Wednesday, December 2 2026 3:00 pm \u2014 " + LINK
@@ -205,8 +205,14 @@ def test_an_older_updated_event_never_moves_a_line_back() -> None:
 NOW_MS = int(NOW.timestamp() * 1000)
 
 
-def test_a_meeting_error_reads_as_its_message() -> None:
-    assert str(MeetingBusy()) == MeetingBusy().message and MeetingBusy().message
+def test_a_meeting_error_carries_its_code_and_data_only() -> None:
+    assert (str(MeetingBusy()), MeetingBusy().data) == ("meeting_busy", {})
+    undone = MeetingNotSaved.because("meeting_not_saved_undo_failed", left_in_zoom=True, meeting_id=85746065432)
+    assert (undone.code, undone.data, undone.left_in_zoom) == (
+        "meeting_not_saved_undo_failed",
+        {"meeting_id": 85746065432},
+        True,
+    )
 
 
 def test_a_successful_add_writes_its_line_once_and_leaves_no_claim_to_release() -> None:
@@ -279,11 +285,11 @@ def test_followed_changes_are_told_as_information() -> None:
     after = replace(before, starts_at=START + timedelta(days=1))
     world.book.rows[after.id] = after
     moved = world.service.changing.follow_reschedule(before, after)
-    assert moved is not None and (moved.level, moved.code) == ("info", None)
+    assert moved is not None and (moved.level, moved.code) == ("info", "meeting_moved")
     cancelled = replace(world.book.get(appointment_id), status="cancelled")
     world.book.rows[cancelled.id] = cancelled
     deleted = world.service.changing.follow_cancel(cancelled)
-    assert deleted is not None and (deleted.level, deleted.message) == ("info", "The Zoom meeting was deleted.")
+    assert deleted is not None and (deleted.level, deleted.code) == ("info", "meeting_deleted")
 
 
 def test_a_claim_another_click_holds_ends_in_busy_once_the_wait_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from simplespa_zoom.meetings.following import Notice
 from simplespa_zoom.zoom.api import ZoomDailyLimit
 from simplespa_zoom.zoom.oauth import Tokens, ZoomConnection, ZoomReconnect, ZoomRetry
 from simplespa_zoom.zoom.provider import ZoomProvider
@@ -55,16 +56,23 @@ def test_a_refused_refresh_asks_the_page_to_retry_or_clears_the_connection_for_g
         assert world.book.get(appointment.id).notes == ""
 
 
-def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone() -> None:
+DAY_RESETS_AT = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+
+
+def cancel_on_a_spent_day() -> Notice | None:
+    """Cancel an appointment whose meeting Zoom will not delete today: the day's limit resets at DAY_RESETS_AT."""
     world = ZoomWorld()
     appointment_id = world.with_meeting()
 
     def daily_limit(*_args: object, **_kwargs: object) -> None:
-        raise ZoomDailyLimit(datetime(2026, 11, 22, 0, 0, tzinfo=UTC))
+        raise ZoomDailyLimit(DAY_RESETS_AT)
 
     world.zoom.delete_meeting = daily_limit  # type: ignore[method-assign]
-    cancelled = replace(world.book.get(appointment_id), status="cancelled")
-    notice = world.service.changing.follow_cancel(cancelled)
-    assert notice is not None and notice.code == "zoom_not_followed"
-    assert "7:00 pm (America/New_York)" in notice.message and ".." not in notice.message
-    assert "were not changed. Later, use Remove meeting on this page, or delete it in Zoom at" in notice.message
+    return world.service.changing.follow_cancel(replace(world.book.get(appointment_id), status="cancelled"))
+
+
+def test_a_cancel_zoom_refuses_for_the_day_says_when_it_resets_in_the_spas_zone() -> None:
+    notice = cancel_on_a_spent_day()
+    assert notice is not None and (notice.code, notice.values["what"]) == ("zoom_not_followed", "delete")
+    error = notice.values["error"]
+    assert isinstance(error, ZoomDailyLimit) and error.data == {"resets_at": DAY_RESETS_AT}

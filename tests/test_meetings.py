@@ -16,6 +16,7 @@ from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.timing import CLAIM_WAIT_SECONDS
 from simplespa_zoom.web import the_book
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     ACCESS_TOKEN,
@@ -299,7 +300,9 @@ def test_a_concurrent_notes_edit_is_kept_when_the_line_is_appended(app: Flask, s
     def edit_then_answer(request):
         book = app.extensions["book"].appointments
         edited = NOTES + "\r\nEdited meanwhile."
-        book.set_notes(appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited))
+        book.set_notes(
+            appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
+        )
         return 201, {}, json.dumps(zoom_meeting(appointment))
 
     zoom.add_callback(responses.POST, f"{API}/users/me/meetings", callback=edit_then_answer)
@@ -344,7 +347,7 @@ def test_concurrent_adds_create_exactly_one_meeting(app: Flask) -> None:
         assert not any(thread.is_alive() for thread in threads), "a request never finished"
     assert len(created) == 1
     assert sorted(results) == [200] * 5 + [201]
-    assert len(notes.find_lines(get_appointment(app, appointment.id).notes)) == 1
+    assert len(notes.find_lines(ZOOM_LINE_FORMAT, get_appointment(app, appointment.id).notes)) == 1
 
 
 def test_status_removes_the_line_only_when_zoom_says_gone(app: Flask, signed_in, zoom) -> None:
@@ -416,7 +419,9 @@ def test_a_notes_edit_made_while_zoom_deletes_is_kept_when_the_line_is_removed(a
     def edit_then_answer(request):
         book = app.extensions["book"].appointments
         edited = "Edited meanwhile.\r\n" + appointment.notes
-        book.set_notes(appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(edited))
+        book.set_notes(
+            appointment.id, appointment.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
+        )
         return 204, {}, ""
 
     zoom.add_callback(responses.DELETE, f"{API}/meetings/{MEETING_ID}", callback=edit_then_answer)

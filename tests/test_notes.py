@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 NY = ZoneInfo("America/New_York")
 LINK = "https://us05web.zoom.us/j/85746065432?pwd=abc"
@@ -19,7 +20,7 @@ LINE = f"Zoom: [Appointment with Ana] Tuesday, November 11 2025 6:00 pm \u2014 {
 
 def test_format_line_matches_the_documented_shape() -> None:
     start = datetime(2025, 11, 11, 18, 0, tzinfo=NY)
-    assert notes.format_line("Appointment with Ana", start, LINK) == LINE
+    assert notes.format_line(ZOOM_LINE_FORMAT, "Appointment with Ana", start, LINK) == LINE
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_format_when_pads_nothing_and_uses_lower_case_am_pm(when: datetime, text
 
 def test_format_line_turns_control_characters_in_a_zoom_topic_into_single_spaces() -> None:
     start = datetime(2025, 11, 11, 18, 0, tzinfo=NY)
-    assert notes.format_line("Appointment\nwith\t\x7fAna\u2028", start, LINK) == LINE
+    assert notes.format_line(ZOOM_LINE_FORMAT, "Appointment\nwith\t\x7fAna\u2028", start, LINK) == LINE
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_format_line_turns_control_characters_in_a_zoom_topic_into_single_spaces
     ],
 )
 def test_only_a_link_that_reads_back_whole_counts_as_a_join_link(url: str, reads: bool) -> None:
-    assert notes.reads_as_join_link(url) is reads
+    assert notes.reads_as_join_link(ZOOM_LINE_FORMAT, url) is reads
 
 
 def test_topic_is_one_line_of_at_most_200_characters() -> None:
@@ -76,7 +77,7 @@ def test_topic_is_one_line_of_at_most_200_characters() -> None:
     ],
 )
 def test_parse_finds_the_line_in_what_people_do_to_text(text: str, expected_topic: str) -> None:
-    line = notes.current_line(text)
+    line = notes.current_line(ZOOM_LINE_FORMAT, text)
     assert line is not None
     assert line.topic == expected_topic
     assert line.meeting_id == 85746065432
@@ -99,11 +100,13 @@ def test_parse_finds_the_line_in_what_people_do_to_text(text: str, expected_topi
     ],
 )
 def test_parse_never_turns_other_text_into_a_meeting(text: str) -> None:
-    assert notes.current_line(text) is None
+    assert notes.current_line(ZOOM_LINE_FORMAT, text) is None
 
 
 def test_a_hand_edited_date_still_parses_the_meeting_with_an_unknown_start() -> None:
-    line = notes.current_line(LINE.replace("Tuesday, November 11 2025 6:00 pm", "next Tuesday evening"))
+    line = notes.current_line(
+        ZOOM_LINE_FORMAT, LINE.replace("Tuesday, November 11 2025 6:00 pm", "next Tuesday evening")
+    )
     assert line is not None
     assert line.starts_at(NY) is None
     assert line.when_text == "next Tuesday evening"
@@ -112,16 +115,16 @@ def test_a_hand_edited_date_still_parses_the_meeting_with_an_unknown_start() -> 
 
 
 def test_a_hand_typed_time_is_shown_as_typed() -> None:
-    line = notes.current_line(LINE.replace("Tuesday, November 11 2025 6:00 pm", "Xmas Eve, 6 pm X"))
+    line = notes.current_line(ZOOM_LINE_FORMAT, LINE.replace("Tuesday, November 11 2025 6:00 pm", "Xmas Eve, 6 pm X"))
     assert line is not None and line.when_text == "Xmas Eve, 6 pm X"
 
 
 @pytest.mark.parametrize("meeting_id", [123456789, 1234567890123456789])
 def test_meeting_ids_of_9_to_19_digits_are_found(meeting_id: int) -> None:
     text = "before\n" + LINE.replace("85746065432", str(meeting_id)) + "\nafter"
-    line = notes.find_line(text, meeting_id)
+    line = notes.find_line(ZOOM_LINE_FORMAT, text, meeting_id)
     assert line is not None and line.meeting_id == meeting_id
-    assert notes.meeting_ids(text) == {meeting_id}
+    assert notes.meeting_ids(ZOOM_LINE_FORMAT, text) == {meeting_id}
 
 
 @pytest.mark.parametrize(
@@ -135,9 +138,9 @@ def test_append_keeps_the_notes_own_line_breaks(original: str, appended: str) ->
 def test_with_two_lines_the_last_one_is_current_and_each_can_be_found() -> None:
     other = LINE.replace("85746065432", "91234567890")
     text = f"{LINE}\nmiddle\n{other}"
-    assert notes.current_line(text).meeting_id == 91234567890
-    assert notes.find_line(text, 85746065432).start == 0
-    assert notes.remove_line(text, notes.find_line(text, 85746065432)) == f"middle\n{other}"
+    assert notes.current_line(ZOOM_LINE_FORMAT, text).meeting_id == 91234567890
+    assert notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432).start == 0
+    assert notes.remove_line(text, notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432)) == f"middle\n{other}"
 
 
 @pytest.mark.parametrize(
@@ -147,7 +150,7 @@ def test_with_two_lines_the_last_one_is_current_and_each_can_be_found() -> None:
 def test_append_then_remove_gives_back_every_byte(original: str) -> None:
     appended = notes.append_line(original, LINE)
     assert appended.startswith(original)
-    line = notes.find_line(appended, 85746065432)
+    line = notes.find_line(ZOOM_LINE_FORMAT, appended, 85746065432)
     assert line is not None and appended[line.start : line.end] == LINE
     assert notes.remove_line(appended, line) == original
 
@@ -161,7 +164,7 @@ def test_append_then_remove_gives_back_every_byte(original: str) -> None:
     ids=["middle-line-crlf", "last-line-after-a-blank-crlf-line"],
 )
 def test_removing_a_line_takes_exactly_one_line_break_with_it(text: str, left: str) -> None:
-    assert notes.remove_line(text, notes.find_line(text, 85746065432)) == left
+    assert notes.remove_line(text, notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432)) == left
 
 
 @pytest.mark.parametrize(
@@ -176,12 +179,12 @@ def test_removing_a_line_takes_exactly_one_line_break_with_it(text: str, left: s
     ],
 )
 def test_a_registrants_personal_link_is_told_from_the_plain_one(link: str, personal: bool) -> None:
-    assert notes.is_personal_link(link) is personal
+    assert ZOOM_LINE_FORMAT.is_personal_link(link) is personal
 
 
 def test_replace_touches_only_the_line() -> None:
     text = f"before\r\n  {LINE}\r\nafter"
-    line = notes.current_line(text)
+    line = notes.current_line(ZOOM_LINE_FORMAT, text)
     assert notes.replace_line(text, line, "NEW") == "before\r\nNEW\r\nafter"
 
 
@@ -189,7 +192,7 @@ def test_replace_touches_only_the_line() -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_round_trip_property(original: str) -> None:
     appended = notes.append_line(original, LINE)
-    line = notes.find_line(appended, 85746065432)
+    line = notes.find_line(ZOOM_LINE_FORMAT, appended, 85746065432)
     assert line is not None
     assert notes.remove_line(appended, line) == original
 
@@ -199,7 +202,7 @@ def test_round_trip_property(original: str) -> None:
 def test_a_line_in_the_middle_round_trips(before: str, after: str) -> None:
     prefix = before if before.endswith("\n") or not before else before + "\n"
     text = prefix + LINE + "\n" + after
-    line = notes.find_line(text, 85746065432)
+    line = notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432)
     assert line is not None
     assert notes.remove_line(text, line) == prefix + after
 
@@ -218,20 +221,20 @@ def test_a_line_in_the_middle_round_trips(before: str, after: str) -> None:
     ],
 )
 def test_hostile_notes_parse_quickly_and_find_nothing(hostile: str) -> None:
-    assert notes.find_lines(hostile) == []
-    assert notes.current_line(hostile) is None
-    assert notes.find_line(hostile, 123456789) is None
+    assert notes.find_lines(ZOOM_LINE_FORMAT, hostile) == []
+    assert notes.current_line(ZOOM_LINE_FORMAT, hostile) is None
+    assert notes.find_line(ZOOM_LINE_FORMAT, hostile, 123456789) is None
 
 
 @pytest.mark.parametrize("filler_lines", [0, 1, 200, 5000])
 def test_lines_are_found_across_the_windows_read_from_the_end(filler_lines: int) -> None:
     first = LINE.replace("85746065432", "91111111111")
     text = first + "\n" + "x" * 77 + "\n" + ("filler text line\n" * filler_lines) + LINE + "\nafter\n"
-    assert notes.current_line(text).meeting_id == 85746065432
-    assert notes.find_line(text, 91111111111).start == 0
-    assert [line.meeting_id for line in notes.find_lines(text)] == [91111111111, 85746065432]
+    assert notes.current_line(ZOOM_LINE_FORMAT, text).meeting_id == 85746065432
+    assert notes.find_line(ZOOM_LINE_FORMAT, text, 91111111111).start == 0
+    assert [line.meeting_id for line in notes.find_lines(ZOOM_LINE_FORMAT, text)] == [91111111111, 85746065432]
     only_first = first + "\n" + "y" * 40000 + "\n"
-    assert notes.current_line(only_first).meeting_id == 91111111111
+    assert notes.current_line(ZOOM_LINE_FORMAT, only_first).meeting_id == 91111111111
 
 
 # The line's head as one regex: the definition the faster split check must agree with.
@@ -246,7 +249,7 @@ HEAD_PIECES = st.sampled_from(["Zoom:", "[", "]", " ", "\t", "\u2014", "\u2013",
 def test_the_head_check_agrees_with_the_one_regex_definition(head: str, query: str) -> None:
     text = f"{head}https://zoom.us/j/85746065432{query}"
     reference = REFERENCE_HEAD.fullmatch(text, 0, len(head))
-    found = notes.current_line(text)
+    found = notes.current_line(ZOOM_LINE_FORMAT, text)
     if reference is None:
         assert found is None
     else:
@@ -304,12 +307,12 @@ NEAR_LINES = st.builds(
 @settings(max_examples=600)
 @given(st.lists(st.one_of(NEAR_LINES, PIECES), max_size=12).map("".join))
 def test_current_and_find_line_agree_with_the_one_regex_definition(text: str) -> None:
-    assert notes.current_line(text) == reference_last_line(text)
-    assert notes.find_line(text, 85746065432) == reference_last_line(text, "85746065432")
+    assert notes.current_line(ZOOM_LINE_FORMAT, text) == reference_last_line(text)
+    assert notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432) == reference_last_line(text, "85746065432")
 
 
 def test_a_lone_surrogate_never_breaks_parsing_or_shifts_offsets() -> None:
     text = "x\ud800\n" + LINE + "\n\udfff after"
-    line = notes.current_line(text)
+    line = notes.current_line(ZOOM_LINE_FORMAT, text)
     assert line is not None and text[line.start : line.end] == LINE
-    assert notes.find_line(text, 85746065432) == line
+    assert notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432) == line

@@ -25,6 +25,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.book.database import head_revision
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import VersionConflict
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     API,
@@ -117,7 +118,7 @@ class NewerMeanwhile(World):
                     current,
                     notes=newer_notes,
                     zoom_synced_ms=newer_ms,
-                    zoom_line_digest=notes.last_line_digest(newer_notes, 85746065432),
+                    zoom_line_digest=notes.last_line_digest(ZOOM_LINE_FORMAT, newer_notes, 85746065432),
                     version=current.version + 1,
                 )
             return original(appointment_id, base_version, text, **kwargs)
@@ -151,7 +152,7 @@ def test_a_retry_rebuilds_the_line_from_the_fresh_row_keeping_what_the_older_cha
 
 @pytest.fixture
 def book(database: str) -> Book:
-    opened = Book.open(database)
+    opened = Book.open(database, ZOOM_LINE_FORMAT)
     opened.upgrade()
     return opened
 
@@ -181,7 +182,7 @@ def test_zooms_events_change_the_apps_line_and_never_a_typed_copy_with_its_meeti
     stored = world.book.get(appointment_id)
     typed = stored.notes + "\n" + TYPED + "\nafter"
     world.book.set_notes(
-        appointment_id, stored.version, typed, meeting_ids=notes.meeting_ids(typed)
+        appointment_id, stored.version, typed, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, typed)
     )  # a staff edit: the app's line is not last
     assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 1
     renamed = "Zoom: [Renamed] Tuesday, December 1 2026 3:00 pm \u2014 " + LINK
@@ -199,7 +200,7 @@ def test_the_page_shows_the_apps_line_and_webhooks_leave_a_typed_copy_byte_for_b
     typed = TYPED + "  "
     edited = holder.notes + "\r\n" + typed
     app.extensions["book"].appointments.set_notes(
-        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(edited)
+        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
     )
     meeting = page_meeting(signed_in.get(f"/appointments/{holder.id}").get_data(as_text=True))
     assert meeting is not None and (meeting["join_url"], meeting["created_here"]) == (JOIN_URL, True)
@@ -217,12 +218,14 @@ def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_c
     appointment_id = world.with_meeting()
     stored = world.book.get(appointment_id)
     edited = stored.notes.replace("3:00 pm", "3:30 pm")  # staff changed the app's line by hand
-    world.book.set_notes(appointment_id, stored.version, edited, meeting_ids=notes.meeting_ids(edited))
+    world.book.set_notes(
+        appointment_id, stored.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
+    )
     assert not world.book.get(appointment_id).line_is_own
     assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
     assert world.book.get(appointment_id).notes == edited
     twice = f"{LINE}\n{LINE}\n{TYPED}"
-    own = notes.own_line(twice, 85746065432, notes.fingerprint(LINE))
+    own = notes.own_line(ZOOM_LINE_FORMAT, twice, 85746065432, notes.fingerprint(LINE))
     assert own is not None and own.start == len(LINE) + 1  # of two exact copies, the later one
 
 
@@ -277,11 +280,11 @@ STAFF_TAILS = [
 def test_text_after_the_join_link_stays_the_staffs_through_a_rewrite_and_a_removal(tail: str) -> None:
     before, after = "Notes.\r\n", "\r\nmore"
     text_ = before + DOTTED_LINE + tail + after
-    line = notes.current_line(text_)
+    line = notes.current_line(ZOOM_LINE_FORMAT, text_)
     assert line is not None and (line.join_url, text_[line.start : line.end]) == (DOTTED, DOTTED_LINE)
     rewritten = notes.replace_line(text_, line, NEW_LINE)
     assert rewritten == before + NEW_LINE + tail + after
-    again = notes.find_line(rewritten, 85746065432)
+    again = notes.find_line(ZOOM_LINE_FORMAT, rewritten, 85746065432)
     assert again is not None and rewritten[again.start : again.end] == NEW_LINE  # the tail was not swallowed
     assert notes.remove_line(text_, line) == before + tail + after
 
@@ -299,7 +302,7 @@ def test_text_after_the_join_link_stays_the_staffs_through_a_rewrite_and_a_remov
     ],
 )
 def test_the_link_ends_where_zooms_join_links_end(glued: str, link: str) -> None:
-    line = notes.current_line(f"Zoom: [x] Monday 9 am \u2014 {glued}")
+    line = notes.current_line(ZOOM_LINE_FORMAT, f"Zoom: [x] Monday 9 am \u2014 {glued}")
     assert line is not None and line.join_url == link
 
 
@@ -308,7 +311,7 @@ def test_the_link_ends_where_zooms_join_links_end(glued: str, link: str) -> None
     ["https://zoom.us/j/857460654321234567890", "https://zoom.us/j/85746065432abc", "https://zoom.us/j/85746065432.5"],
 )
 def test_text_a_rewritten_link_would_swallow_is_never_read_as_after_the_link(glued: str) -> None:
-    assert notes.current_line(f"Zoom: [x] Monday 9 am \u2014 {glued}") is None
+    assert notes.current_line(ZOOM_LINE_FORMAT, f"Zoom: [x] Monday 9 am \u2014 {glued}") is None
 
 
 QUERY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~%=&-"
@@ -339,11 +342,13 @@ _tails = st.builds(
 @settings(max_examples=400, deadline=None)
 @given(link=_links, tail=_tails, before=st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_any_staff_text_after_any_join_link_round_trips_byte_for_byte(link: str, tail: str, before: str) -> None:
-    line_text = notes.format_line("Appointment with Ana", datetime(2026, 12, 1, 15, 0, tzinfo=UTC), link)
+    line_text = notes.format_line(
+        ZOOM_LINE_FORMAT, "Appointment with Ana", datetime(2026, 12, 1, 15, 0, tzinfo=UTC), link
+    )
     prefix = before if before.endswith("\n") or not before else before + "\n"
     meeting_id = int(link.split("/")[4].split("?")[0])
     text_ = prefix + line_text + tail
-    line = notes.find_line(text_, meeting_id)
+    line = notes.find_line(ZOOM_LINE_FORMAT, text_, meeting_id)
     assert line is not None and (line.join_url, text_[line.start : line.end]) == (link, line_text)
     renamed = line_text.replace("[Appointment with Ana]", "[Renamed]")
     assert notes.replace_line(text_, line, renamed) == prefix + renamed + tail
@@ -354,7 +359,9 @@ def test_any_staff_text_after_any_join_link_round_trips_byte_for_byte(link: str,
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), st.integers(10**8, 10**11 - 1))
 def test_the_line_an_append_writes_is_the_one_the_store_remembers(original: str, meeting_id: int) -> None:
     line = DOTTED_LINE.replace("85746065432", str(meeting_id))
-    assert notes.last_line_digest(notes.append_line(original, line), meeting_id) == notes.fingerprint(line)
+    assert notes.last_line_digest(ZOOM_LINE_FORMAT, notes.append_line(original, line), meeting_id) == notes.fingerprint(
+        line
+    )
 
 
 def test_a_status_check_keeps_staff_text_glued_to_the_link_and_a_spaced_note_blocks_no_add(
@@ -363,7 +370,7 @@ def test_a_status_check_keeps_staff_text_glued_to_the_link_and_a_spaced_note_blo
     holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     edited = holder.notes + "(paid) call first"
     app.extensions["book"].appointments.set_notes(
-        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(edited)
+        holder.id, holder.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
     )
     connect_zoom(signed_in)
     new_link = "https://us05web.zoom.us/j/85746065432?pwd=NEW.1"

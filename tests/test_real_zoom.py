@@ -15,6 +15,7 @@ from responses import matchers
 
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.zoom.api import SCOPES
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
     ACCESS_TOKEN,
@@ -312,11 +313,11 @@ _join_links = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(link=_join_links, client=st.text(max_size=40))
 def test_every_join_link_zoom_hands_out_reads_back_from_its_line(link: str, client: str) -> None:
-    line = notes.format_line(notes.topic_for(client), datetime(2026, 12, 1, 15, 0, tzinfo=UTC), link)
-    found = notes.current_line("Notes before.\n" + line)
+    line = notes.format_line(ZOOM_LINE_FORMAT, notes.topic_for(client), datetime(2026, 12, 1, 15, 0, tzinfo=UTC), link)
+    found = notes.current_line(ZOOM_LINE_FORMAT, "Notes before.\n" + line)
     assert found is not None and found.join_url == link
     assert found.meeting_id == int(link.split("/")[4].split("?")[0])
-    assert notes.reads_as_join_link(link)
+    assert notes.reads_as_join_link(ZOOM_LINE_FORMAT, link)
 
 
 @pytest.mark.parametrize(
@@ -423,7 +424,7 @@ def test_meeting_updated_follows_a_new_join_link_and_caps_the_topic(app: Flask, 
         "payload": {"object": {"id": MEETING_ID, "join_url": new_link, "topic": topic}},
     }
     assert deliver(client, event).status_code == 204
-    line = notes.current_line(get_appointment(app, appointment.id).notes)
+    line = notes.current_line(ZOOM_LINE_FORMAT, get_appointment(app, appointment.id).notes)
     assert line is not None and line.join_url == new_link and line.topic == "T" * notes.TOPIC_MAX
 
 
@@ -766,7 +767,9 @@ def test_meeting_updated_never_rewrites_a_line_pasted_over_the_apps_own(app: Fla
         from simplespa_zoom.web import the_book
 
         edited = NOTES + "\n" + pasted  # a staff edit
-        the_book().appointments.set_notes(own.id, own.version, edited, meeting_ids=notes.meeting_ids(edited))
+        the_book().appointments.set_notes(
+            own.id, own.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
+        )
     event = {"event": "meeting.updated", "payload": {"object": {"id": MEETING_ID, "topic": "Renamed"}}}
     assert deliver(client, event).status_code == 204
     assert get_appointment(app, own.id).notes == NOTES + "\n" + pasted

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.messages import ANSWERS_TO_ZOOM, say, say_error
+from simplespa_zoom.messages import ANSWERS_TO_ZOOM, say
+from simplespa_zoom.web.words import say_error
 from simplespa_zoom.zoom.api import ZoomDailyLimit, ZoomMissingScope, ZoomRequestRejected
 
 from .helpers import flashes, login

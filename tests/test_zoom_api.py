@@ -12,6 +12,7 @@ import pytest
 import requests
 import responses
 
+from simplespa_zoom.web.words import say_provider_error
 from simplespa_zoom.zoom.api import (
     ZoomClient,
     ZoomDailyLimit,
@@ -117,7 +118,7 @@ def test_every_answer_becomes_a_typed_error(
     zoom.post(f"{API}/users/me/meetings", status=status, **kwargs)
     with pytest.raises(error) as raised:
         api.create_meeting("SECRET-TOKEN-123", topic="t", start=START, duration=60, timezone="UTC")
-    assert "SECRET-TOKEN-123" not in raised.value.message
+    assert "SECRET-TOKEN-123" not in say_provider_error(raised.value, UTC_ZONE)
 
 
 def test_create_is_never_retried(api: ZoomClient, zoom: responses.RequestsMock) -> None:
@@ -210,7 +211,7 @@ def a_daily_limit(api: ZoomClient, zoom: responses.RequestsMock, retry_after: st
 
 def test_the_daily_limit_says_when_it_resets_in_the_spas_zone(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     raised = a_daily_limit(api, zoom, retry_after="2026-11-21T00:00:00Z")
-    said = raised.value.describe(ZoneInfo("America/New_York"))
+    said = say_provider_error(raised.value, ZoneInfo("America/New_York"))
     assert "Today's limit of Zoom meeting changes" in said and "resets at 7:00 pm (America/New_York)" in said
 
 
@@ -231,7 +232,9 @@ def test_the_rate_limit_type_header_decides_over_the_message(
         api.get_meeting("tok", MEETING_ID)
     assert raised.value.code == error
     if error == "zoom_busy":
-        assert raised.value.describe(ZoneInfo("UTC")).startswith("Zoom is busy. Please try again in a few seconds")
+        assert say_provider_error(raised.value, ZoneInfo("UTC")).startswith(
+            "Zoom is busy. Please try again in a few seconds"
+        )
 
 
 def test_a_missing_scope_names_the_permission_and_who_adds_it(api: ZoomClient, zoom: responses.RequestsMock) -> None:
@@ -240,8 +243,8 @@ def test_a_missing_scope_names_the_permission_and_who_adds_it(api: ZoomClient, z
     with pytest.raises(ZoomMissingScope) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
     assert raised.value.scopes == ["meeting:write:meeting"]
-    assert "create meetings (meeting:write:meeting)" in raised.value.message
-    assert "admin of the SimpleSpa app in the Zoom App Marketplace" in raised.value.message
+    assert "create meetings (meeting:write:meeting)" in say_provider_error(raised.value, UTC_ZONE)
+    assert "admin of the SimpleSpa app in the Zoom App Marketplace" in say_provider_error(raised.value, UTC_ZONE)
 
 
 @pytest.mark.parametrize(
@@ -282,14 +285,16 @@ def test_missing_scopes_are_named_in_the_staffs_words(
     zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 4711, "message": message})
     with pytest.raises(ZoomMissingScope) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
-    assert f"Zoom did not give SimpleSpa the permission to {named}. The admin" in raised.value.describe(UTC_ZONE)
+    assert f"Zoom did not give SimpleSpa the permission to {named}. The admin" in say_provider_error(
+        raised.value, UTC_ZONE
+    )
 
 
 def test_a_refusal_whose_message_is_not_text_quotes_nothing(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 300, "message": ["not", "text"]})
     with pytest.raises(ZoomRequestRejected) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
-    assert raised.value.describe(UTC_ZONE) == "Zoom refused the request. The notes were not changed."
+    assert say_provider_error(raised.value, UTC_ZONE) == "Zoom refused the request. The notes were not changed."
 
 
 @pytest.mark.parametrize(
@@ -305,12 +310,12 @@ def test_the_daily_limit_reset_is_told_on_a_12_hour_clock(
     api: ZoomClient, zoom: responses.RequestsMock, zone: str, said: str
 ) -> None:
     raised = a_daily_limit(api, zoom, retry_after="2026-11-21T00:00:00Z")
-    assert f"it resets at {said}." in raised.value.describe(ZoneInfo(zone))
+    assert f"it resets at {said}." in say_provider_error(raised.value, ZoneInfo(zone))
 
 
 def test_the_daily_limit_resets_when_zoom_says(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     raised = a_daily_limit(api, zoom, retry_after="2026-11-21T05:30:00Z")
-    assert "it resets at 12:30 am (America/New_York)." in raised.value.describe(ZoneInfo("America/New_York"))
+    assert "it resets at 12:30 am (America/New_York)." in say_provider_error(raised.value, ZoneInfo("America/New_York"))
 
 
 @pytest.fixture
@@ -340,7 +345,7 @@ def test_without_retry_after_the_daily_limit_resets_at_midnight_utc(
     raised = a_daily_limit(api, zoom, retry_after=None)
     midnights.add(datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
     assert raised.value.resets_at in midnights  # the next 00:00 UTC, to the microsecond
-    assert "it resets at 12:00 am (UTC)." in raised.value.describe(UTC_ZONE) == str(raised.value)
+    assert "it resets at 12:00 am (UTC)." in say_provider_error(raised.value, UTC_ZONE)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +382,7 @@ def test_a_refusal_quotes_zooms_own_words_up_to_300_characters(
     zoom.post(f"{API}/users/me/meetings", status=400, json={"code": 300, "message": message})
     with pytest.raises(ZoomRequestRejected) as raised:
         api.create_meeting("tok", topic="t", start=START, duration=60, timezone="UTC")
-    assert raised.value.describe(UTC_ZONE) == said
+    assert say_provider_error(raised.value, UTC_ZONE) == said
 
 
 @pytest.mark.parametrize(
@@ -467,15 +472,15 @@ def test_a_registration_answer_without_a_link_is_a_refusal_that_says_so(
     zoom.post(f"{API}/meetings/{MEETING_ID}/registrants", json={"id": 1}, status=201)
     with pytest.raises(ZoomRequestRejected) as raised:
         api.add_registrant("tok", MEETING_ID, email="ana@example.com", first_name="Ana")
-    assert str(raised.value) == (
+    assert say_provider_error(raised.value, UTC_ZONE) == (
         "Zoom refused the request. Zoom sent no personal join link. The notes were not changed."
     )
 
 
-def test_every_zoom_error_reads_as_its_message(api: ZoomClient) -> None:
+def test_every_zoom_error_is_worded_by_the_web_layer(api: ZoomClient) -> None:
     for error in (ZoomUnavailable(), ZoomRequestRejected("Zoom said no."), ZoomMissingScope(["user:read:user"])):
-        assert str(error) == error.message and error.message
-    assert "see which Zoom user is connected" in str(ZoomMissingScope(["user:read:user"]))
+        assert say_provider_error(error, UTC_ZONE) and str(error) == error.code
+    assert "see which Zoom user is connected" in say_provider_error(ZoomMissingScope(["user:read:user"]), UTC_ZONE)
 
 
 def test_a_retry_after_in_seconds_is_an_instant_with_a_zone() -> None:

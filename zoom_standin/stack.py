@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -12,7 +11,7 @@ from flask import Flask
 from simplespa_zoom import create_app
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
-from simplespa_zoom.web.appointment_forms import parse_draft
+from simplespa_zoom.web.seeding import read_appointment, seed_appointment
 
 from .app import create_sandbox
 from .mailbox import Mailbox
@@ -20,35 +19,6 @@ from .server import RunningServer, serve_in_thread
 from .state import ClientApp, SandboxState
 
 MAIL_FROM = "Serene Spa <bookings@spa.example>"
-
-
-def seed_appointment(
-    app: Flask,
-    client_name: str = "Ana Souza",
-    notes: str = "",
-    *,
-    email: str = "",
-    start: datetime | None = None,
-    duration: int = 60,
-) -> Appointment:
-    """An appointment made as the forms make them; by default two days ahead at 6 pm spa time."""
-    tz = app.config["SPA_TZ"]
-    start = start or (datetime.now(UTC) + timedelta(days=2)).astimezone(tz).replace(hour=18, minute=0, second=0)
-    with app.app_context():
-        draft = parse_draft(
-            client_name=client_name,
-            client_email=email,
-            start=start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-            duration=str(duration),
-            notes=notes,
-            tz=tz,
-        )
-        return the_book().appointments.create(draft)
-
-
-def read_appointment(app: Flask, appointment_id: int) -> Appointment:
-    with app.app_context():
-        return the_book().appointments.get(appointment_id)
 
 
 @dataclass

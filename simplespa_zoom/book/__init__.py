@@ -11,6 +11,7 @@ from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import open_engine, upgrade
 from simplespa_zoom.book.outbox import OutboxStore
 from simplespa_zoom.book.staff import StaffStore
+from simplespa_zoom.meetings.ports import MeetingLineFormat
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,10 @@ class Book:
     outbox: OutboxStore
 
     @classmethod
-    def open(cls, database: str) -> Book:
+    def open(cls, database: str, line_format: MeetingLineFormat) -> Book:
+        """The book at database, whose appointments read the app's line in the provider's line_format."""
         engine = open_engine(database)
-        return cls(engine, AppointmentStore(engine), StaffStore(engine), OutboxStore(engine))
+        return cls(engine, AppointmentStore(engine, line_format), StaffStore(engine), OutboxStore(engine, line_format))
 
     def upgrade(self) -> str:
         """Create or upgrade the schema; returns the revision reached."""
@@ -33,5 +35,6 @@ class Book:
 
 
 def init_app(app: Any) -> None:
-    """Open the app's book once, at its DATABASE setting (the app reaches it through web.the_book())."""
-    app.extensions["book"] = Book.open(app.config["DATABASE"])
+    """Open the app's book once, at its DATABASE setting (the app reaches it through web.the_book()), in the
+    line format of the app's meeting provider (set by the provider's init_app first)."""
+    app.extensions["book"] = Book.open(app.config["DATABASE"], app.extensions["meeting_line_format"])

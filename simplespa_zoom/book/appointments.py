@@ -20,7 +20,7 @@ from simplespa_zoom.meetings.domain import (
     VersionConflict,
     indexable,
 )
-from simplespa_zoom.meetings.ports import Letter
+from simplespa_zoom.meetings.ports import Letter, MeetingLineFormat
 
 # A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
 # taking it over is safe, as a takeover first looks for the meeting the holder may have made.
@@ -52,8 +52,9 @@ def _read_start(text: object) -> datetime | None:
         return None
 
 
-def from_row(row: Row[Any]) -> Appointment:
-    """One row as an appointment; a start that no longer reads (hand-edited data) is flagged, not fatal."""
+def from_row(row: Row[Any], line_format: MeetingLineFormat) -> Appointment:
+    """One row as an appointment reading its line in line_format; a start that no longer reads (hand-edited
+    data) is flagged, not fatal."""
     start = _read_start(row.starts_at)
     return Appointment(
         id=row.id,
@@ -71,6 +72,7 @@ def from_row(row: Row[Any]) -> Appointment:
         zoom_line_digest=row.zoom_line_digest,
         client_timezone=row.client_timezone,
         mail_sequence=row.mail_sequence,
+        line_format=line_format,
     )
 
 
@@ -126,17 +128,21 @@ class AppointmentStore:
     write of notes comes with the meeting ids they name (the core reads the notes, not the store).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
         self.engine = engine
         # Called after a transaction that wrote a letter commits: the mail package starts delivering it.
         self.on_letter: Callable[[], None] | None = None
+        self.line_format = line_format  # how the provider's line reads, for the appointments and the index
+
+    def _from_row(self, row: Row[Any]) -> Appointment:
+        return from_row(row, self.line_format)
 
     def get(self, appointment_id: int) -> Appointment:
         with self.engine.connect() as connection:
             row = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).first()
         if row is None:
             raise AppointmentNotFound(appointment_id)
-        return from_row(row)
+        return self._from_row(row)
 
     def between(self, start: datetime, end: datetime) -> list[Appointment]:
         """Appointments starting in [start, end), in order: one day of the book, by index."""
@@ -146,7 +152,7 @@ class AppointmentStore:
             .order_by(appointments.c.starts_at, appointments.c.id)
         )
         with self.engine.connect() as connection:
-            return [from_row(row) for row in connection.execute(query)]
+            return [self._from_row(row) for row in connection.execute(query)]
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose client name contains text (any case), latest first, at most limit."""
@@ -158,16 +164,18 @@ class AppointmentStore:
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [from_row(row) for row in connection.execute(query)]
+            return [self._from_row(row) for row in connection.execute(query)]
 
     def create(self, draft: AppointmentDraft) -> Appointment:
         with self.engine.begin() as connection:
             row = connection.execute(insert(appointments).values(_draft_values(draft)).returning(appointments)).one()
-            _index_notes(connection, row.id, draft.meeting_ids)
-        return from_row(row)
+            _index_notes(connection, row.id, draft.meeting_ids(self.line_format))
+        return self._from_row(row)
 
     def update(self, appointment_id: int, base_version: int, draft: AppointmentDraft) -> Appointment:
-        return self._write(appointment_id, base_version, _draft_values(draft), meeting_ids=draft.meeting_ids)
+        return self._write(
+            appointment_id, base_version, _draft_values(draft), meeting_ids=draft.meeting_ids(self.line_format)
+        )
 
     def set_notes(
         self,
@@ -240,7 +248,7 @@ class AppointmentStore:
                 raise AppointmentNotFound(appointment_id)
             connection.execute(insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))))
         self._letter_written()
-        return from_row(row)
+        return self._from_row(row)
 
     def _letter_written(self) -> None:
         if self.on_letter is not None:
@@ -262,7 +270,7 @@ class AppointmentStore:
         """Appointments for which the app created this meeting (by index, not by reading notes)."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
-            return [from_row(row) for row in rows]
+            return [self._from_row(row) for row in rows]
 
     def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
@@ -276,7 +284,7 @@ class AppointmentStore:
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [from_row(row) for row in connection.execute(query)]
+            return [self._from_row(row) for row in connection.execute(query)]
 
     def _write(
         self,
@@ -315,7 +323,7 @@ class AppointmentStore:
             raise VersionConflict(self.get(appointment_id))
         if letter is not None:
             self._letter_written()
-        return from_row(row)
+        return self._from_row(row)
 
     def claim_meeting(self, appointment_id: int, now: float | None = None) -> Appointment | None:
         """Take the right to create this appointment's meeting: one statement on either database.
@@ -334,7 +342,7 @@ class AppointmentStore:
         )
         with self.engine.begin() as connection:
             row = connection.execute(statement).first()
-        return None if row is None else from_row(row)
+        return None if row is None else self._from_row(row)
 
     def claim_for_create(self, appointment_id: int, now: float | None = None) -> Claim | None:
         """Take the right to create this appointment's meeting, saying whether an earlier attempt's outcome is unknown.
@@ -344,7 +352,7 @@ class AppointmentStore:
         """
         now = time.time() if now is None else now
         if (row := self._claim_if(appointment_id, None, now)) is not None:
-            return Claim(from_row(row), in_doubt=False)
+            return Claim(self._from_row(row), in_doubt=False)
         with self.engine.connect() as connection:
             held_at = connection.execute(
                 select(appointments.c.meeting_claimed_at).where(appointments.c.id == appointment_id)
@@ -352,7 +360,7 @@ class AppointmentStore:
         if held_at is None or held_at >= now - CLAIM_STALE_AFTER:
             return None  # released meanwhile (the caller asks again), or held by a live request
         row = self._claim_if(appointment_id, held_at, now)
-        return None if row is None else Claim(from_row(row), in_doubt=True)
+        return None if row is None else Claim(self._from_row(row), in_doubt=True)
 
     def _claim_if(self, appointment_id: int, held_at: float | None, now: float) -> Row[Any] | None:
         """Claim the row if its claim is still held_at (None: free); the claimed row, or None."""

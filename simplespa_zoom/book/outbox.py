@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from simplespa_zoom.book.appointments import from_row, letter_values, to_db
 from simplespa_zoom.book.schema import appointments, outbox
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, LetterStatus
+from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, LetterStatus, MeetingLineFormat
 
 STALE_CLAIM = timedelta(minutes=10)
 CANDIDATES = 10
@@ -49,8 +49,9 @@ def _letter(row: Row[Any]) -> Letter:
 class OutboxStore:
     """The outbox's reads and writes; letters themselves are written with the notes (AppointmentStore)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
         self.engine = engine
+        self.line_format = line_format  # the reminders' appointments read their line in it
 
     def claim_next(self, now: datetime) -> Letter | None:
         """The oldest due letter that no earlier waiting letter of its appointment precedes, claimed now."""
@@ -124,7 +125,7 @@ class OutboxStore:
             appointments.c.client_email != "",
         )
         with self.engine.connect() as connection:
-            return [from_row(row) for row in connection.execute(query)]
+            return [from_row(row, self.line_format) for row in connection.execute(query)]
 
     def add_reminder(self, letter: Letter, now: datetime) -> bool:
         """Queue it under its key (appointment and start): a second run's insert is refused by the unique index."""

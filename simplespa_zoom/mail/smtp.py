@@ -10,7 +10,6 @@ import ssl
 from simplespa_zoom.mail.compose import Letterhead, compose
 from simplespa_zoom.mail.settings import SmtpServer
 from simplespa_zoom.meetings.ports import Letter, MailDeferred, MailRefused
-from simplespa_zoom.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class SmtpPostman:
         try:
             message = compose(letter, self.head)
         except ValueError as error:  # a name or address email cannot carry (refused at input; a hand-edited row)
-            raise MailRefused(say("mail_unwritable")) from error
+            raise MailRefused("mail_unwritable") from error
         try:
             with self._connect() as smtp:
                 smtp.send_message(message)
@@ -46,13 +45,13 @@ class SmtpPostman:
             log.error(
                 "The mail server refused the spa's login (%s); letters wait until SMTP_URL is fixed", error.smtp_code
             )
-            raise MailDeferred(say("mail_login_refused")) from None
+            raise MailDeferred("mail_login_refused") from None
         except smtplib.SMTPResponseException as error:
             answer = _answer(error.smtp_code, error.smtp_error)
             raise (MailRefused if error.smtp_code >= 500 else MailDeferred)(answer) from None
         except (OSError, smtplib.SMTPException) as error:
             log.warning("The mail server could not be reached: %s", type(error).__name__)
-            raise MailDeferred(say("mail_server_unreachable")) from None
+            raise MailDeferred("mail_server_unreachable") from None
 
     def _connect(self) -> smtplib.SMTP:
         server = self.server

@@ -25,6 +25,7 @@ from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import (
     AppointmentBook,
+    MeetingLineFormat,
     MeetingProvider,
     ProviderError,
     ProviderMeeting,
@@ -157,10 +158,11 @@ class AddMeeting:
         click would see no meeting and create a second one.
         """
         starts_at = meeting.starts_at or appointment.starts_at
+        line_format = appointment.line_format
         line = notes.format_line(
-            notes.topic_for(appointment.client_name), starts_at.astimezone(self.tz), meeting.join_url
+            line_format, notes.topic_for(appointment.client_name), starts_at.astimezone(self.tz), meeting.join_url
         )
-        if not _reads_back(line, meeting):
+        if not _reads_back(line_format, line, meeting):
             log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")
             raise self._undo(meeting.id, "join_link_unreadable")
         try:
@@ -174,7 +176,7 @@ class AddMeeting:
                         meeting.id,
                         host_mark,
                         self.lines.now_ms(),
-                        meeting_ids=notes.meeting_ids(appended),
+                        meeting_ids=notes.meeting_ids(line_format, appended),
                         line_digest=notes.fingerprint(line),
                         letter=self.letters.invitation(appointment, meeting.id, line),
                     )
@@ -200,8 +202,8 @@ class AddMeeting:
         return MeetingNotSaved.because(code)
 
 
-def _reads_back(line: str, meeting: ProviderMeeting) -> bool:
-    found = notes.current_line(line)
+def _reads_back(line_format: MeetingLineFormat, line: str, meeting: ProviderMeeting) -> bool:
+    found = notes.current_line(line_format, line)
     return found is not None and (found.join_url, found.meeting_id, found.start, found.end) == (
         meeting.join_url,
         meeting.id,

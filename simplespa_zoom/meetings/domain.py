@@ -1,18 +1,23 @@
 """The core's domain types: an appointment as the meeting services see it, and the book's errors.
 
 Any appointment book (the SQL store, the in-memory fake) builds and returns these; none of them
-knows how the app's line is parsed: an appointment reads its own line through the core.
+knows how the app's line is parsed: an appointment reads its own line through the core, in the
+line format of the provider the book was opened with.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.notes import indexable
+
+if TYPE_CHECKING:
+    from simplespa_zoom.meetings.ports import MeetingLineFormat
 
 __all__ = [
     "FIRST_YEAR",
@@ -57,6 +62,7 @@ class Appointment:
     start_readable: bool = True
     client_timezone: str | None = None  # the client's IANA zone, if staff gave one
     mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)
+    line_format: MeetingLineFormat = field(kw_only=True, repr=False, compare=False)  # how its notes' line reads
 
     @property
     def cancelled(self) -> bool:
@@ -70,12 +76,12 @@ class Appointment:
         """
         if self.zoom_meeting_id is None or self.zoom_line_digest is None:
             return None
-        return notes.own_line(self.notes, self.zoom_meeting_id, self.zoom_line_digest)
+        return notes.own_line(self.line_format, self.notes, self.zoom_meeting_id, self.zoom_line_digest)
 
     @cached_property
     def zoom_line(self) -> notes.ZoomLine | None:
-        """The line the page shows: the app's own line, else the last Zoom line in the notes."""
-        return self.own_zoom_line or notes.current_line(self.notes)
+        """The line the page shows: the app's own line, else the last line of the app's shape in the notes."""
+        return self.own_zoom_line or notes.current_line(self.line_format, self.notes)
 
     @property
     def line_is_own(self) -> bool:
@@ -111,7 +117,6 @@ class AppointmentDraft:
     notes: str
     client_timezone: str | None = None
 
-    @property
-    def meeting_ids(self) -> set[int]:
+    def meeting_ids(self, line_format: MeetingLineFormat) -> set[int]:
         """The meeting ids the draft's notes name: what the book indexes with them."""
-        return notes.meeting_ids(self.notes)
+        return notes.meeting_ids(line_format, self.notes)

@@ -1,20 +1,20 @@
-"""Why a meeting operation cannot go ahead: each error's code names its message and Help entry."""
+"""Why a meeting operation cannot go ahead: each error's code names its message and Help entry.
+
+The core words nothing: the web layer makes the sentence staff read from the code and the data.
+"""
 
 from __future__ import annotations
 
-from simplespa_zoom.messages import say
-
 
 class MeetingError(Exception):
-    """A meeting operation that cannot go ahead; code and message reach the browser."""
+    """A meeting operation that cannot go ahead; its code, and the data its message needs, reach the browser."""
 
     code = "meeting_busy"
     http_status = 409
 
-    def __init__(self, message: str | None = None) -> None:
-        message = message or say(self.code)
-        super().__init__(message)
-        self.message = message
+    def __init__(self, **data: object) -> None:
+        super().__init__(self.code)
+        self.data = data
 
 
 class AppointmentCancelled(MeetingError):
@@ -58,7 +58,7 @@ class MeetingNotSaved(MeetingError):
 
     @classmethod
     def because(cls, code: str, *, left_in_zoom: bool = False, **values: object) -> MeetingNotSaved:
-        error = cls(say(code, **values))
+        error = cls(**values)
         error.code = code
         error.left_in_zoom = left_in_zoom
         return error

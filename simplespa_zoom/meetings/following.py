@@ -8,7 +8,8 @@ expired IDs and, perhaps, for other users' meetings. A copied or hand-typed line
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -23,14 +24,11 @@ from simplespa_zoom.meetings.ports import (
     MeetingProvider,
     ProviderError,
     ProviderMeetingGone,
-    ProviderNotConnected,
     ProviderRateLimited,
-    ProviderReconnect,
     ProviderRejected,
     ProviderSlow,
     ProviderUnavailable,
 )
-from simplespa_zoom.messages import say, say_error, tell
 
 
 class CheckState(StrEnum):
@@ -47,14 +45,15 @@ class CheckState(StrEnum):
 
 @dataclass(frozen=True)
 class Check:
+    """What a status check found; `code` names what staff are told (the web layer words it)."""
+
     appointment: Appointment
     state: CheckState
-    message: str
-    code: str | None = None  # the Help entry of a state that needs one
+    code: str
 
 
 def _check(appointment: Appointment, state: CheckState, code: str) -> Check:
-    return Check(appointment, state, say(code), code)
+    return Check(appointment, state, code)
 
 
 class NoticeLevel(StrEnum):
@@ -64,15 +63,20 @@ class NoticeLevel(StrEnum):
 
 @dataclass(frozen=True)
 class Notice:
-    """What a follow-through to the provider tells the staff member, and its Help entry."""
+    """What a follow-through to the provider tells the staff member: a confirmation, or a warning with its Help
+    entry; `code` and `values` name it, the web layer words it."""
 
     level: NoticeLevel
-    message: str
-    code: str | None = None
+    code: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def info(cls, code: str) -> Notice:
+        return cls(NoticeLevel.INFO, code)
 
     @classmethod
     def warning(cls, code: str, **values: object) -> Notice:
-        return cls(NoticeLevel.WARNING, say(code, **values), code)
+        return cls(NoticeLevel.WARNING, code, values)
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,8 @@ class CheckMeeting:
             appointment, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
         )
         if updated is None:
-            return Check(appointment, CheckState.OK, tell("meeting_checked"))
-        return Check(updated, CheckState.UPDATED, tell("meeting_updated_from_zoom"))
+            return Check(appointment, CheckState.OK, "meeting_checked")
+        return Check(updated, CheckState.UPDATED, "meeting_updated_from_zoom")
 
 
 @dataclass(frozen=True)
@@ -184,17 +188,12 @@ class ChangeMeeting:
                 return Notice.warning("reschedule_gone")
             return Notice.warning("reschedule_not_shown_to_you")
         except ProviderError as error:
-            return _not_followed("change", error, self.tz)
+            return _not_followed("change", error)
         current = self.book.get(after.id)
         self.lines.follow(current, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms())
-        if meeting.starts_at != after.starts_at:
-            held = (
-                notes.format_when(meeting.starts_at.astimezone(self.tz))
-                if meeting.starts_at
-                else tell("start_as_before")
-            )
-            return Notice.warning("reschedule_not_applied", when=held)
-        return Notice(NoticeLevel.INFO, tell("meeting_moved"))
+        if meeting.starts_at != after.starts_at:  # the start the provider still holds (None: it said none)
+            return Notice.warning("reschedule_not_applied", starts_at=meeting.starts_at)
+        return Notice.info("meeting_moved")
 
     def follow_cancel(self, appointment: Appointment) -> Notice | None:
         """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""
@@ -207,9 +206,9 @@ class ChangeMeeting:
                     return Notice.warning("cancel_other_account")
                 self.provider.delete(line.meeting_id, notify_registrants=zoom_tells_client(appointment))
         except ProviderError as error:
-            return _not_followed("delete", error, self.tz)
+            return _not_followed("delete", error)
         self.lines.drop(self.book.get(appointment.id))
-        return Notice(NoticeLevel.INFO, tell("meeting_deleted"))
+        return Notice.info("meeting_deleted")
 
 
 def zoom_tells_client(appointment: Appointment) -> bool:
@@ -228,18 +227,11 @@ def orphaned_meeting(appointment: Appointment) -> int | None:
     A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
     """
     meeting_id = appointment.zoom_meeting_id
-    if meeting_id is None or notes.find_line(appointment.notes, meeting_id) is not None:
+    if meeting_id is None or notes.find_line(appointment.line_format, appointment.notes, meeting_id) is not None:
         return None
     return meeting_id
 
 
-def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> Notice:
-    """The provider's side did not follow: say why, and the two ways to fix it."""
-    retry = tell(f"retry_{what}")
-    if isinstance(error, ProviderNotConnected | ProviderReconnect):
-        reason = error.reason if isinstance(error, ProviderReconnect) else tell("reason_not_connected")
-        fix = tell("fix_after_connecting", retry=retry, what=what)
-    else:
-        reason = say_error(error.code, error.data, tz)
-        fix = tell("fix_later", retry=retry, what=what)
-    return Notice.warning("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
+def _not_followed(what: str, error: ProviderError) -> Notice:
+    """The provider's side did not follow: the web layer says why (the error) and the two ways to fix it."""
+    return Notice.warning("zoom_not_followed", what=what, error=error)

@@ -7,6 +7,9 @@ provider). The book writes each letter to its outbox in the same transaction as 
 is never lost and never written for a change that was not saved. Delivery is a separate round (right
 after the request, and `send-mail` every minute) through the Postman port; reminders are queued by
 that round, once per start, whoever runs it.
+
+Nothing here is worded: what went wrong with a letter is the mail server's own answer or a code
+(`MAIL_TOO_LATE`, the adapter's `mail_*` codes), and the web layer words where a letter stands.
 """
 
 from __future__ import annotations
@@ -24,16 +27,14 @@ from simplespa_zoom.meetings.ports import (
     Letter,
     LetterKind,
     LetterState,
-    LetterStatus,
     MailDeferred,
     MailRefused,
     Outbox,
     Postman,
 )
-from simplespa_zoom.meetings.when import format_when
-from simplespa_zoom.messages import LETTER_KINDS, say
 
 RETRY_FIRST_SECONDS = 60
+MAIL_TOO_LATE = "mail_too_late"  # the outbox's reason for a letter the server did not take before the appointment ended
 RETRY_MOST_SECONDS = 3600
 
 
@@ -49,14 +50,14 @@ class Letters:
         line of the meeting the client was already invited to comes back (staff kept it after deleting it by hand)."""
         if appointment.zoom_meeting_id == meeting_id and appointment.mail_sequence > 0:
             return None
-        line = notes.current_line(line_text)
+        line = notes.current_line(appointment.line_format, line_text)
         return self._letter(appointment, LetterKind.INVITATION, meeting_id, line, invited=True)
 
     def after_edit(self, appointment: Appointment, old: notes.ZoomLine, new_text: str | None) -> Letter | None:
         """The update (new start or join link) or the cancellation (line removed) the client was invited to."""
         if new_text is None:
             return self._letter(appointment, LetterKind.CANCELLATION, old.meeting_id, old)
-        new = notes.current_line(new_text)
+        new = notes.current_line(appointment.line_format, new_text)
         if new is None or (new.when_text, new.join_url) == (old.when_text, old.join_url):
             return None
         return self._letter(appointment, LetterKind.UPDATE, old.meeting_id, new)
@@ -173,7 +174,7 @@ class MailRound:
                 failed += 1
             except MailDeferred as deferred:
                 if letter.ends_at <= now:
-                    self.outbox.settle(letter, LetterState.FAILED, now, error=say("mail_too_late"))
+                    self.outbox.settle(letter, LetterState.FAILED, now, error=MAIL_TOO_LATE)
                     failed += 1
                 else:
                     self.outbox.retry(letter, now + retry_after(letter.attempts), error=deferred.reason)
@@ -199,17 +200,3 @@ class MailRound:
 def retry_after(attempts: int) -> timedelta:
     """Backoff after a temporary failure: 1, 2, 4 … minutes, at most an hour."""
     return timedelta(seconds=min(RETRY_FIRST_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MOST_SECONDS))
-
-
-def describe(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
-    """What the widget says about the client's invitation: queued, sent (when) or failed (why)."""
-    if status is None or status.state is LetterState.DROPPED:
-        return None
-    what = LETTER_KINDS[str(status.kind)]
-    code = {LetterState.SENT: "mail_sent", LetterState.FAILED: "mail_failed"}.get(status.state, "mail_queued")
-    values: dict[str, object] = {"what": what, "to": status.recipient}
-    if status.state is LetterState.SENT and status.sent_at is not None:
-        values["when"] = format_when(status.sent_at.astimezone(tz))
-    if status.state is LetterState.FAILED:
-        values["why"] = (status.error or "").rstrip(".")
-    return {"state": str(status.state), "code": code, "text": say(code, **values), "failed": code == "mail_failed"}

@@ -11,7 +11,7 @@ from simplespa_zoom.meetings import notes, timing
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.invitations import Letters
-from simplespa_zoom.meetings.ports import AppointmentBook, Clock, Letter
+from simplespa_zoom.meetings.ports import AppointmentBook, Clock, Letter, MeetingLineFormat
 
 
 def own_line(appointment: Appointment) -> notes.ZoomLine | None:
@@ -46,7 +46,7 @@ class LineEditor:
         fresh row's line)."""
 
         def synced(found: notes.ZoomLine) -> str | None:
-            return self.synced_text(found, topic, starts_at, join_url)
+            return self.synced_text(appointment.line_format, found, topic, starts_at, join_url)
 
         if synced(line) is None:
             return None
@@ -54,7 +54,12 @@ class LineEditor:
         return None if saved.version == appointment.version else saved
 
     def synced_text(
-        self, line: notes.ZoomLine, topic: str | None, starts_at: datetime | None, join_url: str | None
+        self,
+        line_format: MeetingLineFormat,
+        line: notes.ZoomLine,
+        topic: str | None,
+        starts_at: datetime | None,
+        join_url: str | None,
     ) -> str | None:
         """The line's text once it shows what the provider said; None when it already does (or its start is
         unreadable).
@@ -65,11 +70,12 @@ class LineEditor:
         topic = (topic or line.topic)[: notes.TOPIC_MAX]
         starts_at = starts_at or line.starts_at(self.tz)
         url = line.join_url
-        if join_url and not notes.is_personal_link(url) and notes.join_link_meeting(join_url) == line.meeting_id:
+        personal = line_format.is_personal_link(url)
+        if join_url and not personal and notes.join_link_meeting(line_format, join_url) == line.meeting_id:
             url = join_url
         if starts_at is None or (topic, starts_at, url) == (line.topic, line.starts_at(self.tz), line.join_url):
             return None
-        return notes.format_line(topic, starts_at.astimezone(self.tz), url)
+        return notes.format_line(line_format, topic, starts_at.astimezone(self.tz), url)
 
     def drop(self, appointment: Appointment) -> Appointment:
         """Remove the app's meeting's line and forget the meeting."""
@@ -108,7 +114,7 @@ class LineEditor:
                     appointment.id,
                     appointment.version,
                     edited,
-                    meeting_ids=notes.meeting_ids(edited),
+                    meeting_ids=notes.meeting_ids(appointment.line_format, edited),
                     forget_meeting=new_text is None,
                     synced_ms=as_of_ms,
                     own_line_digest=None if text is None else notes.fingerprint(text),

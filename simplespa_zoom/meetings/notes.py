@@ -1,8 +1,10 @@
-"""The app's Zoom line inside appointment notes: format, find, replace, remove.
+"""The app's line inside appointment notes: format, find, replace, remove.
 
 The notes are the staff's own text and the only place a meeting is recorded, so
 every function here touches just the span of the app's line and hands every other
-character back unchanged. Pure functions: no Flask, no I/O.
+character back unchanged. Pure functions: no Flask, no I/O. What the line says that is the
+provider's own (its label, the shape of its join links, its meeting ids) comes from the
+provider's MeetingLineFormat, passed in.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 import re2
 
 from simplespa_zoom.meetings.when import MONTHS, format_when
+
+if TYPE_CHECKING:
+    from simplespa_zoom.meetings.ports import MeetingLineFormat
 
 DASH = "\u2014"
 TOPIC_MAX = 200
@@ -27,47 +32,39 @@ _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, sta
 # then reads the groups of that one line. The pattern therefore uses only syntax both engines
 # read alike: no lookaround, no possessive quantifiers, no `\d` or `\s`, letters matched as ASCII.
 #
-# A line is "Zoom: [topic] when — link". The "when" holds no "]", so a line has at most one
+# A line is "<label>: [topic] when — link". The "when" holds no "]", so a line has at most one
 # reading; the topic is all up to the last "]" before the "when", which lets a client's name
-# hold brackets. The link ends where Zoom's join links end, so whatever staff type after it
-# (after a space, or glued on, like "(paid)") stays their text and the line is still found.
+# hold brackets. The link ends where the provider's join links end (its after_link), so whatever
+# staff type after it stays their text and the line is still found.
 _DASHES = "\u2014\u2013"
-# Join links come on *.zoom.us (us05web, vanity acme.zoom.us), *.zoom.com and *.zoomgov.com.
-_ZOOM_HOST = (
-    r"(?:[A-Za-z0-9-]+\.)*(?:[Zz][Oo][Oo][Mm]\.[Uu][Ss]|[Zz][Oo][Oo][Mm]\.[Cc][Oo][Mm]"
-    r"|[Zz][Oo][Oo][Mm][Gg][Oo][Vv]\.[Cc][Oo][Mm])"
-)
-_MEETING_ID = "[0-9]{9,19}"  # the one place for the digits a join link's meeting id may have
 _TOPIC = r"[^\n]*"
 _WHEN_TEXT = rf"[ \t][^\]\n{_DASHES}]*"
 _PAD = r"[ \t]*"
-# A join link's query holds Zoom's characters only (pwd=AbC.1, tk=…, uuid=WN_…): letters, digits,
-# "_~%=&-", and dots between them, so a full stop typed right after the link is not part of it.
-_QUERY_CHARS = r"A-Za-z0-9_~%=&\-"
-_QUERY = rf"\?[{_QUERY_CHARS}.]*[{_QUERY_CHARS}]"
-# After the link: blanks to the line's end (they go with the line), or the staff's own text, which
-# starts with full stops or question marks and then a character no join link holds, or the line's end.
-# Text that a link could take in (a digit after the id, a letter after the query) never starts it: a
-# rewritten link would swallow it, so such a line does not read as the app's line at all.
-_STAFF_TEXT = rf"[.?]*(?:[^{_QUERY_CHARS}.?\r\n]|\r|$)"
 
 
-def _line_pattern(meeting_id: str, groups: bool) -> str:
+def _line_pattern(line_format: MeetingLineFormat, meeting_id: str, groups: bool) -> str:
     """The line of a meeting id pattern; named groups only for Python, as RE2 would pay for them."""
 
     def group(name: str, body: str) -> str:
         return f"(?P<{name}>{body})" if groups else f"(?:{body})"
 
-    link = rf"https://{_ZOOM_HOST}(?::443)?/[jw]/{group('id', meeting_id)}(?:{_QUERY})?"
+    link = line_format.link_pattern(group("id", meeting_id))
     return (
-        rf"[ \t]*Zoom:[ \t]*\[{group('topic', _TOPIC)}\]{group('when', _WHEN_TEXT)}"
-        rf"[{_DASHES}][ \t]*{group('url', link)}(?:{group('pad', _PAD)}(?:\r|$)|{_STAFF_TEXT})"
+        rf"[ \t]*{re.escape(line_format.label)}:[ \t]*\[{group('topic', _TOPIC)}\]{group('when', _WHEN_TEXT)}"
+        rf"[{_DASHES}][ \t]*{group('url', link)}(?:{group('pad', _PAD)}(?:\r|$)|{line_format.after_link})"
     )
 
 
-def is_meeting_id(value: int) -> bool:
-    """Whether a number has the 9 to 19 digits of a Zoom meeting id (the bounds _MEETING_ID spells)."""
-    return 10**8 <= value < 10**19
+def _any_meeting_id(line_format: MeetingLineFormat) -> str:
+    """The one pattern of a meeting id's digits, from the provider's bounds."""
+    fewest, most = line_format.id_digits
+    return f"[0-9]{{{fewest},{most}}}"
+
+
+def is_meeting_id(line_format: MeetingLineFormat, value: int) -> bool:
+    """Whether a number has the digits of a meeting id (the bounds _any_meeting_id spells)."""
+    fewest, most = line_format.id_digits
+    return 10 ** (fewest - 1) <= value < 10**most
 
 
 _WHEN = re.compile(
@@ -81,7 +78,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 class ZoomLine(NamedTuple):
-    """A Zoom line found in notes, with its place so it can be replaced or removed."""
+    """The app's line found in notes, with its place so it can be replaced or removed."""
 
     topic: str
     when_text: str
@@ -117,21 +114,21 @@ def parse_when(text: str, tz: ZoneInfo) -> datetime | None:
         return None
 
 
-def format_line(topic: str, start_local: datetime, join_url: str) -> str:
+def format_line(line_format: MeetingLineFormat, topic: str, start_local: datetime, join_url: str) -> str:
     """The one line the app writes into the notes for a meeting."""
     clean_topic = " ".join(_CONTROL.sub(" ", topic).split())
-    return f"Zoom: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
+    return f"{line_format.label}: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def _lines(notes: str, meeting_id: str) -> list[ZoomLine]:
+def _lines(line_format: MeetingLineFormat, notes: str, meeting_id: str) -> list[ZoomLine]:
     """Every line whose link names meeting_id (a pattern: any id, or one), in order.
 
     RE2 finds where each line starts; Python's `re` reads that one line's groups. A line holding two
     links reads as the last one's line among all lines, and as either when one meeting's lines are asked for.
     The line's span ends with its link, or with the blanks after it when nothing else follows.
     """
-    finder = re2.compile("(?m)^" + _line_pattern(meeting_id, groups=False))
-    reader = re.compile(_line_pattern(meeting_id, groups=True), re.MULTILINE)
+    finder = re2.compile("(?m)^" + _line_pattern(line_format, meeting_id, groups=False))
+    reader = re.compile(_line_pattern(line_format, meeting_id, groups=True), re.MULTILINE)
     found = []
     for start in (match.start() for match in finder.finditer(_LONE_SURROGATE.sub("\ufffd", notes))):
         line = reader.match(notes, start)
@@ -142,9 +139,9 @@ def _lines(notes: str, meeting_id: str) -> list[ZoomLine]:
     return found
 
 
-def find_lines(notes: str) -> list[ZoomLine]:
-    """Every line of the app's shape whose link is a real Zoom join link, in order."""
-    return _lines(notes, _MEETING_ID)
+def find_lines(line_format: MeetingLineFormat, notes: str) -> list[ZoomLine]:
+    """Every line of the app's shape whose link is a real join link of the provider, in order."""
+    return _lines(line_format, notes, _any_meeting_id(line_format))
 
 
 def indexable(meeting_id: int) -> bool:
@@ -152,20 +149,25 @@ def indexable(meeting_id: int) -> bool:
     return 0 <= meeting_id < 2**63
 
 
-def meeting_ids(notes: str) -> set[int]:
-    """The meeting ids the notes' Zoom lines name (those a database's 64-bit integer can hold), for the index."""
-    return {line.meeting_id for line in find_lines(notes) if indexable(line.meeting_id)}
+def meeting_ids(line_format: MeetingLineFormat, notes: str) -> set[int]:
+    """The meeting ids the notes' lines name (those a database's 64-bit integer can hold), for the index."""
+    return {line.meeting_id for line in find_lines(line_format, notes) if indexable(line.meeting_id)}
 
 
-def current_line(notes: str) -> ZoomLine | None:
+def current_line(line_format: MeetingLineFormat, notes: str) -> ZoomLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
-    lines = find_lines(notes)
+    lines = find_lines(line_format, notes)
     return lines[-1] if lines else None
 
 
-def find_line(notes: str, meeting_id: int) -> ZoomLine | None:
+def _meeting_lines(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> list[ZoomLine]:
+    """Every line of one meeting, by the id in its link."""
+    return _lines(line_format, notes, str(meeting_id)) if is_meeting_id(line_format, meeting_id) else []
+
+
+def find_line(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> ZoomLine | None:
     """The last line of one meeting, by the id in its link."""
-    lines = _lines(notes, str(meeting_id)) if is_meeting_id(meeting_id) else []
+    lines = _meeting_lines(line_format, notes, meeting_id)
     return lines[-1] if lines else None
 
 
@@ -179,38 +181,33 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def own_line(notes: str, meeting_id: int, digest: str) -> ZoomLine | None:
+def own_line(line_format: MeetingLineFormat, notes: str, meeting_id: int, digest: str) -> ZoomLine | None:
     """The line the app wrote for meeting_id: the last line of that meeting whose exact text has this digest.
 
     A line typed or pasted with the same meeting id, or the app's line edited by hand, is other text:
     shown, never acted on.
     """
-    lines = _lines(notes, str(meeting_id)) if is_meeting_id(meeting_id) else []
+    lines = _meeting_lines(line_format, notes, meeting_id)
     mine = [line for line in lines if fingerprint(line_text(notes, line)) == digest]
     return mine[-1] if mine else None
 
 
-def last_line_digest(notes: str, meeting_id: int) -> str | None:
+def last_line_digest(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> str | None:
     """The digest of meeting_id's last line: after append_line, the line the app just wrote."""
-    line = find_line(notes, meeting_id)
+    line = find_line(line_format, notes, meeting_id)
     return fingerprint(line_text(notes, line)) if line else None
 
 
-def join_link_meeting(url: str) -> int | None:
+def join_link_meeting(line_format: MeetingLineFormat, url: str) -> int | None:
     """The meeting a join link names, when written into a line it reads back whole as that line's link."""
-    found = current_line(format_line("t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url))
+    line = format_line(line_format, "t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url)
+    found = current_line(line_format, line)
     return found.meeting_id if found is not None and found.join_url == url else None
 
 
-def reads_as_join_link(url: str) -> bool:
+def reads_as_join_link(line_format: MeetingLineFormat, url: str) -> bool:
     """Whether a link, written into a line, reads back as that line's join link."""
-    return join_link_meeting(url) is not None
-
-
-def is_personal_link(url: str) -> bool:
-    """A registrant's own link (/w/<id>, or any link with a tk= token): Zoom's plain join_url must not replace it."""
-    path, _, query = url.partition("?")
-    return "/w/" in path or any(part.startswith("tk=") for part in query.split("&"))
+    return join_link_meeting(line_format, url) is not None
 
 
 def _line_break(notes: str) -> str:
@@ -228,12 +225,12 @@ def append_line(notes: str, line: str) -> str:
 
 
 def replace_line(notes: str, old: ZoomLine, new_text: str) -> str:
-    """Rewrite one Zoom line in place; its line break and all other text stay."""
+    """Rewrite one of the app's lines in place; its line break and all other text stay."""
     return notes[: old.start] + new_text + notes[old.end :]
 
 
 def remove_line(notes: str, old: ZoomLine) -> str:
-    """Remove one Zoom line and exactly one line break: the inverse of append_line.
+    """Remove one of the app's lines and exactly one line break: the inverse of append_line.
 
     Text the staff typed after the link is theirs: it stays, and so does the line break after it.
     """

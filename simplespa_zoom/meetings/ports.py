@@ -11,12 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
-from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.domain import Appointment, Claim
-from simplespa_zoom.messages import say_error
-
-UTC_ZONE = ZoneInfo("UTC")
 
 Clock = Callable[[], datetime]  # the time now, aware
 
@@ -122,6 +118,42 @@ class AppointmentBook(Protocol):
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]: ...
 
 
+class MeetingLineFormat(Protocol):
+    """What the app's line in the notes says that is the provider's own ("Zoom: [topic] when — link").
+
+    The core writes, finds and rewrites the line; the provider says how its label, its join links and
+    its meeting ids look. Patterns are regex sources that RE2 and Python's `re` read alike (no
+    lookaround, no `\\d` or `\\s`, no groups of their own): RE2 finds lines in linear time, `re` reads them.
+    """
+
+    @property
+    def label(self) -> str:
+        """The word that starts the line, before its colon."""
+        ...
+
+    @property
+    def id_digits(self) -> tuple[int, int]:
+        """The fewest and the most digits a meeting id has."""
+        ...
+
+    @property
+    def after_link(self) -> str:
+        """Where the staff's own text may start right after a join link: text a link could take in never does."""
+        ...
+
+    def link_pattern(self, meeting_id: str) -> str:
+        """A join link, with the source meeting_id matching its meeting id."""
+        ...
+
+    def is_personal_link(self, url: str) -> bool:
+        """A registrant's own join link: the meeting's plain join link must never replace it."""
+        ...
+
+    def display_id(self, meeting_id: int) -> str:
+        """A meeting id grouped as the provider shows it."""
+        ...
+
+
 @dataclass(frozen=True)
 class ProviderMeeting:
     """What the app needs of a provider's meeting (never the host's start link)."""
@@ -199,60 +231,71 @@ class MeetingProvider(Protocol):
 
 
 class ProviderError(Exception):
-    """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values."""
+    """A provider call that did not go through: `code` names the message (and its Help entry), `data` its values.
 
-    code: ClassVar[str] = "zoom_rejected"
+    The core words nothing: the web layer makes the sentence staff read from the code and the data.
+    """
+
+    code: ClassVar[str] = "provider_failed"
     http_status: ClassVar[int] = 502
 
     def __init__(self, **data: Any) -> None:
         super().__init__(self.code)
         self.data = data
 
-    def describe(self, tz: ZoneInfo) -> str:
-        """The message for staff, with any time in the spa's zone: worded by the message table, not here."""
-        return say_error(self.code, self.data, tz)
-
-    @property
-    def message(self) -> str:
-        """The message with any time in UTC, for logs and the tracebacks of errors nobody words."""
-        return self.describe(UTC_ZONE)
-
-    def __str__(self) -> str:
-        return self.message
-
 
 class ProviderNotConnected(ProviderError):
     """No connection in this browser."""
+
+    code = "provider_not_connected"
+    http_status = 401
 
 
 class ProviderReconnect(ProviderError):
     """The connection is dead: staff connect again."""
 
-    reason: ClassVar[str] = ""
+    code = "provider_reconnect"
+    http_status = 401
 
 
 class ProviderRetry(ProviderError):
     """Refused for now, perhaps by another tab's refresh: ask again once."""
 
+    code = "provider_retry"
+    http_status = 409
+
 
 class ProviderMeetingGone(ProviderError):
     """The provider says the meeting does not exist (perhaps only for this user, or since it ended)."""
+
+    code = "provider_meeting_gone"
+    http_status = 404
 
 
 class ProviderUnavailable(ProviderError):
     """No usable answer: try again later."""
 
+    code = "provider_unavailable"
+    http_status = 503
+
 
 class ProviderSlow(ProviderUnavailable):
     """No answer within the request's deadline, or every call slot held by slow calls."""
+
+    code = "provider_slow"
 
 
 class ProviderRateLimited(ProviderError):
     """Too many calls for now."""
 
+    code = "provider_busy"
+    http_status = 429
+
 
 class ProviderDailyLimit(ProviderRateLimited):
     """The day's quota is spent until resets_at."""
+
+    code = "provider_daily_limit"
 
     resets_at: datetime
 
@@ -260,13 +303,17 @@ class ProviderDailyLimit(ProviderRateLimited):
 class ProviderMissingPermission(ProviderError):
     """The connection lacks a permission only the provider app's admin can add."""
 
+    code = "provider_missing_permission"
+    http_status = 403
+
 
 class ProviderRejected(ProviderError):
     """Understood and refused: repeating will not help."""
 
 
 class MailError(Exception):
-    """A letter that did not go; `reason` is the mail server's answer or what went wrong, for staff."""
+    """A letter that did not go; `reason` is the mail server's own answer (e.g. "550 5.1.1 no such mailbox")
+    or, when the server said nothing, the code of what went wrong (`mail_*`), which the web layer words."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.messages import say
 
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
@@ -24,29 +22,18 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         note_code = "meeting_ended"
     return {
         "meeting_id": str(line.meeting_id),
-        "meeting_id_display": meeting_id_display(line.meeting_id),
+        "meeting_id_display": appointment.line_format.display_id(line.meeting_id),
         "topic": line.topic,
         "when": line.when_text,
         "start_iso": start.isoformat() if start else None,
         "join_url": line.join_url,
-        "personal_link": notes.is_personal_link(line.join_url),
+        "personal_link": appointment.line_format.is_personal_link(line.join_url),
         "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
         "created_here": appointment.line_is_own,
         "ended": ended,
-        # What the widget says instead of checking with Zoom, and its Help entry.
-        "note": say(note_code) if note_code else None,
+        # What the widget says instead of checking with Zoom, by its Help entry (the web layer words it).
         "note_code": note_code,
     }
-
-
-def meeting_id_display(meeting_id: int) -> str:
-    """'85746065432' as '857 4606 5432', the grouping Zoom uses."""
-    digits = str(meeting_id)
-    if len(digits) == 11:
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    if len(digits) == 10:
-        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
-    return digits
 
 
 def invitation_text(client_name: str, when: str, tz_name: str, join_url: str) -> str:

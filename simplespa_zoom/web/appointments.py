@@ -22,9 +22,8 @@ from flask import (
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.errors import NothingToResend
-from simplespa_zoom.meetings.following import Notice, orphaned_meeting
+from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
 from simplespa_zoom.meetings.invitations import resend
-from simplespa_zoom.meetings.summary import meeting_id_display
 from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
@@ -32,6 +31,7 @@ from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
 from simplespa_zoom.web.meetings import widget_data
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_meeting_error, say_notice
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -226,7 +226,7 @@ def view(appointment_id: int) -> Any:
 def _orphaned(appointment: Appointment) -> str | None:
     """The app's meeting whose line staff deleted by hand (still scheduled in Zoom), as the page names it."""
     meeting_id = orphaned_meeting(appointment)
-    return None if meeting_id is None else meeting_id_display(meeting_id)
+    return None if meeting_id is None else appointment.line_format.display_id(meeting_id)
 
 
 def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
@@ -288,7 +288,7 @@ def resend_invitation(appointment_id: int) -> Any:
     try:
         resend(the_book().appointments, current_app.extensions["meetings"].letters, appointment_id)
     except NothingToResend as nothing:
-        flash(nothing.message, f"error:{nothing.code}")
+        flash(say_meeting_error(nothing), f"error:{nothing.code}")
     else:
         flash(tell("invitation_resent"), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
@@ -296,7 +296,11 @@ def resend_invitation(appointment_id: int) -> Any:
 
 def _tell(notice: Notice | None) -> None:
     if notice is not None:
-        flash(notice.message, f"{notice.level}:{notice.code}" if notice.code else notice.level)
+        warning = notice.level is NoticeLevel.WARNING
+        flash(
+            say_notice(notice, current_app.config["SPA_TZ"]),
+            f"{notice.level}:{notice.code}" if warning else notice.level,
+        )
 
 
 def _cancel(appointment: Appointment) -> Appointment:

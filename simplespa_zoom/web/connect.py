@@ -19,9 +19,10 @@ from flask import (
     url_for,
 )
 
-from simplespa_zoom.messages import say, say_error, tell
+from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_error
 from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
 from simplespa_zoom.zoom.api import ZoomError
 from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes

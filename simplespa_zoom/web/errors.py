@@ -14,8 +14,9 @@ from werkzeug.exceptions import HTTPException
 from simplespa_zoom.meetings.domain import AppointmentNotFound
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.ports import ProviderError
-from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say, say_error
+from simplespa_zoom.messages import HTTP_CODES, MESSAGES, say
 from simplespa_zoom.web.negotiation import wants_json
+from simplespa_zoom.web.words import say_meeting_error, say_provider_error
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,11 @@ def error_answer(code: str, message: str, status: int) -> Any:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ProviderError)
     def provider_error(error: ProviderError) -> Any:
-        return error_answer(error.code, say_error(error.code, error.data, app.config["SPA_TZ"]), error.http_status)
+        return error_answer(error.code, say_provider_error(error, app.config["SPA_TZ"]), error.http_status)
 
     @app.errorhandler(MeetingError)
     def meeting_error(error: MeetingError) -> Any:
-        return error_answer(error.code, error.message, error.http_status)
+        return error_answer(error.code, say_meeting_error(error), error.http_status)
 
     @app.errorhandler(AppointmentNotFound)
     def not_found(_error: AppointmentNotFound) -> Any:

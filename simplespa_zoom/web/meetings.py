@@ -8,11 +8,11 @@ from flask import Blueprint, current_app, jsonify
 
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
-from simplespa_zoom.meetings.invitations import describe
 from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
+from simplespa_zoom.web.words import say_check, say_letter_status, say_meeting
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
 
@@ -27,9 +27,9 @@ def widget_data(appointment: Appointment) -> dict[str, Any] | None:
     """What the widget shows: the meeting from the notes and, when the spa sends its own mail, where the
     client's invitation stands (queued, sent or failed) from the outbox."""
     tz = current_app.config["SPA_TZ"]
-    meeting = meeting_summary(appointment, tz)
+    meeting = say_meeting(meeting_summary(appointment, tz))
     if meeting is not None and current_app.extensions.get("mail") is not None:
-        meeting["mail"] = describe(the_book().outbox.latest(appointment.id), tz)
+        meeting["mail"] = say_letter_status(the_book().outbox.latest(appointment.id), tz)
     return meeting
 
 
@@ -63,5 +63,5 @@ def remove(appointment_id: int) -> Any:
 @login_required
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
-    answer = meeting_answer(check.appointment, state=check.state, message=check.message)
-    return jsonify({**answer, "help": help_url(check.code) if check.code else None})
+    answer = meeting_answer(check.appointment, state=check.state, message=say_check(check))
+    return jsonify({**answer, "help": help_url(check.code)})

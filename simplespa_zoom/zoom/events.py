@@ -17,6 +17,7 @@ from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, indexable
 from simplespa_zoom.meetings.events import MeetingEvents
 from simplespa_zoom.zoom.api import parse_zoom_time
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.webhook_signature import validation_answer
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class MeetingChange:
     def read(cls, meeting: dict[str, Any], meeting_id: int) -> MeetingChange:
         topic, starts_at = _text(meeting.get("topic")), _start(meeting.get("start_time"))
         url = _text(meeting.get("join_url"))
-        join_url = url if url is not None and notes.join_link_meeting(url) == meeting_id else None
+        join_url = url if url is not None and notes.join_link_meeting(ZOOM_LINE_FORMAT, url) == meeting_id else None
         given = {"topic": topic, "start_time": starts_at, "join_url": join_url}
         unusable = tuple(field for field, value in given.items() if value is None and meeting.get(field) is not None)
         return cls(meeting_id, topic, starts_at, join_url, unusable)

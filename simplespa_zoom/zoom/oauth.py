@@ -20,7 +20,6 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from simplespa_zoom.loopback import LOOPBACK_HOSTS
 from simplespa_zoom.meetings.ports import ProviderNotConnected, ProviderReconnect, ProviderRetry
-from simplespa_zoom.messages import RECONNECT_REASON
 from simplespa_zoom.zoom.api import (
     SCOPES,
     ZoomClient,
@@ -78,7 +77,6 @@ class ZoomRetry(ZoomError, ProviderRetry):
 class ZoomReconnect(ZoomError, ProviderReconnect):
     code = "zoom_reconnect"
     http_status = 401
-    reason = RECONNECT_REASON
 
 
 def is_zoom_host(url: str, patterns: Iterable[str]) -> bool:

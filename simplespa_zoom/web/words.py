@@ -1,0 +1,99 @@
+"""The words staff read for what the core reports: the core says what happened with codes and data (its
+errors, notices and checks), and this is the one place they become sentences, from the message table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings.errors import MeetingError
+from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
+from simplespa_zoom.meetings.ports import (
+    LetterState,
+    LetterStatus,
+    ProviderError,
+    ProviderNotConnected,
+    ProviderReconnect,
+)
+from simplespa_zoom.meetings.when import format_clock, format_when
+from simplespa_zoom.messages import LETTER_KINDS, MESSAGES, PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
+
+_CONFIRMED = (CheckState.OK, CheckState.UPDATED)  # a check that found nothing to fix says so, with no Help entry
+
+
+def say_error(code: str, data: Mapping[str, Any], tz: ZoneInfo) -> str:
+    """A provider error's message: the one place its data (a reset time, scopes, Zoom's own words) become words."""
+    worded_as = PROVIDER_CODES.get(code, code)
+    if worded_as == "zoom_daily_limit":
+        return say(code, time=format_clock(data["resets_at"].astimezone(tz)), zone=tz.key)
+    if worded_as == "zoom_missing_permission":
+        named = ", ".join(f"{PERMISSIONS.get(scope, scope)} ({scope})" for scope in data.get("scopes", ()))
+        return say(code, permissions=named or tell("any_permission"))
+    if worded_as == "zoom_rejected":
+        said, lacking = data.get("said"), data.get("lacking")
+        return say(code, detail=tell("zoom_said", said=said) if said else tell(lacking) if lacking else "")
+    return say(code)
+
+
+def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
+    """The widget's meeting summary with its note worded: what it says instead of checking with the provider."""
+    if summary is None:
+        return None
+    code = summary["note_code"]
+    return {**summary, "note": say(str(code)) if code else None}
+
+
+def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
+    """What the widget says about the client's invitation: queued, sent (when) or failed (why: the mail
+    server's own answer, or the message of the code the outbox kept when the server said nothing)."""
+    if status is None or status.state is LetterState.DROPPED:
+        return None
+    code = {LetterState.SENT: "mail_sent", LetterState.FAILED: "mail_failed"}.get(status.state, "mail_queued")
+    values: dict[str, object] = {"what": LETTER_KINDS[str(status.kind)], "to": status.recipient}
+    if status.state is LetterState.SENT and status.sent_at is not None:
+        values["when"] = format_when(status.sent_at.astimezone(tz))
+    if status.state is LetterState.FAILED:
+        reason = status.error or ""
+        values["why"] = (say(reason) if reason.startswith("mail_") and reason in MESSAGES else reason).rstrip(".")
+    return {"state": str(status.state), "code": code, "text": say(code, **values), "failed": code == "mail_failed"}
+
+
+def say_provider_error(error: ProviderError, tz: ZoneInfo) -> str:
+    return say_error(error.code, error.data, tz)
+
+
+def say_meeting_error(error: MeetingError) -> str:
+    return say(error.code, **error.data)
+
+
+def say_check(check: Check) -> str:
+    """What a status check found: a confirmation when all is well, else the message of its Help entry."""
+    return tell(check.code) if check.state in _CONFIRMED else say(check.code)
+
+
+def say_notice(notice: Notice, tz: ZoneInfo) -> str:
+    """What a follow-through to the provider tells staff: a confirmation, or a warning from the message table."""
+    if notice.level is NoticeLevel.INFO:
+        return tell(notice.code)
+    values = notice.values
+    if notice.code == "zoom_not_followed":
+        return _not_followed(str(values["what"]), cast(ProviderError, values["error"]), tz)
+    if notice.code == "reschedule_not_applied":  # the start the provider still holds, if it said one
+        held = values["starts_at"]
+        when = format_when(held.astimezone(tz)) if isinstance(held, datetime) else tell("start_as_before")
+        return say(notice.code, when=when)
+    return say(notice.code, **values)
+
+
+def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> str:
+    """The provider's side did not follow: say why, and the two ways to fix it."""
+    retry = tell(f"retry_{what}")
+    if isinstance(error, ProviderNotConnected | ProviderReconnect):
+        reason = RECONNECT_REASON if isinstance(error, ProviderReconnect) else tell("reason_not_connected")
+        fix = tell("fix_after_connecting", retry=retry, what=what)
+    else:
+        reason = say_error(error.code, error.data, tz)
+        fix = tell("fix_later", retry=retry, what=what)
+    return say("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
