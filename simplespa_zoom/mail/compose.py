@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,32 @@ from simplespa_zoom.meetings.when import format_when
 from simplespa_zoom.messages import LETTERS
 
 PRODID = "-//SimpleSpa Zoom//Appointments//EN"
+
+
+class LetterPolicy(EmailPolicy):
+    """Python's `email.policy.SMTP`, but a header never folds right after its name.
+
+    A value that does not fit beside its name and fits on a line of its own (a 70-78 character Subject) is
+    moved whole onto a continuation line ("Subject:" CRLF " Your video…"). That is valid, but Python's own
+    parser, and some mail programs, then read the subject with a leading space. Such a value goes back
+    beside its name: the line is at most 78 + the name's length, well inside the 998 a line may hold.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        return _unfold_after_name(super().fold(name, value), name, self.linesep)
+
+    def fold_binary(self, name: str, value: str) -> bytes:  # what smtplib sends
+        folded = super().fold_binary(name, value).decode("ascii", "surrogateescape")
+        return _unfold_after_name(folded, name, self.linesep).encode("ascii", "surrogateescape")
+
+
+def _unfold_after_name(folded: str, name: str, linesep: str) -> str:
+    """The folded header with a fold right after "Name:" taken back (its continuation's space stays)."""
+    after_name = f"{name}:{linesep} "
+    return f"{name}: " + folded[len(after_name) :] if folded.startswith(after_name) else folded
+
+
+LETTER_POLICY = LetterPolicy(linesep="\r\n")  # as email.policy.SMTP
 METHODS = {LetterKind.CANCELLATION: "CANCEL"}  # every other calendar letter is a REQUEST
 
 
@@ -47,7 +74,7 @@ def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> Em
     """The message for a letter: plain text, HTML, and for calendar letters the calendar file."""
     now = now or datetime.now(UTC)
     words = _words(letter, head)
-    message = EmailMessage()
+    message = EmailMessage(policy=LETTER_POLICY)
     message["From"] = head.sender
     message["To"] = Address(display_name=letter.recipient_name, addr_spec=letter.recipient)
     message["Subject"] = LETTERS[f"subject_{letter.kind}"].format(**words)
