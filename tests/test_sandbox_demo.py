@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -54,6 +57,15 @@ def test_the_demo_runs_the_cli_in_its_own_process_against_its_app(app: Flask, ca
     with app.app_context():
         assert the_book().appointments.get(appointment_id).client_name == "Eve Adams"
     assert SEND_MAIL == ("send-mail",)  # what the demo runs every minute, as cron would
+
+
+def test_the_command_the_demo_runs_every_minute_is_the_installed_cli_s_own() -> None:
+    """`simplespa-zoom send-mail --help` from the installed console script: the demo's job is a real command."""
+    script = Path(sys.executable).with_name("simplespa-zoom")
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # no app settings
+    answer = subprocess.run([script, *SEND_MAIL, "--help"], capture_output=True, text=True, env=env, timeout=60)
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.startswith("Usage: simplespa-zoom send-mail") and "reminders" in answer.stdout
 
 
 def test_every_runs_its_job_again_until_stopped() -> None:
