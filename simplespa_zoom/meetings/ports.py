@@ -310,6 +310,8 @@ class ProviderMissingPermission(ProviderError):
 class ProviderRejected(ProviderError):
     """Understood and refused: repeating will not help."""
 
+    code = "provider_rejected"
+
 
 class MailError(Exception):
     """A letter that did not go; `reason` is the mail server's own answer (e.g. "550 5.1.1 no such mailbox")
