@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import requests
 from common import STAFF, interleaved_medians, ok_get, report, served_stack
 from servers import app_environment, gunicorn
 
+from simplespa_zoom.meetings.domain import Appointment
 from zoom_standin.browserless import csrf_token, sign_in_and_connect
+from zoom_standin.stack import LocalStack
 
 REPEAT = {0: 400, 100: 60}  # per Zoom latency in ms
 # Zoom takes 100 ms or more, so a few milliseconds over a bare view are what a user could never
@@ -30,41 +34,82 @@ def server_ms(answer: requests.Response) -> float:
     return float(found.group(1))
 
 
+Served = tuple[str, str, requests.Session, dict[str, str]]  # app URL, bare URL, signed-in browser, its headers
+
+
+@contextmanager
+def app_and_bare(stack: LocalStack) -> Iterator[Served]:
+    """The app and the bare one-POST view, each in its own gunicorn worker; a connected browser and its headers."""
+    env = app_environment(stack)
+    with (
+        gunicorn("timed_wsgi:app", env, workers=1) as app_url,
+        gunicorn("timed_wsgi:bare", env, workers=1) as bare_url,
+    ):
+        stack.point_zoom_at(app_url)
+        browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
+        csrf = csrf_token(ok_get(browser, f"{app_url}/appointments").text)
+        yield app_url, bare_url, browser, {"X-CSRFToken": csrf, "Accept": "application/json"}
+
+
+def add_action(served: Served, appointments: Iterator[Appointment]) -> Callable[[], requests.Response]:
+    """Add Meeting on the next appointment, as the page's button posts it."""
+    app_url, _bare_url, browser, headers = served
+
+    def add() -> requests.Response:
+        answer = browser.post(f"{app_url}/appointments/{next(appointments).id}/meeting", headers=headers)
+        assert answer.status_code == 201, answer.text
+        return answer
+
+    return add
+
+
+def bare_action(stack: LocalStack, served: Served) -> Callable[[], requests.Response]:
+    """The bare view's one POST to Zoom's create endpoint, with the stand-in's latest token."""
+    bare_url = served[1]
+    start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def bare() -> requests.Response:
+        token = stack.zoom.grants[-1].access_token
+        answer = requests.post(f"{bare_url}/bare-create", headers={"X-Zoom-Token": token, "X-Start": start})
+        assert answer.status_code == 201, answer.text
+        return answer
+
+    return bare
+
+
+def server_medians(actions: dict[str, Callable[[], requests.Response]], repeat: int) -> dict[str, float]:
+    """Median Server-Timing of each action, the actions taking turns call by call (warm-up calls included)."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+
+    def timed(name: str) -> Callable[[], None]:
+        return lambda: samples[name].append(server_ms(actions[name]()))
+
+    interleaved_medians({name: timed(name) for name in actions}, repeat)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def add_vs_bare(
+    stack: LocalStack, served: Served, appointments: Iterator[Appointment], repeat: dict[int, int]
+) -> dict[int, tuple[float, float]]:
+    """Median server times (Add Meeting, bare POST) per Zoom latency."""
+    server: dict[int, tuple[float, float]] = {}
+    actions = {"add": add_action(served, appointments), "bare": bare_action(stack, served)}
+    try:
+        for latency, times in repeat.items():
+            stack.zoom.latency_ms = latency
+            medians = server_medians(actions, times)
+            server[latency] = (medians["add"], medians["bare"])
+    finally:
+        stack.zoom.latency_ms = 0
+    return server
+
+
 def run() -> dict[str, float]:
     with served_stack() as (stack, _in_process_browser):
         appointments = iter([stack.add_appointment(f"Client {n}") for n in range(sum(REPEAT.values()) + 60)])
-        env = app_environment(stack)
-        with (
-            gunicorn("timed_wsgi:app", env, workers=1) as app_url,
-            gunicorn("timed_wsgi:bare", env, workers=1) as bare_url,
-        ):
-            stack.point_zoom_at(app_url)
-            browser = sign_in_and_connect(app_url, stack.zoom_server.url, *STAFF)
-            csrf = csrf_token(ok_get(browser, f"{app_url}/appointments").text)
-            headers = {"X-CSRFToken": csrf, "Accept": "application/json"}
-            start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            samples: dict[str, list[float]] = {}
-
-            def add() -> None:
-                answer = browser.post(f"{app_url}/appointments/{next(appointments).id}/meeting", headers=headers)
-                assert answer.status_code == 201, answer.text
-                samples["add"].append(server_ms(answer))
-
-            def bare() -> None:
-                token = stack.zoom.grants[-1].access_token
-                answer = requests.post(f"{bare_url}/bare-create", headers={"X-Zoom-Token": token, "X-Start": start})
-                assert answer.status_code == 201, answer.text
-                samples["bare"].append(server_ms(answer))
-
-            server: dict[int, tuple[float, float]] = {}
-            try:
-                for latency, repeat in REPEAT.items():
-                    stack.zoom.latency_ms = latency
-                    samples.update(add=[], bare=[])
-                    interleaved_medians({"add": add, "bare": bare}, repeat)
-                    server[latency] = (statistics.median(samples["add"]), statistics.median(samples["bare"]))
-            finally:
-                stack.zoom.latency_ms = 0
+        with app_and_bare(stack) as served:
+            server = add_vs_bare(stack, served, appointments, REPEAT)
+            app_url, _bare_url, browser, headers = served
             counts = zoom_calls_per_operation(stack, browser, app_url, headers, next(appointments).id)
     for latency, (add_ms, bare_ms) in server.items():
         ratio, target = add_ms / bare_ms, TARGET[latency]

@@ -131,10 +131,10 @@ def with_zoom_line(stack: LocalStack) -> Appointment:
 
 
 @contextmanager
-def served_stack() -> Iterator[tuple[LocalStack, requests.Session]]:
-    """The app and the stand-in on loopback, and a signed-in, connected HTTP client."""
+def served_stack(**options: Any) -> Iterator[tuple[LocalStack, requests.Session]]:
+    """The app and the stand-in on loopback, and a signed-in, connected HTTP client (options: start_stack's)."""
     with tempfile.TemporaryDirectory(prefix="simplespa-bench-") as workdir:
-        stack = start_stack(str(Path(workdir) / "bench.sqlite"), timezone=TIMEZONE, staff=STAFF)
+        stack = start_stack(str(Path(workdir) / "bench.sqlite"), timezone=TIMEZONE, staff=STAFF, **options)
         stack.zoom.daily_write_limit = 10**6
         stack.serve_app()
         try:

@@ -7,6 +7,7 @@ import logging
 
 import bench_add
 import bench_connections
+import bench_mail
 import bench_notes
 import bench_page
 import bench_scale
@@ -27,6 +28,7 @@ def main() -> None:
     bench_throughput.run()
     bench_scale.run()
     bench_slow_zoom.run()
+    bench_mail.run()
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from zoom_standin.stack import start_stack
+from tests.helpers import mail_config
+from zoom_standin.mailbox import Mailbox
 
-from .helpers import STAFF_EMAIL, STAFF_PASSWORD, TIMEZONE, Stack
+from .helpers import TIMEZONE, Stack, served_stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -48,12 +49,16 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture
 def stack(database: str) -> Iterator[Stack]:
-    local = start_stack(
-        database,
-        timezone=TIMEZONE,
-        staff=(STAFF_EMAIL, STAFF_PASSWORD),
-        config={"ZOOM_TIMEOUT": (2.0, 2.0)},
-    )
-    local.serve_app()
+    local = served_stack(database)
     yield local
     local.stop()
+
+
+@pytest.fixture
+def mail_stack(database: str) -> Iterator[tuple[Stack, Mailbox]]:
+    """The served stack sending the spa's own mail to a real SMTP server on loopback, and that server."""
+    with Mailbox() as mailbox:
+        local = served_stack(database, **mail_config(mailbox))
+        yield local, mailbox
+        local.app.extensions["mail"].courier.wait_idle(10)
+        local.stop()

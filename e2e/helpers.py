@@ -3,16 +3,30 @@ every flow starts with (sign in, allow in Zoom, add a meeting). Fixtures live in
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Page, expect
 
 from simplespa_zoom.meetings.domain import Appointment
-from zoom_standin.stack import LocalStack
+from zoom_standin.stack import LocalStack, start_stack
 
 STAFF_EMAIL = "staff@spa.example"
 STAFF_PASSWORD = "correct horse battery"
 TIMEZONE = "America/New_York"
 
 Stack = LocalStack
+
+
+def served_stack(database: str, **config: Any) -> Stack:
+    """The app served against the stand-in, with the test staff login; config adds to the test settings."""
+    local = start_stack(
+        database,
+        timezone=TIMEZONE,
+        staff=(STAFF_EMAIL, STAFF_PASSWORD),
+        config={"ZOOM_TIMEOUT": (2.0, 2.0), **config},
+    )
+    local.serve_app()
+    return local
 
 
 def sign_in(page: Page, stack: Stack, url: str | None = None) -> None:

@@ -38,11 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not config or "DATABASE" not in config:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from simplespa_zoom import book, meetings, web, zoom
+    from simplespa_zoom import book, mail, meetings, web, zoom
     from simplespa_zoom.web.zoom_session import refusal_is_final
 
     zoom.init_app(app, refusal_is_final=refusal_is_final)  # first: the book reads the provider's line format
     book.init_app(app)
     meetings.init_app(app)
+    mail.init_app(app)
     web.init_app(app)
     return app

@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
 
 from simplespa_zoom import create_app
 from simplespa_zoom.book.database import DatabaseError
@@ -92,7 +93,10 @@ def set_staff_password(email: str, password_stdin: bool) -> None:
 @click.option("--start", required=True, help="Wall-clock start in SPA_TIMEZONE, e.g. 2026-12-01T15:00.")
 @click.option("--duration", default="60", show_default=True, help="Length in minutes.")
 @click.option("--notes", default="", help="Notes text.")
-def add_appointment(client_name: str, client_email: str, start: str, duration: str, notes: str) -> None:
+@click.option("--timezone", "client_timezone", default="", help="The client's IANA time zone (optional).")
+def add_appointment(
+    client_name: str, client_email: str, start: str, duration: str, notes: str, client_timezone: str
+) -> None:
     """Add an appointment and print its id."""
     the_book().upgrade()
     try:
@@ -103,10 +107,33 @@ def add_appointment(client_name: str, client_email: str, start: str, duration: s
             duration=duration,
             notes=notes,
             tz=current_app.config["SPA_TZ"],
+            client_timezone=client_timezone,
         )
     except InvalidAppointment as invalid:
         raise click.ClickException(" ".join(error.text for error in invalid.errors.values())) from None
     click.echo(the_book().appointments.create(draft).id)
+
+
+@main.command("send-mail")
+def send_mail() -> None:
+    """Deliver what is due: letters waiting in the outbox, and reminders REMINDER_MINUTES before each start.
+
+    Run it every minute (cron or a systemd timer); several servers may run it at once, each letter goes once.
+    """
+    mail = current_app.extensions.get("mail")
+    if mail is None:
+        click.echo("SMTP_URL is not set: the spa sends no email of its own, so there is nothing to send.")
+        return
+    try:
+        tally = mail.round.run()
+    except OperationalError:
+        raise click.ClickException(
+            "The database could not be reached; nothing was sent. The next run tries again."
+        ) from None
+    click.echo(
+        f"Sent {tally.sent}, to retry {tally.retrying}, refused {tally.failed}, reminders queued "
+        f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, old letters purged {tally.purged}."
+    )
 
 
 @main.command("demo", with_appcontext=False)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simplespa_zoom.book.database import DatabaseError, url_for
 from simplespa_zoom.loopback import https_or_loopback
+from simplespa_zoom.mail.settings import MailSettingError, parse_sender, parse_smtp_url
 from simplespa_zoom.meetings.notes import TOPIC_STYLES
 from simplespa_zoom.web.appointment_forms import FORM_BODY_LIMIT, FORM_FIELD_LIMIT
 
@@ -29,6 +30,10 @@ ENV_NAMES = (
     "TRUSTED_PROXY_HOPS",
     "ZOOM_CALL_SLOTS",
     "MEETING_TOPIC",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "REMINDER_MINUTES",
+    "MAIL_KEEP_DAYS",
 )
 REQUIRED = ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
 MIN_SECRET_KEY_LENGTH = 32
@@ -55,6 +60,15 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXY_HOPS": 0,
     # The meeting's topic in Zoom: the client's whole name ("full") or only their initials ("initials").
     "MEETING_TOPIC": "full",
+    # The spa's own mail (off without SMTP_URL): reminders this many minutes before the start (0: none),
+    # delivered messages kept in the outbox this many days.
+    "REMINDER_MINUTES": 60,
+    "MAIL_KEEP_DAYS": 30,
+}
+# Whole-number settings: their range, and what they mean in the error that names them.
+NUMBERS = {
+    "REMINDER_MINUTES": (0, 7 * 24 * 60, "minutes before the start a reminder goes (0 turns reminders off)"),
+    "MAIL_KEEP_DAYS": (1, 3650, "days a delivered message stays in the outbox"),
 }
 
 
@@ -83,6 +97,11 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
                     "ZOOM_CALL_SLOTS must be how many threads per process may wait for Zoom at once "
                     f"(1 to 64, below gunicorn's --threads), not {value!r}."
                 )
+            found[name] = int(value)
+        elif name in NUMBERS:
+            low, high, meaning = NUMBERS[name]
+            if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                raise ConfigError(f"{name} must be the {meaning}, {low} to {high}, not {value!r}.")
             found[name] = int(value)
         else:
             found[name] = value
@@ -138,6 +157,7 @@ def check(settings: dict[str, Any]) -> None:
     support = settings.get("SUPPORT_EMAIL") or ""
     if support and (len(support) > 254 or not _EMAIL.fullmatch(support)):
         raise ConfigError(f"SUPPORT_EMAIL must be one email address (like support@yourspa.example), not {support!r}.")
+    _check_mail(settings)
     settings["SESSION_COOKIE_NAME"] = "__Host-session" if settings["SESSION_COOKIE_SECURE"] else "session"
 
 
@@ -145,3 +165,24 @@ def _check_base_url(name: str, url: str) -> None:
     if https_or_loopback(url):
         return
     raise ConfigError(f"{name} must be an https:// URL (plain http only for a local stand-in), not {url!r}.")
+
+
+def _check_mail(settings: dict[str, Any]) -> None:
+    """With SMTP_URL the spa sends its own mail, as MAIL_FROM; without it nothing is sent (SMTP_SERVER None)."""
+    settings["SMTP_SERVER"] = settings["MAIL_SENDER"] = None
+    url = settings.get("SMTP_URL") or ""
+    try:
+        if url:
+            settings["SMTP_SERVER"] = parse_smtp_url(url)
+            if not settings.get("MAIL_FROM"):
+                raise ConfigError(
+                    "MAIL_FROM is not set: with SMTP_URL, set it to the spa's name and address, "
+                    "like 'Serene Spa <bookings@serenespa.example>'."
+                )
+            settings["MAIL_SENDER"] = parse_sender(settings["MAIL_FROM"])
+    except MailSettingError as error:
+        raise ConfigError(str(error)) from None
+    for name, (low, high, meaning) in NUMBERS.items():
+        value = settings[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"{name} must be the {meaning}, {low} to {high}, not {value!r}.")

@@ -27,7 +27,8 @@ MEETINGS = "Meetings"
 FOLLOWING = "Rescheduling and cancelling"
 APPOINTMENTS = "Appointments"
 SIGNING_IN = "Signing in and pages"
-AREAS = (CONNECTING, MEETINGS, FOLLOWING, APPOINTMENTS, SIGNING_IN)
+MAIL = "The spa's own email to clients"
+AREAS = (CONNECTING, MEETINGS, FOLLOWING, MAIL, APPOINTMENTS, SIGNING_IN)
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,13 @@ _CATALOGUE = (
         "Use an address like name@example.com, or leave it empty (then send the invitation yourself).",
     ),
     Message(
+        "client_timezone_invalid",
+        APPOINTMENTS,
+        "Choose the client's time zone from the list (like Europe/Lisbon), or leave it empty.",
+        "Start typing the client's city or region and pick the zone offered. Leave it empty when the client "
+        "lives in the spa's time zone: the spa's email then shows the time in the spa's zone only.",
+    ),
+    Message(
         "start_invalid",
         APPOINTMENTS,
         "Enter the start as a date and time, like 2026-12-01T15:00.",
@@ -558,6 +566,66 @@ _CATALOGUE = (
         "The browser did not let the page copy. Select the link or invitation text and copy it with Ctrl+C "
         "(Cmd+C on a Mac).",
     ),
+    # --- The spa's own email to clients ---------------------------------------------------------
+    Message(
+        "mail_queued",
+        MAIL,
+        "The {what} to {to} is waiting to be sent.",
+        "Nothing to do: it goes as soon as the spa's mail server takes it. If it waits for long, the mail server "
+        'is down or answers "try later"; the scheduled send-mail task tries again, waiting a little longer each '
+        "time (up to an hour), until the appointment is over.",
+        {"what": "invitation", "to": "ana@client.example"},
+    ),
+    Message(
+        "mail_sent",
+        MAIL,
+        "The {what} was sent to {to} on {when}.",
+        "Nothing to do. The client's email has the join link and a calendar file; a reschedule or cancel sends "
+        "them an update that moves or removes the calendar entry, and a reminder goes before the start.",
+        {"what": "invitation", "to": "ana@client.example", "when": "Tuesday, November 11 2025 6:02 pm"},
+    ),
+    Message(
+        "mail_failed",
+        MAIL,
+        "The {what} to {to} could not be delivered: {why}.",
+        "The mail server refused it for good, usually because the address is wrong. Correct the client's email "
+        "(Edit), then click Resend invitation. Or click Copy invitation and send it yourself.",
+        {"what": "invitation", "to": "ana@client.example", "why": "550 5.1.1 no such mailbox"},
+    ),
+    Message(
+        "mail_too_late",
+        MAIL,
+        "the mail server did not take it before the appointment ended",
+        "The spa's mail server was down or refused for the whole time. Check SMTP_URL and the mail server; "
+        "tell the client yourself next time with Copy invitation.",
+    ),
+    Message(
+        "mail_unwritable",
+        MAIL,
+        "the client's name or email can't be written in an email",
+        "Edit the appointment: the client's name or email holds a character no email header may carry "
+        "(it was written outside the app). Save it again, then click Resend invitation.",
+    ),
+    Message(
+        "mail_login_refused",
+        MAIL,
+        "the mail server refused the spa's login",
+        "Whoever runs the server: check the user and password in SMTP_URL. Letters wait and go once it is fixed.",
+    ),
+    Message(
+        "mail_server_unreachable",
+        MAIL,
+        "the mail server could not be reached",
+        "Nothing is lost: the letter waits in the outbox and send-mail tries again. If it lasts, check that the "
+        "mail server in SMTP_URL is up.",
+    ),
+    Message(
+        "mail_resend_impossible",
+        MAIL,
+        "There is no invitation to resend: the appointment needs its Zoom meeting, a client email and the spa's mail.",
+        "Add the client's email (Edit) and a meeting (Add Meeting); the spa sends its own email only when "
+        "SMTP_URL is set.",
+    ),
 )
 
 # The meeting-provider port's own codes (meetings/ports.py): the core and any provider's errors that are not
@@ -612,6 +680,7 @@ WORDS = {
     "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
+    "resend_invitation": "Resend invitation",
     "confirm_disconnect": "Disconnect Zoom from this browser? Meetings already in notes stay; you will need to connect "
     "again to add or change meetings.",
 }
@@ -644,12 +713,38 @@ CONFIRMATIONS = {
     "no_join_link": " Zoom sent no personal join link.",
     "appointment_saved": "Appointment saved.",
     "appointment_cancelled": "Appointment cancelled.",
+    "invitation_resent": "The invitation is queued again.",
     "sign_in_to_connect": "Sign in to finish connecting Zoom.",
     "zoom_connected": "Zoom is connected.",
     "zoom_connected_again": "Zoom is connected again.",
     "zoom_disconnected": "Zoom is disconnected. Meetings already in appointment notes stay there; "
     "connect Zoom again to add or change meetings.",
     "signed_out": "You are signed out. This browser's Zoom connection was ended too.",
+}
+
+# How staff messages name each kind of letter ("The {what} to … is waiting to be sent").
+LETTER_KINDS = {"invitation": "invitation", "update": "updated invitation", "cancellation": "cancellation"}
+
+# What the spa's own letters to clients say (clients read them, not staff: no Help entry). Filled in:
+# {name} the client, {spa} MAIL_FROM's name, {when} the start in the spa's zone {zone}, {link} the join
+# link, {client_when} the start in the client's own zone when the appointment has one.
+LETTERS = {
+    "subject_invitation": "Your video appointment with {spa}: {when}",
+    "subject_update": "Changed: your video appointment with {spa} is now {when}",
+    "subject_cancellation": "Cancelled: your video appointment with {spa} on {when}",
+    "subject_reminder": "Reminder: your video appointment with {spa} at {when}",
+    "greeting": "Hello {name},",
+    "body_invitation": "Your appointment with {spa} on {when} ({zone}) is a video call on Zoom.",
+    "body_update": "Your appointment with {spa} has changed: it is now on {when} ({zone}), a video call on Zoom. "
+    "Your calendar entry moves with this email.",
+    "body_cancellation": "Your video appointment with {spa} on {when} ({zone}) is cancelled. "
+    "Your calendar entry is removed with this email.",
+    "body_reminder": "A reminder: your video appointment with {spa} starts on {when} ({zone}).",
+    "client_time": " In your time zone that is {when} ({zone}).",
+    "join": "Join from any device with this link:",
+    "signature": "See you soon,\n{spa}",
+    "event_summary": "Video appointment with {spa}",
+    "event_description": "Join the video call: {link}",
 }
 
 # What the webhook answers Zoom (not staff: no Help entry), by the answer's code.

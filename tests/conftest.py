@@ -9,6 +9,8 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
+from zoom_standin.mailbox import Mailbox
+
 from .helpers import login, staffed_app
 
 
@@ -33,3 +35,10 @@ def signed_in(client: FlaskClient) -> FlaskClient:
     """The test client, signed in as the test staff member."""
     login(client)
     return client
+
+
+@pytest.fixture
+def mail_server() -> Iterator[Mailbox]:
+    """A real SMTP server on a loopback port, keeping what it receives; faults are switched on it."""
+    with Mailbox() as mailbox:
+        yield mailbox

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings.ports import (
+    Letter,
     MeetingLineFormat,
     ProviderMeeting,
     ProviderMeetingGone,
@@ -39,6 +40,7 @@ class InMemoryBook:
         self.edits_meanwhile: list[str] = []  # notes another user saves just before our next write
         self.failing_writes = 0
         self.releases = 0
+        self.outbox: list[Letter] = []  # letters written with the notes, their SEQUENCE given
 
     def add(self, client: str, start: datetime, notes: str = "", **fields: object) -> Appointment:
         appointment = Appointment(
@@ -85,10 +87,12 @@ class InMemoryBook:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        letter: Letter | None = None,
     ) -> Appointment:
         saved = self._write(
             appointment_id,
             base_version,
+            letter,
             notes=notes,
             zoom_meeting_id=meeting_id,
             zoom_host_mark=host_mark,
@@ -108,6 +112,7 @@ class InMemoryBook:
         forget_meeting: bool = False,
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
+        letter: Letter | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
@@ -120,7 +125,11 @@ class InMemoryBook:
         current = self.get(appointment_id)
         if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
-        return self._write(appointment_id, base_version, **changes)
+        return self._write(appointment_id, base_version, letter, **changes)
+
+    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+        current = self.get(appointment_id)
+        return self._write(appointment_id, current.version, letter)
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         current = self.get(appointment_id)
@@ -135,7 +144,9 @@ class InMemoryBook:
         found = [row for row in self.rows.values() if part.casefold() in row.client_name.casefold()]
         return sorted(found, key=lambda row: (row.starts_at, row.id), reverse=True)[:limit]
 
-    def _write(self, appointment_id: int, base_version: int, **changes: object) -> Appointment:
+    def _write(
+        self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object
+    ) -> Appointment:
         if self.failing_writes:
             self.failing_writes -= 1
             raise RuntimeError("disk full")
@@ -145,6 +156,9 @@ class InMemoryBook:
             self.rows[appointment_id] = current
         if current.version != base_version:
             raise VersionConflict(current)
+        if letter is not None:
+            self.outbox.append(replace(letter, sequence=current.mail_sequence))
+            changes["mail_sequence"] = current.mail_sequence + 1
         self.rows[appointment_id] = replace(current, **changes, version=current.version + 1)  # type: ignore[arg-type]
         return self.rows[appointment_id]
 
@@ -184,6 +198,7 @@ class InMemoryProvider:
         timezone: str,
         agenda: str,
         registrant: Registrant | None,
+        provider_emails: bool = True,
     ) -> ProviderMeeting:
         self._call("create")
         meeting_id, self.next_id = self.next_id, self.next_id + 1
@@ -297,6 +312,7 @@ class FakeZoom:
         duration: int,
         timezone: str,
         registration: bool = False,
+        registrant_emails: bool = True,
         agenda: str = "",
     ) -> ProviderMeeting:
         self._check(token, "create")

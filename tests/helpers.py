@@ -8,20 +8,25 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import icalendar
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, text
 
 from simplespa_zoom import create_app
+from simplespa_zoom.cli import main
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.seeding import read_appointment, seed_appointment
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+from zoom_standin import ClientApp, SandboxState, create_sandbox
+from zoom_standin.mailbox import Mailbox, Received
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us"
@@ -197,6 +202,7 @@ def form_values(appointment: Appointment, **changes: str) -> dict[str, str]:
     values = {
         "client_name": appointment.client_name,
         "client_email": appointment.client_email or "",
+        "client_timezone": appointment.client_timezone or "",
         "start": appointment.starts_at.astimezone().strftime("%Y-%m-%dT%H:%M"),
         "duration": str(appointment.duration_minutes),
         "notes": appointment.notes,
@@ -257,3 +263,51 @@ def database_holds(app: Flask, needle: str) -> bool:
                 if needle in repr(tuple(row)):
                     return True
     return False
+
+
+def calendar_of(received: Received) -> icalendar.Calendar:
+    """The calendar file a message carries, parsed back by icalendar (fails when it has none)."""
+    text_calendar = received.part("text/calendar")
+    assert text_calendar is not None, f"no calendar file in {received.subject!r}"
+    return icalendar.Calendar.from_ical(text_calendar)
+
+
+def the_event(received: Received) -> icalendar.Event:
+    """The one event of a message's calendar file."""
+    [event] = calendar_of(received).walk("VEVENT")
+    return event
+
+
+SPA_SENDER = "Serene Spa <bookings@spa.example>"
+CLIENT_EMAIL = "ana@client.example"
+
+
+def mail_config(mailbox: Mailbox, **config: Any) -> dict[str, Any]:
+    """The settings of an app that sends the spa's own mail through this mailbox."""
+    return {"SMTP_URL": mailbox.url, "MAIL_FROM": SPA_SENDER, **config}
+
+
+def delivered(app: Flask, timeout: float = 10.0) -> None:
+    """Wait until the app's background delivery has run every round asked for so far."""
+    assert app.extensions["mail"].courier.wait_idle(timeout), "the courier is still delivering"
+
+
+def send_mail(app: Flask, at: datetime | None = None) -> str:
+    """Run `simplespa-zoom send-mail` (as at a later time, for letters waiting for their retry); its output."""
+    if at is not None:
+        mail = app.extensions["mail"]
+        app.extensions["mail"] = replace(mail, round=replace(mail.round, now=lambda: at))
+    try:
+        result = app.test_cli_runner().invoke(main, args=["send-mail"])
+    finally:
+        if at is not None:
+            app.extensions["mail"] = mail
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def standin_client(redirect: str) -> tuple[FlaskClient, SandboxState]:
+    """The Zoom stand-in as a Flask test client, with the test's OAuth app (cid/secret) allowed to redirect there."""
+    state = SandboxState()
+    state.register_client(ClientApp("cid", "secret", [redirect]))
+    return create_sandbox(state).test_client(), state

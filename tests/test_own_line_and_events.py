@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from simplespa_zoom.book import Book
+from simplespa_zoom.book.database import head_revision
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import VersionConflict
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
@@ -231,7 +232,7 @@ def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_c
 def test_an_existing_database_learns_its_own_lines_from_the_last_line_of_each_meeting(book: Book) -> None:
     from alembic import command
 
-    from simplespa_zoom.book.database import _alembic, head_revision
+    from simplespa_zoom.book.database import _alembic
 
     line = f"Zoom: [Appointment with Ana] Tuesday, December 1 2026 3:00 pm \u2014 {JOIN_URL}"
     with book.engine.begin() as connection:

@@ -17,6 +17,8 @@ import requests
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request
 
 from . import presence
+from .mailbox import Mailbox
+from .mailbox_page import add_mailbox_page
 from .state import LICENSED, MEETING_ID_LIFETIME, ApiFailure, ClientApp, Fault, OAuthFailure, SandboxState, User
 
 REGISTRANT_NAME_MAX = 64
@@ -38,8 +40,8 @@ PERMISSIONS = (
 )
 
 
-def create_sandbox(state: SandboxState | None = None) -> Flask:
-    """A Flask app that answers like Zoom's OAuth server and REST API."""
+def create_sandbox(state: SandboxState | None = None, *, mailbox: Mailbox | None = None) -> Flask:
+    """A Flask app that answers like Zoom's OAuth server and REST API; with a mailbox, also its /mailbox page."""
     app = Flask(__name__)
     app.config["SANDBOX"] = state or SandboxState()
     app.secret_key = secrets.token_bytes(16)
@@ -47,7 +49,7 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
 
     @app.before_request
     def simulate_network() -> Any:
-        if request.path.startswith("/_sandbox"):
+        if request.path.startswith(("/_sandbox", "/mailbox")):  # switches and the mailbox are not Zoom
             return None
         g.call = sandbox.log_call(request.method, request.path)
         g.call["host"] = request.host
@@ -81,6 +83,9 @@ def create_sandbox(state: SandboxState | None = None) -> Flask:
     _marketplace_routes(app, sandbox)
     _control_routes(app, sandbox)
     presence.register(app, sandbox, _notify_apps, _zoom_time)
+    if mailbox is not None:
+        add_mailbox_page(app, mailbox)
+    app.jinja_env.globals["has_mailbox"] = mailbox is not None
     return app
 
 
@@ -426,7 +431,10 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         meeting = sandbox.meeting_for(user, meeting_id)
         with sandbox.lock:
             sandbox.meetings.pop(meeting_id, None)
-            if request.args.get("cancel_meeting_reminder") == "true":
+            # Zoom emails registrants of a deleted meeting only when asked (cancel_meeting_reminder) and
+            # while the meeting's registrants_email_notification setting (default true) lets it.
+            notify = meeting["settings"].get("registrants_email_notification", True) is not False
+            if request.args.get("cancel_meeting_reminder") == "true" and notify:
                 for registrant in meeting["_registrants"].values():
                     sandbox.emails_sent.append(
                         {"to": registrant["email"], "subject": f"Meeting cancelled: {meeting['topic']}"}
@@ -456,6 +464,16 @@ def _api_routes(app: Flask, sandbox: SandboxState) -> None:
         )
         with sandbox.lock:
             meeting["_registrants"][registrant_id] = {"email": body["email"], "join_url": join_url}
+            # Zoom emails each new registrant their link unless the meeting's registrants_confirmation_email
+            # setting (default true) is false: the spa then sends its own invitation instead.
+            if meeting["settings"].get("registrants_confirmation_email", True) is not False:
+                sandbox.emails_sent.append(
+                    {
+                        "to": body["email"],
+                        "subject": f"Registration confirmed: {meeting['topic']}",
+                        "join_url": join_url,
+                    }
+                )
         return jsonify(
             {
                 "registrant_id": registrant_id,

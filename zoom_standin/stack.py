@@ -14,8 +14,11 @@ from simplespa_zoom.web import the_book
 from simplespa_zoom.web.seeding import read_appointment, seed_appointment
 
 from .app import create_sandbox
+from .mailbox import Mailbox
 from .server import RunningServer, serve_in_thread
 from .state import ClientApp, SandboxState
+
+MAIL_FROM = "Serene Spa <bookings@spa.example>"
 
 
 @dataclass
@@ -27,6 +30,7 @@ class LocalStack:
     zoom_server: RunningServer
     client: ClientApp
     app_server: RunningServer | None = None
+    mailbox: Mailbox | None = None
 
     @property
     def url(self) -> str:
@@ -53,6 +57,8 @@ class LocalStack:
         if self.app_server is not None:
             self.app_server.stop()
         self.zoom_server.stop()
+        if self.mailbox is not None:
+            self.mailbox.stop()
 
 
 def start_stack(
@@ -63,10 +69,19 @@ def start_stack(
     host: str = "127.0.0.1",
     zoom_port: int = 0,
     config: dict[str, Any] | None = None,
+    mailbox: Mailbox | None = None,
 ) -> LocalStack:
-    """Start the stand-in, build the app against it, create the schema and, if given, a staff login."""
+    """Start the stand-in, build the app against it, create the schema and, if given, a staff login.
+
+    With a `mailbox` (started here if it is not yet), the app sends its mail there and the
+    stand-in shows what it received on its /mailbox page.
+    """
     state = SandboxState()
-    zoom_server = serve_in_thread(create_sandbox(state), host, zoom_port)
+    mail: dict[str, Any] = {}
+    if mailbox is not None:
+        mailbox.start()
+        mail = {"SMTP_URL": mailbox.url, "MAIL_FROM": MAIL_FROM}
+    zoom_server = serve_in_thread(create_sandbox(state, mailbox=mailbox), host, zoom_port)
     # As real Zoom does, the authorize page hops between two of its host names, and the user's
     # regional API (the token answer's api_url) is another name for the same server.
     second_name = f"localhost:{zoom_server.server.effective_port}"
@@ -87,6 +102,7 @@ def start_stack(
             "SESSION_COOKIE_SECURE": False,
             "ZOOM_HOSTS": ["localhost"],
             "SUPPORT_EMAIL": "support@spa.example",
+            **mail,
             **(config or {}),
         }
     )
@@ -94,4 +110,4 @@ def start_stack(
         the_book().upgrade()
         if staff:
             the_book().staff.create(*staff)
-    return LocalStack(app, state, zoom_server, client)
+    return LocalStack(app, state, zoom_server, client, mailbox=mailbox)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import open_engine, upgrade
+from simplespa_zoom.book.outbox import OutboxStore
 from simplespa_zoom.book.presence import PresenceStore
 from simplespa_zoom.book.staff import StaffStore
 from simplespa_zoom.meetings.ports import MeetingLineFormat
@@ -22,13 +23,20 @@ class Book:
     appointments: AppointmentStore
     staff: StaffStore
     presence: PresenceStore
+    outbox: OutboxStore
 
     @classmethod
     def open(cls, database: str, line_format: MeetingLineFormat) -> Book:
         """The book at database, whose appointments read the app's line in the provider's line_format."""
         engine = open_engine(database)
         appointments = AppointmentStore(engine, line_format)
-        return cls(engine, appointments, StaffStore(engine), PresenceStore(engine, appointments))
+        return cls(
+            engine,
+            appointments,
+            StaffStore(engine),
+            PresenceStore(engine, appointments),
+            OutboxStore(engine, line_format),
+        )
 
     def upgrade(self) -> str:
         """Create or upgrade the schema; returns the revision reached."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
 
-from simplespa_zoom.book.schema import appointments, note_meetings
+from simplespa_zoom.book.schema import appointments, note_meetings, outbox
 from simplespa_zoom.meetings.domain import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -20,7 +20,7 @@ from simplespa_zoom.meetings.domain import (
     VersionConflict,
     indexable,
 )
-from simplespa_zoom.meetings.ports import MeetingLineFormat
+from simplespa_zoom.meetings.ports import Letter, MeetingLineFormat
 
 # A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
 # taking it over is safe, as a takeover first looks for the meeting the holder may have made.
@@ -64,6 +64,30 @@ def _read_start(text: object) -> datetime | None:
         return None
 
 
+def from_row(row: Row[Any], line_format: MeetingLineFormat) -> Appointment:
+    """One row as an appointment reading its line in line_format; a start that no longer reads (hand-edited
+    data) is flagged, not fatal."""
+    start = _read_start(row.starts_at)
+    return Appointment(
+        id=row.id,
+        client_name=row.client_name,
+        client_email=row.client_email,
+        starts_at=start or UNREADABLE_START,
+        start_readable=start is not None,
+        duration_minutes=row.duration_minutes,
+        status=row.status,
+        notes=row.notes,
+        version=row.version,
+        zoom_meeting_id=row.zoom_meeting_id,
+        zoom_host_mark=row.zoom_host_mark,
+        zoom_synced_ms=row.zoom_synced_ms,
+        zoom_line_digest=row.zoom_line_digest,
+        client_timezone=row.client_timezone,
+        mail_sequence=row.mail_sequence,
+        line_format=line_format,
+    )
+
+
 def search_key(client_name: str) -> str:
     """The client's name as the search compares it: Unicode case folding ("Straße" and "STRASSE" alike)."""
     return client_name.casefold()
@@ -77,6 +101,26 @@ def _draft_values(draft: AppointmentDraft) -> dict[str, Any]:
         "starts_at": to_db(draft.starts_at),
         "duration_minutes": draft.duration_minutes,
         "notes": draft.notes,
+        "client_timezone": draft.client_timezone,
+    }
+
+
+def letter_values(letter: Letter, sequence: int, now: datetime) -> dict[str, Any]:
+    """A letter as its outbox row: queued, due now."""
+    return {
+        "appointment_id": letter.appointment_id,
+        "kind": str(letter.kind),
+        "recipient": letter.recipient,
+        "recipient_name": letter.recipient_name,
+        "sequence": sequence,
+        "meeting_id": letter.meeting_id,
+        "join_url": letter.join_url,
+        "starts_at": to_db(letter.starts_at),
+        "duration_minutes": letter.duration_minutes,
+        "client_timezone": letter.client_timezone,
+        "state": "queued",
+        "due_at": to_db(now),
+        "created_at": to_db(now),
     }
 
 
@@ -99,27 +143,12 @@ class AppointmentStore:
 
     def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
         self.engine = engine
+        # Called after a transaction that wrote a letter commits: the mail package starts delivering it.
+        self.on_letter: Callable[[], None] | None = None
         self.line_format = line_format  # how the provider's line reads, for the appointments and the index
 
     def _from_row(self, row: Row[Any]) -> Appointment:
-        """One row as an appointment; a start that no longer reads (hand-edited data) is flagged, not fatal."""
-        start = _read_start(row.starts_at)
-        return Appointment(
-            id=row.id,
-            client_name=row.client_name,
-            client_email=row.client_email,
-            starts_at=start or UNREADABLE_START,
-            start_readable=start is not None,
-            duration_minutes=row.duration_minutes,
-            status=row.status,
-            notes=row.notes,
-            version=row.version,
-            zoom_meeting_id=row.zoom_meeting_id,
-            zoom_host_mark=row.zoom_host_mark,
-            zoom_synced_ms=row.zoom_synced_ms,
-            zoom_line_digest=row.zoom_line_digest,
-            line_format=self.line_format,
-        )
+        return from_row(row, self.line_format)
 
     def get(self, appointment_id: int) -> Appointment:
         with self.engine.connect() as connection:
@@ -193,6 +222,7 @@ class AppointmentStore:
         forget_meeting: bool = False,
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line;
         with own_line_digest the app rewrote its line to text of that digest; with synced_ms the line now
@@ -210,7 +240,9 @@ class AppointmentStore:
             if synced_ms is not None:
                 values["zoom_synced_ms"] = synced_ms
         never_older = not forget_meeting and synced_ms is not None
-        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, never_older=never_older)
+        return self._write(
+            appointment_id, base_version, values, meeting_ids=meeting_ids, never_older=never_older, letter=letter
+        )
 
     def record_meeting(
         self,
@@ -223,6 +255,7 @@ class AppointmentStore:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Save the notes with the new meeting's line (of line_digest), remember the meeting and end the claim:
         one write."""
@@ -234,7 +267,27 @@ class AppointmentStore:
             "zoom_line_digest": line_digest,
             "meeting_claimed_at": None,
         }
-        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids)
+        return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
+
+    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version."""
+        statement = (
+            update(appointments)
+            .where(appointments.c.id == appointment_id)
+            .values(mail_sequence=appointments.c.mail_sequence + 1)
+            .returning(appointments)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
+            if row is None:
+                raise AppointmentNotFound(appointment_id)
+            connection.execute(insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))))
+        self._letter_written()
+        return self._from_row(row)
+
+    def _letter_written(self) -> None:
+        if self.on_letter is not None:
+            self.on_letter()
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         """Remember who hosts the app's meeting, once a connected browser has seen it in Zoom."""
@@ -276,9 +329,13 @@ class AppointmentStore:
         *,
         meeting_ids: Collection[int] | None = None,
         never_older: bool = False,
+        letter: Letter | None = None,
     ) -> Appointment:
         """Update these columns only if the row is still at base_version (and, never_older, only if its line
-        does not already show what Zoom held later than the new zoom_synced_ms); the index follows the notes."""
+        does not already show what Zoom held later than the new zoom_synced_ms); the index follows the notes,
+        and the letter the change causes goes to the outbox with the row's next SEQUENCE, in the same transaction."""
+        if letter is not None:
+            values = {**values, "mail_sequence": appointments.c.mail_sequence + 1}
         condition = (appointments.c.id == appointment_id) & (appointments.c.version == base_version)
         if never_older:
             synced = appointments.c.zoom_synced_ms
@@ -293,8 +350,14 @@ class AppointmentStore:
             row = connection.execute(statement).first()
             if row is not None and meeting_ids is not None:
                 _index_notes(connection, appointment_id, meeting_ids)
+            if row is not None and letter is not None:
+                connection.execute(
+                    insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC)))
+                )
         if row is None:
             raise VersionConflict(self.get(appointment_id))
+        if letter is not None:
+            self._letter_written()
         return self._from_row(row)
 
     def claim_meeting(self, appointment_id: int, now: float | None = None) -> Appointment | None:

@@ -43,6 +43,10 @@ appointments = Table(
     # The client's name case-folded, for the search box. Migration 0006 indexes its trigrams: on SQLite in the
     # FTS5 table appointments_search, kept in step by triggers; on PostgreSQL in a pg_trgm GIN index.
     Column("client_search", Text, nullable=False, server_default=""),
+    # The client's own IANA time zone, if staff gave one (the spa's letters show the time in it too).
+    Column("client_timezone", Text),
+    # How many calendar letters (invitation, updates, cancellation) were written: the next one's SEQUENCE.
+    Column("mail_sequence", Integer, nullable=False, server_default="0"),
 )
 Index("appointments_by_start", appointments.c.starts_at)
 Index("appointments_by_zoom_meeting", appointments.c.zoom_meeting_id)
@@ -55,6 +59,36 @@ note_meetings = Table(
     Column("meeting_id", BigInteger, primary_key=True),
 )
 Index("note_meetings_by_meeting", note_meetings.c.meeting_id)
+
+# The spa's letters to clients, each written in the transaction of the notes change that caused it and
+# kept only with what the message needs; delivered ones are purged after MAIL_KEEP_DAYS.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", RowId, primary_key=True),
+    Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("recipient_name", Text, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("meeting_id", BigInteger, nullable=False),
+    Column("join_url", Text, nullable=False),
+    Column("starts_at", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("client_timezone", Text),
+    Column("state", Text, nullable=False, server_default="queued"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("due_at", Text, nullable=False),
+    Column("claimed_at", Text),
+    Column("settled_at", Text),  # when it was sent, refused for good or dropped
+    Column("error", Text),
+    Column("created_at", Text, nullable=False),
+    # "<appointment id>@<start>" for a reminder: unique, so each start gets one reminder whoever queues it.
+    Column("reminder_key", Text),
+)
+Index("outbox_due", outbox.c.state, outbox.c.due_at)
+Index("outbox_by_appointment", outbox.c.appointment_id, outbox.c.id)
+Index("outbox_one_reminder", outbox.c.reminder_key, unique=True)
 
 sign_in_failures = Table(
     "sign_in_failures",

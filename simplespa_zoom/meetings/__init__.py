@@ -16,7 +16,11 @@ def init_app(app: Any) -> None:
 
     marks = HostMarks(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
     app.extensions["meetings"] = MeetingSetup(
-        app.extensions["book"].appointments, app.config["SPA_TZ"], marks, topic_style=app.config["MEETING_TOPIC"]
+        app.extensions["book"].appointments,
+        app.config["SPA_TZ"],
+        marks,
+        topic_style=app.config["MEETING_TOPIC"],
+        mail=app.config.get("SMTP_SERVER") is not None,
     )
     book = app.extensions["book"]
     app.extensions["presence"] = PresenceEvents(book.appointments, book.presence, app.config["SPA_TZ"], _utc_now)

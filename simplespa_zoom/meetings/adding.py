@@ -21,6 +21,7 @@ from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Host, Hosts
+from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import (
     AppointmentBook,
@@ -52,6 +53,7 @@ class AddMeeting:
     marks: HostMarks
     hosts: Hosts
     lines: LineEditor
+    letters: Letters
     topic_style: str = "full"  # MEETING_TOPIC: "initials" keeps the client's name out of the provider
 
     def add(self, appointment_id: int) -> Outcome:
@@ -145,6 +147,7 @@ class AddMeeting:
             timezone=self.tz.key,
             agenda=self.marks.agenda(appointment.id),
             registrant=Registrant(email, first, last) if email else None,
+            provider_emails=not self.letters.enabled,  # the spa's own invitation: the client gets no second one
         )
 
     def _record(
@@ -180,6 +183,7 @@ class AddMeeting:
                         self.lines.now_ms(),
                         meeting_ids=notes.meeting_ids(line_format, appended),
                         line_digest=notes.fingerprint(line),
+                        letter=self.letters.invitation(appointment, meeting.id, line),
                     )
                     return saved, True
                 except VersionConflict as conflict:

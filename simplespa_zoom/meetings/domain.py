@@ -60,6 +60,8 @@ class Appointment:
     zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
     zoom_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
     start_readable: bool = True
+    client_timezone: str | None = None  # the client's IANA zone, if staff gave one
+    mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)
     line_format: MeetingLineFormat = field(kw_only=True, repr=False, compare=False)  # how its notes' line reads
 
     @property
@@ -113,6 +115,7 @@ class AppointmentDraft:
     starts_at: datetime
     duration_minutes: int
     notes: str
+    client_timezone: str | None = None
 
     def meeting_ids(self, line_format: MeetingLineFormat) -> set[int]:
         """The meeting ids the draft's notes name: what the book indexes with them."""

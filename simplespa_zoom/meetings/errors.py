@@ -43,6 +43,12 @@ class OtherAccount(MeetingError):
     code = "meeting_other_account"
 
 
+class NothingToResend(MeetingError):
+    """Resend invitation needs the app's meeting, a client email, the spa's mail and an appointment that stands."""
+
+    code = "mail_resend_impossible"
+
+
 class MeetingNotSaved(MeetingError):
     """The provider created the meeting but the notes could not record it."""
 

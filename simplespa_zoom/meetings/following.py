@@ -161,7 +161,7 @@ class ChangeMeeting:
         with self.provider.within(timing.CHANGE_SECONDS):
             if self.hosts.before_change(appointment, meeting_id) is Host.OTHER:
                 raise OtherAccount()
-            self.provider.delete(meeting_id, notify_registrants=True)
+            self.provider.delete(meeting_id, notify_registrants=zoom_tells_client(appointment))
         return self.lines.drop(appointment)
 
     def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
@@ -208,11 +208,17 @@ class ChangeMeeting:
             with self.provider.within(timing.CHANGE_SECONDS):
                 if self.hosts.before_change(appointment, line.meeting_id) is Host.OTHER:
                     return Notice.warning("cancel_other_account")
-                self.provider.delete(line.meeting_id, notify_registrants=True)
+                self.provider.delete(line.meeting_id, notify_registrants=zoom_tells_client(appointment))
         except ProviderError as error:
             return _not_followed("delete", error)
         self.lines.drop(self.book.get(appointment.id))
         return Notice.info("meeting_deleted")
+
+
+def zoom_tells_client(appointment: Appointment) -> bool:
+    """Whether the provider emails a registered client of a deleted meeting: not when the spa's own letters
+    invited them (their cancellation is the spa's letter, written with the line's removal)."""
+    return appointment.mail_sequence == 0
 
 
 def _foreign_notice(appointment: Appointment) -> Notice | None:

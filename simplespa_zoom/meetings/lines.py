@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from simplespa_zoom.meetings import notes, timing
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
-from simplespa_zoom.meetings.ports import AppointmentBook, Clock, MeetingLineFormat
+from simplespa_zoom.meetings.invitations import Letters
+from simplespa_zoom.meetings.ports import AppointmentBook, Clock, Letter, MeetingLineFormat
 
 
 def own_line(appointment: Appointment) -> notes.ZoomLine | None:
@@ -20,11 +21,13 @@ def own_line(appointment: Appointment) -> notes.ZoomLine | None:
 
 @dataclass(frozen=True)
 class LineEditor:
-    """Rewrites or removes the app's own line, re-deciding from the fresh row after a concurrent edit."""
+    """Rewrites or removes the app's own line, re-deciding from the fresh row after a concurrent edit; the
+    client's letter (update or cancellation) is written with the notes."""
 
     book: AppointmentBook
     tz: ZoneInfo
     now: Clock
+    letters: Letters
 
     def now_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
@@ -115,7 +118,16 @@ class LineEditor:
                     forget_meeting=new_text is None,
                     synced_ms=as_of_ms,
                     own_line_digest=None if text is None else notes.fingerprint(text),
+                    letter=self._letter(appointment, line, text, removed=new_text is None),
                 )
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise NotesBusy()
+
+    def _letter(
+        self, appointment: Appointment, line: notes.ZoomLine | None, text: str | None, *, removed: bool
+    ) -> Letter | None:
+        """The client's update (a new start or link) or cancellation (the line removed), if any."""
+        if line is None or (text is None and not removed):
+            return None
+        return self.letters.after_edit(appointment, line, None if removed else text)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from simplespa_zoom.meetings.domain import Appointment, Claim
@@ -16,10 +17,64 @@ from simplespa_zoom.meetings.domain import Appointment, Claim
 Clock = Callable[[], datetime]  # the time now, aware
 
 
+class LetterKind(StrEnum):
+    """What a letter tells the client: the calendar letters share one UID per appointment; a reminder has none."""
+
+    INVITATION = "invitation"
+    UPDATE = "update"
+    CANCELLATION = "cancellation"
+    REMINDER = "reminder"
+
+
+class LetterState(StrEnum):
+    """Where a letter stands in the outbox."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"  # a reminder whose appointment was cancelled, moved or lost its meeting
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message to a client, holding only what the message needs (never a start link or a token)."""
+
+    appointment_id: int
+    kind: LetterKind
+    recipient: str
+    recipient_name: str
+    meeting_id: int
+    join_url: str
+    starts_at: datetime
+    duration_minutes: int
+    client_timezone: str | None = None
+    sequence: int = 0  # the calendar file's SEQUENCE, given by the book when it writes the letter
+    id: int | None = None
+    attempts: int = 0  # delivery attempts so far, this one included once claimed
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+@dataclass(frozen=True)
+class LetterStatus:
+    """Where an appointment's latest calendar letter stands, as staff see it."""
+
+    kind: LetterKind
+    recipient: str
+    state: LetterState
+    sent_at: datetime | None = None
+    error: str | None = None
+
+
 class AppointmentBook(Protocol):
     """The appointments the services read and write; every write checks the version it was based on
     (and set_notes with synced_ms that the line was not synced later) and raises VersionConflict
-    with the fresh copy otherwise. Each notes write comes with the meeting ids the notes name."""
+    with the fresh copy otherwise. Each notes write comes with the meeting ids the notes name, and
+    with the letter it causes, if any: written to the outbox in the same transaction, with the
+    appointment's next SEQUENCE."""
 
     def get(self, appointment_id: int) -> Appointment: ...
 
@@ -38,6 +93,7 @@ class AppointmentBook(Protocol):
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        letter: Letter | None = None,
     ) -> Appointment: ...
 
     def set_notes(
@@ -50,7 +106,12 @@ class AppointmentBook(Protocol):
         forget_meeting: bool = False,
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
+        letter: Letter | None = None,
     ) -> Appointment: ...
+
+    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction."""
+        ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
 
@@ -143,8 +204,10 @@ class MeetingProvider(Protocol):
         timezone: str,
         agenda: str,
         registrant: Registrant | None,
+        provider_emails: bool = True,
     ) -> ProviderMeeting:
-        """A new meeting carrying agenda; a registrant the host's account can register gets their own link."""
+        """A new meeting carrying agenda; a registrant the host's account can register gets their own link,
+        emailed by the provider unless provider_emails is false (the spa sends its own invitation)."""
         ...
 
     def get(self, meeting_id: int) -> ProviderMeeting: ...
@@ -257,3 +320,54 @@ class ProviderRejected(ProviderError):
     """Understood and refused: repeating will not help."""
 
     code = "provider_rejected"
+
+
+class MailError(Exception):
+    """A letter that did not go; `reason` is the mail server's own answer (e.g. "550 5.1.1 no such mailbox")
+    or, when the server said nothing, the code of what went wrong (`mail_*`), which the web layer words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MailDeferred(MailError):
+    """Not now (server down, a 4xx answer, a timeout): the letter is retried later."""
+
+
+class MailRefused(MailError):
+    """Refused for good (a 5xx answer, a bad address): staff are shown why and may resend."""
+
+
+class Postman(Protocol):
+    """Turns a letter into a message and hands it to the spa's mail server; raises MailDeferred or MailRefused."""
+
+    def send(self, letter: Letter) -> None: ...
+
+
+class Outbox(Protocol):
+    """The letters waiting, sent or refused. Each letter is claimed by one sender at a time (exactly once)."""
+
+    def claim_next(self, now: datetime) -> Letter | None:
+        """The oldest due letter no earlier letter of its appointment waits before, now claimed; None if none."""
+        ...
+
+    def settle(self, letter: Letter, state: LetterState, now: datetime, *, error: str | None) -> None: ...
+
+    def retry(self, letter: Letter, due_at: datetime, *, error: str) -> None: ...
+
+    def reminders_due(self, now: datetime, until: datetime) -> list[Appointment]:
+        """Appointments with the app's meeting and a client email that start in (now, until]."""
+        ...
+
+    def add_reminder(self, letter: Letter, now: datetime) -> bool:
+        """Queue the reminder for this appointment's start unless one was already; whether this call queued it."""
+        ...
+
+    def latest(self, appointment_id: int) -> LetterStatus | None:
+        """The appointment's latest calendar letter (not a reminder), as staff see it."""
+        ...
+
+    def purge(self, before: datetime) -> int:
+        """Forget letters delivered, refused or dropped before this time; how many."""
+        ...

@@ -16,6 +16,7 @@ from simplespa_zoom.meetings.events import MeetingEvents
 from simplespa_zoom.meetings.following import ChangeMeeting, CheckMeeting
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Hosts
+from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, MeetingProvider
 from simplespa_zoom.meetings.starting import StartMeeting
@@ -34,14 +35,19 @@ class MeetingSetup:
     marks: HostMarks
     now: Clock = field(default=_utc_now)
     topic_style: str = "full"  # MEETING_TOPIC
+    mail: bool = False  # whether the spa sends its own letters (SMTP_URL is set)
+
+    @property
+    def letters(self) -> Letters:
+        return Letters(self.mail, self.tz)
 
     def services(self, provider: MeetingProvider) -> Meetings:
         """The services for one request, acting through this browser's provider."""
-        lines = LineEditor(self.book, self.tz, self.now)
+        lines = LineEditor(self.book, self.tz, self.now, self.letters)
         hosts = Hosts(self.book, provider, self.marks)
         checking = CheckMeeting(self.book, provider, hosts, lines, self.now)
         return Meetings(
-            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.topic_style),
+            adding=AddMeeting(self.book, provider, self.tz, self.marks, hosts, lines, self.letters, self.topic_style),
             checking=checking,
             changing=ChangeMeeting(self.book, provider, hosts, lines, self.tz, self.now),
             events=MeetingEvents(self.book, lines),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, AppointmentDraft
 from simplespa_zoom.messages import Problem, problem
@@ -83,6 +84,23 @@ def parse_local_start(text: str, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+@cache
+def client_zones() -> list[str]:
+    """The IANA zone names a client's time zone may be (the form offers them), sorted."""
+    return sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
+
+
+def parse_client_zone(text: str) -> str | None:
+    """The client's zone as given ('' is none); ValueError when it names no IANA zone the form offers."""
+    name = text.strip()
+    if not name:
+        return None
+    if name not in client_zones():  # also keeps out paths and control characters: the list is the whole alphabet
+        raise ValueError(name)
+    ZoneInfo(name)
+    return name
+
+
 def notes_problem(notes: str, stored: str = "", own_line: str = "") -> Problem | None:
     """Why notes can't be saved, or None; never for the app's own line, nor an edit that doesn't grow them."""
     if notes == stored:
@@ -105,6 +123,7 @@ def parse_draft(
     tz: ZoneInfo,
     stored_notes: str = "",
     own_line: str = "",
+    client_timezone: str = "",
 ) -> AppointmentDraft:
     """The draft for valid input, or InvalidAppointment listing every problem.
 
@@ -133,6 +152,11 @@ def parse_draft(
         errors["duration"] = problem("duration_invalid", limit=MAX_DURATION)
     if notes_error := notes_problem(notes, stored_notes, own_line):
         errors["notes"] = notes_error
+    zone = None
+    try:
+        zone = parse_client_zone(client_timezone)
+    except ValueError:
+        errors["client_timezone"] = problem("client_timezone_invalid")
     if errors or starts_at is None or minutes is None:
         raise InvalidAppointment(errors)
-    return AppointmentDraft(name, email, starts_at, minutes, notes)
+    return AppointmentDraft(name, email, starts_at, minutes, notes, zone)

@@ -21,7 +21,9 @@ from flask import (
 
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
+from simplespa_zoom.meetings.errors import NothingToResend
 from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
+from simplespa_zoom.meetings.invitations import resend
 from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
@@ -29,7 +31,7 @@ from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
 from simplespa_zoom.web.meetings import widget_meeting
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_notice
+from simplespa_zoom.web.words import say_meeting_error, say_notice
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -54,11 +56,20 @@ def _day_asked() -> date | None:
 
 def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
     if appointment is None:
-        return {"client_name": "", "client_email": "", "start": "", "duration": "60", "notes": "", "version": ""}
+        return {
+            "client_name": "",
+            "client_email": "",
+            "client_timezone": "",
+            "start": "",
+            "duration": "60",
+            "notes": "",
+            "version": "",
+        }
     tz = current_app.config["SPA_TZ"]
     return {
         "client_name": appointment.client_name,
         "client_email": appointment.client_email or "",
+        "client_timezone": appointment.client_timezone or "",
         "start": appointment.local_start(tz).strftime("%Y-%m-%dT%H:%M") if appointment.start_readable else "",
         "duration": str(appointment.duration_minutes),
         "notes": appointment.notes,
@@ -69,7 +80,7 @@ def _form_values(appointment: Appointment | None = None) -> dict[str, str]:
 def _submitted(existing: Appointment | None = None) -> dict[str, str]:
     values = {
         name: request.form.get(name, "")
-        for name in ("client_name", "client_email", "start", "duration", "notes", "version")
+        for name in ("client_name", "client_email", "client_timezone", "start", "duration", "notes", "version")
     }
     values["notes"] = _notes_to_save(values["notes"], existing.notes if existing else "")
     return values
@@ -148,6 +159,7 @@ def _draft(values: dict[str, str], existing: Appointment | None = None) -> Appoi
         tz=current_app.config["SPA_TZ"],
         stored_notes=existing.notes if existing else "",
         own_line=_own_line(existing),
+        client_timezone=values["client_timezone"],
     )
 
 
@@ -266,6 +278,19 @@ def cancel(appointment_id: int) -> Any:
     cancelled = _cancel(appointment)
     flash(tell("appointment_cancelled"), "info")
     _tell(meeting_services().changing.follow_cancel(cancelled))
+    return redirect(url_for("appointments.view", appointment_id=appointment_id))
+
+
+@bp.post("/<row_id:appointment_id>/resend-invitation")
+@login_required
+def resend_invitation(appointment_id: int) -> Any:
+    """Queue the client's invitation again, after a refusal staff fixed (the address) or to send it anew."""
+    try:
+        resend(the_book().appointments, current_app.extensions["meetings"].letters, appointment_id)
+    except NothingToResend as nothing:
+        flash(say_meeting_error(nothing), f"error:{nothing.code}")
+    else:
+        flash(tell("invitation_resent"), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 

@@ -14,7 +14,7 @@ from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_services, meeting_setup, the_book
 from simplespa_zoom.web.errors import help_url
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_check, say_meeting, say_start_offer
+from simplespa_zoom.web.words import say_check, say_letter_status, say_meeting, say_start_offer
 from simplespa_zoom.web.zoom_session import zoom_provider
 
 bp = Blueprint("meetings", __name__, url_prefix="/appointments/<row_id:appointment_id>/meeting")
@@ -27,11 +27,13 @@ class StartUnreadable(MeetingError):
 
 
 def widget_meeting(appointment: Appointment) -> dict[str, Any] | None:
-    """What the widget shows of the meeting: the notes' summary, and whether this browser may start it.
+    """What the widget shows of the meeting: the notes' summary, whether this browser may start it, and,
+    when the spa sends its own mail, where the client's invitation stands (queued, sent or failed).
 
     Who hosts is read from the row's mark and the session alone: rendering never calls Zoom.
     """
-    summary = say_meeting(meeting_summary(appointment, current_app.config["SPA_TZ"]))
+    tz = current_app.config["SPA_TZ"]
+    summary = say_meeting(meeting_summary(appointment, tz))
     if summary is None:
         return None
     setup = meeting_setup()
@@ -39,7 +41,10 @@ def widget_meeting(appointment: Appointment) -> dict[str, Any] | None:
     host = host_as_known(setup.marks, appointment, tokens.user_id if tokens else None)
     offer = start_offer(appointment, host, tokens is not None, setup.now())
     help_link = help_url(offer.code) if offer.code else None
-    return {**summary, "start": {"offered": offer.offered, "note": say_start_offer(offer), "help": help_link}}
+    summary["start"] = {"offered": offer.offered, "note": say_start_offer(offer), "help": help_link}
+    if current_app.extensions.get("mail") is not None:
+        summary["mail"] = say_letter_status(the_book().outbox.latest(appointment.id), tz)
+    return summary
 
 
 def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:

@@ -18,6 +18,8 @@ bp = Blueprint("pages", __name__)
 # The privacy statement is one Markdown file: this page renders it, and the README's Security
 # section is the same text (a test holds them together), so the two cannot disagree.
 PRIVACY_FILE = "pages/privacy.md"
+# What the outbox of the spa's own email keeps: shown after the statement.
+PRIVACY_MAIL_FILE = "pages/privacy_mail.md"
 
 
 @cache
@@ -40,8 +42,11 @@ def guide() -> Any:
 
 @bp.get("/privacy")
 def privacy() -> Any:
-    path = str(Path(current_app.template_folder or "templates") / PRIVACY_FILE)
-    return render_template("pages/privacy.html", statement=privacy_html(path))
+    folder = Path(current_app.template_folder or "templates")
+    return render_template(
+        "pages/privacy.html",
+        statement=privacy_html(str(folder / PRIVACY_FILE)) + privacy_html(str(folder / PRIVACY_MAIL_FILE)),
+    )
 
 
 @bp.get("/support")

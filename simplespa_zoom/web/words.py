@@ -10,11 +10,17 @@ from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
-from simplespa_zoom.meetings.ports import ProviderError, ProviderNotConnected, ProviderReconnect
+from simplespa_zoom.meetings.ports import (
+    LetterState,
+    LetterStatus,
+    ProviderError,
+    ProviderNotConnected,
+    ProviderReconnect,
+)
 from simplespa_zoom.meetings.presence import PresenceNote
 from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
-from simplespa_zoom.messages import PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
+from simplespa_zoom.messages import LETTER_KINDS, MESSAGES, PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
 
 _CONFIRMED = (CheckState.OK, CheckState.UPDATED)  # a check that found nothing to fix says so, with no Help entry
 
@@ -44,6 +50,21 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
 def say_presence(note: PresenceNote, tz: ZoneInfo) -> str:
     """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm.")."""
     return say(note.code, time=format_clock(note.at.astimezone(tz)))
+
+
+def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
+    """What the widget says about the client's invitation: queued, sent (when) or failed (why: the mail
+    server's own answer, or the message of the code the outbox kept when the server said nothing)."""
+    if status is None or status.state is LetterState.DROPPED:
+        return None
+    code = {LetterState.SENT: "mail_sent", LetterState.FAILED: "mail_failed"}.get(status.state, "mail_queued")
+    values: dict[str, object] = {"what": LETTER_KINDS[str(status.kind)], "to": status.recipient}
+    if status.state is LetterState.SENT and status.sent_at is not None:
+        values["when"] = format_when(status.sent_at.astimezone(tz))
+    if status.state is LetterState.FAILED:
+        reason = status.error or ""
+        values["why"] = (say(reason) if reason.startswith("mail_") and reason in MESSAGES else reason).rstrip(".")
+    return {"state": str(status.state), "code": code, "text": say(code, **values), "failed": code == "mail_failed"}
 
 
 def say_provider_error(error: ProviderError, tz: ZoneInfo) -> str:

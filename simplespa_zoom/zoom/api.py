@@ -299,15 +299,20 @@ class ZoomClient:
         duration: int,
         timezone: str,
         registration: bool = False,
+        registrant_emails: bool = True,
         agenda: str = "",
     ) -> ProviderMeeting:
-        """POST /users/me/meetings; never retried, as a retry could create a second meeting."""
+        """POST /users/me/meetings; never retried, as a retry could create a second meeting.
+
+        With registration, Zoom's emails to registrants (their confirmation with the join link, and
+        notices of a cancellation) follow registrant_emails: off where the spa sends its own letters.
+        """
         settings: dict[str, Any] = {"join_before_host": False, "waiting_room": True}
         if registration:
             settings.update(
                 approval_type=0,
-                registrants_confirmation_email=True,
-                registrants_email_notification=True,
+                registrants_confirmation_email=registrant_emails,
+                registrants_email_notification=registrant_emails,
             )
         body = {
             "topic": topic,

@@ -41,8 +41,9 @@ class ZoomProvider:
         timezone: str,
         agenda: str,
         registrant: Registrant | None,
+        provider_emails: bool = True,
     ) -> ProviderMeeting:
-        """Create the meeting; a paid host gets the client registered so Zoom emails them."""
+        """Create the meeting; a paid host gets the client registered, and Zoom emails them unless the spa does."""
         register = registrant is not None and len(registrant.email) <= REGISTRANT_EMAIL_MAX and self.licensed()
 
         def create(client: ZoomClient, token: str) -> ProviderMeeting:
@@ -53,6 +54,7 @@ class ZoomProvider:
                 duration=duration,
                 timezone=timezone,
                 registration=register,
+                registrant_emails=provider_emails,
                 agenda=agenda,
             )
             if not register or registrant is None:

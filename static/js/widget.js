@@ -37,6 +37,17 @@ function meetingWidget(meeting, page) {
   field("copy-link").dataset.copyText = meeting.join_url;
   field("copy-invitation").dataset.copyText = meeting.invitation;
   part(meeting.personal_link ? "invitation" : "personal-link").remove();
+  const mailState = field("mail-state");
+  if (meeting.mail) {
+    // The spa emails the client itself (Zoom's emails are off then): where that letter stands replaces
+    // the advice to send it yourself and the word that Zoom emailed them.
+    mailState.replaceChildren(meeting.mail.text, " ", helpLink(helpFor(meeting.mail.code)));
+    mailState.classList.toggle("mail-failed", meeting.mail.failed);
+    part("invitation-hint")?.remove();
+    part("personal-link")?.remove();
+  } else {
+    mailState.remove();
+  }
   field("topic").textContent = meeting.topic;
   field("meeting-id").textContent = meeting.meeting_id_display;
   const check = widget.querySelector("[data-meeting-check]");

@@ -1,0 +1,170 @@
+"""The outbox of the spa's letters: each claimed by one sender at a time, on SQLite and PostgreSQL alike.
+
+A claim is one compare-and-set UPDATE on the row (its state and claim time as read): on PostgreSQL a
+concurrent claim waits for the first to commit, re-checks the condition and finds the row taken; SQLite
+has one writer. So two `send-mail` runs at the same moment never send one letter twice. A sender that
+died mid-letter leaves a claim that is taken over after STALE_CLAIM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Row, and_, delete, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from simplespa_zoom.book.appointments import from_row, letter_values, to_db
+from simplespa_zoom.book.schema import appointments, outbox
+from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, LetterStatus, MeetingLineFormat
+
+STALE_CLAIM = timedelta(minutes=10)
+CANDIDATES = 10
+WAITING = (str(LetterState.QUEUED), str(LetterState.SENDING))
+SETTLED = (str(LetterState.SENT), str(LetterState.FAILED), str(LetterState.DROPPED))
+
+
+def _read_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _letter(row: Row[Any]) -> Letter:
+    return Letter(
+        appointment_id=row.appointment_id,
+        kind=LetterKind(row.kind),
+        recipient=row.recipient,
+        recipient_name=row.recipient_name,
+        meeting_id=row.meeting_id,
+        join_url=row.join_url,
+        starts_at=datetime.fromisoformat(row.starts_at),
+        duration_minutes=row.duration_minutes,
+        client_timezone=row.client_timezone,
+        sequence=row.sequence,
+        id=row.id,
+        attempts=row.attempts,
+    )
+
+
+class OutboxStore:
+    """The outbox's reads and writes; letters themselves are written with the notes (AppointmentStore)."""
+
+    def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
+        self.engine = engine
+        self.line_format = line_format  # the reminders' appointments read their line in it
+
+    def claim_next(self, now: datetime) -> Letter | None:
+        """The oldest due letter that no earlier waiting letter of its appointment precedes, claimed now."""
+        earlier = outbox.alias("earlier")
+        due = or_(
+            and_(outbox.c.state == str(LetterState.QUEUED), outbox.c.due_at <= to_db(now)),
+            and_(outbox.c.state == str(LetterState.SENDING), outbox.c.claimed_at < to_db(now - STALE_CLAIM)),
+        )
+        waits_behind = exists().where(
+            earlier.c.appointment_id == outbox.c.appointment_id,
+            earlier.c.id < outbox.c.id,
+            earlier.c.state.in_(WAITING),
+        )
+        query = (
+            select(outbox.c.id, outbox.c.state, outbox.c.claimed_at)
+            .where(due, ~waits_behind)
+            .order_by(outbox.c.id)
+            .limit(CANDIDATES)
+        )
+        while True:
+            with self.engine.connect() as connection:
+                candidates = connection.execute(query).all()
+            if not candidates:
+                return None
+            for candidate in candidates:
+                if (row := self._claim(candidate, now)) is not None:
+                    return _letter(row)
+            # every candidate was taken by another sender meanwhile: look again
+
+    def _claim(self, candidate: Row[Any], now: datetime) -> Row[Any] | None:
+        """Take the row if it is still as read (compare and set); the claimed row, or None."""
+        as_read = (
+            outbox.c.claimed_at.is_(None)
+            if candidate.claimed_at is None
+            else outbox.c.claimed_at == candidate.claimed_at
+        )
+        statement = (
+            update(outbox)
+            .where(outbox.c.id == candidate.id, outbox.c.state == candidate.state, as_read)
+            .values(state=str(LetterState.SENDING), claimed_at=to_db(now), attempts=outbox.c.attempts + 1)
+            .returning(outbox)
+        )
+        with self.engine.begin() as connection:
+            return connection.execute(statement).first()
+
+    def settle(self, letter: Letter, state: LetterState, now: datetime, *, error: str | None) -> None:
+        """Sent, refused for good or dropped: the letter's last state, with when and why."""
+        self._finish(letter, state=str(state), settled_at=to_db(now), error=error)
+
+    def retry(self, letter: Letter, due_at: datetime, *, error: str) -> None:
+        """Back in the queue until due_at, with the reason it did not go this time."""
+        self._finish(letter, state=str(LetterState.QUEUED), due_at=to_db(due_at), error=error)
+
+    def _finish(self, letter: Letter, **values: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(outbox)
+                .where(outbox.c.id == letter.id, outbox.c.state == str(LetterState.SENDING))
+                .values(claimed_at=None, **values)
+            )
+
+    def reminders_due(self, now: datetime, until: datetime) -> list[Appointment]:
+        """Appointments holding the app's meeting and a client email that start in (now, until], by start index."""
+        query = select(appointments).where(
+            appointments.c.starts_at > to_db(now),
+            appointments.c.starts_at <= to_db(until),
+            appointments.c.status != "cancelled",
+            appointments.c.zoom_meeting_id.is_not(None),
+            appointments.c.zoom_line_digest.is_not(None),
+            appointments.c.client_email.is_not(None),
+            appointments.c.client_email != "",
+        )
+        with self.engine.connect() as connection:
+            return [from_row(row, self.line_format) for row in connection.execute(query)]
+
+    def add_reminder(self, letter: Letter, now: datetime) -> bool:
+        """Queue it under its key (appointment and start): a second run's insert is refused by the unique index."""
+        values = {**letter_values(letter, letter.sequence, now), "reminder_key": reminder_key(letter)}
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(outbox).values(values))
+        except IntegrityError:
+            return False
+        return True
+
+    def latest(self, appointment_id: int) -> LetterStatus | None:
+        query = (
+            select(outbox)
+            .where(outbox.c.appointment_id == appointment_id, outbox.c.kind != str(LetterKind.REMINDER))
+            .order_by(outbox.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        state = LetterState(row.state)
+        return LetterStatus(
+            kind=LetterKind(row.kind),
+            recipient=row.recipient,
+            state=LetterState.QUEUED if state is LetterState.SENDING else state,
+            sent_at=_read_time(row.settled_at) if state is LetterState.SENT else None,
+            error=row.error if state is LetterState.FAILED else None,
+        )
+
+    def purge(self, before: datetime) -> int:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                delete(outbox).where(outbox.c.state.in_(SETTLED), outbox.c.settled_at < to_db(before))
+            )
+        return result.rowcount or 0
+
+
+def reminder_key(letter: Letter) -> str:
+    """One reminder per appointment and start: a moved appointment gets its own at the new time."""
+    return f"{letter.appointment_id}@{to_db(letter.starts_at)}"

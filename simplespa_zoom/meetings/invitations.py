@@ -1,0 +1,202 @@
+"""The spa's own letters to clients: which one a change of the app's line writes, and delivering them.
+
+A letter follows the app's own line, not the form: the invitation when the line is first written,
+an update when the line's start or join link changes (a reschedule followed in the provider, a new
+passcode learnt from it), a cancellation when the line goes (cancel, Remove meeting, deleted in the
+provider). The book writes each letter to its outbox in the same transaction as the notes, so a letter
+is never lost and never written for a change that was not saved. Delivery is a separate round (right
+after the request, and `send-mail` every minute) through the Postman port; reminders are queued by
+that round, once per start, whoever runs it.
+
+Nothing here is worded: what went wrong with a letter is the mail server's own answer or a code
+(`MAIL_TOO_LATE`, the adapter's `mail_*` codes), and the web layer words where a letter stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.errors import NothingToResend
+from simplespa_zoom.meetings.ports import (
+    AppointmentBook,
+    Clock,
+    Letter,
+    LetterKind,
+    LetterState,
+    MailDeferred,
+    MailRefused,
+    Outbox,
+    Postman,
+)
+
+RETRY_FIRST_SECONDS = 60
+MAIL_TOO_LATE = "mail_too_late"  # the outbox's reason for a letter the server did not take before the appointment ended
+RETRY_MOST_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Letters:
+    """Which letter a change of the app's line writes; none when the spa sends no mail of its own."""
+
+    enabled: bool
+    tz: ZoneInfo  # the zone the line's time is written in
+
+    def invitation(self, appointment: Appointment, meeting_id: int, line_text: str) -> Letter | None:
+        """The invitation for the line just written for a new meeting, if the client has an email; none when the
+        line of the meeting the client was already invited to comes back (staff kept it after deleting it by hand)."""
+        if appointment.zoom_meeting_id == meeting_id and appointment.mail_sequence > 0:
+            return None
+        line = notes.current_line(appointment.line_format, line_text)
+        return self._letter(appointment, LetterKind.INVITATION, meeting_id, line, invited=True)
+
+    def after_edit(self, appointment: Appointment, old: notes.ZoomLine, new_text: str | None) -> Letter | None:
+        """The update (new start or join link) or the cancellation (line removed) the client was invited to."""
+        if new_text is None:
+            return self._letter(appointment, LetterKind.CANCELLATION, old.meeting_id, old)
+        new = notes.current_line(appointment.line_format, new_text)
+        if new is None or (new.when_text, new.join_url) == (old.when_text, old.join_url):
+            return None
+        return self._letter(appointment, LetterKind.UPDATE, old.meeting_id, new)
+
+    def resend(self, appointment: Appointment) -> Letter | None:
+        """The invitation again, as the appointment and its line stand now."""
+        line = appointment.own_zoom_line
+        if line is None or appointment.cancelled:
+            return None
+        return self._letter(appointment, LetterKind.INVITATION, line.meeting_id, line, invited=True)
+
+    def _letter(
+        self,
+        appointment: Appointment,
+        kind: LetterKind,
+        meeting_id: int,
+        line: notes.ZoomLine | None,
+        *,
+        invited: bool = False,
+    ) -> Letter | None:
+        if not self.enabled or not appointment.client_email or line is None:
+            return None
+        if not invited and appointment.mail_sequence == 0:
+            return None  # never told of this meeting by the spa: no update or cancellation of it either
+        return letter_for(appointment, kind, meeting_id, line, self.tz)
+
+
+def letter_for(
+    appointment: Appointment, kind: LetterKind, meeting_id: int, line: notes.ZoomLine, tz: ZoneInfo
+) -> Letter:
+    """The letter about this line's meeting at the line's start (what the client joins), to the client."""
+    starts_at = line.starts_at(tz) or appointment.starts_at
+    return Letter(
+        appointment_id=appointment.id,
+        kind=kind,
+        recipient=appointment.client_email or "",
+        recipient_name=appointment.client_name,
+        meeting_id=meeting_id,
+        join_url=line.join_url,
+        starts_at=starts_at,
+        duration_minutes=appointment.duration_minutes,
+        client_timezone=appointment.client_timezone,
+    )
+
+
+def resend(book: AppointmentBook, letters: Letters, appointment_id: int) -> Appointment:
+    """Queue the invitation again (after staff fixed the address, or the server was fixed), with a higher SEQUENCE."""
+    appointment = book.get(appointment_id)
+    letter = letters.resend(appointment)
+    if letter is None:
+        raise NothingToResend()
+    return book.queue_letter(appointment_id, letter)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one delivery round did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    dropped: int = 0
+    reminders_queued: int = 0
+    purged: int = 0
+
+
+@dataclass(frozen=True)
+class MailRound:
+    """Delivers what is due from the outbox, queues reminders once per start, and purges old letters."""
+
+    outbox: Outbox
+    postman: Postman
+    book: AppointmentBook
+    spa_tz: ZoneInfo
+    reminder_minutes: int
+    keep_days: int
+    now: Clock
+
+    def run(self) -> Tally:
+        """One whole round, as `send-mail` runs it every minute."""
+        queued = self.queue_reminders()
+        delivered = self.deliver_due()
+        purged = self.outbox.purge(self.now() - timedelta(days=self.keep_days))
+        return replace(delivered, reminders_queued=queued, purged=purged)
+
+    def queue_reminders(self) -> int:
+        """A reminder for each meeting starting within REMINDER_MINUTES: at most one per start (the outbox's key)."""
+        if not self.reminder_minutes:
+            return 0
+        now = self.now()
+        queued = 0
+        for appointment in self.outbox.reminders_due(now, now + timedelta(minutes=self.reminder_minutes)):
+            line = appointment.own_zoom_line
+            if line is None or appointment.cancelled or not appointment.client_email:
+                continue
+            letter = letter_for(appointment, LetterKind.REMINDER, line.meeting_id, line, self.spa_tz)
+            if letter.starts_at == appointment.starts_at and self.outbox.add_reminder(letter, now):
+                queued += 1
+        return queued
+
+    def deliver_due(self) -> Tally:
+        """Send every letter that is due, each claimed by one sender only; a refusal is kept with its reason."""
+        sent = retrying = failed = dropped = 0
+        while (letter := self.outbox.claim_next(self.now())) is not None:
+            now = self.now()
+            if letter.kind is LetterKind.REMINDER and not self._still_due(letter):
+                self.outbox.settle(letter, LetterState.DROPPED, now, error=None)
+                dropped += 1
+                continue
+            try:
+                self.postman.send(letter)
+            except MailRefused as refused:
+                self.outbox.settle(letter, LetterState.FAILED, now, error=refused.reason)
+                failed += 1
+            except MailDeferred as deferred:
+                if letter.ends_at <= now:
+                    self.outbox.settle(letter, LetterState.FAILED, now, error=MAIL_TOO_LATE)
+                    failed += 1
+                else:
+                    self.outbox.retry(letter, now + retry_after(letter.attempts), error=deferred.reason)
+                    retrying += 1
+            else:
+                self.outbox.settle(letter, LetterState.SENT, now, error=None)
+                sent += 1
+        return Tally(sent=sent, retrying=retrying, failed=failed, dropped=dropped)
+
+    def _still_due(self, letter: Letter) -> bool:
+        """A reminder goes only while its appointment stands at that start with that meeting."""
+        appointment = self.book.get(letter.appointment_id)
+        line = appointment.own_zoom_line
+        return (
+            not appointment.cancelled
+            and line is not None
+            and line.meeting_id == letter.meeting_id
+            and appointment.starts_at == letter.starts_at
+            and letter.starts_at > self.now()
+        )
+
+
+def retry_after(attempts: int) -> timedelta:
+    """Backoff after a temporary failure: 1, 2, 4 … minutes, at most an hour."""
+    return timedelta(seconds=min(RETRY_FIRST_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MOST_SECONDS))
