@@ -19,7 +19,6 @@ bp = Blueprint("pages", __name__)
 # section is the same text (a test holds them together), so the two cannot disagree.
 PRIVACY_FILE = "pages/privacy.md"
 # What the outbox of the spa's own email keeps: shown after the statement.
-PRIVACY_MAIL_FILE = "pages/privacy_mail.md"
 
 
 @cache
@@ -45,7 +44,7 @@ def privacy() -> Any:
     folder = Path(current_app.template_folder or "templates")
     return render_template(
         "pages/privacy.html",
-        statement=privacy_html(str(folder / PRIVACY_FILE)) + privacy_html(str(folder / PRIVACY_MAIL_FILE)),
+        statement=privacy_html(str(folder / PRIVACY_FILE)),
     )
 
 
