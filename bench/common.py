@@ -22,8 +22,10 @@ from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import RowIdConverter, the_book
 from simplespa_zoom.web.appointments import bp as appointments_bp
 from simplespa_zoom.web.connect import bp as connect_bp
+from simplespa_zoom.web.day import bp as day_bp
 from simplespa_zoom.web.meetings import bp as meetings_bp
 from simplespa_zoom.web.pages import bp as pages_bp
+from simplespa_zoom.web.presence import bp as presence_bp
 from simplespa_zoom.web.staff import bp as staff_bp
 from simplespa_zoom.web.templating import init_app as init_templating
 from simplespa_zoom.web.words import say_meeting
@@ -146,14 +148,15 @@ def served_stack(**options: Any) -> Iterator[tuple[LocalStack, requests.Session]
 
 def baseline_app(database: str, template_folder: str, timezone_config: dict[str, Any]) -> Flask:
     """A bare Flask view: read the same row through a pooled engine, render the same template, nothing else."""
-    app = Flask("baseline", template_folder=template_folder, static_folder=None)
+    app = Flask("baseline", template_folder=template_folder, static_folder=None, static_url_path="/static")
     app.config.update(timezone_config)
     init_templating(app)
     app.url_map.converters["row_id"] = RowIdConverter
     app.jinja_env.globals["csrf_token"] = lambda: "x" * 64
     app.jinja_env.globals["page_csrf_token"] = lambda: "x" * 64
-    for blueprint in (staff_bp, appointments_bp, meetings_bp, connect_bp, pages_bp):
+    for blueprint in (staff_bp, appointments_bp, meetings_bp, day_bp, presence_bp, connect_bp, pages_bp):
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
+    app.jinja_env.globals["presence_of"] = lambda appointment: {"presence": None, "attendance": None}  # no read
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 
     store = AppointmentStore(open_engine(database), ZOOM_LINE_FORMAT)

@@ -37,7 +37,12 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
 
 
 def attendance_text(appointment: Appointment) -> str | None:
-    """The app's own attendance line in the notes (a typed look-alike is not shown as it)."""
+    """The app's own attendance line in the notes (a typed look-alike is not shown as it).
+
+    Notes without a line of that shape need no read of the digest: most appointments have none.
+    """
+    if not attendance.find_lines(appointment.line_format, appointment.notes):
+        return None
     digest = the_book().presence.attendance_digest(appointment.id)
     line = attendance.own_line(appointment.line_format, appointment.notes, digest)
     return line.text if line else None
@@ -72,7 +77,7 @@ def day() -> Any:
 def presence_of(appointment: Appointment) -> dict[str, str | None]:
     """What the appointment page shows on load, the same as its first poll would."""
     return {
-        "presence": presence_texts([appointment.id]).get(appointment.id),
+        "presence": presence_texts([appointment.id]).get(appointment.id) if appointment.line_is_own else None,
         "attendance": attendance_text(appointment),
     }
 
