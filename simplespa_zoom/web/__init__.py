@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
         connect,
         errors,
         health,
+        letters,
         pages,
         presence,
         security,
@@ -130,6 +131,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     zoom_session.init_app(app)
     templating.init_app(app)
+    letters.init_app(app)
     app.before_request(staff.load_signed_in_staff)
     app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
     for module in (staff, appointments, meeting_views, day_views, connect, webhooks, pages, health, presence):
