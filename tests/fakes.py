@@ -227,11 +227,6 @@ class InMemoryProvider:
         self._call(f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
         self.meetings.pop(meeting_id, None)  # already gone counts as deleted
 
-    def register(self, meeting_id: int, registrant: Registrant) -> str:
-        self._call(f"register {meeting_id}")
-        self._meeting(meeting_id)
-        return self._personal_link(meeting_id, registrant)
-
     def find_upcoming(self, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
         self._call("list")
         return next((meeting for meeting in self.meetings.values() if wanted(meeting)), None)  # as FakeZoom

@@ -70,7 +70,7 @@ class CheckDay:
         for appointment in appointments:
             if appointment.zoom_line is None:
                 continue
-            if not appointment.line_is_own or appointment.has_ended(now):
+            if self.checking.settled(appointment, now) is not None:
                 tasks.append(partial(self._check, appointment.id))  # the rules answer without a provider call
             elif asked < DAY_CHECK_MAX:
                 asked += 1

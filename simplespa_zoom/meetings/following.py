@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -95,19 +96,25 @@ class CheckMeeting:
 
     def check(self, appointment_id: int) -> Check:
         appointment = self.book.get(appointment_id)
-        line = appointment.zoom_line
-        if line is None:
-            raise NoMeeting()
-        if not appointment.line_is_own:
-            return checked_as(appointment, CheckState.NOT_CREATED_HERE, "meeting_not_created_here")
-        if appointment.has_ended(self.now()):
-            return checked_as(appointment, CheckState.ENDED, "meeting_ended")
+        line = meeting_line(appointment)
+        settled = self.settled(appointment, self.now())
+        if settled is not None:
+            return settled
         try:
             with self.provider.within(timing.CHECK_SECONDS, wait=0):  # a check is never worth queueing for
                 return self._ask(appointment, line)
         except ProviderSlow:
             # Every slot held by slow calls, or no answer within the deadline: this page does not wait.
             return checked_as(appointment, CheckState.UNCHECKED, "meeting_check_slow")
+
+    def settled(self, appointment: Appointment, now: datetime) -> Check | None:
+        """The check's answer when the rules give it without asking the provider: a line not created here, or
+        a meeting that is over."""
+        if not appointment.line_is_own:
+            return checked_as(appointment, CheckState.NOT_CREATED_HERE, "meeting_not_created_here")
+        if appointment.has_ended(now):
+            return checked_as(appointment, CheckState.ENDED, "meeting_ended")
+        return None
 
     def _ask(self, appointment: Appointment, line: notes.ZoomLine) -> Check:
         host = self.hosts.of(appointment)
@@ -152,9 +159,7 @@ class ChangeMeeting:
         appointment = self.book.get(appointment_id)
         meeting_id = orphaned_meeting(appointment)
         if meeting_id is None:
-            line = appointment.zoom_line
-            if line is None:
-                raise NoMeeting()
+            line = meeting_line(appointment)
             if not appointment.line_is_own:
                 raise NotCreatedHere()
             meeting_id = line.meeting_id
@@ -213,6 +218,13 @@ class ChangeMeeting:
             return _not_followed("delete", error)
         self.lines.drop(self.book.get(appointment.id))
         return Notice.info("meeting_deleted")
+
+
+def meeting_line(appointment: Appointment) -> notes.ZoomLine:
+    """The meeting line of the appointment's notes; NoMeeting when they hold none."""
+    if appointment.zoom_line is None:
+        raise NoMeeting()
+    return appointment.zoom_line
 
 
 def zoom_tells_client(appointment: Appointment) -> bool:

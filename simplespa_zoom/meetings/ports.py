@@ -207,7 +207,12 @@ class MeetingProvider(Protocol):
         provider_emails: bool = True,
     ) -> ProviderMeeting:
         """A new meeting carrying agenda; a registrant the host's account can register gets their own link,
-        emailed by the provider unless provider_emails is false (the spa sends its own invitation)."""
+        emailed by the provider unless provider_emails is false (the spa sends its own invitation).
+
+        Registering the client is part of creating: a provider may need registration turned on when the
+        meeting is made, and a registration that fails must not repeat the create (the meeting keeps its
+        shared link instead).
+        """
         ...
 
     def get(self, meeting_id: int) -> ProviderMeeting: ...
@@ -218,10 +223,6 @@ class MeetingProvider(Protocol):
 
     def delete(self, meeting_id: int, *, notify_registrants: bool) -> None:
         """Delete; a meeting already gone counts as deleted."""
-        ...
-
-    def register(self, meeting_id: int, registrant: Registrant) -> str:
-        """The registrant's personal join link."""
         ...
 
     def find_upcoming(self, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None: ...

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from simplespa_zoom.meetings import timing
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.errors import AppointmentCancelled, NoMeeting, StartNotCreatedHere, StartOtherHost
+from simplespa_zoom.meetings.errors import AppointmentCancelled, StartNotCreatedHere, StartOtherHost
+from simplespa_zoom.meetings.following import meeting_line
 from simplespa_zoom.meetings.hosts import Host, Hosts
 from simplespa_zoom.meetings.ports import AppointmentBook, MeetingProvider
 
@@ -49,9 +50,7 @@ class StartMeeting:
 
     def start_link(self, appointment_id: int) -> str:
         appointment = self.book.get(appointment_id)
-        line = appointment.zoom_line
-        if line is None:
-            raise NoMeeting()
+        line = meeting_line(appointment)
         if not appointment.line_is_own:
             raise StartNotCreatedHere()
         if appointment.cancelled:

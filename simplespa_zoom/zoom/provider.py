@@ -60,7 +60,13 @@ class ZoomProvider:
             if not register or registrant is None:
                 return meeting
             try:
-                link = _register(client, token, meeting.id, registrant)
+                link = client.add_registrant(
+                    token,
+                    meeting.id,
+                    email=registrant.email,
+                    first_name=registrant.first_name,
+                    last_name=registrant.last_name,
+                )
             except ZoomError as error:
                 # Any failure here, even a token refusal, must not repeat the create: keep the plain link.
                 log.warning("Registering the client failed (%s); using the meeting's own join link", error.code)
@@ -86,9 +92,6 @@ class ZoomProvider:
             lambda client, token: client.delete_meeting(token, meeting_id, notify_registrants=notify_registrants)
         )
 
-    def register(self, meeting_id: int, registrant: Registrant) -> str:
-        return self._call(lambda client, token: _register(client, token, meeting_id, registrant))
-
     def find_upcoming(self, wanted: Callable[[ProviderMeeting], bool]) -> ProviderMeeting | None:
         return self._call(lambda client, token: client.find_upcoming_meeting(token, wanted))
 
@@ -103,9 +106,3 @@ class ZoomProvider:
 
     def _call(self, operation: Callable[[ZoomClient, str], T]) -> T:
         return self.connection.call(self.tokens, operation)
-
-
-def _register(client: ZoomClient, token: str, meeting_id: int, registrant: Registrant) -> str:
-    return client.add_registrant(
-        token, meeting_id, email=registrant.email, first_name=registrant.first_name, last_name=registrant.last_name
-    )
