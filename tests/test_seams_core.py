@@ -43,3 +43,19 @@ def test_one_add_meeting_click_reads_the_token_cookie_once(
     response = client.post(f"/appointments/{appointment.id}/meeting", headers=headers)
     assert response.status_code == 201 and response.get_json()["meeting"]["join_url"] == personal
     assert cookie_reads == ["zoom"]
+
+
+def test_the_appointment_page_reads_the_token_cookie_once(
+    app: Flask, client: FlaskClient, zoom: responses.RequestsMock, cookie_reads: list[str]
+) -> None:
+    """The header's "connected", the widget's Start meeting offer and its host: one read of the cookie."""
+    login(client)
+    appointment = add_appointment(app, "Ana Souza", "Notes.")
+    connect_zoom(client)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    headers = {"X-CSRFToken": csrf_token(client), "Accept": "application/json"}
+    assert client.post(f"/appointments/{appointment.id}/meeting", headers=headers).status_code == 201
+    cookie_reads.clear()
+    page = client.get(f"/appointments/{appointment.id}")
+    assert page.status_code == 200 and b"Disconnect Zoom" in page.data and b"Start meeting" in page.data
+    assert cookie_reads == ["zoom"]

@@ -96,5 +96,4 @@ def init_app(app: Any) -> None:
         now=setup.now,
     )
     courier = Courier(mail_round.deliver_due)
-    book.appointments.on_letter = courier.kick  # web/letters.py holds it to the end of a request
     app.extensions["mail"] = Mail(mail_round, courier)

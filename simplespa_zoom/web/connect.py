@@ -23,7 +23,7 @@ from simplespa_zoom.messages import say, tell
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say_error
-from simplespa_zoom.web.zoom_session import browser_tokens, oauth_client, revoke_and_forget, zoom_connection
+from simplespa_zoom.web.zoom_session import oauth_client, revoke_and_forget, zoom_connection, zoom_provider
 from simplespa_zoom.zoom.api import ZoomError
 from simplespa_zoom.zoom.oauth import Tokens, loggable_oauth_error, missing_scopes
 
@@ -126,7 +126,7 @@ def _finish() -> Any:
         tokens = zoom_connection().with_user(Tokens.from_token_response(dict(token)))
     except ZoomError:
         return _failed(next_path, "connect_unavailable")
-    browser_tokens.set(tokens)
+    zoom_provider().tokens.set(tokens)
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
     flash(tell("zoom_connected_again" if back.get("reconnect") else "zoom_connected"), "info")

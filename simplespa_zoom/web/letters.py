@@ -6,7 +6,8 @@ from flask import Flask, g, has_request_context
 
 
 def init_app(app: Flask) -> None:
-    """Hold the courier's kick to the end of the request (the CLI, with no request, kicks at once)."""
+    """Wire the book's on_letter to the courier, held to the end of the request (the CLI, with no request, kicks at
+    once)."""
     mail = app.extensions.get("mail")
     if mail is None:
         return

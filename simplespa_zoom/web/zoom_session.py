@@ -54,7 +54,7 @@ class SessionTokenStore:
         session.pop(self.key, None)
 
 
-browser_tokens = SessionTokenStore(SESSION_KEY)
+_browser_tokens = SessionTokenStore(SESSION_KEY)
 
 
 def refusal_is_final() -> bool:
@@ -64,7 +64,7 @@ def refusal_is_final() -> bool:
 
 
 def is_connected() -> bool:
-    return browser_tokens.get() is not None
+    return zoom_provider().tokens.get() is not None
 
 
 def zoom_connection() -> ZoomConnection:
@@ -72,15 +72,16 @@ def zoom_connection() -> ZoomConnection:
 
 
 def zoom_provider() -> ZoomProvider:
-    """This browser's Zoom for this request: its token cookie read at most once, however many calls."""
+    """This browser's Zoom for this request: its token cookie read at most once, however many calls; every
+    read and write of the connection in a request goes through its bound store."""
     if "zoom_provider" not in g:
-        g.zoom_provider = ZoomProvider(zoom_connection(), browser_tokens)
+        g.zoom_provider = ZoomProvider(zoom_connection(), _browser_tokens)
     return g.zoom_provider
 
 
 def revoke_and_forget() -> None:
     """Revoke this browser's Zoom token (best effort) and drop the connection from its session."""
-    zoom_connection().revoke(browser_tokens)
+    zoom_connection().revoke(zoom_provider().tokens)
 
 
 def oauth_client(app: Flask | None = None) -> Any:
