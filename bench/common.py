@@ -156,7 +156,8 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
     app.jinja_env.globals["page_csrf_token"] = lambda: "x" * 64
     for blueprint in (staff_bp, appointments_bp, meetings_bp, day_bp, presence_bp, connect_bp, pages_bp):
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
-    app.jinja_env.globals["presence_of"] = lambda appointment: {"presence": None, "attendance": None}  # no read
+    app.extensions["zoom_connection"] = None  # the header asks whether this browser is connected: it is not
+    app.jinja_env.globals["attendance_of"] = lambda appointment: None  # no read
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 
     store = AppointmentStore(open_engine(database), ZOOM_LINE_FORMAT)

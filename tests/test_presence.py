@@ -7,6 +7,7 @@ sentences, and the notes byte for byte.
 from __future__ import annotations
 
 import random
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -92,6 +93,13 @@ def poll(client, appointment_id: int) -> dict[str, Any]:
     return answer.get_json()
 
 
+def poll_url(page: str) -> str:
+    """Where a page's script asks who is in the meeting."""
+    found = re.search(r'data-presence-url="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 def expected_notes(app: Flask, appointment, attendance_text: str) -> str:
     return BEFORE + line_for(app, appointment) + "\r\n" + attendance_text + AFTER
 
@@ -102,10 +110,14 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     assert deliver(client, event(WAITS, 2, GUEST)).status_code == 204
     waiting = f"Client is waiting since {clock(app, 2)}."
     assert poll(client, booked.id)["presence"] == waiting
-    assert waiting in client.get(f"/appointments/{booked.id}").get_data(as_text=True)
+    # The pages ask the poll where it is as they open (presence.js), and put its answer in the row's place.
+    page = client.get(f"/appointments/{booked.id}").get_data(as_text=True)
+    assert 'id="presence-now"' in page
+    assert client.get(poll_url(page)).get_json()["presence"] == waiting
     day = booked.local_start(app.config["SPA_TZ"]).date().isoformat()
-    assert waiting in client.get(f"/appointments?day={day}").get_data(as_text=True)
-    assert client.get(f"/appointments/presence?ids={booked.id},x,99").get_json() == {str(booked.id): waiting}
+    day_page = client.get(f"/appointments?day={day}").get_data(as_text=True)
+    assert f'data-presence-for="{booked.id}"' in day_page
+    assert client.get(f"{poll_url(day_page)}?ids={booked.id},x,99").get_json() == {str(booked.id): waiting}
     for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
         deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
     assert poll(client, booked.id)["presence"] == f"Client is in the meeting since {clock(app, 3)}."

@@ -307,8 +307,11 @@ class AppointmentStore:
             rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
             return [self._from_row(row) for row in rows]
 
-    def mentioning(self, meeting_id: int, limit: int = SEARCH_LIMIT) -> list[Appointment]:
-        """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index)."""
+    def mentioning(
+        self, meeting_id: int, limit: int = SEARCH_LIMIT, *, besides: int | None = None
+    ) -> list[Appointment]:
+        """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index); besides: one
+        appointment left out (the page asking who else shares its meeting: usually no one, so no row is read)."""
         if not indexable(meeting_id):
             return []  # never in the index
         query = (
@@ -318,6 +321,8 @@ class AppointmentStore:
             .order_by(appointments.c.starts_at, appointments.c.id)
             .limit(limit)
         )
+        if besides is not None:
+            query = query.where(note_meetings.c.appointment_id != besides)
         with self.engine.connect() as connection:
             return [self._from_row(row) for row in connection.execute(query)]
 

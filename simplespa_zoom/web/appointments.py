@@ -234,8 +234,7 @@ def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
     line = appointment.zoom_line
     if line is None:
         return []
-    found = store().mentioning(line.meeting_id, limit=SHARED_SHOWN + 1)
-    return [other for other in found if other.id != appointment.id][:SHARED_SHOWN]
+    return store().mentioning(line.meeting_id, limit=SHARED_SHOWN, besides=appointment.id)
 
 
 @bp.route("/<row_id:appointment_id>/edit", methods=["GET", "POST"])

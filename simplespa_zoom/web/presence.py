@@ -74,14 +74,8 @@ def day() -> Any:
 
 
 @bp.app_template_global()
-def presence_of(appointment: Appointment) -> dict[str, str | None]:
-    """What the appointment page shows on load, the same as its first poll would."""
-    return {
-        "presence": presence_texts([appointment.id]).get(appointment.id) if appointment.line_is_own else None,
-        "attendance": attendance_text(appointment),
-    }
-
-
-@bp.app_template_global()
-def presence_of_day(appointments: list[Appointment]) -> dict[int, str]:
-    return presence_texts([appointment.id for appointment in appointments if appointment.line_is_own])
+def attendance_of(appointment: Appointment) -> str | None:
+    """The attendance record the appointment page shows on load. Who is in the meeting now is live, so the
+    page asks the poll for it as it opens (one home for it, and no read of the presence marks while the page
+    renders)."""
+    return attendance_text(appointment)

@@ -32,7 +32,7 @@ function poll(url, apply) {
     if (answer.body) apply(answer.body);
     setTimeout(next, answer.body ? EVERY_MS : AFTER_FAILURE_MS);
   };
-  setTimeout(next, EVERY_MS);
+  next(); // the page is served without who is in the meeting: ask as it opens
 }
 
 function watchAppointment() {
