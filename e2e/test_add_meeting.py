@@ -96,9 +96,8 @@ def test_hostile_names_fill_the_widget_as_text_and_odd_links_never_become_links(
     """The page script builds the widget from data: nothing in a name or the notes runs as markup."""
     hostile = '<img src=x onerror="window.pwned=1">'
     appointment = stack.add_appointment(hostile)
-    tz = stack.app.config["SPA_TZ"]
     join_url = "https://us05web.zoom.us/j/85746065432?pwd=abc"
-    line = notes.format_line(ZOOM_LINE_FORMAT, notes.topic_for(hostile), appointment.starts_at.astimezone(tz), join_url)
+    line = f"Zoom: [Appointment with {hostile}] Tuesday, November 11 2025 6:00 pm \u2014 {join_url}"
     with_line = stack.add_appointment(hostile, f"{hostile}\n{line}")
     not_zoom = stack.add_appointment("Ana", line.replace(join_url, "javascript:alert(1)//zoom.us/j/85746065432"))
     sign_in(page, stack)

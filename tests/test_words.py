@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.messages import ANSWERS_TO_ZOOM, say
+from simplespa_zoom.messages import ANSWERS_TO_ZOOM
 from simplespa_zoom.web.words import say_error
 from simplespa_zoom.zoom.api import ZoomDailyLimit, ZoomMissingScope, ZoomRequestRejected
 
@@ -48,7 +48,8 @@ def test_a_day_the_book_cannot_show_is_said_with_its_help_entry(client) -> None:
     response = client.get("/appointments?day=not-a-day")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert ("error", say("day_unreadable")) in flashes(page) and "/help#day_unreadable" in page
+    said = "That is not a date the book can show (use the date picker); here is today."
+    assert ("error", said) in flashes(page) and "/help#day_unreadable" in page
 
 
 def test_the_webhook_answers_zoom_in_the_table_s_words(client) -> None:
