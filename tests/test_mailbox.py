@@ -65,23 +65,16 @@ def test_down_refuses_connections_and_up_serves_on_the_same_port(mail_server: Ma
     assert len(mail_server.wait_for(1)) == 1
 
 
-def test_temporary_failure_answers_4xx_and_keeps_nothing(mail_server: Mailbox) -> None:
-    mail_server.temporary_failure()
+@pytest.mark.parametrize(("fault", "code"), [("temporary_failure", 451), ("permanent_failure", 554)])
+def test_a_failing_server_answers_its_code_keeps_nothing_and_heals(mail_server: Mailbox, fault: str, code: int) -> None:
+    getattr(mail_server, fault)()
     with pytest.raises(smtplib.SMTPDataError) as refused:
         send(mail_server)
-    assert refused.value.smtp_code == 451
+    assert refused.value.smtp_code == code
     assert mail_server.messages == []
     mail_server.healthy()
     send(mail_server)
     assert len(mail_server.wait_for(1)) == 1
-
-
-def test_permanent_failure_answers_5xx(mail_server: Mailbox) -> None:
-    mail_server.permanent_failure()
-    with pytest.raises(smtplib.SMTPDataError) as refused:
-        send(mail_server)
-    assert refused.value.smtp_code == 554
-    assert mail_server.messages == []
 
 
 def test_a_refused_recipient_is_a_550_for_that_address_only(mail_server: Mailbox) -> None:
