@@ -124,7 +124,7 @@ def requests_for(app: Flask, count: int) -> dict[str, Callable[[], object]]:
     middle = count // 2 - (count // 2) % 10 + 1  # an id whose appointment has a meeting (ids start at 1)
     appointment = app.extensions["book"].appointments.get(middle)
     day = appointment.starts_at.astimezone(app.config["SPA_TZ"]).date().isoformat()
-    line = appointment.zoom_line
+    line = appointment.meeting_line
     assert line is not None
     event = {
         "event": "meeting.updated",

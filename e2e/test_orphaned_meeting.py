@@ -29,7 +29,7 @@ def test_delete_the_meeting_in_zoom_after_its_line_was_deleted_by_hand(page: Pag
     expect(page.get_by_text(STILL_SCHEDULED)).to_have_count(0)
     assert stack.zoom.meetings == {}
     stored = stack.appointment(appointment.id)
-    assert stored.notes == NOTES and stored.zoom_meeting_id is None
+    assert stored.notes == NOTES and stored.own_meeting_id is None
     page.reload()
     expect(page.get_by_role("button", name="Add Meeting")).to_be_visible()
     expect(page.get_by_text(STILL_SCHEDULED)).to_have_count(0)

@@ -94,10 +94,10 @@ class InMemoryBook:
             base_version,
             letter,
             notes=notes,
-            zoom_meeting_id=meeting_id,
-            zoom_host_mark=host_mark,
-            zoom_synced_ms=synced_ms,
-            zoom_line_digest=line_digest,
+            own_meeting_id=meeting_id,
+            host_mark=host_mark,
+            synced_ms=synced_ms,
+            own_line_digest=line_digest,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -116,14 +116,14 @@ class InMemoryBook:
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
-            changes.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None, zoom_line_digest=None)
+            changes.update(own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None)
         else:
             if synced_ms is not None:
-                changes["zoom_synced_ms"] = synced_ms
+                changes["synced_ms"] = synced_ms
             if own_line_digest is not None:
-                changes["zoom_line_digest"] = own_line_digest
+                changes["own_line_digest"] = own_line_digest
         current = self.get(appointment_id)
-        if synced_ms is not None and not forget_meeting and (current.zoom_synced_ms or 0) > synced_ms:
+        if synced_ms is not None and not forget_meeting and (current.synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, letter, **changes)
 
@@ -133,11 +133,11 @@ class InMemoryBook:
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         current = self.get(appointment_id)
-        if current.zoom_meeting_id == meeting_id:
-            self.rows[appointment_id] = replace(current, zoom_host_mark=host_mark)
+        if current.own_meeting_id == meeting_id:
+            self.rows[appointment_id] = replace(current, host_mark=host_mark)
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
-        return [row for row in self.rows.values() if row.zoom_meeting_id == meeting_id]
+        return [row for row in self.rows.values() if row.own_meeting_id == meeting_id]
 
     def search(self, part: str, limit: int = 50) -> list[Appointment]:
         """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first."""

@@ -97,8 +97,8 @@ def test_recording_a_meeting_saves_its_line_remembers_it_and_ends_the_claim(subj
     assert claim is not None
     saved = record(subject, claim.appointment)
     assert saved.notes == "Notes.\n" + LINE and saved.version == claim.appointment.version + 1
-    assert (saved.zoom_meeting_id, saved.zoom_host_mark, saved.zoom_synced_ms) == (MEETING_ID, "mark-1", 1_000)
-    assert saved.line_is_own and saved.zoom_line is not None and saved.zoom_line.join_url == LINK
+    assert (saved.own_meeting_id, saved.host_mark, saved.synced_ms) == (MEETING_ID, "mark-1", 1_000)
+    assert saved.line_is_own and saved.meeting_line is not None and saved.meeting_line.join_url == LINK
     assert subject.book.find_by_meeting(MEETING_ID) == [saved]
     assert subject.book.claim_for_create(saved.id) is not None  # the claim ended with the write
 
@@ -106,9 +106,9 @@ def test_recording_a_meeting_saves_its_line_remembers_it_and_ends_the_claim(subj
 def test_the_host_is_marked_only_on_the_meeting_named(subject: Subject) -> None:
     saved = record(subject, subject.add("Notes."), host_mark=None)
     subject.book.mark_host(saved.id, MEETING_ID + 1, "someone-else")
-    assert subject.book.get(saved.id).zoom_host_mark is None
+    assert subject.book.get(saved.id).host_mark is None
     subject.book.mark_host(saved.id, MEETING_ID, "mark-2")
-    assert subject.book.get(saved.id).zoom_host_mark == "mark-2"
+    assert subject.book.get(saved.id).host_mark == "mark-2"
 
 
 def test_a_rewritten_line_is_known_by_its_new_digest_and_what_it_shows_never_goes_back_in_time(
@@ -125,7 +125,7 @@ def test_a_rewritten_line_is_known_by_its_new_digest_and_what_it_shows_never_goe
         synced_ms=2_000,
         own_line_digest=notes.fingerprint(moved),
     )
-    assert newer.line_is_own and newer.zoom_synced_ms == 2_000 and newer.zoom_meeting_id == MEETING_ID
+    assert newer.line_is_own and newer.synced_ms == 2_000 and newer.own_meeting_id == MEETING_ID
     with pytest.raises(VersionConflict) as older:
         subject.book.set_notes(newer.id, newer.version, saved.notes, meeting_ids={MEETING_ID}, synced_ms=1_999)
     assert older.value.current == newer
@@ -134,8 +134,8 @@ def test_a_rewritten_line_is_known_by_its_new_digest_and_what_it_shows_never_goe
 def test_forgetting_the_meeting_clears_everything_the_row_remembered_of_it(subject: Subject) -> None:
     saved = record(subject, subject.add("Notes."))
     forgotten = subject.book.set_notes(saved.id, saved.version, "Notes.", meeting_ids=set(), forget_meeting=True)
-    assert (forgotten.zoom_meeting_id, forgotten.zoom_host_mark, forgotten.zoom_synced_ms) == (None, None, None)
-    assert forgotten.zoom_line_digest is None and not forgotten.line_is_own
+    assert (forgotten.own_meeting_id, forgotten.host_mark, forgotten.synced_ms) == (None, None, None)
+    assert forgotten.own_line_digest is None and not forgotten.line_is_own
     assert subject.book.find_by_meeting(MEETING_ID) == []
 
 

@@ -79,7 +79,7 @@ def test_the_attendance_write_checks_the_version_and_keeps_the_digest(subject: S
 def service() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
     book = InMemoryBook()
     appointment = book.add(
-        "Ana Souza", START, "Keep.\n" + LINE, zoom_meeting_id=MEETING_ID, zoom_line_digest=notes.fingerprint(LINE)
+        "Ana Souza", START, "Keep.\n" + LINE, own_meeting_id=MEETING_ID, own_line_digest=notes.fingerprint(LINE)
     )
     return book, PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW), appointment
 
@@ -110,8 +110,8 @@ def test_the_attendance_label_is_the_providers_own() -> None:
         "Ana Souza",
         START,
         "Keep.\n" + MEET_LINE,
-        zoom_meeting_id=MEETING_ID,
-        zoom_line_digest=notes.fingerprint(MEET_LINE),
+        own_meeting_id=MEETING_ID,
+        own_line_digest=notes.fingerprint(MEET_LINE),
     )
     presence = PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW)
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)

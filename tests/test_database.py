@@ -84,7 +84,7 @@ def test_a_database_of_the_hand_written_migrations_is_adopted_and_indexed(tmp_pa
     book = Book.open(path, ZOOM_LINE_FORMAT)
     assert book.upgrade() == "0006"
     adopted = book.appointments.get(1)
-    assert (adopted.notes, adopted.zoom_meeting_id, adopted.line_is_own) == ("Keep.\n" + LINE, MEETING_ID, True)
+    assert (adopted.notes, adopted.own_meeting_id, adopted.line_is_own) == ("Keep.\n" + LINE, MEETING_ID, True)
     assert [found.id for found in book.appointments.mentioning(MEETING_ID)] == [1]
     assert [found.id for found in book.appointments.search("SOUZA")] == [1]
     with pytest.raises(Exception, match="already"):
@@ -156,7 +156,7 @@ def test_a_recorded_meeting_is_indexed_even_when_its_id_is_already_in_the_notes(
 def test_a_meeting_id_beyond_64_bits_in_notes_is_shown_but_not_indexed(book: Book) -> None:
     huge = LINE.replace(str(MEETING_ID), "9" * 19)
     saved = book.appointments.create(draft(notes=huge))
-    assert book.appointments.get(saved.id).zoom_line is not None
+    assert book.appointments.get(saved.id).meeting_line is not None
     assert book.appointments.mentioning(2**63 - 1) == []
 
 

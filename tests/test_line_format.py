@@ -76,7 +76,7 @@ def test_the_services_add_check_and_remove_a_meeting_in_the_providers_format() -
     shown = meeting_summary(added, TZ, NOW)
     assert shown is not None and (shown["meeting_id_display"], shown["join_url"]) == ("8574-6065-432", MEET_LINK)
     assert meetings.changing.remove(appointment.id).notes == "Prefers lavender oil."
-    assert provider.meetings == {} and MARKS.matches(added.zoom_host_mark or "", "host-1")
+    assert provider.meetings == {} and MARKS.matches(added.host_mark or "", "host-1")
 
 
 def test_zoom_groups_meeting_ids_as_zoom_shows_them() -> None:

@@ -80,7 +80,7 @@ def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> Non
     outcome = world.service.adding.add(appointment.id)
     assert world.zoom.calls == ["create", "list"] and outcome.created is False
     [meeting_id] = world.zoom.meetings
-    assert world.book.get(appointment.id).zoom_meeting_id == meeting_id
+    assert world.book.get(appointment.id).own_meeting_id == meeting_id
     assert world.service.adding.add(appointment.id).created is False and world.zoom.calls == ["create", "list"]
 
 
@@ -118,7 +118,7 @@ def test_a_meeting_whose_undo_failed_is_adopted_by_the_next_click() -> None:
     outcome = world.service.adding.add(appointment.id)
     assert outcome.created is False and len(world.zoom.meetings) == 1
     assert world.zoom.calls == ["create", "list"]
-    assert world.book.get(appointment.id).zoom_meeting_id in world.zoom.meetings
+    assert world.book.get(appointment.id).own_meeting_id in world.zoom.meetings
 
 
 @pytest.mark.parametrize("held", ["stale", "in doubt"])
@@ -228,6 +228,6 @@ def test_a_save_that_finds_another_requests_meeting_recorded_deletes_its_own_and
     world.book.record_meeting = raced  # type: ignore[method-assign]
     outcome = world.service.adding.add(appointment.id)
     stored = world.book.get(appointment.id)
-    assert outcome.created is False and stored.zoom_meeting_id == theirs.id
+    assert outcome.created is False and stored.own_meeting_id == theirs.id
     assert stored.notes == NOTES + "\n" + their_line
     assert list(world.zoom.meetings) == [theirs.id]  # ours deleted again

@@ -198,7 +198,7 @@ def test_keeping_a_meeting_whose_line_was_deleted_by_hand_sends_no_second_invita
     sql(app, "UPDATE appointments SET notes = '' WHERE id = :id", id=appointment.id)  # the line deleted by hand
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 200  # "Keep it"
-    assert get_appointment(app, appointment.id).zoom_line is not None
+    assert get_appointment(app, appointment.id).meeting_line is not None
     delivered(app)
     assert len(mail_server.messages) == 1
 
@@ -218,7 +218,7 @@ def test_mail_down_then_up_loses_nothing_and_sends_nothing_twice(app: Flask, sig
     mail_server.down()
     appointment = add_meeting(app, signed_in, zoom)
     delivered(app)
-    assert get_appointment(app, appointment.id).zoom_line is not None  # the meeting and its line are there
+    assert get_appointment(app, appointment.id).meeting_line is not None  # the meeting and its line are there
     assert widget(signed_in, appointment)["mail"]["state"] == "queued"
     send_mail(app)  # not due again yet: nothing goes, nothing is lost
     mail_server.up()

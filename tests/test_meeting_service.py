@@ -47,7 +47,7 @@ class World:
         outcome = self.service.adding.add(appointment.id)
         if host != "host-1":
             mark = MARKS.mark(host) if host else None
-            self.book.rows[appointment.id] = replace(outcome.appointment, zoom_host_mark=mark)
+            self.book.rows[appointment.id] = replace(outcome.appointment, host_mark=mark)
         self.calls.clear()
         return appointment.id
 
@@ -59,8 +59,8 @@ def test_add_creates_one_meeting_appends_its_line_and_remembers_it() -> None:
     again = world.service.adding.add(appointment.id)
     assert (first.created, again.created) == (True, False)
     assert world.book.get(appointment.id).notes == "Prefers lavender oil.\n" + LINE
-    assert world.book.get(appointment.id).zoom_meeting_id == 85746065432
-    assert MARKS.matches(world.book.get(appointment.id).zoom_host_mark or "", "host-1")
+    assert world.book.get(appointment.id).own_meeting_id == 85746065432
+    assert MARKS.matches(world.book.get(appointment.id).host_mark or "", "host-1")
     assert world.calls == ["create"]
     assert world.book.claimed == set()
 
@@ -106,7 +106,7 @@ def test_the_check_removes_the_line_of_a_meeting_its_own_host_deleted_in_zoom() 
     check = world.service.checking.check(appointment_id)
     assert check.state == "gone"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
-    assert world.book.get(appointment_id).zoom_meeting_id is None
+    assert world.book.get(appointment_id).own_meeting_id is None
 
 
 def test_the_check_never_drops_a_line_when_the_host_is_unknown() -> None:
@@ -207,8 +207,8 @@ NOW_MS = int(NOW.timestamp() * 1000)
 
 def test_a_meeting_error_carries_its_code_and_data_only() -> None:
     assert (str(MeetingBusy()), MeetingBusy().data) == ("meeting_busy", {})
-    undone = MeetingNotSaved.because("meeting_not_saved_undo_failed", left_in_zoom=True, meeting_id=85746065432)
-    assert (undone.code, undone.data, undone.left_in_zoom) == (
+    undone = MeetingNotSaved.because("meeting_not_saved_undo_failed", left_with_provider=True, meeting_id=85746065432)
+    assert (undone.code, undone.data, undone.left_with_provider) == (
         "meeting_not_saved_undo_failed",
         {"meeting_id": 85746065432},
         True,

@@ -219,7 +219,7 @@ def test_a_session_connected_before_the_zoom_user_was_kept_asks_zoom_once(app: F
     stored = session_zoom(signed_in)
     assert (stored["user_id"], stored["licensed"]) == (ZOOM_USER_ID, True)
     marks = app.extensions["meetings"].marks
-    assert all(marks.matches(get_appointment(app, a.id).zoom_host_mark, ZOOM_USER_ID) for a in (first, second))
+    assert all(marks.matches(get_appointment(app, a.id).host_mark, ZOOM_USER_ID) for a in (first, second))
 
 
 def test_a_zoom_user_zoom_gives_no_id_still_gets_the_meeting_with_its_host_unknown(app: Flask, signed_in, zoom) -> None:
@@ -229,7 +229,7 @@ def test_a_zoom_user_zoom_gives_no_id_still_gets_the_meeting_with_its_host_unkno
     zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
     stored = get_appointment(app, appointment.id)
-    assert stored.zoom_meeting_id == MEETING_ID and stored.zoom_host_mark is None
+    assert stored.own_meeting_id == MEETING_ID and stored.host_mark is None
 
 
 def test_dead_refresh_token_first_says_retry_and_keeps_the_session(app: Flask, signed_in, zoom) -> None:

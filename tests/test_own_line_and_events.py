@@ -98,7 +98,7 @@ def test_two_updated_events_delivered_at_once_leave_the_newer_one_in_the_line(ap
     assert statuses == [204, 204]
     stored = get_appointment(app, holder.id)
     assert stored.notes == notes.append_line(NOTES, line_for(app, base, start=newer_start))
-    assert stored.zoom_synced_ms == newer_ms
+    assert stored.synced_ms == newer_ms
 
 
 class NewerMeanwhile(World):
@@ -117,8 +117,8 @@ class NewerMeanwhile(World):
                 self.book.rows[appointment_id] = replace(
                     current,
                     notes=newer_notes,
-                    zoom_synced_ms=newer_ms,
-                    zoom_line_digest=notes.last_line_digest(ZOOM_LINE_FORMAT, newer_notes, 85746065432),
+                    synced_ms=newer_ms,
+                    own_line_digest=notes.last_line_digest(ZOOM_LINE_FORMAT, newer_notes, 85746065432),
                     version=current.version + 1,
                 )
             return original(appointment_id, base_version, text, **kwargs)
@@ -135,7 +135,7 @@ def test_a_retry_after_a_conflict_re_checks_the_event_time_on_the_fresh_row() ->
         world.service.events.meeting_updated(85746065432, None, START + timedelta(hours=1), None, NOW_MS + 1_000) == 1
     )
     stored = world.book.get(appointment_id)
-    assert (stored.notes, stored.zoom_synced_ms) == ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
+    assert (stored.notes, stored.synced_ms) == ("Prefers lavender oil.\n" + newer_line, NOW_MS + 2_000)
 
 
 def test_a_retry_rebuilds_the_line_from_the_fresh_row_keeping_what_the_older_change_there_says() -> None:
@@ -147,7 +147,7 @@ def test_a_retry_rebuilds_the_line_from_the_fresh_row_keeping_what_the_older_cha
     assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 2_000) == 1
     stored = world.book.get(appointment_id)
     assert stored.notes == "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 5:00 pm \u2014 " + LINK
-    assert stored.zoom_synced_ms == NOW_MS + 2_000
+    assert stored.synced_ms == NOW_MS + 2_000
 
 
 @pytest.fixture
@@ -168,9 +168,9 @@ def test_the_store_refuses_to_move_the_lines_zoom_time_backwards(book: Book) -> 
     assert refused.value.current == saved
     assert store.get(saved.id) == saved
     again = store.set_notes(saved.id, saved.version, "Same time.", meeting_ids=set(), synced_ms=2_000)
-    assert (again.notes, again.zoom_synced_ms) == ("Same time.", 2_000)
+    assert (again.notes, again.synced_ms) == ("Same time.", 2_000)
     forgotten = store.set_notes(again.id, again.version, "Gone.", meeting_ids=set(), forget_meeting=True)
-    assert forgotten.zoom_synced_ms is None
+    assert forgotten.synced_ms is None
 
 
 # --- 7. The app's own line, told from a typed copy with the same meeting id -----------------------
@@ -191,7 +191,7 @@ def test_zooms_events_change_the_apps_line_and_never_a_typed_copy_with_its_meeti
     assert world.book.get(appointment_id).notes.count(TYPED) == 1
     world.service.events.meeting_deleted(85746065432)
     left = world.book.get(appointment_id)
-    assert (left.notes, left.zoom_meeting_id) == (f"Prefers lavender oil.\n{TYPED}\nafter", None)
+    assert (left.notes, left.own_meeting_id) == (f"Prefers lavender oil.\n{TYPED}\nafter", None)
 
 
 def test_the_page_shows_the_apps_line_and_webhooks_leave_a_typed_copy_byte_for_byte(app: Flask, signed_in) -> None:
@@ -247,8 +247,8 @@ def test_an_existing_database_learns_its_own_lines_from_the_last_line_of_each_me
             )
     assert book.upgrade() == head_revision()
     ana, bea = (book.appointments.search(name)[0] for name in ("ana", "bea"))
-    assert ana.line_is_own and ana.notes[ana.zoom_line.start : ana.zoom_line.end] == line
-    assert not bea.line_is_own and bea.zoom_line is None
+    assert ana.line_is_own and ana.notes[ana.meeting_line.start : ana.meeting_line.end] == line
+    assert not bea.line_is_own and bea.meeting_line is None
 
 
 # --- 11. Text typed right after the join link -----------------------------------------------------

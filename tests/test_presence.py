@@ -228,13 +228,13 @@ def test_placing_the_line_changes_no_other_byte(before: str, glued: str, after: 
     ending = "\r\n" if crlf else "\n"
     before = before if before == "" or before.endswith("\n") else before + ending
     original = before + LINE + glued + (ending + after if after else "")
-    zoom_line = notes.find_line(ZOOM_LINE_FORMAT, original, MEETING_ID)
-    assert zoom_line is not None
+    meeting_line = notes.find_line(ZOOM_LINE_FORMAT, original, MEETING_ID)
+    assert meeting_line is not None
     text = "Zoom attendance: client did not join"
-    placed = attendance.place(original, text, zoom_line, None)
+    placed = attendance.place(original, text, meeting_line, None)
     mine = [line for line in attendance.find_lines(ZOOM_LINE_FORMAT, placed) if placed[line.start : line.end] == text]
     assert mine, placed
-    start = placed.index(text, zoom_line.end)
+    start = placed.index(text, meeting_line.end)
     end = start + len(text)
     # Without the line and the one line break it brought, the notes are what they were.
     if placed.startswith("\r\n", end) or placed.startswith("\n", end):
@@ -244,7 +244,7 @@ def test_placing_the_line_changes_no_other_byte(before: str, glued: str, after: 
     assert removed == original
     assert placed[start - 1] == "\n"  # on a line of its own, under the Zoom line
     again = attendance.place(
-        placed, "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)", zoom_line, mine[-1]
+        placed, "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)", meeting_line, mine[-1]
     )
     assert again.replace("client joined 6:03 pm, left 6:44 pm (41 min)", "client did not join") == placed
 

@@ -121,7 +121,7 @@ def test_an_unknown_host_is_learnt_when_zoom_shows_the_meeting(app: Flask, signe
     connect_zoom(signed_in)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
     assert status(signed_in, appointment)["state"] == "ok"
-    mark = get_appointment(app, appointment.id).zoom_host_mark
+    mark = get_appointment(app, appointment.id).host_mark
     assert mark and app.extensions["meetings"].marks.matches(mark, ZOOM_USER_ID)
     zoom.get(f"{API}/meetings/{MEETING_ID}", status=404, json=GONE)
     assert status(signed_in, appointment)["state"] == "gone"  # now known to be ours: 3001 is proof
@@ -135,7 +135,7 @@ def test_an_unknown_host_shown_as_another_user_is_not_checked_further(app: Flask
     assert body["state"] == "other_account"
     assert body["message"] == "This meeting belongs to another Zoom account, so it can't be checked from here."
     stored = get_appointment(app, appointment.id)
-    assert stored.notes == appointment.notes and stored.zoom_host_mark is None
+    assert stored.notes == appointment.notes and stored.host_mark is None
 
 
 @pytest.mark.parametrize("host_id", ["missing", "", 12345, None])
@@ -149,7 +149,7 @@ def test_an_unknown_host_stays_unknown_when_zoom_names_no_host(app: Flask, signe
     body = status(signed_in, appointment)
     assert (body["state"], body["message"]) == ("ok", "Checked with Zoom just now.")
     stored = get_appointment(app, appointment.id)
-    assert stored.notes == appointment.notes and stored.zoom_host_mark is None
+    assert stored.notes == appointment.notes and stored.host_mark is None
 
 
 def test_an_unknown_host_is_asked_of_zoom_before_a_move_a_cancel_or_a_remove(app: Flask, signed_in, zoom) -> None:
@@ -171,7 +171,7 @@ def test_an_unknown_host_is_asked_of_zoom_before_a_move_a_cancel_or_a_remove(app
     assert flashes(save_with_start(signed_in, app, moving, moved)) == [SAVED, MOVED]
     stored = get_appointment(app, moving.id)
     assert stored.notes == NOTES + "\n" + line_for(app, moving, start=moved)
-    assert app.extensions["meetings"].marks.matches(stored.zoom_host_mark, ZOOM_USER_ID)
+    assert app.extensions["meetings"].marks.matches(stored.host_mark, ZOOM_USER_ID)
 
     for appointment, meeting_id in ((cancelling, MEETING_ID + 1), (removing, MEETING_ID + 2)):
         zoom.get(f"{API}/meetings/{meeting_id}", json=zoom_meeting(appointment, meeting_id=meeting_id))
@@ -191,8 +191,8 @@ def test_the_server_keeps_only_a_fingerprint_of_the_host(app: Flask, signed_in, 
     dump = _dump(app)
     assert "zoom-user-XYZ" not in dump
     stored = get_appointment(app, appointment.id)
-    assert stored.zoom_meeting_id == MEETING_ID
-    assert app.extensions["meetings"].marks.matches(stored.zoom_host_mark, "zoom-user-XYZ")
+    assert stored.own_meeting_id == MEETING_ID
+    assert app.extensions["meetings"].marks.matches(stored.host_mark, "zoom-user-XYZ")
 
 
 def _dump(app: Flask) -> str:
@@ -338,7 +338,7 @@ def test_a_join_link_that_would_not_read_back_is_never_written(app: Flask, signe
     assert response.status_code == 500
     assert "can't read back" in response.get_json()["error"]["message"]
     stored = get_appointment(app, appointment.id)
-    assert stored.notes == NOTES and stored.zoom_meeting_id is None
+    assert stored.notes == NOTES and stored.own_meeting_id is None
     assert [call.request.url for call in zoom.calls if call.request.method == "DELETE"] == [
         f"{API}/meetings/{MEETING_ID}"
     ]
@@ -498,7 +498,7 @@ def test_a_reschedule_that_finds_its_meeting_deleted_in_zoom_removes_the_line(ap
     gone = "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes."
     assert flashes(page) == [SAVED, ("warning", gone)]
     stored = get_appointment(app, appointment.id)
-    assert stored.notes == NOTES and stored.zoom_meeting_id is None
+    assert stored.notes == NOTES and stored.own_meeting_id is None
 
 
 def test_a_reschedule_over_zooms_daily_limit_says_when_it_resets_in_the_spas_zone(app: Flask, signed_in, zoom) -> None:

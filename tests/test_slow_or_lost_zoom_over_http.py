@@ -201,7 +201,7 @@ def test_a_create_answered_after_the_timeout_is_adopted_by_the_next_click(served
     stored = served.stack.appointment(appointment.id)
     assert zoom_lines(stored.notes) == [zoom_lines(stored.notes)[0]]
     assert stored.notes.startswith(NOTES + "\n") and stored.notes.endswith(meeting["join_url"])
-    assert stored.zoom_meeting_id == meeting["id"]
+    assert stored.own_meeting_id == meeting["id"]
     assert served.creates() == 1 and len(served.zoom.meetings) == 1
 
 
@@ -238,7 +238,7 @@ def test_a_killed_workers_claim_is_taken_over_soon_and_its_meeting_adopted(serve
     answer = served.post(f"/appointments/{appointment.id}/meeting")
     assert answer.status_code == 200 and answer.json()["created"] is False
     stored = served.stack.appointment(appointment.id)
-    assert stored.zoom_meeting_id == made["id"] and stored.notes.endswith(made["join_url"])
+    assert stored.own_meeting_id == made["id"] and stored.notes.endswith(made["join_url"])
     assert len(zoom_lines(stored.notes)) == 1 and len(served.zoom.meetings) == 1
 
 
@@ -255,7 +255,7 @@ def test_a_line_deleted_by_hand_asks_and_the_next_click_adopts_the_same_meeting(
     answer = served.post(f"/appointments/{appointment.id}/meeting")  # "Keep it", or Add Meeting
     assert answer.status_code == 200
     stored = served.stack.appointment(appointment.id)
-    assert zoom_lines(stored.notes) == zoom_lines(with_line.notes) and stored.zoom_meeting_id == meeting["id"]
+    assert zoom_lines(stored.notes) == zoom_lines(with_line.notes) and stored.own_meeting_id == meeting["id"]
     assert served.creates() == 1 and len(served.zoom.meetings) == 1
     assert "still scheduled in Zoom" not in served.browser.get(f"{served.stack.url}/appointments/{appointment.id}").text
 
@@ -270,7 +270,7 @@ def test_a_line_deleted_by_hand_can_have_its_meeting_deleted_in_zoom(served: Ser
     assert answer.status_code == 200 and answer.json()["meeting"] is None
     assert served.zoom.meetings == {}
     stored = served.stack.appointment(appointment.id)
-    assert stored.notes == NOTES + "\nCall moved." and stored.zoom_meeting_id is None
+    assert stored.notes == NOTES + "\nCall moved." and stored.own_meeting_id is None
     assert "still scheduled in Zoom" not in served.browser.get(f"{served.stack.url}/appointments/{appointment.id}").text
 
 

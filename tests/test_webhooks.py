@@ -286,7 +286,7 @@ def test_a_deleted_meeting_whose_line_staff_removed_is_forgotten_and_the_notes_k
     event = {"event": "meeting.deleted", "event_ts": 1, "payload": {"object": {"id": MEETING_ID}}}
     assert deliver(client, event).status_code == 204
     stored = get_appointment(app, holder.id)
-    assert stored.notes == "Line removed by hand." and stored.zoom_meeting_id is None
+    assert stored.notes == "Line removed by hand." and stored.own_meeting_id is None
 
 
 class TrickleStream:

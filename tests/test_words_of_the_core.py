@@ -35,5 +35,5 @@ def test_a_cancel_zoom_refuses_for_the_day_is_said_with_the_reset_in_the_spas_zo
 
 
 def test_a_meeting_error_is_worded_with_its_data() -> None:
-    undone = MeetingNotSaved.because("meeting_not_saved_undo_failed", left_in_zoom=True, meeting_id=85746065432)
+    undone = MeetingNotSaved.because("meeting_not_saved_undo_failed", left_with_provider=True, meeting_id=85746065432)
     assert "85746065432" in say_meeting_error(undone)

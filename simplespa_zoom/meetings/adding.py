@@ -65,13 +65,13 @@ class AddMeeting:
         with self.provider.within(timing.CHANGE_SECONDS):
             appointment, claimed, in_doubt = self._wait_for_claim(appointment_id)
             if not claimed:
-                if appointment.zoom_line:
+                if appointment.meeting_line:
                     return Outcome(appointment, created=False)
                 raise MeetingBusy()
             recorded = False
             unknown = in_doubt  # whether the provider may hold a meeting of this appointment that no line records
             try:
-                if appointment.zoom_line:
+                if appointment.meeting_line:
                     unknown = False
                     return Outcome(appointment, created=False)
                 if appointment.cancelled:
@@ -94,7 +94,7 @@ class AddMeeting:
                 recorded = True
                 return Outcome(saved, created=created)
             except MeetingNotSaved as error:
-                unknown = error.left_in_zoom
+                unknown = error.left_with_provider
                 raise
             finally:
                 if not recorded:
@@ -115,7 +115,7 @@ class AddMeeting:
         deadline = time.monotonic() + wait
         while (claim := self.book.claim_for_create(appointment_id)) is None:
             current = self.book.get(appointment_id)
-            if current.zoom_line or time.monotonic() > deadline:
+            if current.meeting_line or time.monotonic() > deadline:
                 return current, False, False
             time.sleep(timing.CLAIM_POLL_SECONDS)
         return claim.appointment, True, claim.in_doubt
@@ -124,7 +124,7 @@ class AddMeeting:
         """The meeting an earlier attempt made for this appointment and no line records, if the provider still
         holds it. The row may still name it (staff deleted its line by hand); otherwise, after an attempt of
         unknown outcome, it is found by the appointment's reference in the user's upcoming meetings."""
-        recorded = appointment.zoom_meeting_id
+        recorded = appointment.own_meeting_id
         if recorded is not None and self.hosts.of(appointment) is not Host.OTHER:
             try:
                 return self.provider.get(recorded)
@@ -189,13 +189,13 @@ class AddMeeting:
                 except VersionConflict as conflict:
                     appointment = conflict.current
                 if appointment.line_is_own:  # a request that took over a stale claim recorded a meeting meanwhile
-                    if appointment.zoom_meeting_id != meeting.id:
+                    if appointment.own_meeting_id != meeting.id:
                         self._undo(meeting.id, "meeting_not_saved")
                     return appointment, False
         except Exception:
             log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
         if not undo:
-            raise MeetingNotSaved.because("meeting_not_saved", left_in_zoom=True)
+            raise MeetingNotSaved.because("meeting_not_saved", left_with_provider=True)
         raise self._undo(meeting.id, "meeting_not_saved")
 
     def _undo(self, meeting_id: int, code: str) -> MeetingNotSaved:
@@ -203,7 +203,9 @@ class AddMeeting:
         try:
             self.provider.delete(meeting_id, notify_registrants=False)
         except ProviderError:
-            return MeetingNotSaved.because("meeting_not_saved_undo_failed", left_in_zoom=True, meeting_id=meeting_id)
+            return MeetingNotSaved.because(
+                "meeting_not_saved_undo_failed", left_with_provider=True, meeting_id=meeting_id
+            )
         return MeetingNotSaved.because(code)
 
 

@@ -77,12 +77,12 @@ def own_line(line_format: MeetingLineFormat, text: str, digest: str | None) -> A
     return mine[-1] if mine else None
 
 
-def place(text: str, line_text: str, zoom_line: notes.ZoomLine, own: AttendanceLine | None) -> str:
+def place(text: str, line_text: str, meeting_line: notes.MeetingLine, own: AttendanceLine | None) -> str:
     """The notes with the app's attendance line: its own line rewritten in place, else a new line right
     under the physical line holding the app's line. Nothing else changes."""
     if own is not None:
         return text[: own.start] + line_text + text[own.end :]
-    newline = text.find("\n", zoom_line.end)
+    newline = text.find("\n", meeting_line.end)
     if newline == -1:
         return text + ("\r\n" if "\r\n" in text else "\n") + line_text
     ending = "\r\n" if text[newline - 1 : newline] == "\r" else "\n"

@@ -68,7 +68,7 @@ class CheckDay:
         asked = 0
         tasks: list[Callable[[], Check | None]] = []
         for appointment in appointments:
-            if appointment.zoom_line is None:
+            if appointment.meeting_line is None:
                 continue
             if self.checking.settled(appointment, now) is not None:
                 tasks.append(partial(self._check, appointment.id))  # the rules answer without a provider call

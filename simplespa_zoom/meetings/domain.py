@@ -55,10 +55,11 @@ class Appointment:
     status: str
     notes: str
     version: int
-    zoom_meeting_id: int | None = None
-    zoom_host_mark: str | None = None
-    zoom_synced_ms: int | None = None  # when what the line shows came from Zoom (orders Zoom's events)
-    zoom_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
+    # The app's own meeting, as the book remembers it (its columns keep their first names, zoom_*):
+    own_meeting_id: int | None = None  # the meeting the app created for this appointment
+    host_mark: str | None = None  # a keyed fingerprint of that meeting's host (hosts.py)
+    synced_ms: int | None = None  # when what the line shows came from the provider (orders its events)
+    own_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
     start_readable: bool = True
     client_timezone: str | None = None  # the client's IANA zone, if staff gave one
     mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)
@@ -69,24 +70,24 @@ class Appointment:
         return self.status == "cancelled"
 
     @cached_property
-    def own_zoom_line(self) -> notes.ZoomLine | None:
+    def own_meeting_line(self) -> notes.MeetingLine | None:
         """The line the app wrote for its meeting, recognised by its exact text (a typed copy is not it).
 
         Parsed once per loaded appointment (the notes never change on it).
         """
-        if self.zoom_meeting_id is None or self.zoom_line_digest is None:
+        if self.own_meeting_id is None or self.own_line_digest is None:
             return None
-        return notes.own_line(self.line_format, self.notes, self.zoom_meeting_id, self.zoom_line_digest)
+        return notes.own_line(self.line_format, self.notes, self.own_meeting_id, self.own_line_digest)
 
     @cached_property
-    def zoom_line(self) -> notes.ZoomLine | None:
+    def meeting_line(self) -> notes.MeetingLine | None:
         """The line the page shows: the app's own line, else the last line of the app's shape in the notes."""
-        return self.own_zoom_line or notes.current_line(self.line_format, self.notes)
+        return self.own_meeting_line or notes.current_line(self.line_format, self.notes)
 
     @property
     def line_is_own(self) -> bool:
         """Whether the shown line is the one the app wrote for the meeting it created (not copied or typed)."""
-        return self.own_zoom_line is not None
+        return self.own_meeting_line is not None
 
     def has_ended(self, now: datetime | None = None) -> bool:
         """Start plus duration is past: Zoom may have expired its meeting ID, so Zoom's answers prove nothing."""

@@ -54,13 +54,13 @@ class MeetingNotSaved(MeetingError):
 
     code = "meeting_not_saved"
     http_status = 500
-    left_in_zoom = False  # the meeting could not be deleted again: the next click adopts it
+    left_with_provider = False  # the meeting could not be deleted again: the next click adopts it
 
     @classmethod
-    def because(cls, code: str, *, left_in_zoom: bool = False, **values: object) -> MeetingNotSaved:
+    def because(cls, code: str, *, left_with_provider: bool = False, **values: object) -> MeetingNotSaved:
         error = cls(**values)
         error.code = code
-        error.left_in_zoom = left_in_zoom
+        error.left_with_provider = left_with_provider
         return error
 
 

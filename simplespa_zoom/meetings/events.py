@@ -39,7 +39,7 @@ class MeetingEvents:
         applied = 0
         for appointment in self.book.find_by_meeting(meeting_id):
             line = own_line(appointment)
-            stale = event_ms is not None and event_ms <= (appointment.zoom_synced_ms or 0)
+            stale = event_ms is not None and event_ms <= (appointment.synced_ms or 0)
             if line is not None and not stale:
                 self.lines.follow(appointment, line, topic, starts_at, join_url, event_ms or self.lines.now_ms())
                 applied += 1

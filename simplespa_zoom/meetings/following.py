@@ -96,7 +96,7 @@ class CheckMeeting:
 
     def check(self, appointment_id: int) -> Check:
         appointment = self.book.get(appointment_id)
-        line = meeting_line(appointment)
+        line = require_line(appointment)
         settled = self.settled(appointment, self.now())
         if settled is not None:
             return settled
@@ -116,7 +116,7 @@ class CheckMeeting:
             return checked_as(appointment, CheckState.ENDED, "meeting_ended")
         return None
 
-    def _ask(self, appointment: Appointment, line: notes.ZoomLine) -> Check:
+    def _ask(self, appointment: Appointment, line: notes.MeetingLine) -> Check:
         host = self.hosts.of(appointment)
         if host is Host.OTHER:
             return checked_as(appointment, CheckState.OTHER_ACCOUNT, "meeting_other_account_check")
@@ -159,14 +159,14 @@ class ChangeMeeting:
         appointment = self.book.get(appointment_id)
         meeting_id = orphaned_meeting(appointment)
         if meeting_id is None:
-            line = meeting_line(appointment)
+            line = require_line(appointment)
             if not appointment.line_is_own:
                 raise NotCreatedHere()
             meeting_id = line.meeting_id
         with self.provider.within(timing.CHANGE_SECONDS):
             if self.hosts.before_change(appointment, meeting_id) is Host.OTHER:
                 raise OtherAccount()
-            self.provider.delete(meeting_id, notify_registrants=zoom_tells_client(appointment))
+            self.provider.delete(meeting_id, notify_registrants=provider_tells_client(appointment))
         return self.lines.drop(appointment)
 
     def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
@@ -213,28 +213,28 @@ class ChangeMeeting:
             with self.provider.within(timing.CHANGE_SECONDS):
                 if self.hosts.before_change(appointment, line.meeting_id) is Host.OTHER:
                     return Notice.warning("cancel_other_account")
-                self.provider.delete(line.meeting_id, notify_registrants=zoom_tells_client(appointment))
+                self.provider.delete(line.meeting_id, notify_registrants=provider_tells_client(appointment))
         except ProviderError as error:
             return _not_followed("delete", error)
         self.lines.drop(self.book.get(appointment.id))
         return Notice.info("meeting_deleted")
 
 
-def meeting_line(appointment: Appointment) -> notes.ZoomLine:
+def require_line(appointment: Appointment) -> notes.MeetingLine:
     """The meeting line of the appointment's notes; NoMeeting when they hold none."""
-    if appointment.zoom_line is None:
+    if appointment.meeting_line is None:
         raise NoMeeting()
-    return appointment.zoom_line
+    return appointment.meeting_line
 
 
-def zoom_tells_client(appointment: Appointment) -> bool:
+def provider_tells_client(appointment: Appointment) -> bool:
     """Whether the provider emails a registered client of a deleted meeting: not when the spa's own letters
     invited them (their cancellation is the spa's letter, written with the line's removal)."""
     return appointment.mail_sequence == 0
 
 
 def _foreign_notice(appointment: Appointment) -> Notice | None:
-    return None if appointment.zoom_line is None else Notice.warning("foreign_line_left")
+    return None if appointment.meeting_line is None else Notice.warning("foreign_line_left")
 
 
 def orphaned_meeting(appointment: Appointment) -> int | None:
@@ -242,7 +242,7 @@ def orphaned_meeting(appointment: Appointment) -> int | None:
 
     A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
     """
-    meeting_id = appointment.zoom_meeting_id
+    meeting_id = appointment.own_meeting_id
     if meeting_id is None or notes.find_line(appointment.line_format, appointment.notes, meeting_id) is not None:
         return None
     return meeting_id

@@ -31,19 +31,19 @@ class HostMarks:
     def __init__(self, secret: str, fallbacks: Iterable[str] = ()) -> None:
         self.keys = [_derive(secret), *(_derive(key) for key in fallbacks)]
 
-    def _mark(self, key: bytes, zoom_user_id: str) -> str:
-        return hmac.new(key, zoom_user_id.encode(), hashlib.sha256).hexdigest()
+    def _mark(self, key: bytes, user_id: str) -> str:
+        return hmac.new(key, user_id.encode(), hashlib.sha256).hexdigest()
 
-    def mark(self, zoom_user_id: str) -> str:
-        return self._mark(self.keys[0], zoom_user_id)
+    def mark(self, user_id: str) -> str:
+        return self._mark(self.keys[0], user_id)
 
-    def matches(self, mark: str | None, zoom_user_id: str | None) -> bool:
-        """Whether mark was made for zoom_user_id under any known key, compared in constant time."""
-        if not mark or not zoom_user_id:
+    def matches(self, mark: str | None, user_id: str | None) -> bool:
+        """Whether mark was made for user_id under any known key, compared in constant time."""
+        if not mark or not user_id:
             return False
         found = False
         for key in self.keys:
-            found |= hmac.compare_digest(self._mark(key, zoom_user_id).encode(), mark.encode())
+            found |= hmac.compare_digest(self._mark(key, user_id).encode(), mark.encode())
         return found
 
     def _reference(self, key: bytes, appointment_id: int) -> str:

@@ -27,9 +27,9 @@ class Host(Enum):
 def host_as_known(marks: HostMarks, appointment: Appointment, user_id: str | None) -> Host:
     """Who hosts the app's meeting, from the row's mark and a user id already known: no provider call
     (what a page shows before any is made)."""
-    if appointment.zoom_host_mark is None or user_id is None:
+    if appointment.host_mark is None or user_id is None:
         return Host.UNKNOWN
-    return Host.MINE if marks.matches(appointment.zoom_host_mark, user_id) else Host.OTHER
+    return Host.MINE if marks.matches(appointment.host_mark, user_id) else Host.OTHER
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Hosts:
     marks: HostMarks
 
     def of(self, appointment: Appointment) -> Host:
-        if appointment.zoom_host_mark is None:
+        if appointment.host_mark is None:
             return Host.UNKNOWN
         return host_as_known(self.marks, appointment, self.provider.user_id())
 

@@ -48,12 +48,12 @@ class Letters:
     def invitation(self, appointment: Appointment, meeting_id: int, line_text: str) -> Letter | None:
         """The invitation for the line just written for a new meeting, if the client has an email; none when the
         line of the meeting the client was already invited to comes back (staff kept it after deleting it by hand)."""
-        if appointment.zoom_meeting_id == meeting_id and appointment.mail_sequence > 0:
+        if appointment.own_meeting_id == meeting_id and appointment.mail_sequence > 0:
             return None
         line = notes.current_line(appointment.line_format, line_text)
         return self._letter(appointment, LetterKind.INVITATION, meeting_id, line, invited=True)
 
-    def after_edit(self, appointment: Appointment, old: notes.ZoomLine, new_text: str | None) -> Letter | None:
+    def after_edit(self, appointment: Appointment, old: notes.MeetingLine, new_text: str | None) -> Letter | None:
         """The update (new start or join link) or the cancellation (line removed) the client was invited to."""
         if new_text is None:
             return self._letter(appointment, LetterKind.CANCELLATION, old.meeting_id, old)
@@ -64,7 +64,7 @@ class Letters:
 
     def resend(self, appointment: Appointment) -> Letter | None:
         """The invitation again, as the appointment and its line stand now."""
-        line = appointment.own_zoom_line
+        line = appointment.own_meeting_line
         if line is None or appointment.cancelled:
             return None
         return self._letter(appointment, LetterKind.INVITATION, line.meeting_id, line, invited=True)
@@ -74,7 +74,7 @@ class Letters:
         appointment: Appointment,
         kind: LetterKind,
         meeting_id: int,
-        line: notes.ZoomLine | None,
+        line: notes.MeetingLine | None,
         *,
         invited: bool = False,
     ) -> Letter | None:
@@ -86,7 +86,7 @@ class Letters:
 
 
 def letter_for(
-    appointment: Appointment, kind: LetterKind, meeting_id: int, line: notes.ZoomLine, tz: ZoneInfo
+    appointment: Appointment, kind: LetterKind, meeting_id: int, line: notes.MeetingLine, tz: ZoneInfo
 ) -> Letter:
     """The letter about this line's meeting at the line's start (what the client joins), to the client."""
     starts_at = line.starts_at(tz) or appointment.starts_at
@@ -150,7 +150,7 @@ class MailRound:
         now = self.now()
         queued = 0
         for appointment in self.outbox.reminders_due(now, now + timedelta(minutes=self.reminder_minutes)):
-            line = appointment.own_zoom_line
+            line = appointment.own_meeting_line
             if line is None or appointment.cancelled or not appointment.client_email:
                 continue
             letter = letter_for(appointment, LetterKind.REMINDER, line.meeting_id, line, self.spa_tz)
@@ -187,7 +187,7 @@ class MailRound:
     def _still_due(self, letter: Letter) -> bool:
         """A reminder goes only while its appointment stands at that start with that meeting."""
         appointment = self.book.get(letter.appointment_id)
-        line = appointment.own_zoom_line
+        line = appointment.own_meeting_line
         return (
             not appointment.cancelled
             and line is not None

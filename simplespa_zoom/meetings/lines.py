@@ -14,9 +14,9 @@ from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, Letter, MeetingLineFormat
 
 
-def own_line(appointment: Appointment) -> notes.ZoomLine | None:
+def own_line(appointment: Appointment) -> notes.MeetingLine | None:
     """The app's own line, if the line shown is it (not copied or typed)."""
-    return appointment.zoom_line if appointment.line_is_own else None
+    return appointment.meeting_line if appointment.line_is_own else None
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class LineEditor:
     def follow(
         self,
         appointment: Appointment,
-        line: notes.ZoomLine,
+        line: notes.MeetingLine,
         topic: str | None,
         starts_at: datetime | None,
         join_url: str | None,
@@ -45,7 +45,7 @@ class LineEditor:
         nothing changed. What the provider did not say is kept from the line (after a concurrent edit, the
         fresh row's line)."""
 
-        def synced(found: notes.ZoomLine) -> str | None:
+        def synced(found: notes.MeetingLine) -> str | None:
             return self.synced_text(appointment.line_format, found, topic, starts_at, join_url)
 
         if synced(line) is None:
@@ -56,7 +56,7 @@ class LineEditor:
     def synced_text(
         self,
         line_format: MeetingLineFormat,
-        line: notes.ZoomLine,
+        line: notes.MeetingLine,
         topic: str | None,
         starts_at: datetime | None,
         join_url: str | None,
@@ -79,14 +79,14 @@ class LineEditor:
 
     def drop(self, appointment: Appointment) -> Appointment:
         """Remove the app's meeting's line and forget the meeting."""
-        if appointment.zoom_meeting_id is None:
+        if appointment.own_meeting_id is None:
             return appointment
         return self.edit(appointment, None)
 
     def edit(
         self,
         appointment: Appointment,
-        new_text: Callable[[notes.ZoomLine], str | None] | None,
+        new_text: Callable[[notes.MeetingLine], str | None] | None,
         *,
         as_of_ms: int | None = None,
     ) -> Appointment:
@@ -97,7 +97,7 @@ class LineEditor:
         shows something newer than as_of_ms, which line is the app's, and that line's new text.
         """
         for _ in range(timing.SAVE_ATTEMPTS):
-            if as_of_ms is not None and as_of_ms < (appointment.zoom_synced_ms or 0):
+            if as_of_ms is not None and as_of_ms < (appointment.synced_ms or 0):
                 return appointment  # a later change in the provider is in the line already
             line = own_line(appointment)
             text = new_text(line) if line and new_text else None
@@ -106,7 +106,7 @@ class LineEditor:
                 edited = notes.remove_line(appointment.notes, line)
             elif line and text is not None:
                 edited = notes.replace_line(appointment.notes, line, text)
-            forgets = new_text is None and appointment.zoom_meeting_id is not None
+            forgets = new_text is None and appointment.own_meeting_id is not None
             if edited == appointment.notes and not forgets:
                 return appointment
             try:
@@ -125,7 +125,7 @@ class LineEditor:
         raise NotesBusy()
 
     def _letter(
-        self, appointment: Appointment, line: notes.ZoomLine | None, text: str | None, *, removed: bool
+        self, appointment: Appointment, line: notes.MeetingLine | None, text: str | None, *, removed: bool
     ) -> Letter | None:
         """The client's update (a new start or link) or cancellation (the line removed), if any."""
         if line is None or (text is None and not removed):

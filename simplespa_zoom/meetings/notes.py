@@ -77,7 +77,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
-class ZoomLine(NamedTuple):
+class MeetingLine(NamedTuple):
     """The app's line found in notes, with its place so it can be replaced or removed."""
 
     topic: str
@@ -132,7 +132,7 @@ def format_line(line_format: MeetingLineFormat, topic: str, start_local: datetim
     return f"{line_format.label}: [{clean_topic}] {format_when(start_local)} {DASH} {join_url}"
 
 
-def _lines(line_format: MeetingLineFormat, notes: str, meeting_id: str) -> list[ZoomLine]:
+def _lines(line_format: MeetingLineFormat, notes: str, meeting_id: str) -> list[MeetingLine]:
     """Every line whose link names meeting_id (a pattern: any id, or one), in order.
 
     RE2 finds where each line starts; Python's `re` reads that one line's groups. A line holding two
@@ -147,11 +147,11 @@ def _lines(line_format: MeetingLineFormat, notes: str, meeting_id: str) -> list[
         if line is None:  # the engines disagree; tests hold them together, so this is a bug, not a line
             continue
         end = line.end("pad") if line["pad"] is not None else line.end("url")
-        found.append(ZoomLine(line["topic"], line["when"].strip(" \t"), line["url"], int(line["id"]), start, end))
+        found.append(MeetingLine(line["topic"], line["when"].strip(" \t"), line["url"], int(line["id"]), start, end))
     return found
 
 
-def find_lines(line_format: MeetingLineFormat, notes: str) -> list[ZoomLine]:
+def find_lines(line_format: MeetingLineFormat, notes: str) -> list[MeetingLine]:
     """Every line of the app's shape whose link is a real join link of the provider, in order."""
     return _lines(line_format, notes, _any_meeting_id(line_format))
 
@@ -166,24 +166,24 @@ def meeting_ids(line_format: MeetingLineFormat, notes: str) -> set[int]:
     return {line.meeting_id for line in find_lines(line_format, notes) if indexable(line.meeting_id)}
 
 
-def current_line(line_format: MeetingLineFormat, notes: str) -> ZoomLine | None:
+def current_line(line_format: MeetingLineFormat, notes: str) -> MeetingLine | None:
     """The line that stands for the appointment's meeting: the last one written."""
     lines = find_lines(line_format, notes)
     return lines[-1] if lines else None
 
 
-def _meeting_lines(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> list[ZoomLine]:
+def _meeting_lines(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> list[MeetingLine]:
     """Every line of one meeting, by the id in its link."""
     return _lines(line_format, notes, str(meeting_id)) if is_meeting_id(line_format, meeting_id) else []
 
 
-def find_line(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> ZoomLine | None:
+def find_line(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> MeetingLine | None:
     """The last line of one meeting, by the id in its link."""
     lines = _meeting_lines(line_format, notes, meeting_id)
     return lines[-1] if lines else None
 
 
-def line_text(notes: str, line: ZoomLine) -> str:
+def line_text(notes: str, line: MeetingLine) -> str:
     """The line as written, without the blanks around it: the text format_line made, when the app wrote it."""
     return notes[line.start : line.end].strip(" \t")
 
@@ -193,7 +193,7 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def own_line(line_format: MeetingLineFormat, notes: str, meeting_id: int, digest: str) -> ZoomLine | None:
+def own_line(line_format: MeetingLineFormat, notes: str, meeting_id: int, digest: str) -> MeetingLine | None:
     """The line the app wrote for meeting_id: the last line of that meeting whose exact text has this digest.
 
     A line typed or pasted with the same meeting id, or the app's line edited by hand, is other text:
@@ -236,12 +236,12 @@ def append_line(notes: str, line: str) -> str:
     return notes + _line_break(notes) + line
 
 
-def replace_line(notes: str, old: ZoomLine, new_text: str) -> str:
+def replace_line(notes: str, old: MeetingLine, new_text: str) -> str:
     """Rewrite one of the app's lines in place; its line break and all other text stay."""
     return notes[: old.start] + new_text + notes[old.end :]
 
 
-def remove_line(notes: str, old: ZoomLine) -> str:
+def remove_line(notes: str, old: MeetingLine) -> str:
     """Remove one of the app's lines and exactly one line break: the inverse of append_line.
 
     Text the staff typed after the link is theirs: it stays, and so does the line break after it.

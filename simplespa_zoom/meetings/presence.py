@@ -161,15 +161,15 @@ class PresenceEvents:
         for _ in range(timing.SAVE_ATTEMPTS):
             appointment = self.book.get(appointment_id)
             presence = self.now_of([appointment_id]).get(appointment_id)
-            zoom_line = own_line(appointment)
-            if presence is None or presence.ended_ms is None or zoom_line is None:
+            meeting_line = own_line(appointment)
+            if presence is None or presence.ended_ms is None or meeting_line is None:
                 return None
             digest = self.log.attendance_digest(appointment_id)
             mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
             text = attendance.format_line(appointment.line_format, presence.attended(), self.tz)
             if mine is not None and mine.text == text:
                 return None
-            edited = attendance.place(appointment.notes, text, zoom_line, mine)
+            edited = attendance.place(appointment.notes, text, meeting_line, mine)
             try:
                 return self.log.write_attendance(appointment_id, appointment.version, edited, notes.fingerprint(text))
             except VersionConflict:

@@ -14,7 +14,7 @@ from datetime import datetime
 from simplespa_zoom.meetings import timing
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import AppointmentCancelled, StartNotCreatedHere, StartOtherHost
-from simplespa_zoom.meetings.following import meeting_line
+from simplespa_zoom.meetings.following import require_line
 from simplespa_zoom.meetings.hosts import Host, Hosts
 from simplespa_zoom.meetings.ports import AppointmentBook, MeetingProvider
 
@@ -29,7 +29,7 @@ class StartOffer:
 
 def start_offer(appointment: Appointment, host: Host, connected: bool, now: datetime) -> StartOffer:
     """What the widget offers, from the book and the session alone (no provider call while a page renders)."""
-    if appointment.zoom_line is None or appointment.cancelled or appointment.has_ended(now):
+    if appointment.meeting_line is None or appointment.cancelled or appointment.has_ended(now):
         return StartOffer(False)
     if not appointment.line_is_own:
         return StartOffer(False, "start_not_created_here")
@@ -50,7 +50,7 @@ class StartMeeting:
 
     def start_link(self, appointment_id: int) -> str:
         appointment = self.book.get(appointment_id)
-        line = meeting_line(appointment)
+        line = require_line(appointment)
         if not appointment.line_is_own:
             raise StartNotCreatedHere()
         if appointment.cancelled:

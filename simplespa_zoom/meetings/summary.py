@@ -10,7 +10,7 @@ from simplespa_zoom.meetings.domain import Appointment
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
     """What the widget shows, parsed from the notes alone."""
-    line = appointment.zoom_line
+    line = appointment.meeting_line
     if line is None:
         return None
     start: datetime | None = line.starts_at(tz)

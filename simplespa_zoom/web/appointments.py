@@ -137,9 +137,9 @@ def _notes_to_save(submitted: str, stored: str) -> str:
 
 def _own_line(appointment: Appointment | None) -> str:
     """The text of the app's own Zoom line in the stored notes ('' when it has none)."""
-    if appointment is None or not appointment.line_is_own or appointment.zoom_line is None:
+    if appointment is None or not appointment.line_is_own or appointment.meeting_line is None:
         return ""
-    return appointment.notes[appointment.zoom_line.start : appointment.zoom_line.end]
+    return appointment.notes[appointment.meeting_line.start : appointment.meeting_line.end]
 
 
 def _version(text: str) -> int:
@@ -231,7 +231,7 @@ def _orphaned(appointment: Appointment) -> str | None:
 
 def _sharing_the_meeting(appointment: Appointment) -> list[Appointment]:
     """Other appointments whose notes hold the same meeting: their clients would join one call."""
-    line = appointment.zoom_line
+    line = appointment.meeting_line
     if line is None:
         return []
     return store().mentioning(line.meeting_id, limit=SHARED_SHOWN, besides=appointment.id)

@@ -41,7 +41,7 @@ def check_today() -> Any:
             "state": check.state,
             "message": say_check(check),
             "help": help_url(check.code),
-            "has_meeting": check.appointment.zoom_line is not None,
+            "has_meeting": check.appointment.meeting_line is not None,
         }
         for check in checks
     ]
