@@ -311,3 +311,9 @@ def standin_client(redirect: str) -> tuple[FlaskClient, SandboxState]:
     state = SandboxState()
     state.register_client(ClientApp("cid", "secret", [redirect]))
     return create_sandbox(state).test_client(), state
+
+
+def last_line_digest(text: str, meeting_id: int) -> str | None:
+    """The digest of the meeting's last Zoom line in text, as the store keeps it for the app's own line."""
+    line = notes.find_line(ZOOM_LINE_FORMAT, text, meeting_id)
+    return notes.fingerprint(notes.line_text(text, line)) if line else None

@@ -320,3 +320,16 @@ def test_the_core_packages_import_neither_flask_nor_the_web_layer() -> None:
                 ]
                 offenders += [f"{source.name}: {name}" for name in names if name.startswith("simplespa_zoom.web")]
     assert offenders == []
+
+
+def test_rescheduling_or_cancelling_an_appointment_without_any_line_says_nothing_and_calls_no_one() -> None:
+    """Only a line the app did not write earns the "left as it is" warning; no line at all earns no notice."""
+    world = World()
+    plain = world.book.add("Ana Souza", START, "No meeting here.")
+    moved = replace(plain, starts_at=START + timedelta(days=1))
+    assert world.service.changing.follow_reschedule(plain, moved) is None
+    assert world.service.changing.follow_cancel(replace(plain, status="cancelled")) is None
+    assert world.calls == []
+    typed = world.book.add("Bea Lima", START, "Typed by staff:\n" + LINE)
+    notice = world.service.changing.follow_reschedule(typed, replace(typed, starts_at=START + timedelta(days=1)))
+    assert notice is not None and notice.code == "foreign_line_left"

@@ -34,6 +34,7 @@ from .helpers import (
     add_appointment,
     connect_zoom,
     get_appointment,
+    last_line_digest,
     line_for,
     page_meeting,
     post,
@@ -118,7 +119,7 @@ class NewerMeanwhile(World):
                     current,
                     notes=newer_notes,
                     synced_ms=newer_ms,
-                    own_line_digest=notes.last_line_digest(ZOOM_LINE_FORMAT, newer_notes, 85746065432),
+                    own_line_digest=last_line_digest(newer_notes, 85746065432),
                     version=current.version + 1,
                 )
             return original(appointment_id, base_version, text, **kwargs)
@@ -359,9 +360,9 @@ def test_any_staff_text_after_any_join_link_round_trips_byte_for_byte(link: str,
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), st.integers(10**8, 10**11 - 1))
 def test_the_line_an_append_writes_is_the_one_the_store_remembers(original: str, meeting_id: int) -> None:
     line = DOTTED_LINE.replace("85746065432", str(meeting_id))
-    assert notes.last_line_digest(ZOOM_LINE_FORMAT, notes.append_line(original, line), meeting_id) == notes.fingerprint(
-        line
-    )
+    appended = notes.append_line(original, line)
+    own = notes.own_line(ZOOM_LINE_FORMAT, appended, meeting_id, notes.fingerprint(line))
+    assert own is not None and notes.line_text(appended, own) == line
 
 
 def test_a_status_check_keeps_staff_text_glued_to_the_link_and_a_spaced_note_blocks_no_add(

@@ -137,6 +137,15 @@ def test_get_is_retried_with_backoff_then_succeeds(api: ZoomClient, zoom: respon
     assert {call.request.headers["Authorization"] for call in zoom.calls} == {"Bearer tok"}
 
 
+def test_the_start_link_is_read_again_after_a_failure_like_any_read(
+    api: ZoomClient, zoom: responses.RequestsMock
+) -> None:
+    zoom.get(f"{API}/meetings/{MEETING_ID}", status=502, body="<html/>")
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**created_body(), "start_url": "https://us05web.zoom.us/s/1?zak=z"})
+    assert api.start_link("tok", MEETING_ID) == "https://us05web.zoom.us/s/1?zak=z"
+    assert len(zoom.calls) == 2
+
+
 def test_retries_are_bounded(api: ZoomClient, zoom: responses.RequestsMock) -> None:
     for _ in range(3):
         zoom.delete(f"{API}/meetings/{MEETING_ID}", body=requests.Timeout("slow"))
@@ -213,6 +222,16 @@ def test_the_daily_limit_says_when_it_resets_in_the_spas_zone(api: ZoomClient, z
     raised = a_daily_limit(api, zoom, retry_after="2026-11-21T00:00:00Z")
     said = say_provider_error(raised.value, ZoneInfo("America/New_York"))
     assert "Today's limit of Zoom meeting changes" in said and "resets at 7:00 pm (America/New_York)" in said
+
+
+def test_a_daily_limit_without_retry_after_resets_at_the_next_midnight_utc(
+    api: ZoomClient, zoom: responses.RequestsMock
+) -> None:
+    before = datetime.now(UTC)
+    resets_at = a_daily_limit(api, zoom, retry_after=None).value.resets_at
+    after = datetime.now(UTC)
+    midnights = {moment.date() + timedelta(days=1) for moment in (before, after)}
+    assert resets_at in {datetime.combine(day, datetime.min.time(), UTC) for day in midnights}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import time
 
 import responses
 
-from simplespa_zoom.zoom.oauth import REFRESH_EARLY_SECONDS, TokenEndpoint, Tokens
+from simplespa_zoom.zoom.oauth import REFRESH_EARLY_SECONDS, BoundTokens, TokenEndpoint, Tokens
 
 from .helpers import OAUTH
 
@@ -39,3 +39,30 @@ def test_the_token_and_revoke_urls_ignore_a_trailing_slash_and_use_basic_client_
     fresh = endpoint.refresh("r1")
     assert fresh is not None and (fresh.access_token, fresh.refresh_token) == ("a2", "r2")
     assert zoom.calls[0].request.headers["Authorization"].startswith("Basic ")
+
+
+class CountingStore:
+    """A browser's token store that counts its reads (each one is a read of the session cookie)."""
+
+    def __init__(self, tokens: Tokens | None) -> None:
+        self.tokens, self.reads = tokens, 0
+
+    def get(self) -> Tokens | None:
+        self.reads += 1
+        return self.tokens
+
+    def set(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+
+    def delete(self) -> None:
+        self.tokens = None
+
+
+def test_a_request_reads_the_cookie_once_and_trusts_its_own_writes() -> None:
+    store = CountingStore(Tokens("access", "refresh", NOW + 3600))
+    bound = BoundTokens(store)
+    assert bound.get() == bound.get() == store.tokens and store.reads == 1
+    bound.delete()
+    assert bound.get() is None and store.reads == 1  # forgotten: nothing to read again
+    bound.set(Tokens("new-access", "new-refresh", NOW + 3600))
+    assert bound.get() == Tokens("new-access", "new-refresh", NOW + 3600) and store.reads == 1

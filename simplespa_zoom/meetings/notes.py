@@ -204,12 +204,6 @@ def own_line(line_format: MeetingLineFormat, notes: str, meeting_id: int, digest
     return mine[-1] if mine else None
 
 
-def last_line_digest(line_format: MeetingLineFormat, notes: str, meeting_id: int) -> str | None:
-    """The digest of meeting_id's last line: after append_line, the line the app just wrote."""
-    line = find_line(line_format, notes, meeting_id)
-    return fingerprint(line_text(notes, line)) if line else None
-
-
 def join_link_meeting(line_format: MeetingLineFormat, url: str) -> int | None:
     """The meeting a join link names, when written into a line it reads back whole as that line's link."""
     line = format_line(line_format, "t", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")), url)

@@ -151,26 +151,34 @@ def _meeting_updated(event: Event, context: Context) -> Answer:
     return None
 
 
-def _presence(kind: Kind, participant: bool) -> Callable[[Event, Context], Answer]:
-    """The handler of one presence event: kept as a mark of that kind for the meeting's appointments."""
+# Each presence event: the kind of mark it is kept as, and whether it is about a participant (else the meeting).
+PRESENCE_KINDS: dict[str, tuple[Kind, bool]] = {
+    "meeting.started": (Kind.STARTED, False),
+    "meeting.ended": (Kind.ENDED, False),
+    "meeting.participant_joined_waiting_room": (Kind.WAITING, True),
+    "meeting.participant_left_waiting_room": (Kind.WAITING_LEFT, True),
+    "meeting.participant_joined": (Kind.JOINED, True),
+    "meeting.participant_left": (Kind.LEFT, True),
+}
 
-    def handle(event: Event, context: Context) -> Answer:
-        meeting_id = _meeting_id(event)
-        if meeting_id is None or context.presence is None:
-            return None
-        if participant and not isinstance(event.payload["object"].get("participant"), dict):
-            log.info("Zoom webhook: %s names no participant, acknowledged", event.name)
-            return None
-        change = PresenceChange.read(event, meeting_id)
-        try:
-            count = context.presence.record(change.meeting_id, change.session, kind, change.who, change.at_ms)
-        except NotesBusy:
-            log.warning("Zoom webhook: %s kept, but the notes stayed busy; the next event writes the line", event.name)
-            return None
-        log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
+
+def _presence(event: Event, context: Context) -> Answer:
+    """A presence event, kept as a mark of its kind for the meeting's appointments."""
+    kind, participant = PRESENCE_KINDS[event.name]
+    meeting_id = _meeting_id(event)
+    if meeting_id is None or context.presence is None:
         return None
-
-    return handle
+    if participant and not isinstance(event.payload["object"].get("participant"), dict):
+        log.info("Zoom webhook: %s names no participant, acknowledged", event.name)
+        return None
+    change = PresenceChange.read(event, meeting_id)
+    try:
+        count = context.presence.record(change.meeting_id, change.session, kind, change.who, change.at_ms)
+    except NotesBusy:
+        log.warning("Zoom webhook: %s kept, but the notes stayed busy; the next event writes the line", event.name)
+        return None
+    log.info("Zoom webhook: %s applied to %d appointment(s)", event.name, count)
+    return None
 
 
 HANDLERS: dict[str, Callable[[Event, Context], Answer]] = {
@@ -178,12 +186,7 @@ HANDLERS: dict[str, Callable[[Event, Context], Answer]] = {
     "app_deauthorized": _deauthorized,
     "meeting.deleted": _meeting_deleted,
     "meeting.updated": _meeting_updated,
-    "meeting.started": _presence(Kind.STARTED, participant=False),
-    "meeting.ended": _presence(Kind.ENDED, participant=False),
-    "meeting.participant_joined_waiting_room": _presence(Kind.WAITING, participant=True),
-    "meeting.participant_left_waiting_room": _presence(Kind.WAITING_LEFT, participant=True),
-    "meeting.participant_joined": _presence(Kind.JOINED, participant=True),
-    "meeting.participant_left": _presence(Kind.LEFT, participant=True),
+    **dict.fromkeys(PRESENCE_KINDS, _presence),
 }
 
 
