@@ -48,3 +48,16 @@ def test_details_show_the_initials_topic_and_the_protections_zoom_applied(page: 
         row = details.locator("div", has=page.get_by_text(name, exact=True))
         expect(row).to_be_visible()
         expect(row.locator("dd")).to_have_text(shown)
+
+
+def test_details_show_the_protections_right_after_add_meeting(page: Page, stack: Stack) -> None:
+    appointment = stack.add_appointment("Ana Souza")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    widget = page.get_by_role("region", name="Zoom meeting")
+    widget.get_by_text("Details").click()
+    details = widget.locator("dl")
+    for name in ("Waiting room", "Passcode"):
+        row = details.locator("div", has=page.get_by_text(name, exact=True))
+        expect(row).to_be_visible()
+        expect(row.locator("dd")).to_have_text("On")

@@ -121,3 +121,18 @@ def test_an_unchecked_meeting_claims_no_protections(app: Flask, signed_in) -> No
     connect_zoom(signed_in)
     answer = post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()
     assert answer["state"] == "other_account" and "protections" not in answer
+
+
+def test_add_meeting_hands_the_widget_the_protections_zoom_applied_to_the_new_meeting(
+    app: Flask, signed_in, zoom
+) -> None:
+    """Details shows the waiting room and passcode right after Add Meeting, not only after the next check."""
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    body = {**zoom_meeting(appointment), "password": "", "settings": {"waiting_room": True}}
+    zoom.post(f"{API}/users/me/meetings", json=body, status=201)
+    added = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert added.status_code == 201
+    assert added.get_json()["protections"] == {"passcode": False, "waiting_room": True}
+    again = post(signed_in, f"/appointments/{appointment.id}/meeting")  # the meeting was there: no Zoom call
+    assert again.status_code == 200 and "protections" not in again.get_json()

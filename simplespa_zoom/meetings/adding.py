@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 class Outcome:
     appointment: Appointment
     created: bool
+    meeting: ProviderMeeting | None = None  # as the provider answered, when this click created or adopted it
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class AddMeeting:
                     unknown = True  # a failed save leaves it for the next click to adopt, never deletes it
                     saved, _ = self._record(appointment, earlier, host_mark, undo=False)
                     recorded = True
-                    return Outcome(saved, created=False)
+                    return Outcome(saved, created=False, meeting=earlier)
                 unknown = True
                 try:
                     meeting = self._create(appointment)
@@ -92,7 +93,7 @@ class AddMeeting:
                 unknown = False
                 saved, created = self._record(appointment, meeting, host_mark)
                 recorded = True
-                return Outcome(saved, created=created)
+                return Outcome(saved, created=created, meeting=meeting if created else None)
             except MeetingNotSaved as error:
                 unknown = error.left_with_provider
                 raise

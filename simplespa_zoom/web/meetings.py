@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.hosts import host_as_known
+from simplespa_zoom.meetings.ports import ProviderMeeting
 from simplespa_zoom.meetings.starting import start_offer
 from simplespa_zoom.meetings.summary import meeting_summary
 from simplespa_zoom.web import meeting_services, meeting_setup, the_book
@@ -58,13 +59,22 @@ def meeting_answer(appointment: Appointment, **extra: Any) -> dict[str, Any]:
     }
 
 
+def protections(meeting: ProviderMeeting | None) -> dict[str, Any]:
+    """The waiting room and passcode as the provider applied them, for the widget's Details (only when it was
+    read in this request: a meeting shown from the notes alone claims nothing)."""
+    if meeting is None:
+        return {}
+    return {"protections": {"passcode": meeting.passcode, "waiting_room": meeting.waiting_room}}
+
+
 @bp.post("")
 @login_required
 def add(appointment_id: int) -> Any:
     if not the_book().appointments.get(appointment_id).start_readable:
         raise StartUnreadable()
     outcome = meeting_services().adding.add(appointment_id)
-    return jsonify(meeting_answer(outcome.appointment, created=outcome.created)), 201 if outcome.created else 200
+    answer = meeting_answer(outcome.appointment, created=outcome.created, **protections(outcome.meeting))
+    return jsonify(answer), 201 if outcome.created else 200
 
 
 @bp.post("/remove")
@@ -77,9 +87,9 @@ def remove(appointment_id: int) -> Any:
 @login_required
 def status(appointment_id: int) -> Any:
     check = meeting_services().checking.check(appointment_id)
-    answer = meeting_answer(check.appointment, state=check.state, message=say_check(check))
-    if check.meeting is not None:  # the protections as Zoom applied them, for the widget's Details
-        answer["protections"] = {"passcode": check.meeting.passcode, "waiting_room": check.meeting.waiting_room}
+    answer = meeting_answer(
+        check.appointment, state=check.state, message=say_check(check), **protections(check.meeting)
+    )
     return jsonify({**answer, "help": help_url(check.code)})
 
 

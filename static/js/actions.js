@@ -33,6 +33,7 @@ export async function addMeeting() {
   const answer = await zoomRequest(page.dataset.meetingUrl);
   if (answer.ok) {
     showMeeting(answer.body);
+    showProtections(answer.body.protections);
     return;
   }
   setBusy(button, false);
