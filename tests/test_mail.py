@@ -157,6 +157,22 @@ def test_reschedule_sends_one_update_with_the_same_uid_and_a_higher_sequence(
     assert update.subject.startswith("Changed:")
 
 
+def test_a_new_length_alone_sends_one_update_with_the_new_end(app: Flask, signed_in, zoom, mail_server) -> None:
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "duration": 90})
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, duration="90"))
+    invitation, update = mail_server.wait_for(2)
+    delivered(app)
+    assert len(mail_server.messages) == 2
+    first, second = the_event(invitation), the_event(update)
+    assert first.decoded("dtend") - first.decoded("dtstart") == timedelta(minutes=60)
+    assert second.decoded("dtend") - second.decoded("dtstart") == timedelta(minutes=90)
+    assert str(second["uid"]) == str(first["uid"]) and int(second["sequence"]) == 1
+    assert update.subject.startswith("Changed:")
+
+
 def test_cancel_sends_one_cancellation(app: Flask, signed_in, zoom, mail_server) -> None:
     appointment = add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)

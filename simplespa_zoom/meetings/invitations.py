@@ -2,9 +2,10 @@
 
 A letter follows the app's own line, not the form: the invitation when the line is first written,
 an update when the line's start or join link changes (a reschedule followed in the provider, a new
-passcode learnt from it), a cancellation when the line goes (cancel, Remove meeting, deleted in the
-provider). The book writes each letter to its outbox in the same transaction as the notes, so a letter
-is never lost and never written for a change that was not saved. Delivery is a separate round (right
+passcode learnt from it) or the meeting takes a new length (the calendar file shows its end), a
+cancellation when the line goes (cancel, Remove meeting, deleted in the provider). The book writes each
+letter to its outbox in the same transaction as the notes (a new length alone: as a resend is written),
+so a letter is never lost and never written for a change that was not saved. Delivery is a separate round (right
 after the request, and `send-mail` every minute) through the Postman port; reminders are queued by
 that round, once per start, whoever runs it.
 
@@ -61,6 +62,13 @@ class Letters:
         if new is None or (new.when_text, new.join_url) == (old.when_text, old.join_url):
             return None
         return self._letter(appointment, LetterKind.UPDATE, old.meeting_id, new)
+
+    def after_new_length(self, appointment: Appointment) -> Letter | None:
+        """The update when the meeting moved to a new length and its line stayed as it was."""
+        line = appointment.own_meeting_line
+        if line is None or appointment.cancelled:
+            return None
+        return self._letter(appointment, LetterKind.UPDATE, line.meeting_id, line)
 
     def resend(self, appointment: Appointment) -> Letter | None:
         """The invitation again, as the appointment and its line stand now."""
