@@ -47,3 +47,18 @@ def test_the_host_starts_the_meeting_in_a_new_tab(page: Page, stack: Stack, capl
     assert zak not in caplog.text
     assert not database_holds(stack.app, zak)
     assert zak not in page.content()
+
+
+def test_a_blocked_tab_is_said_with_its_help_and_asks_zoom_for_nothing(page: Page, stack: Stack) -> None:
+    appointment = stack.add_appointment("Ana Souza")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    page.add_init_script("window.open = () => null;")  # as a browser that blocks pop-ups answers
+    page.reload()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.get_by_role("region", name="Zoom meeting").get_by_role("button", name="Start meeting").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The browser blocked the new tab for Zoom. Allow pop-ups for this site")
+    expect(alert.get_by_role("link")).to_have_attribute("href", "/help#start_tab_blocked")
+    assert not [url for url in asked if url.endswith("/meeting/start")]
