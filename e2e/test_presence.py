@@ -40,9 +40,15 @@ def test_client_in_the_waiting_room_then_the_attendance_line_on_open_pages(page:
     expect(page.get_by_text(WAITING)).to_be_visible(timeout=WITHIN)
     expect(day.get_by_text(WAITING)).to_be_visible(timeout=WITHIN)
 
-    opened_later = page.context.new_page()  # a page opened now asks as it opens, before the next poll's turn
+    # A page opened now asks as it opens: in a browser whose timers stand still, no later poll can fill it.
+    still = page.context.browser.new_context()
+    opened_later = still.new_page()
+    opened_later.clock.install()
+    opened_later.clock.pause_at(datetime.now(UTC) + timedelta(minutes=1))
+    sign_in(opened_later, stack)
     opened_later.goto(f"{stack.url}/appointments/{appointment.id}")
     expect(opened_later.get_by_text(WAITING)).to_be_visible(timeout=WITHIN)
+    still.close()
 
     zoom.get_by_role("button", name="Host starts: Appointment with Ana Souza").click()
     expect(page.get_by_text(re.compile(r"Client is in the meeting since"))).to_be_visible(timeout=WITHIN)

@@ -162,7 +162,10 @@ def test_a_new_length_alone_sends_one_update_with_the_new_end(app: Flask, signed
     mail_server.wait_for(1)
     zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
     zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "duration": 90})
-    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, duration="90"))
+    same_start = local(app, appointment.starts_at)
+    form_post(
+        signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=same_start, duration="90")
+    )
     invitation, update = mail_server.wait_for(2)
     delivered(app)
     assert len(mail_server.messages) == 2

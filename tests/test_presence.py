@@ -112,7 +112,6 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     assert poll(client, booked.id)["presence"] == waiting
     # The pages ask the poll where it is as they open (presence.js), and put its answer in the row's place.
     page = client.get(f"/appointments/{booked.id}").get_data(as_text=True)
-    assert 'id="presence-now"' in page
     assert client.get(poll_url(page)).get_json()["presence"] == waiting
     day = booked.local_start(app.config["SPA_TZ"]).date().isoformat()
     day_page = client.get(f"/appointments?day={day}").get_data(as_text=True)
@@ -121,6 +120,15 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
         deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
     assert poll(client, booked.id)["presence"] == f"Client is in the meeting since {clock(app, 3)}."
+
+
+def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booked) -> None:
+    """The marks outlive a removed or hand-edited line for a day; the page says nothing of them then."""
+    login(client)
+    deliver(client, event(WAITS, 2, GUEST))
+    assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, 2)}."
+    sql(app, "UPDATE appointments SET zoom_line_digest = NULL WHERE id = :i", i=booked.id)  # edited by hand
+    assert poll(client, booked.id)["presence"] is None
 
 
 def test_the_host_is_told_from_the_client_by_the_host_id(app, client, booked) -> None:

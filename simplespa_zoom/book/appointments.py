@@ -311,7 +311,7 @@ class AppointmentStore:
         self, meeting_id: int, limit: int = SEARCH_LIMIT, *, besides: int | None = None
     ) -> list[Appointment]:
         """Appointments whose notes hold a Zoom line of this meeting, whoever wrote it (by index); besides: one
-        appointment left out (the page asking who else shares its meeting: usually no one, so no row is read)."""
+        appointment left out (the page asking who else shares its meeting: usually no one, so no row comes back)."""
         if not indexable(meeting_id):
             return []  # never in the index
         query = (

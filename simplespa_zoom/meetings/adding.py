@@ -81,9 +81,9 @@ class AddMeeting:
                 earlier = self._earlier_meeting(appointment, in_doubt)
                 if earlier is not None:
                     unknown = True  # a failed save leaves it for the next click to adopt, never deletes it
-                    saved, _ = self._record(appointment, earlier, host_mark, undo=False)
+                    saved, written = self._record(appointment, earlier, host_mark, undo=False)
                     recorded = True
-                    return Outcome(saved, created=False, meeting=earlier)
+                    return Outcome(saved, created=False, meeting=earlier if written else None)
                 unknown = True
                 try:
                     meeting = self._create(appointment)
@@ -169,7 +169,7 @@ class AddMeeting:
             meeting.join_url,
         )
         if not _reads_back(line_format, line, meeting):
-            log.warning("Zoom's join link for a new meeting does not read back; deleting the meeting again")
+            log.warning("The provider's join link for a new meeting does not read back; deleting the meeting again")
             raise self._undo(meeting.id, "join_link_unreadable")
         try:
             for _ in range(timing.SAVE_ATTEMPTS):
@@ -194,7 +194,7 @@ class AddMeeting:
                         self._undo(meeting.id, "meeting_not_saved")
                     return appointment, False
         except Exception:
-            log.exception("Saving the Zoom line of appointment %s failed", appointment.id)
+            log.exception("Saving the meeting line of appointment %s failed", appointment.id)
         if not undo:
             raise MeetingNotSaved.because("meeting_not_saved", left_with_provider=True)
         raise self._undo(meeting.id, "meeting_not_saved")

@@ -70,8 +70,9 @@ class CheckDay:
         for appointment in appointments:
             if appointment.meeting_line is None:
                 continue
-            if self.checking.settled(appointment, now) is not None:
-                tasks.append(partial(self._check, appointment.id))  # the rules answer without a provider call
+            settled = self.checking.settled(appointment, now)
+            if settled is not None:
+                tasks.append(partial(_as_is, settled))  # the rules answer without a provider call
             elif asked < DAY_CHECK_MAX:
                 asked += 1
                 tasks.append(partial(self._ask, appointment, deadline, pacer))
@@ -98,3 +99,7 @@ class CheckDay:
             return self.checking.check(appointment_id)
         except NoMeeting:  # its line was removed meanwhile: nothing to show
             return None
+
+
+def _as_is(check: Check) -> Check:
+    return check

@@ -202,17 +202,12 @@ class ChangeMeeting:
         rewritten = self.lines.follow(
             current, line, meeting.topic, meeting.starts_at, meeting.join_url, self.lines.now_ms()
         )
-        if rewritten is None and before.duration_minutes != after.duration_minutes:
-            self._tell_new_length(current)
+        if rewritten is None and after.starts_at == before.starts_at:
+            # Only the length changed: the line (and so its letter) did not, yet the client's calendar shows the end.
+            self.lines.tell_new_length(current, before.duration_minutes)
         if meeting.starts_at != after.starts_at:  # the start the provider still holds (None: it said none)
             return Notice.warning("reschedule_not_applied", starts_at=meeting.starts_at)
         return Notice.info("meeting_moved")
-
-    def _tell_new_length(self, appointment: Appointment) -> None:
-        """The client's update when only the length changed: the line (and so its letter) did not."""
-        letter = self.lines.letters.after_new_length(appointment)
-        if letter is not None:
-            self.book.queue_letter(appointment.id, letter)
 
     def follow_cancel(self, appointment: Appointment) -> Notice | None:
         """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""

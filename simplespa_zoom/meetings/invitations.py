@@ -64,18 +64,18 @@ class Letters:
         return self._letter(appointment, LetterKind.UPDATE, old.meeting_id, new)
 
     def after_new_length(self, appointment: Appointment) -> Letter | None:
-        """The update when the meeting moved to a new length and its line stayed as it was."""
-        line = appointment.own_meeting_line
-        if line is None or appointment.cancelled:
-            return None
-        return self._letter(appointment, LetterKind.UPDATE, line.meeting_id, line)
+        """The update when the appointment took a new length and its line stayed as it was."""
+        return self._as_it_stands(appointment, LetterKind.UPDATE)
 
     def resend(self, appointment: Appointment) -> Letter | None:
         """The invitation again, as the appointment and its line stand now."""
+        return self._as_it_stands(appointment, LetterKind.INVITATION, invited=True)
+
+    def _as_it_stands(self, appointment: Appointment, kind: LetterKind, *, invited: bool = False) -> Letter | None:
         line = appointment.own_meeting_line
         if line is None or appointment.cancelled:
             return None
-        return self._letter(appointment, LetterKind.INVITATION, line.meeting_id, line, invited=True)
+        return self._letter(appointment, kind, line.meeting_id, line, invited=invited)
 
     def _letter(
         self,

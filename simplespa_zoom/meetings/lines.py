@@ -124,6 +124,14 @@ class LineEditor:
                 appointment = conflict.current
         raise NotesBusy()
 
+    def tell_new_length(self, appointment: Appointment, old_minutes: int) -> None:
+        """The client's update when the appointment took a new length and its line stayed as it was."""
+        if appointment.duration_minutes == old_minutes:
+            return
+        letter = self.letters.after_new_length(appointment)
+        if letter is not None:
+            self.book.queue_letter(appointment.id, letter)
+
     def _letter(
         self, appointment: Appointment, line: notes.MeetingLine | None, text: str | None, *, removed: bool
     ) -> Letter | None:

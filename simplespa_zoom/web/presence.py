@@ -59,7 +59,11 @@ def _no_store(answer: Any) -> Any:
 def one(appointment_id: int) -> Any:
     appointment = the_book().appointments.get(appointment_id)
     return _no_store(
-        {"presence": presence_texts([appointment_id]).get(appointment_id), "attendance": attendance_text(appointment)}
+        {
+            # Marks outlive a removed line for a day: who is in a meeting is told only of the app's own.
+            "presence": presence_texts([appointment_id]).get(appointment_id) if appointment.line_is_own else None,
+            "attendance": attendance_text(appointment),
+        }
     )
 
 

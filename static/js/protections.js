@@ -1,5 +1,5 @@
 // The widget's Details: the meeting's waiting room and passcode as Zoom applied them (Zoom may override what
-// was asked), from the answer of the check with Zoom. Rows stay hidden when Zoom did not say.
+// was asked), from Zoom's answer to Add Meeting or to the check. Rows stay hidden when Zoom did not say.
 
 import { texts } from "./server.js";
 
