@@ -144,7 +144,7 @@ def test_a_join_link_that_would_not_read_back_is_logged_before_the_meeting_is_de
     with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):
         world.service.adding.add(appointment.id)
     assert logged(caplog, "simplespa_zoom.meetings.adding") == [
-        "Zoom's join link for a new meeting does not read back; deleting the meeting again"
+        "The provider's join link for a new meeting does not read back; deleting the meeting again"
     ]
 
 
@@ -157,7 +157,7 @@ def test_a_line_that_could_not_be_saved_is_logged_with_the_appointment_and_the_c
     with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(MeetingNotSaved):
         world.service.adding.add(appointment.id)
     assert logged(caplog, "simplespa_zoom.meetings.adding") == [
-        f"Saving the Zoom line of appointment {appointment.id} failed"
+        f"Saving the meeting line of appointment {appointment.id} failed"
     ]
     assert "disk full" in caplog.text  # the traceback of the cause goes with it
 
