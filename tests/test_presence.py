@@ -131,6 +131,31 @@ def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booke
     assert poll(client, booked.id)["presence"] is None
 
 
+def zoom_time(minutes: float) -> str:
+    return (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(
+    ("person", "meeting", "said_at"),
+    [
+        ({"join_time": zoom_time(4), "leave_time": zoom_time(9)}, {"start_time": zoom_time(1)}, 4),
+        ({"leave_time": zoom_time(9), "date_time": zoom_time(7)}, {"start_time": zoom_time(1)}, 9),
+        ({"date_time": zoom_time(7)}, {"start_time": zoom_time(1)}, 7),
+        ({"join_time": "not a time"}, {"start_time": zoom_time(1)}, 1),
+    ],
+)
+def test_an_event_without_event_ts_is_placed_by_the_times_in_its_payload(
+    app, client, booked, person: dict[str, str], meeting: dict[str, str], said_at: int
+) -> None:
+    """Zoom stamps every event; one that came without it is dated by its participant's times, then the meeting's."""
+    login(client)
+    waits = event(WAITS, 0, {**GUEST, **person})
+    del waits["event_ts"]
+    waits["payload"]["object"].update(meeting)
+    assert deliver(client, waits).status_code == 204
+    assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, said_at)}."
+
+
 def test_the_host_is_told_from_the_client_by_the_host_id(app, client, booked) -> None:
     login(client)
     deliver(client, event(JOINS, 1, HOST))
