@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers import CLIENT_EMAIL, the_event
+from tests.helpers import CLIENT_EMAIL, delivered, the_event
 from zoom_standin.mailbox import Mailbox
 
 from .helpers import Stack, add_meeting_connecting_first, sign_in
@@ -24,6 +24,7 @@ def test_add_meeting_sends_the_invitation_and_the_widget_says_so(page: Page, mai
     assert str(event["location"]) == meeting["join_url"] and event.decoded("dtstart") == appointment.starts_at
     assert "zak=" not in received.raw.decode()
 
+    delivered(stack.app)  # the server took the message a moment before the app wrote down that it was sent
     page.reload()
     widget = page.get_by_role("region", name="Zoom meeting")
     expect(widget.get_by_role("status").filter(has_text="The invitation was sent to")).to_contain_text(CLIENT_EMAIL)
