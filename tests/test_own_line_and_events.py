@@ -465,6 +465,16 @@ def test_the_usable_fields_of_an_event_still_apply_beside_an_unusable_one(app: F
     ]
 
 
+def test_an_unreadable_start_is_named_in_the_log_and_the_topic_still_applies(app: Flask, client, caplog) -> None:
+    holder = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
+    fields = {"id": MEETING_ID, "topic": "Ana's new topic", "start_time": "next Tuesday"}
+    event = {"event": "meeting.updated", "event_ts": 1, "payload": {"object": fields}}
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
+        assert deliver(client, json.dumps(event).encode()).status_code == 204
+    assert "[Ana's new topic]" in get_appointment(app, holder.id).notes
+    assert caplog.messages[0] == "Zoom webhook: meeting.updated with unusable start_time; those fields ignored"
+
+
 # --- 17. Join links on look-alike hosts ------------------------------------------------------------
 
 

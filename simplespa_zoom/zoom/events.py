@@ -53,11 +53,10 @@ class Event:
 class MeetingChange:
     """A meeting's new topic, start and join link from meeting.updated (None: not given, or unusable)."""
 
-    meeting_id: int
     topic: str | None
     starts_at: datetime | None
     join_url: str | None
-    unusable: tuple[str, ...]
+    unusable: tuple[str, ...]  # the fields given but not usable, named in the operator's log
 
     @classmethod
     def read(cls, meeting: dict[str, Any], meeting_id: int) -> MeetingChange:
@@ -66,7 +65,7 @@ class MeetingChange:
         join_url = url if url is not None and notes.join_link_meeting(ZOOM_LINE_FORMAT, url) == meeting_id else None
         given = {"topic": topic, "start_time": starts_at, "join_url": join_url}
         unusable = tuple(field for field, value in given.items() if value is None and meeting.get(field) is not None)
-        return cls(meeting_id, topic, starts_at, join_url, unusable)
+        return cls(topic, starts_at, join_url, unusable)
 
 
 @dataclass(frozen=True)
