@@ -176,6 +176,27 @@ def test_a_new_length_alone_sends_one_update_with_the_new_end(app: Flask, signed
     assert update.subject.startswith("Changed:")
 
 
+def test_a_new_length_with_a_new_link_from_zoom_sends_one_update_not_two(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    moved = {**zoom_meeting(appointment), "duration": 90, "join_url": NEW_JOIN_URL}
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=moved)
+    same_start = local(app, appointment.starts_at)
+    form_post(
+        signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=same_start, duration="90")
+    )
+    invitation, update = mail_server.wait_for(2)
+    delivered(app)
+    assert len(mail_server.messages) == 2
+    event = the_event(update)
+    assert str(event["location"]) == NEW_JOIN_URL and event.decoded("dtend") - event.decoded("dtstart") == timedelta(
+        minutes=90
+    )
+
+
 def test_cancel_sends_one_cancellation(app: Flask, signed_in, zoom, mail_server) -> None:
     appointment = add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)

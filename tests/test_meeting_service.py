@@ -333,3 +333,28 @@ def test_rescheduling_or_cancelling_an_appointment_without_any_line_says_nothing
     typed = world.book.add("Bea Lima", START, "Typed by staff:\n" + LINE)
     notice = world.service.changing.follow_reschedule(typed, replace(typed, starts_at=START + timedelta(days=1)))
     assert notice is not None and notice.code == "foreign_line_left"
+
+
+def test_a_reschedule_whose_meeting_is_gone_before_it_happened_drops_the_line() -> None:
+    """By the spa's clock the meeting is still to come, so "gone" is proof it was deleted: the line goes."""
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    after = replace(before, starts_at=START + timedelta(days=1))
+    world.book.rows[after.id] = after
+    world.provider.meetings.clear()  # deleted in the provider meanwhile
+    notice = world.service.changing.follow_reschedule(before, after)
+    assert notice is not None and notice.code == "reschedule_gone"
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil."
+
+
+def test_a_check_that_read_the_provider_before_a_later_change_reached_the_line_leaves_it() -> None:
+    """The line already shows a later change than this read: the check says checked, not updated."""
+    world = World()
+    appointment_id = world.with_meeting()
+    later_ms = int(NOW.timestamp() * 1000) + 60_000
+    world.book.rows[appointment_id] = replace(world.book.get(appointment_id), synced_ms=later_ms)
+    stale = world.provider.meetings[85746065432]
+    world.provider.meetings[85746065432] = replace(stale, topic="An older topic")
+    check = world.service.checking.check(appointment_id)
+    assert check.state == "ok" and check.appointment.notes == "Prefers lavender oil.\n" + LINE
