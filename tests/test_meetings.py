@@ -410,6 +410,8 @@ def test_remove_deletes_in_zoom_and_restores_the_notes(app: Flask, signed_in, zo
     assert response.status_code == 200
     assert get_appointment(app, appointment.id).notes == NOTES
     assert response.get_json()["meeting"] is None and response.get_json()["cancelled"] is False
+    with app.app_context():  # no longer found as holding the meeting (another page's "shared with" list)
+        assert the_book().appointments.mentioning(MEETING_ID) == []
 
 
 def test_a_notes_edit_made_while_zoom_deletes_is_kept_when_the_line_is_removed(app: Flask, signed_in, zoom) -> None:
