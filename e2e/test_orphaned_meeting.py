@@ -15,6 +15,8 @@ def delete_the_line_by_hand(page: Page) -> None:
     page.get_by_label("Notes").fill(NOTES)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert").filter(has_text=STILL_SCHEDULED)).to_be_visible()
+    # The alert is in the page's HTML; its buttons work once the page script has run, before "load".
+    page.wait_for_load_state("load")
 
 
 def test_delete_the_meeting_in_zoom_after_its_line_was_deleted_by_hand(page: Page, stack: Stack) -> None:
