@@ -12,6 +12,9 @@ import pytest
 
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved, OtherAccount
 from simplespa_zoom.meetings.host_marks import HostMarks
+from simplespa_zoom.meetings.invitations import Letters
+from simplespa_zoom.meetings.lines import LineEditor
+from simplespa_zoom.meetings.notes import fingerprint
 from simplespa_zoom.meetings.ports import MeetingProvider, ProviderNotConnected
 from simplespa_zoom.meetings.service import Meetings, MeetingSetup
 
@@ -25,9 +28,9 @@ LINE = "Zoom: [Appointment with Ana Souza] Tuesday, December 1 2026 3:00 pm \u20
 MARKS = HostMarks("a-secret-key-only-these-tests-use-0123456789", [])
 
 
-def services(book: InMemoryBook, provider: MeetingProvider, now: datetime) -> Meetings:
-    """The services of one request over this book and provider, on a fixed clock."""
-    return MeetingSetup(book, TZ, MARKS, now=lambda: now).services(provider)
+def services(book: InMemoryBook, provider: MeetingProvider, now: datetime, *, mail: bool = False) -> Meetings:
+    """The services of one request over this book and provider, on a fixed clock (mail: the spa sends letters)."""
+    return MeetingSetup(book, TZ, MARKS, now=lambda: now, mail=mail).services(provider)
 
 
 class World:
@@ -35,15 +38,17 @@ class World:
 
     calls: list[str]  # the meeting calls that reached the provider
 
-    def __init__(self, *, connected: bool = True, now: datetime = NOW) -> None:
+    def __init__(self, *, connected: bool = True, now: datetime = NOW, mail: bool = False) -> None:
         self.book = InMemoryBook()
         self.provider = InMemoryProvider(connected=connected, now=lambda: now)
         self.calls = self.provider.calls
-        self.service = services(self.book, self.provider, now)
+        self.service = services(self.book, self.provider, now, mail=mail)
 
-    def with_meeting(self, notes: str = "Prefers lavender oil.", host: str | None = "host-1") -> int:
+    def with_meeting(
+        self, notes: str = "Prefers lavender oil.", host: str | None = "host-1", client_email: str | None = None
+    ) -> int:
         """An appointment whose meeting the app created earlier (host known unless None)."""
-        appointment = self.book.add("Ana Souza", START, notes)
+        appointment = self.book.add("Ana Souza", START, notes, client_email=client_email)
         outcome = self.service.adding.add(appointment.id)
         if host != "host-1":
             mark = MARKS.mark(host) if host else None
@@ -358,3 +363,55 @@ def test_a_check_that_read_the_provider_before_a_later_change_reached_the_line_l
     world.provider.meetings[85746065432] = replace(stale, topic="An older topic")
     check = world.service.checking.check(appointment_id)
     assert check.state == "ok" and check.appointment.notes == "Prefers lavender oil.\n" + LINE
+
+
+def test_a_move_the_provider_ignored_leaves_the_line_and_sends_the_client_nothing() -> None:
+    """Saved again at the start an earlier save could not move the meeting to, and the provider keeps its own
+    start: staff are told, and the client, whose calendar still shows the line's time, gets no update."""
+    world = World(mail=True)
+    appointment_id = world.with_meeting(client_email="ana@example.com")
+    earlier = world.book.get(appointment_id)
+    moved = replace(earlier, starts_at=START + timedelta(days=1))  # the earlier save's move never reached Zoom
+    world.book.rows[appointment_id] = moved
+    meeting = world.provider.meetings[85746065432]
+    world.provider.move = lambda meeting_id, **_: meeting  # type: ignore[method-assign]  # the provider ignores it
+    notice = world.service.changing.follow_reschedule(moved, moved)
+    assert notice is not None and notice.code == "reschedule_not_applied"
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + LINE
+    assert [letter.kind.value for letter in world.book.outbox] == ["invitation"]
+
+
+def test_a_change_another_request_already_wrote_is_not_written_or_told_again() -> None:
+    """Two requests follow the same move in the provider; the one that read the row first finds the line
+    already showing it, so the notes and the client's update are written once."""
+    world = World(mail=True)
+    appointment_id = world.with_meeting(client_email="ana@example.com")
+    read_first = world.book.get(appointment_id)
+    later = START + timedelta(hours=1)
+    world.provider.meetings[85746065432] = replace(world.provider.meetings[85746065432], starts_at=later)
+    assert world.service.checking.check(appointment_id).state == "updated"
+    written = world.book.get(appointment_id)
+    lines = LineEditor(world.book, TZ, lambda: NOW, Letters(True, TZ))
+    line = read_first.own_meeting_line
+    assert line is not None
+    assert lines.follow(read_first, line, line.topic, later, LINK, lines.now_ms()) == written
+    assert world.book.get(appointment_id).version == written.version
+    assert [letter.kind.value for letter in world.book.outbox] == ["invitation", "update"]
+
+
+def test_a_line_whose_date_no_longer_reads_is_left_when_the_provider_gives_no_start() -> None:
+    """A line staff garbled before the app recognised its own line by its text (migration 0003 took it as
+    the app's) has no start to keep; with none from the provider either, the line is not rewritten, not even
+    for the provider's new topic."""
+    world = World()
+    appointment_id = world.with_meeting()
+    garbled = LINE.replace("Tuesday, December 1 2026 3:00 pm", "early in December")
+    row = world.book.get(appointment_id)
+    world.book.rows[appointment_id] = replace(
+        row, notes="Prefers lavender oil.\n" + garbled, own_line_digest=fingerprint(garbled)
+    )
+    world.provider.meetings[85746065432] = replace(
+        world.provider.meetings[85746065432], starts_at=None, topic="Renamed"
+    )
+    assert world.service.checking.check(appointment_id).state == "ok"
+    assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + garbled
