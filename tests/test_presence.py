@@ -123,12 +123,13 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
 
 
 def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booked) -> None:
-    """The marks outlive a removed or hand-edited line for a day; the page says nothing of them then."""
+    """The marks outlive a removed or hand-edited line for a day; the page and the day list say nothing of them then."""
     login(client)
     deliver(client, event(WAITS, 2, GUEST))
     assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, 2)}."
     sql(app, "UPDATE appointments SET zoom_line_digest = NULL WHERE id = :i", i=booked.id)  # edited by hand
     assert poll(client, booked.id)["presence"] is None
+    assert client.get(f"/appointments/presence?ids={booked.id}").get_json() == {}  # nor on the day's list
 
 
 def zoom_time(minutes: float) -> str:

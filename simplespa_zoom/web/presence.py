@@ -30,10 +30,19 @@ def presence_events() -> PresenceEvents:
 
 
 def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
-    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out)."""
+    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out).
+
+    Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
+    the app's own line. Only the few rows with something to say are read for it.
+    """
     tz = current_app.config["SPA_TZ"]
+    book = the_book().appointments
     states = presence_events().now_of(appointment_ids)
-    return {key: say_presence(note, tz) for key, state in states.items() if (note := state.note()) is not None}
+    return {
+        key: say_presence(note, tz)
+        for key, state in states.items()
+        if (note := state.note()) is not None and book.get(key).line_is_own
+    }
 
 
 def attendance_text(appointment: Appointment) -> str | None:
@@ -60,8 +69,7 @@ def one(appointment_id: int) -> Any:
     appointment = the_book().appointments.get(appointment_id)
     return _no_store(
         {
-            # Marks outlive a removed line for a day: who is in a meeting is told only of the app's own.
-            "presence": presence_texts([appointment_id]).get(appointment_id) if appointment.line_is_own else None,
+            "presence": presence_texts([appointment_id]).get(appointment_id),
             "attendance": attendance_text(appointment),
         }
     )
