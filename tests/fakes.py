@@ -87,6 +87,7 @@ class InMemoryBook:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        meeting_minutes: int | None = None,
         letter: Letter | None = None,
     ) -> Appointment:
         saved = self._write(
@@ -98,6 +99,7 @@ class InMemoryBook:
             host_mark=host_mark,
             synced_ms=synced_ms,
             own_line_digest=line_digest,
+            meeting_minutes=meeting_minutes,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -116,7 +118,9 @@ class InMemoryBook:
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
-            changes.update(own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None)
+            changes.update(
+                own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None, meeting_minutes=None
+            )
         else:
             if synced_ms is not None:
                 changes["synced_ms"] = synced_ms
@@ -132,9 +136,15 @@ class InMemoryBook:
         return self._write(appointment_id, current.version, letter)
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
+        self._remember(appointment_id, meeting_id, host_mark=host_mark)
+
+    def mark_length(self, appointment_id: int, meeting_id: int, minutes: int) -> None:
+        self._remember(appointment_id, meeting_id, meeting_minutes=minutes)
+
+    def _remember(self, appointment_id: int, meeting_id: int, **values: object) -> None:
         current = self.get(appointment_id)
         if current.own_meeting_id == meeting_id:
-            self.rows[appointment_id] = replace(current, host_mark=host_mark)
+            self.rows[appointment_id] = replace(current, **values)  # type: ignore[arg-type]
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.own_meeting_id == meeting_id]

@@ -59,6 +59,7 @@ def record(subject: Subject, appointment: Appointment, host_mark: str | None = "
         1_000,
         meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, appended),
         line_digest=notes.fingerprint(LINE),
+        meeting_minutes=60,
     )
 
 
@@ -98,6 +99,7 @@ def test_recording_a_meeting_saves_its_line_remembers_it_and_ends_the_claim(subj
     saved = record(subject, claim.appointment)
     assert saved.notes == "Notes.\n" + LINE and saved.version == claim.appointment.version + 1
     assert (saved.own_meeting_id, saved.host_mark, saved.synced_ms) == (MEETING_ID, "mark-1", 1_000)
+    assert saved.meeting_minutes == 60
     assert saved.line_is_own and saved.meeting_line is not None and saved.meeting_line.join_url == LINK
     assert subject.book.find_by_meeting(MEETING_ID) == [saved]
     assert subject.book.claim_for_create(saved.id) is not None  # the claim ended with the write
@@ -109,6 +111,16 @@ def test_the_host_is_marked_only_on_the_meeting_named(subject: Subject) -> None:
     assert subject.book.get(saved.id).host_mark is None
     subject.book.mark_host(saved.id, MEETING_ID, "mark-2")
     assert subject.book.get(saved.id).host_mark == "mark-2"
+
+
+def test_the_length_the_provider_took_is_remembered_only_on_the_meeting_named_and_is_no_notes_edit(
+    subject: Subject,
+) -> None:
+    saved = record(subject, subject.add("Notes."))
+    subject.book.mark_length(saved.id, MEETING_ID + 1, 45)
+    assert subject.book.get(saved.id).meeting_minutes == 60
+    subject.book.mark_length(saved.id, MEETING_ID, 90)
+    assert (subject.book.get(saved.id).meeting_minutes, subject.book.get(saved.id).version) == (90, saved.version)
 
 
 def test_a_rewritten_line_is_known_by_its_new_digest_and_what_it_shows_never_goes_back_in_time(
@@ -135,7 +147,7 @@ def test_forgetting_the_meeting_clears_everything_the_row_remembered_of_it(subje
     saved = record(subject, subject.add("Notes."))
     forgotten = subject.book.set_notes(saved.id, saved.version, "Notes.", meeting_ids=set(), forget_meeting=True)
     assert (forgotten.own_meeting_id, forgotten.host_mark, forgotten.synced_ms) == (None, None, None)
-    assert forgotten.own_line_digest is None and not forgotten.line_is_own
+    assert (forgotten.own_line_digest, forgotten.meeting_minutes) == (None, None) and not forgotten.line_is_own
     assert subject.book.find_by_meeting(MEETING_ID) == []
 
 

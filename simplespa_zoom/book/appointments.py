@@ -82,6 +82,7 @@ def from_row(row: Row[Any], line_format: MeetingLineFormat) -> Appointment:
         host_mark=row.zoom_host_mark,
         synced_ms=row.zoom_synced_ms,
         own_line_digest=row.zoom_line_digest,
+        meeting_minutes=row.zoom_duration_minutes,
         client_timezone=row.client_timezone,
         mail_sequence=row.mail_sequence,
         line_format=line_format,
@@ -233,7 +234,13 @@ class AppointmentStore:
         """
         values: dict[str, Any] = {"notes": notes}
         if forget_meeting:
-            values.update(zoom_meeting_id=None, zoom_host_mark=None, zoom_synced_ms=None, zoom_line_digest=None)
+            values.update(
+                zoom_meeting_id=None,
+                zoom_host_mark=None,
+                zoom_synced_ms=None,
+                zoom_line_digest=None,
+                zoom_duration_minutes=None,
+            )
         else:
             if own_line_digest is not None:
                 values["zoom_line_digest"] = own_line_digest
@@ -255,6 +262,7 @@ class AppointmentStore:
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        meeting_minutes: int | None = None,
         letter: Letter | None = None,
     ) -> Appointment:
         """Save the notes with the new meeting's line (of line_digest), remember the meeting and end the claim:
@@ -265,6 +273,7 @@ class AppointmentStore:
             "zoom_host_mark": host_mark,
             "zoom_synced_ms": synced_ms,
             "zoom_line_digest": line_digest,
+            "zoom_duration_minutes": meeting_minutes,
             "meeting_claimed_at": None,
         }
         return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
@@ -291,11 +300,20 @@ class AppointmentStore:
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None:
         """Remember who hosts the app's meeting, once a connected browser has seen it in Zoom."""
+        self._remember(appointment_id, meeting_id, zoom_host_mark=host_mark)
+
+    def mark_length(self, appointment_id: int, meeting_id: int, minutes: int) -> None:
+        """Remember the length Zoom took for the app's meeting."""
+        self._remember(appointment_id, meeting_id, zoom_duration_minutes=minutes)
+
+    def _remember(self, appointment_id: int, meeting_id: int, **values: object) -> None:
+        """What is known of the app's meeting: only while the row still names it, and not a notes edit (the
+        version stays)."""
         with self.engine.begin() as connection:
             connection.execute(
                 update(appointments)
                 .where(appointments.c.id == appointment_id, appointments.c.zoom_meeting_id == meeting_id)
-                .values(zoom_host_mark=host_mark)
+                .values(**values)
             )
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:

@@ -40,6 +40,8 @@ appointments = Table(
     Column("zoom_synced_ms", BigInteger),
     # A digest of the exact text of the line the app wrote for its meeting (how it tells it from a typed copy).
     Column("zoom_line_digest", Text),
+    # The length in minutes the app last gave Zoom for its meeting (NULL: not known, rows from before 0007).
+    Column("zoom_duration_minutes", Integer),
     # The client's name case-folded, for the search box. Migration 0006 indexes its trigrams: on SQLite in the
     # FTS5 table appointments_search, kept in step by triggers; on PostgreSQL in a pg_trgm GIN index.
     Column("client_search", Text, nullable=False, server_default=""),

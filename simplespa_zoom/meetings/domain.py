@@ -60,6 +60,7 @@ class Appointment:
     host_mark: str | None = None  # a keyed fingerprint of that meeting's host (hosts.py)
     synced_ms: int | None = None  # when what the line shows came from the provider (orders its events)
     own_line_digest: str | None = None  # notes.fingerprint of the exact line the app last wrote
+    meeting_minutes: int | None = None  # the length the provider was last given for that meeting (None: not known)
     start_readable: bool = True
     client_timezone: str | None = None  # the client's IANA zone, if staff gave one
     mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)

@@ -93,6 +93,7 @@ class AppointmentBook(Protocol):
         *,
         meeting_ids: Collection[int],
         line_digest: str,
+        meeting_minutes: int | None = None,
         letter: Letter | None = None,
     ) -> Appointment: ...
 
@@ -114,6 +115,10 @@ class AppointmentBook(Protocol):
         ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
+
+    def mark_length(self, appointment_id: int, meeting_id: int, minutes: int) -> None:
+        """Remember the length the provider took for the app's meeting (only while the row names that meeting)."""
+        ...
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]: ...
 
