@@ -181,6 +181,32 @@ def test_a_new_length_sends_one_update_with_the_new_end(
     assert str(second["location"]) == (new_link or JOIN_URL) and update.subject.startswith("Changed:")
 
 
+def test_a_new_length_zoom_missed_is_sent_when_the_appointment_is_saved_again(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    """Saved in a browser not connected to Zoom, the new length is not in Zoom and the client is not told; the
+    warning says to connect and save again, and saving again, nothing changed, moves the meeting and tells them."""
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    with signed_in.session_transaction() as session:
+        del session["zoom"]
+    same_start = local(app, appointment.starts_at)
+    longer = form_values(appointment, start=same_start, duration="90")
+    saved = form_post(signed_in, f"/appointments/{appointment.id}/edit", longer, follow_redirects=True)
+    assert "its Zoom meeting was not updated" in saved.get_data(as_text=True)
+    connect_zoom(signed_in)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "duration": 90})
+    as_saved = get_appointment(app, appointment.id)
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(as_saved, start=same_start))
+    assert json.loads(zoom.calls[-2].request.body)["duration"] == 90
+    _, update = mail_server.wait_for(2)
+    delivered(app)
+    assert len(mail_server.messages) == 2
+    assert the_event(update).decoded("dtend") - the_event(update).decoded("dtstart") == timedelta(minutes=90)
+    assert update.subject.startswith("Changed:")
+
+
 def test_cancel_sends_one_cancellation(app: Flask, signed_in, zoom, mail_server) -> None:
     appointment = add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)

@@ -415,3 +415,26 @@ def test_a_line_whose_date_no_longer_reads_is_left_when_the_provider_gives_no_st
     )
     assert world.service.checking.check(appointment_id).state == "ok"
     assert world.book.get(appointment_id).notes == "Prefers lavender oil.\n" + garbled
+
+
+def test_a_new_length_the_provider_could_not_take_is_sent_again_when_the_appointment_is_saved_again() -> None:
+    """The line shows no length, so the book remembers the one the provider was last given: saving again after
+    connecting moves the meeting and tells the client, as it does for a start the line still shows."""
+    world = World(mail=True)
+    appointment_id = world.with_meeting(client_email="ana@example.com")
+    before = world.book.get(appointment_id)
+    longer = replace(before, duration_minutes=90)
+    world.book.rows[appointment_id] = longer
+    world.provider.connected = False
+    notice = world.service.changing.follow_reschedule(before, longer)
+    assert notice is not None and notice.code == "zoom_not_followed"
+    world.provider.connected = True
+    notice = world.service.changing.follow_reschedule(longer, longer)  # saved again as it was
+    assert notice is not None and notice.code == "meeting_moved"
+    assert world.calls == ["move 85746065432"]
+    letters = [(letter.kind.value, letter.duration_minutes) for letter in world.book.outbox]
+    assert letters == [("invitation", 60), ("update", 90)]
+    world.calls.clear()
+    saved = world.book.get(appointment_id)
+    assert world.service.changing.follow_reschedule(saved, saved) is None  # taken now: nothing to send again
+    assert world.calls == []

@@ -161,6 +161,9 @@ class AddMeeting:
         click would see no meeting and create a second one.
         """
         starts_at = meeting.starts_at or appointment.starts_at
+        minutes = (
+            appointment.duration_minutes
+        )  # the length it was created with (a concurrent edit may change the row's)
         line_format = appointment.line_format
         line = notes.format_line(
             line_format,
@@ -184,6 +187,7 @@ class AddMeeting:
                         self.lines.now_ms(),
                         meeting_ids=notes.meeting_ids(line_format, appended),
                         line_digest=notes.fingerprint(line),
+                        meeting_minutes=minutes,
                         letter=self.letters.invitation(appointment, meeting.id, line),
                     )
                     return saved, True

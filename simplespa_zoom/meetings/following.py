@@ -172,13 +172,14 @@ class ChangeMeeting:
     def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
         """Move the app's meeting to the appointment's new start and duration, and its line with it.
 
-        The line's own time is compared, not only the form's old value, so saving again
-        after connecting still moves a meeting an earlier save could not move.
+        The line's own time and the length the provider was last given are compared, not only the form's old
+        values, so saving again after connecting still moves a meeting an earlier save could not move.
         """
         line = own_line(after)
         if after.cancelled or line is None:
             return _foreign_notice(after) if after.starts_at != before.starts_at else None
-        if line.starts_at(self.tz) == after.starts_at and before.duration_minutes == after.duration_minutes:
+        held_minutes = after.meeting_minutes or before.duration_minutes  # rows from before 0007 know no length
+        if line.starts_at(self.tz) == after.starts_at and held_minutes == after.duration_minutes:
             return None
         if after.starts_at <= self.now():
             return Notice.warning("reschedule_into_past")
@@ -191,6 +192,7 @@ class ChangeMeeting:
                 meeting = self.provider.move(
                     line.meeting_id, starts_at=after.starts_at, duration=after.duration_minutes, timezone=self.tz.key
                 )
+            self.book.mark_length(after.id, line.meeting_id, after.duration_minutes)
         except ProviderMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):
                 self.lines.drop(self.book.get(after.id))
@@ -204,7 +206,7 @@ class ChangeMeeting:
         )
         if rewritten is None and after.starts_at == before.starts_at:
             # Only the length changed: the line (and so its letter) did not, yet the client's calendar shows the end.
-            self.lines.tell_new_length(current, before.duration_minutes)
+            self.lines.tell_new_length(current, held_minutes)
         if meeting.starts_at != after.starts_at:  # the start the provider still holds (None: it said none)
             return Notice.warning("reschedule_not_applied", starts_at=meeting.starts_at)
         return Notice.info("meeting_moved")
