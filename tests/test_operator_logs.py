@@ -13,7 +13,8 @@ import pytest
 import requests
 import responses
 
-from simplespa_zoom.meetings.errors import MeetingNotSaved
+from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingNotSaved, NotesBusy
+from simplespa_zoom.meetings.presence import PresenceEvents
 from simplespa_zoom.zoom.api import ZoomClient, ZoomMeetingGone, ZoomRequestRejected, ZoomUnavailable
 from simplespa_zoom.zoom.oauth import TokenEndpoint, Tokens, ZoomConnection, ZoomReconnect
 
@@ -162,6 +163,30 @@ def test_a_line_that_could_not_be_saved_is_logged_with_the_appointment_and_the_c
     assert "disk full" in caplog.text  # the traceback of the cause goes with it
 
 
+def test_a_claim_that_could_not_be_released_is_logged_as_going_stale(caplog: pytest.LogCaptureFixture) -> None:
+    """The click's own answer stands (here: the appointment is cancelled); the claim lapses by itself."""
+    world = ZoomWorld()
+    appointment = world.book.add("Ana Souza", START, status="cancelled")
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database is locked")
+
+    world.book.release_meeting = locked  # type: ignore[method-assign]
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.meetings.adding"), pytest.raises(AppointmentCancelled):
+        world.service.adding.add(appointment.id)
+    assert logged(caplog, "simplespa_zoom.meetings.adding") == [
+        f"Releasing the meeting claim of appointment {appointment.id} failed; it goes stale"
+    ]
+
+
+def test_a_url_validation_without_a_usable_token_is_logged(client, caplog) -> None:
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
+        assert deliver(client, {"event": "endpoint.url_validation", "payload": {}}).status_code == 204
+    assert logged(caplog, "simplespa_zoom.zoom.events") == [
+        "Zoom webhook: URL validation without a usable plainToken, acknowledged"
+    ]
+
+
 def test_a_meeting_event_is_logged_with_how_many_appointments_it_changed(app, client, caplog) -> None:
     with_app_meeting(app, add_appointment(app))
     with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
@@ -170,4 +195,28 @@ def test_a_meeting_event_is_logged_with_how_many_appointments_it_changed(app, cl
     assert logged(caplog, "simplespa_zoom.zoom.events") == [
         "Zoom webhook: meeting.deleted names no meeting, acknowledged",
         "Zoom webhook: meeting.deleted applied to 1 appointment(s)",
+    ]
+
+
+def test_a_presence_event_is_logged_with_how_many_appointments_it_concerned(app, client, caplog, monkeypatch) -> None:
+    """And one that names no meeting or no participant, or whose attendance line could not be written yet, says so."""
+    with_app_meeting(app, add_appointment(app))
+    joined: dict[str, object] = {"id": MEETING_ID, "uuid": "s1==", "host_id": "host-1"}
+    guest = {"user_id": "16778241", "user_name": "Ana Souza", "id": ""}
+
+    def busy(*_args: object) -> int:
+        raise NotesBusy()
+
+    with caplog.at_level(logging.INFO, logger="simplespa_zoom.zoom.events"):
+        for sent in ({"participant": guest}, joined, {**joined, "participant": guest}):
+            assert (
+                deliver(client, {"event": "meeting.participant_joined", "payload": {"object": sent}}).status_code == 204
+            )
+        monkeypatch.setattr(PresenceEvents, "record", busy)
+        assert deliver(client, {"event": "meeting.ended", "payload": {"object": joined}}).status_code == 204
+    assert logged(caplog, "simplespa_zoom.zoom.events") == [
+        "Zoom webhook: meeting.participant_joined names no meeting, acknowledged",
+        "Zoom webhook: meeting.participant_joined names no participant, acknowledged",
+        "Zoom webhook: meeting.participant_joined applied to 1 appointment(s)",
+        "Zoom webhook: meeting.ended kept, but the notes stayed busy; the next event writes the line",
     ]

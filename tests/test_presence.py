@@ -157,6 +157,25 @@ def test_an_event_without_event_ts_is_placed_by_the_times_in_its_payload(
     assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, said_at)}."
 
 
+@pytest.mark.parametrize(
+    ("kind", "meeting", "said"),
+    [
+        (STARTED, {"start_time": zoom_time(1)}, "Meeting started at {1}; the client has not joined yet."),
+        (ENDED, {"start_time": zoom_time(1), "end_time": zoom_time(30)}, "Meeting ended at {30}."),
+    ],
+)
+def test_a_meeting_event_without_event_ts_is_placed_by_the_meetings_times(
+    app, client, booked, kind: str, meeting: dict[str, str], said: str
+) -> None:
+    """With no participant, the meeting's own times date it: its end before its start."""
+    login(client)
+    sent = event(kind, 0)
+    del sent["event_ts"]
+    sent["payload"]["object"].update(meeting)
+    assert deliver(client, sent).status_code == 204
+    assert poll(client, booked.id)["presence"] == said.format(*[clock(app, m) for m in range(31)])
+
+
 def test_the_host_is_told_from_the_client_by_the_host_id(app, client, booked) -> None:
     login(client)
     deliver(client, event(JOINS, 1, HOST))
@@ -238,6 +257,21 @@ def test_with_a_personal_link_only_the_registrant_counts_as_the_client(app, clie
         deliver(client, one)
     login(client)
     assert poll(client, appointment.id)["presence"] == f"Client is in the meeting since {clock(app, 4)}."
+
+
+def test_with_a_personal_link_the_meetings_own_end_still_writes_the_record(app, client) -> None:
+    """Started and ended are about no participant: they count for the appointment whatever its link."""
+    appointment = with_app_meeting(app, add_appointment(app, email="ana@example.com"), join_url=PERSONAL_URL)
+    for one in session((STARTED, 0), (ENDED, 30)):
+        deliver(client, one)
+    assert get_appointment(app, appointment.id).notes == appointment.notes + "\nZoom attendance: client did not join"
+
+
+def test_the_host_is_also_known_by_zooms_participant_user_id(app, client, booked) -> None:
+    """Zoom may name the host's user in "participant_user_id" with "id" empty: still the host, not the client."""
+    assert deliver(client, event(JOINS, 2, {**HOST, "id": "", "participant_user_id": ZOOM_USER_ID})).status_code == 204
+    login(client)
+    assert poll(client, booked.id)["presence"] is None
 
 
 def test_presence_keeps_no_participant_name_email_or_zoom_id(app, client, booked) -> None:

@@ -129,7 +129,9 @@ def test_deauthorization_is_acknowledged_and_logged_without_ids(client, caplog) 
     with caplog.at_level(logging.INFO):
         response = deliver(client, {"event": "app_deauthorized", "event_ts": 1, "payload": payload})
     assert response.status_code == 204
-    assert "nothing to delete" in caplog.text
+    assert [record.getMessage() for record in caplog.records if record.name == "simplespa_zoom.zoom.events"] == [
+        "Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete"
+    ]
     assert "USER-SECRET-ID" not in caplog.text and "ACCT-123" not in caplog.text
 
 
