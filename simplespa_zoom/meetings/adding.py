@@ -161,9 +161,8 @@ class AddMeeting:
         click would see no meeting and create a second one.
         """
         starts_at = meeting.starts_at or appointment.starts_at
-        minutes = (
-            appointment.duration_minutes
-        )  # the length it was created with (a concurrent edit may change the row's)
+        # The length the meeting was asked for: the row read again after a concurrent edit may hold another.
+        minutes = appointment.duration_minutes
         line_format = appointment.line_format
         line = notes.format_line(
             line_format,
