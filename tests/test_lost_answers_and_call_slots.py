@@ -17,6 +17,7 @@ from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
+from simplespa_zoom.meetings.ports import ProviderNotConnected
 from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import ZoomClient, ZoomRequestRejected, ZoomUnavailable, ZoomUnreadable
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
@@ -82,6 +83,57 @@ def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> Non
     [meeting_id] = world.zoom.meetings
     assert world.book.get(appointment.id).own_meeting_id == meeting_id
     assert world.service.adding.add(appointment.id).created is False and world.zoom.calls == ["create", "list"]
+
+
+def test_an_adopted_meeting_whose_line_cannot_be_saved_is_left_in_zoom_for_the_next_click() -> None:
+    """The meeting is found, but the notes refuse the line: it is never deleted (nothing shows it was made for
+    this click), the claim stays in doubt, and the next click adopts the same meeting, with its protections."""
+    world = ZoomWorld()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    _lose_the_answer(world, ZoomUnavailable())
+    with pytest.raises(ZoomUnavailable):
+        world.service.adding.add(appointment.id)
+    [meeting_id] = world.zoom.meetings
+    world.book.failing_writes = 1
+    with pytest.raises(MeetingNotSaved) as failed:
+        world.service.adding.add(appointment.id)
+    assert failed.value.code == "meeting_not_saved" and list(world.zoom.meetings) == [meeting_id]
+    outcome = world.service.adding.add(appointment.id)
+    assert world.zoom.calls == ["create", "list", "list"] and outcome.created is False
+    assert outcome.meeting is not None and outcome.meeting.id == meeting_id
+    stored = world.book.get(appointment.id)
+    assert stored.own_meeting_id == meeting_id and stored.host_mark is not None  # its host known: no second ask
+
+
+def test_a_click_that_stops_before_zoom_keeps_an_earlier_lost_answer_in_doubt() -> None:
+    """Not connected on the second click: it asks Zoom nothing, and the click after it still looks first."""
+    world = ZoomWorld()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    _lose_the_answer(world, ZoomUnavailable())
+    with pytest.raises(ZoomUnavailable):
+        world.service.adding.add(appointment.id)
+    connected = world.tokens.get()
+    assert connected is not None
+    world.tokens.delete()
+    world.next_request()
+    with pytest.raises(ProviderNotConnected):
+        world.service.adding.add(appointment.id)
+    world.tokens.set(connected)
+    world.next_request()
+    assert world.service.adding.add(appointment.id).created is False
+    assert world.zoom.calls == ["create", "list"] and len(world.zoom.meetings) == 1
+
+
+def test_a_create_that_failed_in_an_unexpected_way_is_looked_for_before_creating_again() -> None:
+    """Not one of the provider's errors (a bug, a library failing after the request was sent): Zoom may have
+    made the meeting, so the next click looks for it first."""
+    world = ZoomWorld()
+    appointment = world.book.add("Ana Souza", START, NOTES)
+    _lose_the_answer(world, RuntimeError("failed after the request was sent"))
+    with pytest.raises(RuntimeError):
+        world.service.adding.add(appointment.id)
+    assert world.service.adding.add(appointment.id).created is False
+    assert world.zoom.calls == ["create", "list"] and len(world.zoom.meetings) == 1
 
 
 def test_a_create_zoom_refused_made_nothing_so_the_next_click_does_not_search() -> None:

@@ -29,8 +29,13 @@ class ZoomWorld(World):
         self.endpoint = FakeTokenEndpoint(self.zoom)
         fresh = time.time() + 3600
         self.tokens = InMemoryTokens(Tokens("access-1", "refresh-1", fresh, user_id="host-1") if connected else None)
-        connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
-        self.service = services(self.book, ZoomProvider(connection, self.tokens), now)
+        self.connection = ZoomConnection(self.zoom, self.endpoint, refusal_is_final=lambda: final_refusals)  # type: ignore[arg-type]
+        self.now = now
+        self.next_request()
+
+    def next_request(self) -> None:
+        """The services of a new request: its provider reads the browser's tokens afresh (once per request)."""
+        self.service = services(self.book, ZoomProvider(self.connection, self.tokens), self.now)
 
 
 def test_an_expired_access_token_is_refreshed_once_and_the_rotated_tokens_are_stored() -> None:
