@@ -63,6 +63,20 @@ def test_add_creates_one_meeting_and_appends_the_line(app: Flask, signed_in, zoo
     assert (sent["topic"], sent["duration"]) == ("Appointment with Ana Souza", appointment.duration_minutes)
 
 
+def test_a_meeting_just_added_is_pointed_out_where_its_line_was_already_pasted(
+    app: Flask, signed_in, zoom: responses.RequestsMock
+) -> None:
+    """The notes' meeting index follows the line Add Meeting writes, so the other appointment's page names it."""
+    appointment = add_appointment(app, "Ana Souza", NOTES)
+    pasted = add_appointment(app, "Bea Lima", "Pasted early:\n" + line_for(app, appointment))
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    page = signed_in.get(f"/appointments/{pasted.id}").get_data(as_text=True)
+    assert "The same Zoom meeting is also in the notes of this appointment" in page
+    assert f'href="/appointments/{appointment.id}"' in page
+
+
 def test_a_second_click_returns_the_existing_meeting_without_calling_zoom(app: Flask, signed_in) -> None:
     appointment = with_app_meeting(app, add_appointment(app, "Ana", NOTES))
     connect_zoom(signed_in)
