@@ -17,6 +17,7 @@ from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.notes import fingerprint
 from simplespa_zoom.meetings.ports import MeetingProvider, ProviderNotConnected
 from simplespa_zoom.meetings.service import Meetings, MeetingSetup
+from simplespa_zoom.meetings.summary import meeting_summary
 
 from .fakes import InMemoryBook, InMemoryProvider
 
@@ -136,7 +137,8 @@ def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
     appointment_id = world.with_meeting()
     meeting = world.provider.meetings[85746065432]
     world.provider.meetings[meeting.id] = replace(meeting, starts_at=START + timedelta(hours=1), topic="Renamed")
-    assert world.service.checking.check(appointment_id).state == "updated"
+    check = world.service.checking.check(appointment_id)
+    assert check.state == "updated" and check.meeting is not None  # the widget keeps its protections
     assert world.book.get(appointment_id).notes == (
         "Prefers lavender oil.\nZoom: [Renamed] Tuesday, December 1 2026 4:00 pm \u2014 " + LINK
     )
@@ -438,3 +440,15 @@ def test_a_new_length_the_provider_could_not_take_is_sent_again_when_the_appoint
     saved = world.book.get(appointment_id)
     assert world.service.changing.follow_reschedule(saved, saved) is None  # taken now: nothing to send again
     assert world.calls == []
+
+
+def test_the_widget_says_why_it_asks_the_provider_nothing_from_the_notes_alone() -> None:
+    """A typed line is not the app's; the app's own line after its meeting is over is over; by the spa's clock."""
+    world = World()
+    typed = meeting_summary(world.book.add("Bea Lima", START, "Typed:\n" + LINE), TZ, NOW)
+    assert typed is not None and (typed["note_code"], typed["created_here"]) == ("meeting_not_created_here", False)
+    assert typed["start_iso"] == "2026-12-01T15:00:00-05:00"
+    own = world.book.get(world.with_meeting())
+    upcoming, over = meeting_summary(own, TZ, NOW), meeting_summary(own, TZ, START + timedelta(hours=1))
+    assert upcoming is not None and (upcoming["note_code"], upcoming["ended"]) == (None, False)
+    assert over is not None and (over["note_code"], over["ended"]) == ("meeting_ended", True)
