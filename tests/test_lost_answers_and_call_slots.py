@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings import notes
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.ports import ProviderNotConnected
@@ -72,12 +73,19 @@ def _lose_the_answer(world: Any, error: Exception) -> None:
     world.zoom.create_meeting = made_then_lost
 
 
-def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> None:
+def _after_a_lost_answer(error: Exception | None = None) -> tuple[ZoomWorld, Appointment]:
+    """A first click whose create reached Zoom but whose answer was lost (raised as `error`)."""
     world = ZoomWorld()
     appointment = world.book.add("Ana Souza", START, NOTES)
-    _lose_the_answer(world, ZoomUnavailable())
-    with pytest.raises(ZoomUnavailable):
+    lost = error or ZoomUnavailable()
+    _lose_the_answer(world, lost)
+    with pytest.raises(type(lost)):
         world.service.adding.add(appointment.id)
+    return world, appointment
+
+
+def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> None:
+    world, appointment = _after_a_lost_answer()
     outcome = world.service.adding.add(appointment.id)
     assert world.zoom.calls == ["create", "list"] and outcome.created is False
     [meeting_id] = world.zoom.meetings
@@ -88,11 +96,7 @@ def test_a_create_without_an_answer_is_looked_for_before_creating_again() -> Non
 def test_an_adopted_meeting_whose_line_cannot_be_saved_is_left_in_zoom_for_the_next_click() -> None:
     """The meeting is found, but the notes refuse the line: it is never deleted (nothing shows it was made for
     this click), the claim stays in doubt, and the next click adopts the same meeting, with its protections."""
-    world = ZoomWorld()
-    appointment = world.book.add("Ana Souza", START, NOTES)
-    _lose_the_answer(world, ZoomUnavailable())
-    with pytest.raises(ZoomUnavailable):
-        world.service.adding.add(appointment.id)
+    world, appointment = _after_a_lost_answer()
     [meeting_id] = world.zoom.meetings
     world.book.failing_writes = 1
     with pytest.raises(MeetingNotSaved) as failed:
@@ -107,11 +111,7 @@ def test_an_adopted_meeting_whose_line_cannot_be_saved_is_left_in_zoom_for_the_n
 
 def test_a_click_that_stops_before_zoom_keeps_an_earlier_lost_answer_in_doubt() -> None:
     """Not connected on the second click: it asks Zoom nothing, and the click after it still looks first."""
-    world = ZoomWorld()
-    appointment = world.book.add("Ana Souza", START, NOTES)
-    _lose_the_answer(world, ZoomUnavailable())
-    with pytest.raises(ZoomUnavailable):
-        world.service.adding.add(appointment.id)
+    world, appointment = _after_a_lost_answer()
     connected = world.tokens.get()
     assert connected is not None
     world.tokens.delete()
@@ -127,11 +127,7 @@ def test_a_click_that_stops_before_zoom_keeps_an_earlier_lost_answer_in_doubt() 
 def test_a_create_that_failed_in_an_unexpected_way_is_looked_for_before_creating_again() -> None:
     """Not one of the provider's errors (a bug, a library failing after the request was sent): Zoom may have
     made the meeting, so the next click looks for it first."""
-    world = ZoomWorld()
-    appointment = world.book.add("Ana Souza", START, NOTES)
-    _lose_the_answer(world, RuntimeError("failed after the request was sent"))
-    with pytest.raises(RuntimeError):
-        world.service.adding.add(appointment.id)
+    world, appointment = _after_a_lost_answer(RuntimeError("failed after the request was sent"))
     assert world.service.adding.add(appointment.id).created is False
     assert world.zoom.calls == ["create", "list"] and len(world.zoom.meetings) == 1
 

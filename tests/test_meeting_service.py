@@ -12,8 +12,6 @@ import pytest
 
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved, OtherAccount
 from simplespa_zoom.meetings.host_marks import HostMarks
-from simplespa_zoom.meetings.invitations import Letters
-from simplespa_zoom.meetings.lines import LineEditor
 from simplespa_zoom.meetings.notes import fingerprint
 from simplespa_zoom.meetings.ports import MeetingProvider, ProviderNotConnected
 from simplespa_zoom.meetings.service import Meetings, MeetingSetup
@@ -393,7 +391,7 @@ def test_a_change_another_request_already_wrote_is_not_written_or_told_again() -
     world.provider.meetings[85746065432] = replace(world.provider.meetings[85746065432], starts_at=later)
     assert world.service.checking.check(appointment_id).state == "updated"
     written = world.book.get(appointment_id)
-    lines = LineEditor(world.book, TZ, lambda: NOW, Letters(True, TZ))
+    lines = world.service.checking.lines  # the editor the services share, as a second request's would be
     line = read_first.own_meeting_line
     assert line is not None
     assert lines.follow(read_first, line, line.topic, later, LINK, lines.now_ms()) == written
