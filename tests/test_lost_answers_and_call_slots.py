@@ -17,6 +17,7 @@ from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingNotSaved
+from simplespa_zoom.meetings.following import CheckState
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.ports import ProviderNotConnected
 from simplespa_zoom.web import the_book
@@ -207,6 +208,33 @@ def test_a_reschedule_while_every_zoom_slot_is_held_is_saved_and_says_zoom_is_sl
     assert flashes(page)[1][0] == "warning" and "Zoom is slow to answer right now" in flashes(page)[1][1]
     assert get_appointment(app, appointment.id).starts_at == appointment.starts_at + timedelta(days=1)
     assert len(zoom.calls) == 0
+
+
+class EverySlotHeld:
+    """A gate's call slots, every one held by slow calls of other requests: notes how long each caller would
+    queue for one, and none ever frees up."""
+
+    def __init__(self) -> None:
+        self.queued_for: list[float | None] = []
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        self.queued_for.append(timeout)
+        return False
+
+    def release(self) -> None:
+        raise AssertionError("released a slot that was never taken")
+
+
+def test_a_page_check_while_every_zoom_slot_is_held_answers_at_once_without_queueing() -> None:
+    world = ZoomWorld()
+    appointment_id = world.with_meeting()
+    notes_before = world.book.get(appointment_id).notes
+    slots = EverySlotHeld()
+    world.connection.gate.slots = slots  # type: ignore[assignment]
+    check = world.service.checking.check(appointment_id)
+    assert (check.state, check.code) == (CheckState.UNCHECKED, "meeting_check_slow")
+    assert slots.queued_for == [0]  # a check is never worth waiting for: the page renders now
+    assert world.calls == [] and world.book.get(appointment_id).notes == notes_before
 
 
 @pytest.mark.parametrize(("value", "slots"), [("1", 1), ("3", 3), ("0", None), ("4x", None), ("65", None)])
