@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes, timing
-from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import AppointmentCancelled, MeetingBusy, MeetingNotSaved
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.hosts import Host, Hosts
@@ -154,15 +154,13 @@ class AddMeeting:
     def _record(
         self, appointment: Appointment, meeting: ProviderMeeting, host_mark: str | None, *, undo: bool = True
     ) -> tuple[Appointment, bool]:
-        """Append the meeting's line, re-reading on concurrent edits; the row, and whether this line was written.
+        """Append the meeting's line; the row, and whether this line was written.
 
         On failure a new meeting is deleted again (undo); an adopted one is left for the next click. A line
         that would not read back (a join link of a shape the parser does not know) is never written: the next
         click would see no meeting and create a second one.
         """
         starts_at = meeting.starts_at or appointment.starts_at
-        # The length the meeting was asked for: the row read again after a concurrent edit may hold another.
-        minutes = appointment.duration_minutes
         line_format = appointment.line_format
         line = notes.format_line(
             line_format,
@@ -174,28 +172,10 @@ class AddMeeting:
             log.warning("The provider's join link for a new meeting does not read back; deleting the meeting again")
             raise self._undo(meeting.id, "join_link_unreadable")
         try:
-            for _ in range(timing.SAVE_ATTEMPTS):
-                try:
-                    appended = notes.append_line(appointment.notes, line)
-                    saved = self.book.record_meeting(
-                        appointment.id,
-                        appointment.version,
-                        appended,
-                        meeting.id,
-                        host_mark,
-                        self.lines.now_ms(),
-                        meeting_ids=notes.meeting_ids(line_format, appended),
-                        line_digest=notes.fingerprint(line),
-                        meeting_minutes=minutes,
-                        letter=self.letters.invitation(appointment, meeting.id, line),
-                    )
-                    return saved, True
-                except VersionConflict as conflict:
-                    appointment = conflict.current
-                if appointment.line_is_own:  # a request that took over a stale claim recorded a meeting meanwhile
-                    if appointment.own_meeting_id != meeting.id:
-                        self._undo(meeting.id, "meeting_not_saved")
-                    return appointment, False
+            saved, written = self.lines.append(appointment, line, meeting.id, host_mark, appointment.duration_minutes)
+            if not written and saved.own_meeting_id != meeting.id:
+                self._undo(meeting.id, "meeting_not_saved")  # a takeover of a stale claim recorded another
+            return saved, written
         except Exception:
             log.exception("Saving the meeting line of appointment %s failed", appointment.id)
         if not undo:

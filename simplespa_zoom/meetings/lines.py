@@ -21,8 +21,8 @@ def own_line(appointment: Appointment) -> notes.MeetingLine | None:
 
 @dataclass(frozen=True)
 class LineEditor:
-    """Rewrites or removes the app's own line, re-deciding from the fresh row after a concurrent edit; the
-    client's letter (update or cancellation) is written with the notes."""
+    """Appends, rewrites or removes the app's own line, re-deciding from the fresh row after a concurrent edit;
+    the client's letter (invitation, update or cancellation) is written with the notes."""
 
     book: AppointmentBook
     tz: ZoneInfo
@@ -31,6 +31,38 @@ class LineEditor:
 
     def now_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
+
+    def append(
+        self, appointment: Appointment, line: str, meeting_id: int, host_mark: str | None, minutes: int
+    ) -> tuple[Appointment, bool]:
+        """Append the line of a meeting just made or adopted and record the meeting, with the client's
+        invitation; the row, and whether this line was written.
+
+        minutes is the length the meeting was asked for, kept as given: the row read again after a concurrent
+        edit may hold another. On a concurrent edit the line goes onto the fresh notes, unless a request that
+        took over a stale claim recorded a meeting meanwhile: then that row is returned as it is.
+        """
+        for _ in range(timing.SAVE_ATTEMPTS):
+            try:
+                appended = notes.append_line(appointment.notes, line)
+                saved = self.book.record_meeting(
+                    appointment.id,
+                    appointment.version,
+                    appended,
+                    meeting_id,
+                    host_mark,
+                    self.now_ms(),
+                    meeting_ids=notes.meeting_ids(appointment.line_format, appended),
+                    line_digest=notes.fingerprint(line),
+                    meeting_minutes=minutes,
+                    letter=self.letters.invitation(appointment, meeting_id, line),
+                )
+                return saved, True
+            except VersionConflict as conflict:
+                appointment = conflict.current
+            if appointment.line_is_own:
+                return appointment, False
+        raise NotesBusy()
 
     def follow(
         self,
