@@ -701,6 +701,7 @@ CONFIRMATIONS = {
     "meeting_checked": "Checked with Zoom just now.",
     "meeting_updated_from_zoom": "The meeting was changed in Zoom; its line in the notes now matches.",
     "meeting_moved": "The Zoom meeting was moved to the new time.",
+    "meeting_new_length": "The Zoom meeting now has the appointment's new length.",
     "meeting_deleted": "The Zoom meeting was deleted.",
     "reason_not_connected": "Zoom is not connected in this browser",
     "fix_after_connecting": "Connect Zoom and {retry}, or {what} it in Zoom at " + FIX_IN_ZOOM + ".",

@@ -430,7 +430,7 @@ def test_a_new_length_the_provider_could_not_take_is_sent_again_when_the_appoint
     assert notice is not None and notice.code == "zoom_not_followed"
     world.provider.connected = True
     notice = world.service.changing.follow_reschedule(longer, longer)  # saved again as it was
-    assert notice is not None and notice.code == "meeting_moved"
+    assert notice is not None and notice.code == "meeting_new_length"
     assert world.calls == ["move 85746065432"]
     letters = [(letter.kind.value, letter.duration_minutes) for letter in world.book.outbox]
     assert letters == [("invitation", 60), ("update", 90)]

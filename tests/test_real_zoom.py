@@ -552,7 +552,7 @@ def test_a_duration_only_change_is_sent_to_zoom(app: Flask, signed_in, zoom) -> 
     zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
     values = form_values(appointment, start=local(app, appointment.starts_at), duration="90")
     page = form_post(signed_in, f"/appointments/{appointment.id}/edit", values, follow_redirects=True).get_data(True)
-    assert "moved to the new time" in page
+    assert flashes(page) == [SAVED, ("info", "The Zoom meeting now has the appointment's new length.")]
 
 
 # --- 10. Errors in Zoom's own terms ------------------------------------------------------------

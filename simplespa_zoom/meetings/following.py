@@ -209,7 +209,7 @@ class ChangeMeeting:
             self.lines.tell_new_length(current, held_minutes)
         if meeting.starts_at != after.starts_at:  # the start the provider still holds (None: it said none)
             return Notice.warning("reschedule_not_applied", starts_at=meeting.starts_at)
-        return Notice.info("meeting_moved")
+        return Notice.info("meeting_moved" if line.starts_at(self.tz) != after.starts_at else "meeting_new_length")
 
     def follow_cancel(self, appointment: Appointment) -> Notice | None:
         """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""
