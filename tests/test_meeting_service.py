@@ -450,3 +450,38 @@ def test_the_widget_says_why_it_asks_the_provider_nothing_from_the_notes_alone()
     upcoming, over = meeting_summary(own, TZ, NOW), meeting_summary(own, TZ, START + timedelta(hours=1))
     assert upcoming is not None and (upcoming["note_code"], upcoming["ended"]) == (None, False)
     assert over is not None and (over["note_code"], over["ended"]) == ("meeting_ended", True)
+
+
+def test_the_widget_shows_the_lines_time_as_written_and_an_invitation_that_names_it() -> None:
+    """The time is shown as the line reads (a date no longer readable too, then with no start to count from)."""
+    world = World()
+    shown = meeting_summary(world.book.add("Bea Lima", START, "Typed:\n" + LINE), TZ, NOW)
+    assert shown is not None and shown["when"] == "Tuesday, December 1 2026 3:00 pm"
+    assert shown["invitation"] == (
+        "Hello Bea Lima,\n\nYour appointment on Tuesday, December 1 2026 3:00 pm (America/New_York) will be a Zoom"
+        f" video call. Join from any device with this link:\n{LINK}\n\nSee you soon!"
+    )
+    unreadable = LINE.replace("December 1 2026", "Decembre 1 2026")
+    undated = meeting_summary(world.book.add("Bea Lima", START, unreadable), TZ, NOW)
+    assert undated is not None and (undated["when"], undated["start_iso"]) == ("Tuesday, Decembre 1 2026 3:00 pm", None)
+
+
+def test_a_length_the_provider_took_is_remembered_so_a_later_one_it_missed_is_sent_again() -> None:
+    """60 → 90 taken, then 90 → 60 while not connected: saving again must still send 60 (the form's old value
+    is 60 by then, so only the length remembered from the move tells the provider holds 90)."""
+    world = World()
+    appointment_id = world.with_meeting()
+    before = world.book.get(appointment_id)
+    longer = replace(before, duration_minutes=90)
+    world.book.rows[appointment_id] = longer
+    taken = world.service.changing.follow_reschedule(before, longer)
+    assert taken is not None and taken.code == "meeting_new_length"
+    shorter = replace(world.book.get(appointment_id), duration_minutes=60)
+    world.book.rows[appointment_id] = shorter
+    world.provider.connected = False
+    missed = world.service.changing.follow_reschedule(longer, shorter)
+    assert missed is not None and missed.code == "zoom_not_followed"
+    world.provider.connected = True
+    world.calls.clear()
+    again = world.service.changing.follow_reschedule(shorter, world.book.get(appointment_id))
+    assert again is not None and again.code == "meeting_new_length" and world.calls == ["move 85746065432"]
