@@ -316,3 +316,20 @@ def test_a_lone_surrogate_never_breaks_parsing_or_shifts_offsets() -> None:
     line = notes.current_line(ZOOM_LINE_FORMAT, text)
     assert line is not None and text[line.start : line.end] == LINE
     assert notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432) == line
+
+
+@pytest.mark.parametrize("last", ["X", "x", "c"])
+def test_the_apps_own_line_is_known_by_its_exact_text_whatever_its_link_ends_with(last: str) -> None:
+    """The blanks around a line are not part of it; the last letter of its link is."""
+    line = LINE + last
+    text = "Prefers lavender oil.\n \t" + line + " \t\nBring a towel."
+    found = notes.own_line(ZOOM_LINE_FORMAT, text, 85746065432, notes.fingerprint(line))
+    assert found is not None and text[found.start : found.end].strip(" \t") == line
+    assert notes.own_line(ZOOM_LINE_FORMAT, text, 85746065432, notes.fingerprint(LINE)) is None
+
+
+def test_a_lone_surrogate_in_a_line_still_has_its_own_digest() -> None:
+    """Text the forms refuse may still come from an older row or a provider's topic: no error, and no other
+    text's digest."""
+    digests = {notes.fingerprint(LINE + "\ud800"), notes.fingerprint(LINE + "\udfff"), notes.fingerprint(LINE)}
+    assert len(digests) == 3
