@@ -333,3 +333,13 @@ def test_a_lone_surrogate_in_a_line_still_has_its_own_digest() -> None:
     text's digest."""
     digests = {notes.fingerprint(LINE + "\ud800"), notes.fingerprint(LINE + "\udfff"), notes.fingerprint(LINE)}
     assert len(digests) == 3
+
+
+@pytest.mark.parametrize(
+    ("meeting_id", "is_line"), [(12345678, False), (100000000, True), (10**19 - 1, True), (10**19, False)]
+)
+def test_a_link_is_a_meeting_line_only_with_the_digits_of_a_meeting_id(meeting_id: int, is_line: bool) -> None:
+    """Zoom's ids have 9 to 19 digits: looking a line up by its id agrees with reading the notes."""
+    text = "Prefers lavender oil.\n" + LINE.replace("85746065432", str(meeting_id))
+    assert (notes.current_line(ZOOM_LINE_FORMAT, text) is not None) is is_line
+    assert (notes.find_line(ZOOM_LINE_FORMAT, text, meeting_id) is not None) is is_line
