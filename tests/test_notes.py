@@ -160,8 +160,17 @@ def test_append_then_remove_gives_back_every_byte(original: str) -> None:
     [
         ("before\r\n" + LINE + "\r\nafter", "before\r\nafter"),
         ("before\r\n\r\n" + LINE, "before\r\n"),
+        ("before\n" + LINE + " \t", "before"),
+        ("before\n" + LINE + " \t\nafter", "before\nafter"),
+        ("before\n" + LINE + " \t\r\nafter", "before\nafter"),
     ],
-    ids=["middle-line-crlf", "last-line-after-a-blank-crlf-line"],
+    ids=[
+        "middle-line-crlf",
+        "last-line-after-a-blank-crlf-line",
+        "blanks-after-the-link-at-the-end",
+        "blanks-after-the-link-then-lf",
+        "blanks-after-the-link-then-crlf",
+    ],
 )
 def test_removing_a_line_takes_exactly_one_line_break_with_it(text: str, left: str) -> None:
     assert notes.remove_line(text, notes.find_line(ZOOM_LINE_FORMAT, text, 85746065432)) == left
