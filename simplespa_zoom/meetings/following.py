@@ -250,9 +250,9 @@ def orphaned_meeting(appointment: Appointment) -> int | None:
     A line of that meeting edited by hand is still there: it is shown as staff wrote it, not asked about.
     """
     meeting_id = appointment.own_meeting_id
-    if meeting_id is None or notes.find_line(appointment.line_format, appointment.notes, meeting_id) is not None:
+    if meeting_id is None or appointment.line_is_own:  # its own line, read once for the widget, is there
         return None
-    return meeting_id
+    return None if notes.find_line(appointment.line_format, appointment.notes, meeting_id) else meeting_id
 
 
 def _not_followed(what: str, error: ProviderError) -> Notice:
