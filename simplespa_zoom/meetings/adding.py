@@ -173,8 +173,8 @@ class AddMeeting:
             raise self._undo(meeting.id, "join_link_unreadable")
         try:
             saved, written = self.lines.append(appointment, line, meeting.id, host_mark, appointment.duration_minutes)
-            if not written and saved.own_meeting_id != meeting.id:
-                self._undo(meeting.id, "meeting_not_saved")  # a takeover of a stale claim recorded another
+            if saved.own_meeting_id != meeting.id:  # a takeover of a stale claim recorded its own meeting
+                self._undo(meeting.id, "meeting_not_saved")
             return saved, written
         except Exception:
             log.exception("Saving the meeting line of appointment %s failed", appointment.id)
