@@ -25,6 +25,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.book.database import head_revision
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import VersionConflict
+from simplespa_zoom.meetings.following import orphaned_meeting
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import (
@@ -223,6 +224,8 @@ def test_the_apps_line_edited_by_hand_is_no_longer_the_apps_and_the_last_exact_c
         appointment_id, stored.version, edited, meeting_ids=notes.meeting_ids(ZOOM_LINE_FORMAT, edited)
     )
     assert not world.book.get(appointment_id).line_is_own
+    # Still in the notes: the page does not say the meeting's line is gone, nor offer to delete the meeting.
+    assert orphaned_meeting(world.book.get(appointment_id)) is None
     assert world.service.events.meeting_updated(85746065432, "Renamed", None, None, NOW_MS + 1) == 0
     assert world.book.get(appointment_id).notes == edited
     twice = f"{LINE}\n{LINE}\n{TYPED}"
