@@ -229,6 +229,15 @@ _CATALOGUE = (
         "Zoom user is connected here get a Start meeting button.",
     ),
     Message(
+        "start_host_unknown",
+        MEETINGS,
+        "Zoom did not say that your Zoom user hosts this meeting, so it can't be started from here: its host starts "
+        "it from Zoom.",
+        "A start link logs anyone in as the meeting's host, so it is handed out only when Zoom names your connected "
+        "Zoom user as the host. Start the meeting from the Zoom app or at https://zoom.us/meeting, or ask the "
+        "colleague who hosts it.",
+    ),
+    Message(
         "start_connect_as_host",
         MEETINGS,
         "Its host can start this meeting from here once Zoom is connected in this browser.",

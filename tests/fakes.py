@@ -21,6 +21,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderMeetingGone,
     ProviderNotConnected,
     Registrant,
+    StartLink,
 )
 from simplespa_zoom.meetings.presence_ports import Mark
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
@@ -249,10 +250,11 @@ class InMemoryProvider:
         self._connected()
         return self.is_licensed
 
-    def start_link(self, meeting_id: int) -> str:
+    def start_link(self, meeting_id: int) -> StartLink:
         self._call(f"start {meeting_id}")
-        self._meeting(meeting_id)
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        meeting = self._meeting(meeting_id)
+        link = f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        return StartLink(host_id=meeting.host_id, url=link)
 
     def _call(self, call: str) -> None:
         self._connected()
@@ -350,11 +352,12 @@ class FakeZoom:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
         self.meetings.pop(meeting_id, None)  # already gone counts as deleted, as the real client does
 
-    def start_link(self, token: str, meeting_id: int) -> str:
+    def start_link(self, token: str, meeting_id: int) -> StartLink:
         self._check(token, f"start {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        link = f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        return StartLink(host_id=self.meetings[meeting_id].host_id, url=link)
 
     def get_me(self, token: str) -> ZoomUser:
         self._check(token, "me")

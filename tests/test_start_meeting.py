@@ -77,14 +77,46 @@ def test_a_meeting_of_unknown_host_is_asked_of_zoom_first(app: Flask, signed_in,
     )
     connect_zoom(signed_in)
     assert page_meeting(signed_in.get(f"/appointments/{mine.id}").get_data(as_text=True))["start"]["offered"]
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))  # learns the host, then the link
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))  # one read: the host and the link
     assert start(signed_in, mine.id).get_json()["start_url"].endswith(ZAK)
     assert page_meeting(signed_in.get(f"/appointments/{mine.id}").get_data(as_text=True))["start"]["offered"]
     other = {**zoom_meeting(theirs, meeting_id=MEETING_ID + 1, join_url=other_link), "host_id": "a-colleague"}
     zoom.get(f"{API}/meetings/{MEETING_ID + 1}", json=other)
     answer = start(signed_in, theirs.id)
     assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_other_host"
+
+
+@pytest.mark.parametrize("named_host", [None, "", 42])
+def test_a_meeting_read_at_the_click_that_names_no_host_gives_no_start_link(
+    app: Flask, signed_in, zoom, named_host: object
+) -> None:
+    appointment = with_app_meeting(app, add_appointment(app), host=None)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "host_id": named_host})
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_host_unknown"
+    assert ZAK not in answer.get_data(as_text=True)
+
+
+def test_a_start_link_goes_only_to_the_host_the_read_at_the_click_names(app: Flask, signed_in, zoom) -> None:
+    """An account admin's token reads a colleague's meeting, start link included: the row's old mark of this user
+    does not outweigh what Zoom says now."""
+    appointment = with_app_meeting(app, add_appointment(app))  # marked as this user's when it was created
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "host_id": "a-colleague"})
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_other_host"
+    assert ZAK not in answer.get_data(as_text=True)
+
+
+def test_a_token_that_names_no_user_gives_no_start_link(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app), host=None)
+    connect_zoom(signed_in, user_id=None)
+    zoom.get(f"{API}/users/me", json={"type": 1})  # Zoom names no user for this token
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_host_unknown"
+    assert ZAK not in answer.get_data(as_text=True)
 
 
 def test_a_line_not_created_here_says_who_can_start_it(app: Flask, signed_in, zoom) -> None:
