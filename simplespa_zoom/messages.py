@@ -690,8 +690,9 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
-    "confirm_disconnect": "Disconnect Zoom from this browser? Meetings already in notes stay; you will need to connect "
-    "again to add or change meetings.",
+    "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
+    "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
+    "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
 }
 HTTP_CODES = {
     400: "bad_request",
@@ -729,7 +730,8 @@ CONFIRMATIONS = {
     "zoom_connected_again": "Zoom is connected again.",
     "zoom_disconnected": "Zoom is disconnected. Meetings already in appointment notes stay there; "
     "connect Zoom again to add or change meetings.",
-    "signed_out": "You are signed out. This browser's Zoom connection was ended too.",
+    "signed_out": "You are signed out. Zoom stays connected for your meetings' presence and attendance; sign in "
+    "again to use it from this browser.",
 }
 
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").
