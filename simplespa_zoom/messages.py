@@ -553,6 +553,15 @@ _CATALOGUE = (
         "the app's own text, written when the meeting ends and rewritten if it is held again.",
         {"time": "6:45 pm"},
     ),
+    Message(
+        "presence_off",
+        MEETINGS,
+        "Presence is off: the Zoom user who hosts this meeting disconnected SimpleSpa or removed it in Zoom, so Zoom "
+        "no longer tells who joins.",
+        "Zoom sends a meeting's events only while its host has SimpleSpa installed. Until that Zoom user connects "
+        "Zoom here again (the camera icon, or Add Meeting), pages cannot show who is in their meetings and no "
+        "attendance line is written. Signing out does not cause this; Disconnect Zoom and uninstalling in Zoom do.",
+    ),
     # --- Said by the page script itself, when no answer from the app carries a message ----------
     Message(
         "request_failed",

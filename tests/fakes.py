@@ -397,6 +397,7 @@ class InMemoryPresenceLog:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
         self.digests: dict[int, str] = {}
+        self.removed_hosts: dict[str, int] = {}
 
     def add(self, appointment_id: int, mark: Mark) -> None:
         if appointment_id in self.book.rows:
@@ -416,3 +417,14 @@ class InMemoryPresenceLog:
     def forget_before(self, cutoff_ms: int) -> None:
         for marks in self.kept.values():
             marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}
+
+    def host_removed(self, host_marks: list[str], at_ms: int) -> None:
+        self.removed_hosts.update(dict.fromkeys(host_marks, at_ms))
+
+    def host_back(self, host_marks: list[str]) -> None:
+        for mark in host_marks:
+            self.removed_hosts.pop(mark, None)
+
+    def of_removed_hosts(self, appointment_ids: list[int]) -> set[int]:
+        rows = (self.book.rows[key] for key in appointment_ids if key in self.book.rows)
+        return {row.id for row in rows if row.host_mark in self.removed_hosts}
