@@ -402,3 +402,22 @@ def test_a_meeting_that_ended_before_its_host_removed_the_app_still_says_it_ende
         deliver(client, step)
     deliver(client, deauthorized(ZOOM_USER_ID))
     assert poll(client, booked.id)["presence"] == f"Meeting ended at {clock(app, 31)}."
+
+
+def test_the_day_lists_poll_needs_sign_in(app, client, booked) -> None:
+    deliver(client, event(WAITS, 2, GUEST))
+    answer = client.get(f"/appointments/presence?ids={booked.id}", headers={"Accept": "application/json"})
+    assert answer.status_code == 401 and str(booked.id) not in answer.get_data(as_text=True)
+
+
+def test_the_day_lists_poll_reads_a_bounded_number_of_ids(app, client, booked) -> None:
+    """A day has far fewer rows than the bound: a longer list is cut, so one request cannot make it read the book."""
+    from simplespa_zoom.web.presence import POLL_IDS_MAX
+
+    login(client)
+    deliver(client, event(WAITS, 2, GUEST))
+    filler = [str(booked.id + 1000 + number) for number in range(POLL_IDS_MAX)]
+    assert client.get(f"/appointments/presence?ids={','.join([*filler, str(booked.id)])}").get_json() == {}
+    assert client.get(f"/appointments/presence?ids={','.join([*filler[1:], str(booked.id)])}").get_json() == {
+        str(booked.id): f"Client is waiting since {clock(app, 2)}."
+    }
