@@ -28,9 +28,11 @@ def test_a_cookie_copied_before_sign_out_no_longer_works(browser: Browser, page:
     sign_in(page, stack)
     add_meeting_connecting_first(page, stack, appointment)
     copied = page.context.cookies()
+    granted = list(stack.zoom.grants)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status").filter(has_text="You are signed out.")).to_be_visible()
-    assert stack.zoom.grants == []  # its Zoom tokens were revoked too
+    # Nothing revoked: on Zoom a revoke uninstalls the app, and the host's meetings would send no more events.
+    assert granted and stack.zoom.grants == granted
 
     thief = browser.new_context()
     thief.add_cookies(copied)

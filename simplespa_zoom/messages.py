@@ -229,6 +229,15 @@ _CATALOGUE = (
         "Zoom user is connected here get a Start meeting button.",
     ),
     Message(
+        "start_host_unknown",
+        MEETINGS,
+        "Zoom did not say that your Zoom user hosts this meeting, so it can't be started from here: its host starts "
+        "it from Zoom.",
+        "A start link logs anyone in as the meeting's host, so it is handed out only when Zoom names your connected "
+        "Zoom user as the host. Start the meeting from the Zoom app or at https://zoom.us/meeting, or ask the "
+        "colleague who hosts it.",
+    ),
+    Message(
         "start_connect_as_host",
         MEETINGS,
         "Its host can start this meeting from here once Zoom is connected in this browser.",
@@ -544,6 +553,15 @@ _CATALOGUE = (
         "the app's own text, written when the meeting ends and rewritten if it is held again.",
         {"time": "6:45 pm"},
     ),
+    Message(
+        "presence_off",
+        MEETINGS,
+        "Presence is off: the Zoom user who hosts this meeting disconnected SimpleSpa or removed it in Zoom, so Zoom "
+        "no longer tells who joins.",
+        "Zoom sends a meeting's events only while its host has SimpleSpa installed. Until that Zoom user connects "
+        "Zoom here again (the camera icon, or Add Meeting), pages cannot show who is in their meetings and no "
+        "attendance line is written. Signing out does not cause this; Disconnect Zoom and uninstalling in Zoom do.",
+    ),
     # --- Said by the page script itself, when no answer from the app carries a message ----------
     Message(
         "request_failed",
@@ -681,8 +699,9 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
-    "confirm_disconnect": "Disconnect Zoom from this browser? Meetings already in notes stay; you will need to connect "
-    "again to add or change meetings.",
+    "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
+    "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
+    "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
 }
 HTTP_CODES = {
     400: "bad_request",
@@ -720,7 +739,8 @@ CONFIRMATIONS = {
     "zoom_connected_again": "Zoom is connected again.",
     "zoom_disconnected": "Zoom is disconnected. Meetings already in appointment notes stay there; "
     "connect Zoom again to add or change meetings.",
-    "signed_out": "You are signed out. This browser's Zoom connection was ended too.",
+    "signed_out": "You are signed out. Zoom stays connected for your meetings' presence and attendance; sign in "
+    "again to use it from this browser.",
 }
 
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").

@@ -21,6 +21,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderMeetingGone,
     ProviderNotConnected,
     Registrant,
+    StartLink,
 )
 from simplespa_zoom.meetings.presence_ports import Mark
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
@@ -249,10 +250,11 @@ class InMemoryProvider:
         self._connected()
         return self.is_licensed
 
-    def start_link(self, meeting_id: int) -> str:
+    def start_link(self, meeting_id: int) -> StartLink:
         self._call(f"start {meeting_id}")
-        self._meeting(meeting_id)
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        meeting = self._meeting(meeting_id)
+        link = f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        return StartLink(host_id=meeting.host_id, url=link)
 
     def _call(self, call: str) -> None:
         self._connected()
@@ -350,11 +352,12 @@ class FakeZoom:
         self._check(token, f"delete {meeting_id}" + (" notify" if notify_registrants else ""))
         self.meetings.pop(meeting_id, None)  # already gone counts as deleted, as the real client does
 
-    def start_link(self, token: str, meeting_id: int) -> str:
+    def start_link(self, token: str, meeting_id: int) -> StartLink:
         self._check(token, f"start {meeting_id}")
         if meeting_id not in self.meetings:
             raise ZoomMeetingGone()
-        return f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        link = f"https://{self.join_host}/s/{meeting_id}?zak=host-only-{len(self.calls)}"  # fresh at each read
+        return StartLink(host_id=self.meetings[meeting_id].host_id, url=link)
 
     def get_me(self, token: str) -> ZoomUser:
         self._check(token, "me")
@@ -394,6 +397,7 @@ class InMemoryPresenceLog:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
         self.digests: dict[int, str] = {}
+        self.removed_hosts: dict[str, int] = {}
 
     def add(self, appointment_id: int, mark: Mark) -> None:
         if appointment_id in self.book.rows:
@@ -413,3 +417,14 @@ class InMemoryPresenceLog:
     def forget_before(self, cutoff_ms: int) -> None:
         for marks in self.kept.values():
             marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}
+
+    def host_removed(self, host_marks: list[str], at_ms: int) -> None:
+        self.removed_hosts.update(dict.fromkeys(host_marks, at_ms))
+
+    def host_back(self, host_marks: list[str]) -> None:
+        for mark in host_marks:
+            self.removed_hosts.pop(mark, None)
+
+    def of_removed_hosts(self, appointment_ids: list[int]) -> set[int]:
+        rows = (self.book.rows[key] for key in appointment_ids if key in self.book.rows)
+        return {row.id for row in rows if row.host_mark in self.removed_hosts}

@@ -16,9 +16,11 @@ from typing import Any
 import icalendar
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
+from werkzeug.security import generate_password_hash
 
 from simplespa_zoom import create_app
+from simplespa_zoom.book.schema import staff
 from simplespa_zoom.cli import main
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment
@@ -55,12 +57,19 @@ add_appointment = seed_appointment
 get_appointment = read_appointment
 
 
+# The test staff's password hash, made once and cheaply (scrypt with a tiny work factor): every sign-in of the
+# suite checks it, and at the product's own cost (about 0.3 s a hash) setting up and signing in would be most of
+# the suite's time. The product's hash is checked by test_cli_adds_staff_who_can_sign_in (test_staff_cli_config).
+STAFF_PASSWORD_HASH = generate_password_hash(STAFF_PASSWORD, method="scrypt:256:8:1")
+
+
 def staffed_app(database: str, **config: Any) -> Flask:
     """The app on a migrated database with the test staff login, configured as given."""
     app = create_app({**TEST_CONFIG, "DATABASE": database, **config})
     with app.app_context():
         the_book().upgrade()
-        the_book().staff.create(STAFF_EMAIL, STAFF_PASSWORD)
+        with app.extensions["book"].engine.begin() as connection:
+            connection.execute(insert(staff).values(email=STAFF_EMAIL, password_hash=STAFF_PASSWORD_HASH))
     return app
 
 

@@ -13,6 +13,7 @@ import pytest
 from simplespa_zoom.book import Book
 from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
+from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.presence import PresenceEvents, PresenceNote, Who
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
 from simplespa_zoom.web.words import say_presence
@@ -81,7 +82,7 @@ def service() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
     appointment = book.add(
         "Ana Souza", START, "Keep.\n" + LINE, own_meeting_id=MEETING_ID, own_line_digest=notes.fingerprint(LINE)
     )
-    return book, PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW), appointment
+    return book, PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW, HostMarks("secret")), appointment
 
 
 def test_a_concurrent_edit_is_kept_and_the_line_still_written_once() -> None:
@@ -113,7 +114,7 @@ def test_the_attendance_label_is_the_providers_own() -> None:
         own_meeting_id=MEETING_ID,
         own_line_digest=notes.fingerprint(MEET_LINE),
     )
-    presence = PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW)
+    presence = PresenceEvents(book, InMemoryPresenceLog(book), TZ, lambda: NOW, HostMarks("secret"))
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
     presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 3 * 60_000)
     presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 44 * 60_000)

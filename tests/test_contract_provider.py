@@ -208,9 +208,11 @@ def test_a_paid_host_registers_the_client_who_gets_a_personal_link(subject: Subj
 
 def test_a_start_link_is_handed_out_fresh_for_the_host(subject: Subject) -> None:
     meeting = create(subject.provider)
-    link = subject.provider.start_link(meeting.id)
-    assert https_or_loopback(link) and str(meeting.id) in link
-    assert link != meeting.join_url and subject.provider.start_link(meeting.id) != link
+    start = subject.provider.start_link(meeting.id)
+    assert https_or_loopback(start.url) and str(meeting.id) in start.url
+    assert start.url != meeting.join_url and subject.provider.start_link(meeting.id).url != start.url
+    assert start.host_id is not None and start.host_id == subject.provider.user_id()  # the same read names the host
+    assert start.url not in repr(start)  # never in a log line, even by accident
 
 
 def test_a_meeting_shows_the_protections_the_provider_applied(subject: Subject) -> None:

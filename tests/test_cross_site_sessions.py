@@ -14,6 +14,7 @@ from flask import Flask
 from simplespa_zoom import create_app
 from simplespa_zoom.book import sign_in_guard
 from simplespa_zoom.web import session as session_module
+from simplespa_zoom.web import the_book
 
 from . import test_hardening
 from .helpers import (
@@ -281,3 +282,16 @@ def test_the_cookie_header_of_a_full_session_stays_under_8_kb(client) -> None:
     names = {cookie.key for cookie in client._cookies.values()}
     assert "known-browser" in names and "session" in names
     assert len(f"Cookie: {sent}") < 8 * 1024 - 512, len(sent)  # room for the other request headers
+
+
+def test_a_browser_known_to_one_account_gets_no_pass_on_the_limits_of_another(app: Flask, clock: Clock) -> None:
+    """The mark names the accounts the browser signed in to: for any other account it is a stranger."""
+    other = "colleague@spa.example"
+    with app.app_context():
+        the_book().staff.create(other, STAFF_PASSWORD)
+    owner = app.test_client()
+    assert sign_in_from(owner, "192.0.2.10") == 302  # known to STAFF_EMAIL's account only
+    owner.delete_cookie("session")
+    guess_from_everywhere(app, clock, 52, email=other)
+    assert sign_in_from(owner, "203.0.113.50", email=other) == 429
+    assert sign_in_from(owner, "203.0.113.50") == 302  # its own account still lets it in

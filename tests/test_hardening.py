@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import socket
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 import pytest
 import responses
@@ -340,18 +339,17 @@ def test_one_unreadable_row_does_not_take_down_the_book(app: Flask, client) -> N
     assert client.get(f"/appointments/{good.id}").status_code == 200
 
 
-def test_signing_out_ends_the_session_on_the_server_and_revokes_zoom(app: Flask, client) -> None:
+def test_signing_out_ends_the_session_on_the_server_and_leaves_zoom_installed(app: Flask, client) -> None:
+    """On Zoom a revoke uninstalls the app for that user, and its meetings' events stop: signing out revokes
+    nothing, and the cookie copied before it is dead all the same."""
     appointment = add_appointment(app, "Ana", "keep me")
     login(client)
     connect_zoom(client)
     copied = {cookie.key: cookie.value for cookie in client._cookies.values()}
-    with responses.RequestsMock() as zoom:
-        zoom.post(f"{OAUTH}/oauth/revoke", json={"status": "success"})
-        assert form_post(client, "/logout").status_code == 302
-        revoke = zoom.calls[0].request
-        assert parse_qs(revoke.body) == {"token": [ACCESS_TOKEN]}
-        credentials = base64.b64encode(b"client-id:client-secret").decode()
-        assert revoke.headers["Authorization"] == f"Basic {credentials}"
+    with responses.RequestsMock() as zoom:  # no call registered: any Zoom call at all fails the test
+        signed_out = form_post(client, "/logout")
+        assert signed_out.status_code == 302 and len(zoom.calls) == 0
+    assert "Zoom stays connected" in client.get(signed_out.headers["Location"]).get_data(as_text=True)
     thief = app.test_client()
     for name, value in copied.items():
         thief.set_cookie(name, value)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import responses
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from .helpers import (
     API,
     JOIN_URL,
     MEETING_ID,
+    OAUTH,
     ZOOM_USER_ID,
     add_appointment,
     connect_zoom,
@@ -357,3 +359,65 @@ def test_the_end_and_a_late_leave_racing_on_two_servers_write_one_right_line(app
     assert race(2, deliver_one) == [True, True]
     text = f"Zoom attendance: client joined {clock(app, 3)}, left {clock(app, 44)} (41 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
+
+
+def deauthorized(user_id: str) -> dict[str, Any]:
+    payload = {"account_id": "acc", "user_id": user_id, "signature": "s", "client_id": "client-id"}
+    return {"event": "app_deauthorized", "event_ts": at(0), "payload": {**payload, "deauthorization_time": "x"}}
+
+
+def test_after_the_host_removes_the_app_their_meetings_say_presence_is_off_until_they_connect_again(
+    app, client, booked
+) -> None:
+    """Zoom sends no events of a host's meetings once they removed the app (or disconnected it): their pages say
+    so rather than showing nothing, a colleague's meetings are untouched, and connecting again turns it back."""
+    from .test_connect import start_connect, token_answer
+
+    colleague_link = JOIN_URL.replace(str(MEETING_ID), str(MEETING_ID + 1))
+    colleague = with_app_meeting(
+        app, add_appointment(app, "Bea"), meeting_id=MEETING_ID + 1, join_url=colleague_link, host="a-colleague"
+    )
+    login(client)
+    assert deliver(client, deauthorized(ZOOM_USER_ID)).status_code == 204
+    off = poll(client, booked.id)["presence"]
+    assert off.startswith("Presence is off:") and "no longer tells who joins" in off
+    assert poll(client, colleague.id)["presence"] is None
+    assert client.get(f"/appointments/presence?ids={booked.id},{colleague.id}").get_json() == {str(booked.id): off}
+    assert deliver(client, deauthorized(ZOOM_USER_ID)).status_code == 204  # told twice: the same
+    assert poll(client, booked.id)["presence"] == off
+
+    state = start_connect(client)["state"][0]
+    with responses.RequestsMock() as zoom:
+        zoom.post(f"{OAUTH}/oauth/token", json=token_answer())
+        zoom.get(f"{API}/users/me", json={"id": ZOOM_USER_ID, "type": 1, "email": "host@spa.example"})
+        client.get(f"/zoom/callback?code=abc&state={state}")
+    assert poll(client, booked.id)["presence"] is None
+    deliver(client, event(WAITS, 2, GUEST))
+    assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, 2)}."
+
+
+def test_a_meeting_that_ended_before_its_host_removed_the_app_still_says_it_ended(app, client, booked) -> None:
+    login(client)
+    for step in session((STARTED, 1), (JOINS, 2), (LEAVES, 30), (ENDED, 31)):
+        deliver(client, step)
+    deliver(client, deauthorized(ZOOM_USER_ID))
+    assert poll(client, booked.id)["presence"] == f"Meeting ended at {clock(app, 31)}."
+
+
+def test_the_day_lists_poll_needs_sign_in(app, client, booked) -> None:
+    deliver(client, event(WAITS, 2, GUEST))
+    answer = client.get(f"/appointments/presence?ids={booked.id}", headers={"Accept": "application/json"})
+    assert answer.status_code == 401 and str(booked.id) not in answer.get_data(as_text=True)
+
+
+def test_the_day_lists_poll_reads_a_bounded_number_of_ids(app, client, booked) -> None:
+    """A day has far fewer rows than the bound: a longer list is cut, so one request cannot make it read the book."""
+    from simplespa_zoom.web.presence import POLL_IDS_MAX
+
+    login(client)
+    deliver(client, event(WAITS, 2, GUEST))
+    filler = [str(booked.id + 1000 + number) for number in range(POLL_IDS_MAX)]
+    assert client.get(f"/appointments/presence?ids={','.join([*filler, str(booked.id)])}").get_json() == {}
+    assert client.get(f"/appointments/presence?ids={','.join([*filler[1:], str(booked.id)])}").get_json() == {
+        str(booked.id): f"Client is waiting since {clock(app, 2)}."
+    }

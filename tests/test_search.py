@@ -266,3 +266,21 @@ def test_a_role_that_may_not_create_it_is_told_what_to_do_and_runs_once_an_admin
     admin(url, "CREATE EXTENSION pg_trgm")
     assert book.upgrade() == head_revision()
     book.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Jürgen Weiß", "weiss"),  # ß folds to ss, while lower() keeps it
+        ("JÜRGEN WEISS", "weiß"),
+        ("Sofia ﬁnch", "FINCH"),  # the ligature ﬁ folds to fi
+        ("Sofia Finch", "ﬁnch"),
+        ("Straße Ostrów", "STRASSE"),
+    ],
+)
+def test_names_whose_lower_and_casefold_differ_are_found_either_way(
+    app: Flask, signed_in: FlaskClient, name: str, typed: str
+) -> None:
+    add_appointment(app, name)
+    add_appointment(app, "Ana Souza")
+    assert found_names(signed_in, typed) == [name]

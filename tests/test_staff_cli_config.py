@@ -10,7 +10,7 @@ from simplespa_zoom import create_app
 from simplespa_zoom.cli import main
 from simplespa_zoom.config import ConfigError
 
-from .helpers import STAFF_EMAIL, STAFF_PASSWORD, TEST_CONFIG, form_post, login
+from .helpers import STAFF_EMAIL, STAFF_PASSWORD, TEST_CONFIG, form_post, login, sql
 
 
 def test_sign_in_and_out(client) -> None:
@@ -76,12 +76,21 @@ def test_hsts_only_over_https(client) -> None:
     assert "max-age" in client.get("/login", base_url="https://spa.example").headers["Strict-Transport-Security"]
 
 
-def test_cli_adds_staff_and_appointments(app: Flask) -> None:
+def test_cli_adds_staff_who_can_sign_in(app: Flask, client) -> None:
+    """The one sign-in of the suite against the product's own password hash (the others use a cheap one)."""
     runner = app.test_cli_runner()
     result = runner.invoke(
         main, args=["add-staff", "new@spa.example", "--password-stdin"], input="a long enough password\n"
     )
     assert result.exit_code == 0 and "created" in result.output
+    [(stored,)] = sql(app, "SELECT password_hash FROM staff WHERE email = 'new@spa.example'")
+    assert stored.startswith("scrypt:32768:8:1$")  # werkzeug's default work factor, not the tests' cheap one
+    assert login(client, "new@spa.example", "a long enough password").status_code == 302
+    assert client.get("/appointments").status_code == 200
+
+
+def test_cli_adds_appointments(app: Flask) -> None:
+    runner = app.test_cli_runner()
     result = runner.invoke(
         main, args=["add-appointment", "--client", "Ana", "--start", "2026-12-01T15:00", "--duration", "45"]
     )

@@ -11,6 +11,7 @@ import responses
 from flask import Flask
 
 from simplespa_zoom.meetings.ports import ProviderMeeting
+from simplespa_zoom.web import the_book
 from simplespa_zoom.zoom.api import ZoomClient, ZoomUnreadable
 
 from .helpers import (
@@ -21,6 +22,7 @@ from .helpers import (
     add_appointment,
     connect_zoom,
     database_holds,
+    get_appointment,
     line_for,
     page_meeting,
     post,
@@ -77,14 +79,46 @@ def test_a_meeting_of_unknown_host_is_asked_of_zoom_first(app: Flask, signed_in,
     )
     connect_zoom(signed_in)
     assert page_meeting(signed_in.get(f"/appointments/{mine.id}").get_data(as_text=True))["start"]["offered"]
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))  # learns the host, then the link
-    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(mine))  # one read: the host and the link
     assert start(signed_in, mine.id).get_json()["start_url"].endswith(ZAK)
     assert page_meeting(signed_in.get(f"/appointments/{mine.id}").get_data(as_text=True))["start"]["offered"]
     other = {**zoom_meeting(theirs, meeting_id=MEETING_ID + 1, join_url=other_link), "host_id": "a-colleague"}
     zoom.get(f"{API}/meetings/{MEETING_ID + 1}", json=other)
     answer = start(signed_in, theirs.id)
     assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_other_host"
+
+
+@pytest.mark.parametrize("named_host", [None, "", 42])
+def test_a_meeting_read_at_the_click_that_names_no_host_gives_no_start_link(
+    app: Flask, signed_in, zoom, named_host: object
+) -> None:
+    appointment = with_app_meeting(app, add_appointment(app), host=None)
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "host_id": named_host})
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_host_unknown"
+    assert ZAK not in answer.get_data(as_text=True)
+
+
+def test_a_start_link_goes_only_to_the_host_the_read_at_the_click_names(app: Flask, signed_in, zoom) -> None:
+    """An account admin's token reads a colleague's meeting, start link included: the row's old mark of this user
+    does not outweigh what Zoom says now."""
+    appointment = with_app_meeting(app, add_appointment(app))  # marked as this user's when it was created
+    connect_zoom(signed_in)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment), "host_id": "a-colleague"})
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_other_host"
+    assert ZAK not in answer.get_data(as_text=True)
+
+
+def test_a_token_that_names_no_user_gives_no_start_link(app: Flask, signed_in, zoom) -> None:
+    appointment = with_app_meeting(app, add_appointment(app), host=None)
+    connect_zoom(signed_in, user_id=None)
+    zoom.get(f"{API}/users/me", json={"type": 1})  # Zoom names no user for this token
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "start_host_unknown"
+    assert ZAK not in answer.get_data(as_text=True)
 
 
 def test_a_line_not_created_here_says_who_can_start_it(app: Flask, signed_in, zoom) -> None:
@@ -143,3 +177,25 @@ def test_the_meeting_read_from_zoom_carries_the_protections_zoom_applied() -> No
         zoom.get(f"{API}/meetings/{MEETING_ID}", json=body)
         meeting: ProviderMeeting = ZoomClient(API).get_meeting(ACCESS_TOKEN, MEETING_ID)
     assert (meeting.passcode, meeting.waiting_room) == (False, True)
+
+
+def test_a_late_host_is_offered_start_until_the_meeting_ends(app: Flask, signed_in, zoom) -> None:
+    """Started ten minutes ago, sixty minutes long: the host running late can still start it."""
+    begun = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=10)
+    appointment = with_app_meeting(app, add_appointment(app, start=begun, duration=60))
+    connect_zoom(signed_in)
+    shown = page_meeting(signed_in.get(f"/appointments/{appointment.id}").get_data(as_text=True))["start"]
+    assert shown["offered"] is True
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment))
+    assert start(signed_in, appointment.id).get_json()["start_url"].endswith(ZAK)
+
+
+def test_the_start_click_on_a_cancelled_appointment_hands_out_no_start_link(app: Flask, signed_in, zoom) -> None:
+    """A page left open before the cancel still has the button: its click gets no link, and Zoom is not asked."""
+    appointment = with_app_meeting(app, add_appointment(app))
+    connect_zoom(signed_in)
+    with app.app_context():
+        the_book().appointments.cancel(appointment.id, get_appointment(app, appointment.id).version)
+    answer = start(signed_in, appointment.id)
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "appointment_cancelled"
+    assert ZAK not in answer.get_data(as_text=True) and len(zoom.calls) == 0

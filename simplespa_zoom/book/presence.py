@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.schema import appointments, attendance_lines, presence_marks
+from simplespa_zoom.book.schema import appointments, attendance_lines, presence_marks, removed_hosts
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.presence_ports import Kind, Mark
 
@@ -70,3 +70,22 @@ class PresenceStore:
     def forget_before(self, cutoff_ms: int) -> None:
         with self.engine.begin() as connection:
             connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms))
+
+    def host_removed(self, host_marks: list[str], at_ms: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(removed_hosts).where(removed_hosts.c.host_mark.in_(host_marks)))
+            connection.execute(insert(removed_hosts), [{"host_mark": mark, "since_ms": at_ms} for mark in host_marks])
+
+    def host_back(self, host_marks: list[str]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(removed_hosts).where(removed_hosts.c.host_mark.in_(host_marks)))
+
+    def of_removed_hosts(self, appointment_ids: list[int]) -> set[int]:
+        if not appointment_ids:
+            return set()
+        query = select(appointments.c.id).where(
+            appointments.c.id.in_(appointment_ids),
+            appointments.c.zoom_host_mark.in_(select(removed_hosts.c.host_mark)),
+        )
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())

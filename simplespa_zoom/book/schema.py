@@ -121,6 +121,15 @@ presence_marks = Table(
 )
 Index("presence_marks_by_time", presence_marks.c.at_ms)
 
+# Keyed fingerprints of hosts who removed the app in Zoom (or disconnected it): Zoom sends no events of their
+# meetings until they connect again, so their pages say presence is off rather than showing nothing.
+removed_hosts = Table(
+    "removed_hosts",
+    metadata,
+    Column("host_mark", Text, primary_key=True),
+    Column("since_ms", BigInteger, nullable=False),
+)
+
 attendance_lines = Table(
     "attendance_lines",
     metadata,

@@ -23,4 +23,4 @@ def init_app(app: Any) -> None:
         mail=app.config.get("SMTP_SERVER") is not None,
     )
     book = app.extensions["book"]
-    app.extensions["presence"] = PresenceEvents(book.appointments, book.presence, app.config["SPA_TZ"], _utc_now)
+    app.extensions["presence"] = PresenceEvents(book.appointments, book.presence, app.config["SPA_TZ"], _utc_now, marks)

@@ -76,3 +76,10 @@ class StartOtherHost(MeetingError):
 
     code = "start_other_host"
     http_status = 403
+
+
+class StartHostUnknown(MeetingError):
+    """The provider's read at the click named no host, or no user is named for this browser: no start link."""
+
+    code = "start_host_unknown"
+    http_status = 403

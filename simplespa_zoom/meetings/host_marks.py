@@ -37,6 +37,10 @@ class HostMarks:
     def mark(self, user_id: str) -> str:
         return self._mark(self.keys[0], user_id)
 
+    def every_mark(self, user_id: str) -> list[str]:
+        """The user's fingerprint under every known key, as rows written before a key rotation hold it."""
+        return [self._mark(key, user_id) for key in self.keys]
+
     def matches(self, mark: str | None, user_id: str | None) -> bool:
         """Whether mark was made for user_id under any known key, compared in constant time."""
         if not mark or not user_id:

@@ -47,12 +47,16 @@ class Hosts:
 
     def learn(self, appointment: Appointment, meeting: ProviderMeeting) -> Host:
         """A meeting the provider showed us names its host: remember it when it is this browser's user."""
+        return self.named(appointment, meeting.id, meeting.host_id)
+
+    def named(self, appointment: Appointment, meeting_id: int, host_id: str | None) -> Host:
+        """Who hosts the meeting, as a read of it just named; remembered when it is this browser's user."""
         user_id = self.provider.user_id()
-        if meeting.host_id is None or user_id is None:
+        if host_id is None or user_id is None:
             return Host.UNKNOWN
-        if meeting.host_id != user_id:
+        if host_id != user_id:
             return Host.OTHER
-        self.book.mark_host(appointment.id, meeting.id, self.marks.mark(user_id))
+        self.book.mark_host(appointment.id, meeting_id, self.marks.mark(user_id))
         return Host.MINE
 
     def before_change(self, appointment: Appointment, meeting_id: int) -> Host:

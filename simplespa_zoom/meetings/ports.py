@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
@@ -179,6 +179,14 @@ class ProviderMeeting:
 
 
 @dataclass(frozen=True)
+class StartLink:
+    """The host's start link as read at the click, with the host that same read names: handed on, never kept."""
+
+    host_id: str | None
+    url: str = field(repr=False)  # it logs anyone in as the host: never in a log line, even by repr
+
+
+@dataclass(frozen=True)
 class Registrant:
     """A client to register for a meeting, so the provider emails them their own link."""
 
@@ -240,8 +248,8 @@ class MeetingProvider(Protocol):
         """Whether the connected host's account can register clients."""
         ...
 
-    def start_link(self, meeting_id: int) -> str:
-        """A fresh link that starts the meeting as its host: for this browser only, never kept."""
+    def start_link(self, meeting_id: int) -> StartLink:
+        """A fresh link that starts the meeting as its host, read with the host it names: for this browser only."""
         ...
 
 

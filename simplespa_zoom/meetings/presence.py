@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from simplespa_zoom.meetings import attendance, notes, timing
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
+from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.lines import own_line
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
@@ -134,6 +135,20 @@ class PresenceEvents:
     log: PresenceLog
     tz: ZoneInfo
     now: Clock
+    marks: HostMarks
+
+    def host_removed(self, user_id: str) -> None:
+        """The provider says this user removed the app (or it was disconnected): no events of their meetings
+        come from now on, so their pages say presence is off rather than showing nothing."""
+        self.log.host_removed(self.marks.every_mark(user_id), int(self.now().timestamp() * 1000))
+
+    def host_back(self, user_id: str) -> None:
+        """The user connected again: their meetings' events come again."""
+        self.log.host_back(self.marks.every_mark(user_id))
+
+    def off_for(self, appointment_ids: list[int]) -> set[int]:
+        """The appointments whose meeting's host removed the app: what they show of presence would be stale."""
+        return self.log.of_removed_hosts(appointment_ids)
 
     def record(self, meeting_id: int, session: str, kind: Kind, who: Who, at_ms: int | None) -> int:
         """Keep the mark for each appointment whose meeting this is; write the attendance line once the

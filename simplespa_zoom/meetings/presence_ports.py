@@ -55,3 +55,16 @@ class PresenceLog(Protocol):
     def forget_before(self, cutoff_ms: int) -> None:
         """Drop marks older than cutoff_ms: presence is kept only while it is news."""
         ...
+
+    def host_removed(self, host_marks: list[str], at_ms: int) -> None:
+        """Remember that the host of these fingerprints removed the app: the provider sends no events of their
+        meetings from then on (idempotent: the same removal again changes nothing but its time)."""
+        ...
+
+    def host_back(self, host_marks: list[str]) -> None:
+        """The host connected again: their meetings' events come again."""
+        ...
+
+    def of_removed_hosts(self, appointment_ids: list[int]) -> set[int]:
+        """Which of these appointments' meetings are hosted by someone who removed the app (one read)."""
+        ...

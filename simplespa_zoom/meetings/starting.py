@@ -3,7 +3,8 @@
 The provider's start link logs anyone who has it in as the host and expires after about two
 hours, so it is read from the provider at the click, handed to that browser only, and kept nowhere:
 not in the notes, the book, a log line or a page. The button is offered only where this browser's
-user may host: the app's own meeting, not known to be another user's.
+user may host: the app's own meeting, not known to be another user's; the link itself only when the meeting read
+at the click names this browser's user as its host.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from simplespa_zoom.meetings import timing
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.errors import AppointmentCancelled, StartNotCreatedHere, StartOtherHost
+from simplespa_zoom.meetings.errors import AppointmentCancelled, StartHostUnknown, StartNotCreatedHere, StartOtherHost
 from simplespa_zoom.meetings.following import require_line
 from simplespa_zoom.meetings.hosts import Host, Hosts
 from simplespa_zoom.meetings.ports import AppointmentBook, MeetingProvider
@@ -56,6 +57,14 @@ class StartMeeting:
         if appointment.cancelled:
             raise AppointmentCancelled()
         with self.provider.within(timing.CHECK_SECONDS):
-            if self.hosts.before_change(appointment, line.meeting_id) is Host.OTHER:
+            if self.hosts.of(appointment) is Host.OTHER:
+                raise StartOtherHost()  # known from the row: the provider need not be asked
+            start = self.provider.start_link(line.meeting_id)
+            # The read at the click must name this browser's user: an account admin's token reads other users'
+            # meetings too, start link included, and a meeting that names no host proves nothing.
+            host = self.hosts.named(appointment, line.meeting_id, start.host_id)
+            if host is Host.OTHER:
                 raise StartOtherHost()
-            return self.provider.start_link(line.meeting_id)
+            if host is not Host.MINE:
+                raise StartHostUnknown()
+            return start.url

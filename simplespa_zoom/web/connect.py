@@ -20,6 +20,7 @@ from flask import (
 )
 
 from simplespa_zoom.messages import say, tell
+from simplespa_zoom.web.presence import presence_events
 from simplespa_zoom.web.safe_redirect import local_target
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say_error
@@ -127,6 +128,8 @@ def _finish() -> Any:
     except ZoomError:
         return _failed(next_path, "connect_unavailable")
     zoom_provider().tokens.set(tokens)
+    if tokens.user_id:
+        presence_events().host_back(tokens.user_id)  # their meetings' events come again
     if back.get("add"):
         session[AUTO_ADD_KEY] = back["add"]
     flash(tell("zoom_connected_again" if back.get("reconnect") else "zoom_connected"), "info")

@@ -18,7 +18,7 @@ from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.presence import PresenceEvents
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_presence
+from simplespa_zoom.web.words import say, say_presence
 
 bp = Blueprint("presence", __name__, url_prefix="/appointments")
 
@@ -37,12 +37,21 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     """
     tz = current_app.config["SPA_TZ"]
     book = the_book().appointments
-    states = presence_events().now_of(appointment_ids)
-    return {
-        key: say_presence(note, tz)
-        for key, state in states.items()
-        if (note := state.note()) is not None and book.get(key).line_is_own
-    }
+    events = presence_events()
+    states = events.now_of(appointment_ids)
+    off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
+    texts: dict[int, str] = {}
+    for key in states.keys() | off:
+        note = states[key].note() if key in states else None
+        if key in off and (note is None or note.code != "presence_ended"):
+            text = say("presence_off")
+        elif note is not None:
+            text = say_presence(note, tz)
+        else:
+            continue
+        if book.get(key).line_is_own:
+            texts[key] = text
+    return texts
 
 
 def attendance_text(appointment: Appointment) -> str | None:

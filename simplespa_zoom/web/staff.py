@@ -27,7 +27,6 @@ from simplespa_zoom.web import known_browser, the_book
 from simplespa_zoom.web.errors import book_unavailable
 from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.web.safe_redirect import local_target
-from simplespa_zoom.web.zoom_session import revoke_and_forget
 
 bp = Blueprint("staff", __name__)
 
@@ -101,11 +100,14 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End this session for good, on the server too, and revoke the Zoom connection it held."""
+    """End this session for good, on the server too, so a copy of its cookie is dead.
+
+    The Zoom connection is not revoked: on Zoom a revoke uninstalls the app for that user, and Zoom then sends no
+    more events of their meetings (presence, attendance, changes made in Zoom). Only Disconnect Zoom revokes.
+    """
     session_id = session.get("session_id")
     if session_id:
         the_book().staff.end_session(str(session_id))
-    revoke_and_forget()
     session.clear()  # the known-browser mark is its own cookie: this browser stays known
     flash(tell("signed_out"), "info")
     return redirect(url_for("staff.login"))

@@ -33,6 +33,7 @@ from simplespa_zoom.meetings.ports import (
     ProviderRejected,
     ProviderSlow,
     ProviderUnavailable,
+    StartLink,
 )
 from simplespa_zoom.messages import PERMISSIONS
 
@@ -351,12 +352,15 @@ class ZoomClient:
     def get_meeting(self, token: str, meeting_id: int) -> ProviderMeeting:
         return _meeting_from(self._request("GET", f"/meetings/{int(meeting_id)}", token))
 
-    def start_link(self, token: str, meeting_id: int) -> str:
-        """The host's start link, read now (it logs anyone in as the host: handed on, never kept or logged)."""
-        start_url = self._request("GET", f"/meetings/{int(meeting_id)}", token).get("start_url")
+    def start_link(self, token: str, meeting_id: int) -> StartLink:
+        """The host's start link, read now with the host the meeting names (it logs anyone in as the host: handed
+        on, never kept or logged)."""
+        body = self._request("GET", f"/meetings/{int(meeting_id)}", token)
+        start_url = body.get("start_url")
         if not isinstance(start_url, str) or not https_or_loopback(start_url):
             raise ZoomUnreadable()
-        return start_url
+        host_id = body.get("host_id")
+        return StartLink(host_id=host_id if isinstance(host_id, str) and host_id else None, url=start_url)
 
     def update_meeting(self, token: str, meeting_id: int, *, start: datetime, duration: int, timezone: str) -> None:
         """PATCH start and duration (Zoom answers 204 with no body)."""

@@ -124,6 +124,11 @@ def _url_validation(event: Event, context: Context) -> Answer:
 
 
 def _deauthorized(event: Event, context: Context) -> Answer:
+    """Nothing of the user's is stored to delete; Zoom sends no more events of their meetings, so their pages are
+    told that presence is off (a keyed fingerprint of the user is kept for that, until they connect again)."""
+    user_id = _text(event.payload.get("user_id"))
+    if user_id is not None and context.presence is not None:
+        context.presence.host_removed(user_id)
     log.info("Zoom webhook: app deauthorized by a user; no Zoom data is stored, so there is nothing to delete")
     return None
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
-from simplespa_zoom.meetings.ports import ProviderMeeting, Registrant
+from simplespa_zoom.meetings.ports import ProviderMeeting, Registrant, StartLink
 from simplespa_zoom.zoom.api import REGISTRANT_EMAIL_MAX, ZoomClient, ZoomError, time_left
 from simplespa_zoom.zoom.oauth import BoundTokens, TokenStore, ZoomConnection
 
@@ -101,7 +101,7 @@ class ZoomProvider:
     def licensed(self) -> bool:
         return self.connection.licensed(self.tokens)
 
-    def start_link(self, meeting_id: int) -> str:
+    def start_link(self, meeting_id: int) -> StartLink:
         return self._call(lambda client, token: client.start_link(token, meeting_id))
 
     def _call(self, operation: Callable[[ZoomClient, str], T]) -> T:
