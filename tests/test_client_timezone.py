@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -32,6 +33,9 @@ def test_without_a_client_zone_only_the_spa_time_shows(app: Flask, signed_in: Fl
 def test_the_new_form_offers_the_zones(signed_in: FlaskClient) -> None:
     page = signed_in.get("/appointments/new").get_data(True)
     assert '<option value="Europe/Lisbon">' in page and '<option value="America/Sao_Paulo">' in page
+    # The field names the list by its id, as the browser reads it (not the id in escaped quotes).
+    assert re.search(r'<input id="client_timezone"[^>]* list="client-zones"', page)
+    assert '<datalist id="client-zones">' in page
 
 
 @pytest.mark.parametrize(
