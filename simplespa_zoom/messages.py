@@ -661,7 +661,7 @@ RECONNECT_CODES = (
 )
 
 # What pages and the page script say that is not a message: labels, progress, feedback and
-# questions. They need no "what to do", so they have no Help entry. "{when}" is filled in.
+# questions. They need no "what to do", so they have no Help entry. "{when}" and "{local}" are filled in.
 WORDS = {
     "help_link": "What to do",
     "reconnect": "Reconnect Zoom",
@@ -670,7 +670,7 @@ WORDS = {
     "copied": "Copied",
     "removed": "The meeting was removed.",
     "deleted_in_zoom": "The meeting was deleted in Zoom.",
-    "your_time": "{when} (your time)",
+    "your_time": "{when} (your time: {local})",
     "unreadable_start": "Unreadable start: edit to set it",
     "starting": "Opening Zoom as the meeting's host…",
     "protection_on": "On",

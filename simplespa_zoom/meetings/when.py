@@ -2,7 +2,7 @@
 
 The Zoom line, the widget, the pages and the messages all read the same, on every server: the
 names are English from here, never from the process locale (strftime's names and am/pm follow it).
-The page script writes "(your time)" in the same shape with Intl and an explicit "en-US". Pure.
+The page script writes "(your time: …)" in the same shape with Intl and an explicit "en-US". Pure.
 """
 
 from __future__ import annotations
