@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from simplespa_zoom.meetings.when import zone_name
+
 from .helpers import add_appointment, form_post, form_values, get_appointment, local
 
 START = datetime(2027, 3, 10, 23, 0, tzinfo=UTC)  # 6:00 pm in New York, 11:00 pm in Lisbon
@@ -48,3 +50,17 @@ def test_a_zone_iana_does_not_name_is_refused_under_the_field(app: Flask, signed
     assert answer.status_code == 400
     assert "Choose the client&#39;s time zone from the list" in answer.get_data(True)
     assert get_appointment(app, appointment.id).client_timezone is None
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("America/New_York", "New York time"),
+        ("Europe/Lisbon", "Lisbon time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+        ("UTC", "UTC"),
+        ("Etc/GMT+5", "Etc/GMT+5"),
+    ],
+)
+def test_clients_read_a_zone_as_people_say_it(key: str, said: str) -> None:
+    assert zone_name(key) == said
