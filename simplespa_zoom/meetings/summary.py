@@ -29,6 +29,8 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         "start_iso": start.isoformat() if start else None,
         "join_url": line.join_url,
         "personal_link": appointment.line_format.is_personal_link(line.join_url),
+        # Why a client got no personal link: no address to send it to, or a host whose plan can't register them.
+        "client_has_email": bool(appointment.client_email),
         "invitation": invitation_text(appointment.client_name, line.when_text, zone_name(tz.key), line.join_url),
         "created_here": appointment.line_is_own,
         "ended": ended,
