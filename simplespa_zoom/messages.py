@@ -791,4 +791,13 @@ def problem(code: str, **values: object) -> Problem:
 
 
 def by_area() -> list[tuple[str, list[Message]]]:
-    return [(area, [m for m in _CATALOGUE if m.area == area]) for area in AREAS]
+    """Help's troubleshooting, each message once: a provider code is listed as the Zoom message it is worded as."""
+    return [(area, [m for m in _CATALOGUE if m.area == area and m.code not in PROVIDER_CODES]) for area in AREAS]
+
+
+def help_aliases() -> dict[str, list[str]]:
+    """The provider codes each Help entry also stands for, so that their "What to do" links land on it."""
+    aliases: dict[str, list[str]] = {}
+    for code, worded_as in PROVIDER_CODES.items():
+        aliases.setdefault(worded_as, []).append(code)
+    return aliases

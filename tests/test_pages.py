@@ -37,13 +37,22 @@ def test_every_page_of_the_app_links_help_and_privacy(app: Flask, client) -> Non
 
 def test_help_has_one_entry_per_message_with_what_to_do(client) -> None:
     page = client.get("/help").get_data(as_text=True)
-    anchors = re.findall(r'<dt id="([a-z_]+)">', page)
+    anchors = re.findall(r'<(?:dt|span) id="([a-z_]+)">', page)  # every code's link lands on its entry
     assert sorted(anchors) == sorted(MESSAGES) and len(anchors) == len(set(anchors))
     for code, message in MESSAGES.items():
         assert message.fix and message.sample in _unescape(page), code
     assert 'href="mailto:support@spa.example">Contact support</a>' in page
     for section in ("Add Meeting", "Copy invitation", "Remove meeting", "Disconnect Zoom", "Uninstall"):
         assert section in page
+
+
+def test_help_lists_each_message_once(client) -> None:
+    """A provider code worded as a Zoom message (provider_slow as zoom_slow) is that entry, not a second copy."""
+    page = _unescape(client.get("/help").get_data(as_text=True))
+    listed = re.findall(r"<dt id=[^>]*>(?:<span id=[^>]*></span>)*([^<]*)</dt>", page)
+    assert len(listed) == len({message.text for message in MESSAGES.values()})
+    assert sorted(set(listed)) == sorted(listed)
+    assert f'<dt id="zoom_slow"><span id="provider_slow"></span>{MESSAGES["zoom_slow"].sample}</dt>' in page
 
 
 def _unescape(page: str) -> str:
