@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from simplespa_zoom.messages import MESSAGES
+from simplespa_zoom.messages import CONFIRMATIONS, MESSAGES, WORDS
 from simplespa_zoom.zoom.api import SCOPES
 
 from .helpers import API, add_appointment, connect_zoom, login, post, zoom_meeting
@@ -53,6 +53,22 @@ def test_help_lists_each_message_once(client) -> None:
     assert len(listed) == len({message.text for message in MESSAGES.values()})
     assert sorted(set(listed)) == sorted(listed)
     assert f'<dt id="zoom_slow"><span id="provider_slow"></span>{MESSAGES["zoom_slow"].sample}</dt>' in page
+
+
+# What only whoever runs SimpleSpa knows: env var names, commands, the outbox, "the book". They belong in the
+# README's operator part; staff are told to ask whoever runs SimpleSpa.
+OPERATOR_WORDS = re.compile(
+    r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b|send-mail|simplespa-zoom |set-password|\boutbox\b|\bthe book\b", re.I
+)
+
+
+def test_what_staff_read_holds_no_operator_words(client) -> None:
+    help_text = re.sub(r"<[^>]*>", " ", _unescape(client.get("/help").get_data(as_text=True)))
+    assert not OPERATOR_WORDS.findall(help_text)
+    for code, message in MESSAGES.items():
+        assert not OPERATOR_WORDS.findall(f"{message.sample} {message.fix}"), code
+    for code, text_ in {**WORDS, **CONFIRMATIONS}.items():
+        assert not OPERATOR_WORDS.findall(text_), code
 
 
 def _unescape(page: str) -> str:
