@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 
+from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings.attendance import Attended
 from simplespa_zoom.messages import CONFIRMATIONS, MESSAGES, WORDS
 from simplespa_zoom.zoom.api import SCOPES
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import API, add_appointment, connect_zoom, login, post, zoom_meeting
 
@@ -69,6 +75,20 @@ def test_what_staff_read_holds_no_operator_words(client) -> None:
         assert not OPERATOR_WORDS.findall(f"{message.sample} {message.fix}"), code
     for code, text_ in {**WORDS, **CONFIRMATIONS}.items():
         assert not OPERATOR_WORDS.findall(text_), code
+
+
+def test_help_guides_start_meeting_and_the_attendance_line_as_the_app_writes_it(client) -> None:
+    page = _unescape(client.get("/help").get_data(as_text=True))
+    assert '<h2 id="start-meeting">Start meeting</h2>' in page and '<h2 id="attendance">' in page
+    assert f'"{WORDS["start_opened"]}"' in page
+    spa = ZoneInfo("America/New_York")
+    at = partial(datetime, 2030, 3, 12, tzinfo=spa)
+    for attended in (
+        Attended(at(18, 3), at(18, 44), 41, 1),
+        Attended(at(18, 3), at(18, 52), 44, 2),
+        Attended(None, None, 0, 0),
+    ):
+        assert attendance.format_line(ZOOM_LINE_FORMAT, attended, spa) in page
 
 
 def _unescape(page: str) -> str:
