@@ -81,6 +81,17 @@ def test_once_connected_a_click_creates_without_leaving_the_page(page: Page, sta
     assert notes.current_line(ZOOM_LINE_FORMAT, stack.appointment(second.id).notes) is not None
 
 
+def test_a_client_without_an_email_is_why_the_widget_asks_to_send_the_invitation(page: Page, stack: Stack) -> None:
+    """Not the free Zoom plan: with no address, no plan could have emailed the client."""
+    appointment = stack.add_appointment("Ana Souza")
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    widget = page.get_by_role("region", name="Zoom meeting")
+    expect(widget).to_contain_text("This client has no email address, so send this invitation yourself")
+    expect(widget).not_to_contain_text("Free Zoom accounts")
+    expect(widget).not_to_contain_text("free Zoom accounts")
+
+
 def test_refusing_in_zoom_explains_and_changes_nothing(page: Page, stack: Stack) -> None:
     appointment = stack.add_appointment("Ana Souza", EXISTING_NOTES)
     sign_in(page, stack)

@@ -38,3 +38,12 @@ def test_the_book_opens_on_today_and_moves_by_day_date_and_name(page: Page, stac
     expect(page.get_by_role("link", name="Ana Souza")).to_be_visible()
     expect(page.get_by_role("link", name="Ben Souza")).to_be_visible()
     expect(page.get_by_role("link", name="Chloé Martin")).to_have_count(0)
+
+
+def test_the_client_time_zone_field_offers_the_zones_as_suggestions(page: Page, stack: Stack) -> None:
+    """Help tells staff to pick the client's zone from the list: the field must be tied to it in the browser."""
+    sign_in(page, stack)
+    page.goto(f"{stack.url}/appointments/new")
+    field = page.get_by_label("Client's time zone (optional)")
+    offered = field.evaluate("field => field.list ? [...field.list.options].map((option) => option.value) : []")
+    assert "Europe/Lisbon" in offered and "America/Sao_Paulo" in offered

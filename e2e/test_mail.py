@@ -27,5 +27,7 @@ def test_add_meeting_sends_the_invitation_and_the_widget_says_so(page: Page, mai
     delivered(stack.app)  # the server took the message a moment before the app wrote down that it was sent
     page.reload()
     widget = page.get_by_role("region", name="Zoom meeting")
-    expect(widget.get_by_role("status").filter(has_text="The invitation was sent to")).to_contain_text(CLIENT_EMAIL)
+    sent = widget.get_by_role("status").filter(has_text="The invitation was sent to")
+    expect(sent).to_contain_text(CLIENT_EMAIL)
+    expect(sent.get_by_role("link", name="What to do")).to_have_count(0)  # a letter sent leaves nothing to do
     expect(widget).not_to_contain_text("send this invitation yourself")

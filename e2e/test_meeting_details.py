@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from zoom_standin.stack import start_stack
 
@@ -45,9 +45,7 @@ def test_details_show_the_initials_topic_and_the_protections_zoom_applied(page: 
     details = widget.locator("dl")
     expect(details).to_contain_text("Appointment with A. S.")
     for name, shown in (("Waiting room", "Off"), ("Passcode", "On")):
-        row = details.locator("div", has=page.get_by_text(name, exact=True))
-        expect(row).to_be_visible()
-        expect(row.locator("dd")).to_have_text(shown)
+        expect_fact(details, name, shown)
 
 
 def test_details_show_the_protections_right_after_add_meeting(page: Page, stack: Stack) -> None:
@@ -58,6 +56,16 @@ def test_details_show_the_protections_right_after_add_meeting(page: Page, stack:
     widget.get_by_text("Details").click()
     details = widget.locator("dl")
     for name in ("Waiting room", "Passcode"):
-        row = details.locator("div", has=page.get_by_text(name, exact=True))
-        expect(row).to_be_visible()
-        expect(row.locator("dd")).to_have_text("On")
+        expect_fact(details, name, "On")
+
+
+def expect_fact(details: Locator, name: str, shown: str) -> None:
+    """The Details row reads "name  shown": the label and its value side by side, on one line."""
+    label = details.locator("dt", has_text=name)
+    value = label.locator("xpath=following-sibling::dd[1]")
+    expect(label).to_be_visible()
+    expect(value).to_have_text(shown)
+    label_box, value_box = label.bounding_box(), value.bounding_box()
+    assert label_box and value_box
+    assert value_box["x"] > label_box["x"] + label_box["width"]
+    assert abs(value_box["y"] - label_box["y"]) < 1

@@ -366,7 +366,7 @@ _CATALOGUE = (
     Message(
         "day_unreadable",
         APPOINTMENTS,
-        "That is not a date the book can show (use the date picker); here is today.",
+        "That is not a date the appointment list can show (use the date picker); here is today.",
         "Pick the day with the date picker above the list, or use the arrows next to it.",
     ),
     Message(
@@ -456,15 +456,15 @@ _CATALOGUE = (
         "sign_in_failed",
         SIGNING_IN,
         "That email and password do not match an account, or sign-in is paused. Please try again.",
-        "Check the email and password. After several wrong tries sign-in pauses for a while; the owner can "
-        "set a new password with the simplespa-zoom set-password command.",
+        "Check the email and password. After several wrong tries sign-in pauses for a while; whoever runs "
+        "SimpleSpa can set you a new password.",
     ),
     Message(
         "sign_in_paused",
         SIGNING_IN,
         "Too many sign-in attempts from here. Please wait {minutes} minute(s) and try again.",
         "Wait the time shown. A browser you signed in with before is held back only by its own mistakes, so "
-        "your usual browser still works; the owner can also set a new password with set-password.",
+        "your usual browser still works; whoever runs SimpleSpa can also set you a new password.",
         {"minutes": "2"},
     ),
     Message(
@@ -590,8 +590,8 @@ _CATALOGUE = (
         MAIL,
         "The {what} to {to} is waiting to be sent.",
         "Nothing to do: it goes as soon as the spa's mail server takes it. If it waits for long, the mail server "
-        'is down or answers "try later"; the scheduled send-mail task tries again, waiting a little longer each '
-        "time (up to an hour), until the appointment is over.",
+        'is down or answers "try later"; SimpleSpa tries again by itself, waiting a little longer each time (up to '
+        "an hour), until the appointment is over. If it waits for hours, tell whoever runs SimpleSpa.",
         {"what": "invitation", "to": "ana@client.example"},
     ),
     Message(
@@ -614,8 +614,8 @@ _CATALOGUE = (
         "mail_too_late",
         MAIL,
         "the mail server did not take it before the appointment ended",
-        "The spa's mail server was down or refused for the whole time. Check SMTP_URL and the mail server; "
-        "tell the client yourself next time with Copy invitation.",
+        "The spa's mail server was down or refused for the whole time: tell whoever runs SimpleSpa. Until it "
+        "works again, send clients their invitation yourself with Copy invitation.",
     ),
     Message(
         "mail_unwritable",
@@ -628,21 +628,22 @@ _CATALOGUE = (
         "mail_login_refused",
         MAIL,
         "the mail server refused the spa's login",
-        "Whoever runs the server: check the user and password in SMTP_URL. Letters wait and go once it is fixed.",
+        "Tell whoever runs SimpleSpa: the spa's mail settings hold a user or password its mail server no longer "
+        "accepts. Letters wait and go once it is fixed.",
     ),
     Message(
         "mail_server_unreachable",
         MAIL,
         "the mail server could not be reached",
-        "Nothing is lost: the letter waits in the outbox and send-mail tries again. If it lasts, check that the "
-        "mail server in SMTP_URL is up.",
+        "Nothing is lost: the letter waits and SimpleSpa tries again by itself. If it lasts, tell whoever runs "
+        "SimpleSpa that the spa's mail server could not be reached.",
     ),
     Message(
         "mail_resend_impossible",
         MAIL,
         "There is no invitation to resend: the appointment needs its Zoom meeting, a client email and the spa's mail.",
-        "Add the client's email (Edit) and a meeting (Add Meeting); the spa sends its own email only when "
-        "SMTP_URL is set.",
+        "Add the client's email (Edit) and a meeting (Add Meeting). The spa sends its own email only when whoever "
+        "runs SimpleSpa has set up the spa's mail server.",
     ),
 )
 
@@ -679,7 +680,7 @@ RECONNECT_CODES = (
 )
 
 # What pages and the page script say that is not a message: labels, progress, feedback and
-# questions. They need no "what to do", so they have no Help entry. "{when}" is filled in.
+# questions. They need no "what to do", so they have no Help entry. "{when}" and "{local}" are filled in.
 WORDS = {
     "help_link": "What to do",
     "reconnect": "Reconnect Zoom",
@@ -688,7 +689,7 @@ WORDS = {
     "copied": "Copied",
     "removed": "The meeting was removed.",
     "deleted_in_zoom": "The meeting was deleted in Zoom.",
-    "your_time": "{when} (your time)",
+    "your_time": "{when} (your time: {local})",
     "unreadable_start": "Unreadable start: edit to set it",
     "starting": "Opening Zoom as the meeting's host…",
     "protection_on": "On",
@@ -811,4 +812,13 @@ def problem(code: str, **values: object) -> Problem:
 
 
 def by_area() -> list[tuple[str, list[Message]]]:
-    return [(area, [m for m in _CATALOGUE if m.area == area]) for area in AREAS]
+    """Help's troubleshooting, each message once: a provider code is listed as the Zoom message it is worded as."""
+    return [(area, [m for m in _CATALOGUE if m.area == area and m.code not in PROVIDER_CODES]) for area in AREAS]
+
+
+def help_aliases() -> dict[str, list[str]]:
+    """The provider codes each Help entry also stands for, so that their "What to do" links land on it."""
+    aliases: dict[str, list[str]] = {}
+    for code, worded_as in PROVIDER_CODES.items():
+        aliases.setdefault(worded_as, []).append(code)
+    return aliases

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+from simplespa_zoom.meetings.when import zone_name
 
 from .helpers import add_appointment, form_post, form_values, get_appointment, local
 
@@ -32,6 +35,9 @@ def test_without_a_client_zone_only_the_spa_time_shows(app: Flask, signed_in: Fl
 def test_the_new_form_offers_the_zones(signed_in: FlaskClient) -> None:
     page = signed_in.get("/appointments/new").get_data(True)
     assert '<option value="Europe/Lisbon">' in page and '<option value="America/Sao_Paulo">' in page
+    # The field names the list by its id, as the browser reads it (not the id in escaped quotes).
+    assert re.search(r'<input id="client_timezone"[^>]* list="client-zones"', page)
+    assert '<datalist id="client-zones">' in page
 
 
 @pytest.mark.parametrize(
@@ -44,3 +50,17 @@ def test_a_zone_iana_does_not_name_is_refused_under_the_field(app: Flask, signed
     assert answer.status_code == 400
     assert "Choose the client&#39;s time zone from the list" in answer.get_data(True)
     assert get_appointment(app, appointment.id).client_timezone is None
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("America/New_York", "New York time"),
+        ("Europe/Lisbon", "Lisbon time"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires time"),
+        ("UTC", "UTC"),
+        ("Etc/GMT+5", "Etc/GMT+5"),
+    ],
+)
+def test_clients_read_a_zone_as_people_say_it(key: str, said: str) -> None:
+    assert zone_name(key) == said

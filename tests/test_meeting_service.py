@@ -458,7 +458,7 @@ def test_the_widget_shows_the_lines_time_as_written_and_an_invitation_that_names
     shown = meeting_summary(world.book.add("Bea Lima", START, "Typed:\n" + LINE), TZ, NOW)
     assert shown is not None and shown["when"] == "Tuesday, December 1 2026 3:00 pm"
     assert shown["invitation"] == (
-        "Hello Bea Lima,\n\nYour appointment on Tuesday, December 1 2026 3:00 pm (America/New_York) will be a Zoom"
+        "Hello Bea Lima,\n\nYour appointment on Tuesday, December 1 2026 3:00 pm (New York time) will be a Zoom"
         f" video call. Join from any device with this link:\n{LINK}\n\nSee you soon!"
     )
     unreadable = LINE.replace("December 1 2026", "Decembre 1 2026")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 
-from simplespa_zoom.messages import MESSAGES
+from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings.attendance import Attended
+from simplespa_zoom.messages import CONFIRMATIONS, MESSAGES, WORDS
 from simplespa_zoom.zoom.api import SCOPES
+from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
 from .helpers import API, add_appointment, connect_zoom, login, post, zoom_meeting
 
@@ -37,13 +43,52 @@ def test_every_page_of_the_app_links_help_and_privacy(app: Flask, client) -> Non
 
 def test_help_has_one_entry_per_message_with_what_to_do(client) -> None:
     page = client.get("/help").get_data(as_text=True)
-    anchors = re.findall(r'<dt id="([a-z_]+)">', page)
+    anchors = re.findall(r'<(?:dt|span) id="([a-z_]+)">', page)  # every code's link lands on its entry
     assert sorted(anchors) == sorted(MESSAGES) and len(anchors) == len(set(anchors))
     for code, message in MESSAGES.items():
         assert message.fix and message.sample in _unescape(page), code
     assert 'href="mailto:support@spa.example">Contact support</a>' in page
     for section in ("Add Meeting", "Copy invitation", "Remove meeting", "Disconnect Zoom", "Uninstall"):
         assert section in page
+
+
+def test_help_lists_each_message_once(client) -> None:
+    """A provider code worded as a Zoom message (provider_slow as zoom_slow) is that entry, not a second copy."""
+    page = _unescape(client.get("/help").get_data(as_text=True))
+    listed = re.findall(r"<dt id=[^>]*>(?:<span id=[^>]*></span>)*([^<]*)</dt>", page)
+    assert len(listed) == len({message.text for message in MESSAGES.values()})
+    assert sorted(set(listed)) == sorted(listed)
+    assert f'<dt id="zoom_slow"><span id="provider_slow"></span>{MESSAGES["zoom_slow"].sample}</dt>' in page
+
+
+# What only whoever runs SimpleSpa knows: env var names, commands, the outbox, "the book". They belong in the
+# README's operator part; staff are told to ask whoever runs SimpleSpa.
+OPERATOR_WORDS = re.compile(
+    r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b|send-mail|simplespa-zoom |set-password|\boutbox\b|\bthe book\b", re.I
+)
+
+
+def test_what_staff_read_holds_no_operator_words(client) -> None:
+    help_text = re.sub(r"<[^>]*>", " ", _unescape(client.get("/help").get_data(as_text=True)))
+    assert not OPERATOR_WORDS.findall(help_text)
+    for code, message in MESSAGES.items():
+        assert not OPERATOR_WORDS.findall(f"{message.sample} {message.fix}"), code
+    for code, text_ in {**WORDS, **CONFIRMATIONS}.items():
+        assert not OPERATOR_WORDS.findall(text_), code
+
+
+def test_help_guides_start_meeting_and_the_attendance_line_as_the_app_writes_it(client) -> None:
+    page = _unescape(client.get("/help").get_data(as_text=True))
+    assert '<h2 id="start-meeting">Start meeting</h2>' in page and '<h2 id="attendance">' in page
+    assert f'"{WORDS["start_opened"]}"' in page
+    spa = ZoneInfo("America/New_York")
+    at = partial(datetime, 2030, 3, 12, tzinfo=spa)
+    for attended in (
+        Attended(at(18, 3), at(18, 44), 41, 1),
+        Attended(at(18, 3), at(18, 52), 44, 2),
+        Attended(None, None, 0, 0),
+    ):
+        assert attendance.format_line(ZOOM_LINE_FORMAT, attended, spa) in page
 
 
 def _unescape(page: str) -> str:

@@ -45,6 +45,18 @@ def found_names(client: FlaskClient, text: str) -> list[str]:
     return re.findall(r'<td><a href="/appointments/\d+">([^<]*)</a>', page)
 
 
+def test_the_search_page_lists_the_matches_in_order_of_start_under_a_plain_heading(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    monday = datetime(2030, 3, 11, 22, 0, tzinfo=UTC)
+    tuesday, wednesday = monday + timedelta(days=1), monday + timedelta(days=2)
+    for name, start in (("Dana Tue", tuesday), ("Dana Mon", monday), ("Dana Wed", wednesday)):
+        add_appointment(app, name, start=start)
+    page = signed_in.get("/appointments", query_string={"q": "dana"}).get_data(as_text=True)
+    assert found_names(signed_in, "dana") == ["Dana Mon", "Dana Tue", "Dana Wed"]
+    assert "<h1>Appointments matching “dana”</h1>" in page
+
+
 def index_agrees_with_the_book(book: Book) -> None:
     """SQLite: FTS5 checks its index against the appointments table (PostgreSQL keeps its own index)."""
     if book.engine.dialect.name == "sqlite":

@@ -43,12 +43,12 @@ def test_no_provider_module_and_no_view_writes_a_sentence_of_its_own() -> None:
     assert wording == [] and inline == []
 
 
-def test_a_day_the_book_cannot_show_is_said_with_its_help_entry(client) -> None:
+def test_a_day_the_list_cannot_show_is_said_with_its_help_entry(client) -> None:
     login(client)
     response = client.get("/appointments?day=not-a-day")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    said = "That is not a date the book can show (use the date picker); here is today."
+    said = "That is not a date the appointment list can show (use the date picker); here is today."
     assert ("error", said) in flashes(page) and "/help#day_unreadable" in page
 
 

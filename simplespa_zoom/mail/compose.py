@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from simplespa_zoom.meetings.ports import Letter, LetterKind
-from simplespa_zoom.meetings.when import format_when
+from simplespa_zoom.meetings.when import format_when, zone_name
 from simplespa_zoom.messages import LETTERS
 
 PRODID = "-//SimpleSpa Zoom//Appointments//EN"
@@ -96,14 +96,14 @@ def _words(letter: Letter, head: Letterhead) -> dict[str, str]:
         "name": letter.recipient_name,
         "spa": head.spa_name,
         "when": format_when(spa_local),
-        "zone": head.spa_tz.key,
+        "zone": zone_name(head.spa_tz.key),
         "link": letter.join_url,
         "client_when": "",
     }
     if letter.client_timezone and letter.client_timezone != head.spa_tz.key:
         client_local = letter.starts_at.astimezone(ZoneInfo(letter.client_timezone))
         words["client_when"] = LETTERS["client_time"].format(
-            when=format_when(client_local), zone=letter.client_timezone
+            when=format_when(client_local), zone=zone_name(letter.client_timezone)
         )
     return words
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.when import zone_name
 
 
 def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None = None) -> dict[str, object] | None:
@@ -28,7 +29,9 @@ def meeting_summary(appointment: Appointment, tz: ZoneInfo, now: datetime | None
         "start_iso": start.isoformat() if start else None,
         "join_url": line.join_url,
         "personal_link": appointment.line_format.is_personal_link(line.join_url),
-        "invitation": invitation_text(appointment.client_name, line.when_text, tz.key, line.join_url),
+        # Why a client got no personal link: no address to send it to, or a host whose plan can't register them.
+        "client_has_email": bool(appointment.client_email),
+        "invitation": invitation_text(appointment.client_name, line.when_text, zone_name(tz.key), line.join_url),
         "created_here": appointment.line_is_own,
         "ended": ended,
         # What the widget says instead of checking with Zoom, by its Help entry (the web layer words it).

@@ -171,7 +171,8 @@ def index() -> Any:
     today = datetime.now(tz).date()
     query = " ".join(request.args.get("q", "").split())[:SEARCH_MAX]
     if query:
-        found = store().search(query)
+        found = store().search(query)  # the latest matches; shown in order of start, as a day is
+        found.sort(key=lambda appointment: (appointment.starts_at, appointment.id))
         return render_template(
             "appointments/index.html", query=query, appointments=found, more=len(found) >= SEARCH_LIMIT, today=today
         )

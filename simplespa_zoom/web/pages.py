@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from simplespa_zoom.messages import ONE_BROWSER, by_area
+from simplespa_zoom.messages import ONE_BROWSER, by_area, help_aliases
 
 bp = Blueprint("pages", __name__)
 
@@ -36,7 +36,7 @@ def app_version() -> str:
 
 @bp.get("/help", endpoint="help")
 def guide() -> Any:
-    return render_template("pages/help.html", areas=by_area(), one_browser=ONE_BROWSER)
+    return render_template("pages/help.html", areas=by_area(), aliases=help_aliases(), one_browser=ONE_BROWSER)
 
 
 @bp.get("/privacy")

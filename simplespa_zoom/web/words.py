@@ -64,7 +64,13 @@ def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, ob
     if status.state is LetterState.FAILED:
         reason = status.error or ""
         values["why"] = (say(reason) if reason.startswith("mail_") and reason in MESSAGES else reason).rstrip(".")
-    return {"state": str(status.state), "code": code, "text": say(code, **values), "failed": code == "mail_failed"}
+    return {
+        "state": str(status.state),
+        "code": code,
+        "text": say(code, **values),
+        "failed": code == "mail_failed",
+        "help": code != "mail_sent",  # a letter sent leaves nothing to do: no "What to do" beside it
+    }
 
 
 def say_provider_error(error: ProviderError, tz: ZoneInfo) -> str:

@@ -5,10 +5,12 @@ import { texts } from "./server.js";
 
 export function showProtections(protections) {
   if (!protections) return;
-  for (const row of document.querySelectorAll("[data-protection]")) {
-    const value = protections[row.dataset.protection];
+  for (const label of document.querySelectorAll("dt[data-protection]")) {
+    const value = protections[label.dataset.protection];
     if (typeof value !== "boolean") continue;
-    row.querySelector("dd").textContent = value ? texts.protection_on : texts.protection_off;
-    row.hidden = false;
+    const shown = label.nextElementSibling;
+    shown.textContent = value ? texts.protection_on : texts.protection_off;
+    label.hidden = false;
+    shown.hidden = false;
   }
 }

@@ -41,12 +41,14 @@ function meetingWidget(meeting, page) {
   if (meeting.mail) {
     // The spa emails the client itself (Zoom's emails are off then): where that letter stands replaces
     // the advice to send it yourself and the word that Zoom emailed them.
-    mailState.replaceChildren(meeting.mail.text, " ", helpLink(helpFor(meeting.mail.code)));
+    mailState.replaceChildren(meeting.mail.text);
+    if (meeting.mail.help) mailState.append(" ", helpLink(helpFor(meeting.mail.code))); // none for "sent"
     mailState.classList.toggle("mail-failed", meeting.mail.failed);
-    part("invitation-hint")?.remove();
+    widget.querySelectorAll('[data-part="invitation-hint"]').forEach((hint) => hint.remove());
     part("personal-link")?.remove();
   } else {
     mailState.remove();
+    widget.querySelector(`[data-hint="${meeting.client_has_email ? "no-email" : "free-zoom"}"]`)?.remove();
   }
   field("topic").textContent = meeting.topic;
   field("meeting-id").textContent = meeting.meeting_id_display;
