@@ -51,7 +51,7 @@ def test_client_in_the_waiting_room_then_the_attendance_line_on_open_pages(page:
     still.close()
 
     zoom.get_by_role("button", name="Host starts: Appointment with Ana Souza").click()
-    expect(page.get_by_text(re.compile(r"Client is in the meeting since"))).to_be_visible(timeout=WITHIN)
+    expect(page.get_by_text(re.compile(r"Client is in the meeting with the host since"))).to_be_visible(timeout=WITHIN)
     zoom.get_by_role("button", name="Meeting ends: Appointment with Ana Souza").click()
     attended = re.compile(r"^Zoom attendance: client joined \d{1,2}:\d\d [ap]m, left \d{1,2}:\d\d [ap]m \(0 min\)$")
     expect(page.get_by_text(attended)).to_be_visible(timeout=WITHIN)

@@ -546,6 +546,42 @@ _CATALOGUE = (
         {"time": "6:00 pm"},
     ),
     Message(
+        "presence_nobody",
+        MEETINGS,
+        "Zoom has reported no one in the meeting yet.",
+        "Nothing to do before the appointment. If the client should be there by now, send them their join link "
+        "again (Copy invitation) or call them. Shown on the appointment page until the appointment is over.",
+    ),
+    Message(
+        "presence_waiting_host_in",
+        MEETINGS,
+        "Client is waiting since {time}; the host is in the meeting and can admit them.",
+        "The host should admit the client from Zoom's waiting room (Participants, then Admit).",
+        {"time": "6:02 pm"},
+    ),
+    Message(
+        "presence_both_in",
+        MEETINGS,
+        "Client is in the meeting with the host since {time}.",
+        "Nothing to do: the session is under way.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_client_left",
+        MEETINGS,
+        "Client left the meeting at {time}; they can rejoin with the same link.",
+        "If the client left by mistake, they click their join link again. If they cannot, send it again "
+        "(Copy invitation) or call them. The meeting has not ended.",
+        {"time": "6:20 pm"},
+    ),
+    Message(
+        "presence_host_left",
+        MEETINGS,
+        "The host left the meeting at {time}; it has not ended.",
+        "The host rejoins with Start meeting (or from Zoom), or ends the meeting in Zoom if the session is over.",
+        {"time": "6:30 pm"},
+    ),
+    Message(
         "presence_ended",
         MEETINGS,
         "Meeting ended at {time}.",
@@ -576,6 +612,13 @@ _CATALOGUE = (
         "The app could not be reached. Check the connection and try again; nothing was changed.",
         "Check this computer's network connection, then click again. If other sites work, the spa's SimpleSpa "
         "server may be down: tell whoever runs it.",
+    ),
+    Message(
+        "copy_stale",
+        MEETINGS,
+        "Not copied: the meeting changed since this page showed it. The page now shows it as it is.",
+        "The meeting's link changed (a new passcode in Zoom), or the meeting was removed or deleted, while the page "
+        "was open. Nothing old was copied: look at the meeting again and click Copy once more if it is still there.",
     ),
     Message(
         "copy_failed",
@@ -719,6 +762,11 @@ HTTP_CODES = {
 # entry, as there is nothing to fix, but one home like every other sentence staff see.
 CONFIRMATIONS = {
     "meeting_checked": "Checked with Zoom just now.",
+    # The same check, aged by the page left open (static/js/checked.js): under an hour in minutes, then in hours.
+    "checked_minute": "Checked with Zoom 1 minute ago.",
+    "checked_minutes": "Checked with Zoom {count} minutes ago.",
+    "checked_hour": "Checked with Zoom 1 hour ago.",
+    "checked_hours": "Checked with Zoom {count} hours ago.",
     "meeting_updated_from_zoom": "The meeting was changed in Zoom; its line in the notes now matches.",
     "meeting_moved": "The Zoom meeting was moved to the new time.",
     "meeting_new_length": "The Zoom meeting now has the appointment's new length.",
@@ -742,6 +790,20 @@ CONFIRMATIONS = {
     "connect Zoom again to add or change meetings.",
     "signed_out": "You are signed out. Zoom stays connected for your meetings' presence and attendance; sign in "
     "again to use it from this browser.",
+}
+
+# When each presence sentence is shown (the state table of meetings/presence.py STATES, in its order): Help and
+# the README list them beside the sentence itself (the message above, by the same code).
+PRESENCE_STATES = {
+    "presence_ended": "The meeting ended",
+    "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
+    "presence_waiting": "Client in the waiting room, no host in",
+    "presence_host_left": "The host left and has not come back; the meeting goes on",
+    "presence_both_in": "Client and host in the meeting",
+    "presence_in_meeting": "Client in the meeting, no host seen",
+    "presence_client_left": "Client joined and left (can rejoin)",
+    "presence_started": "The meeting started (or the host is in); the client has not come yet",
+    "presence_nobody": "Nobody yet (the appointment page only, until the appointment is over)",
 }
 
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").

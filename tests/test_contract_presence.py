@@ -14,7 +14,7 @@ from simplespa_zoom.book import Book
 from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.host_marks import HostMarks
-from simplespa_zoom.meetings.presence import PresenceEvents, PresenceNote, Who
+from simplespa_zoom.meetings.presence import STATES, Presence, PresenceEvents, PresenceNote, Who, presence_now
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
 from simplespa_zoom.web.words import say_presence
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
@@ -96,7 +96,8 @@ def test_a_concurrent_edit_is_kept_and_the_line_still_written_once() -> None:
 
 def test_the_host_and_marks_older_than_a_day_do_not_count() -> None:
     book, presence, appointment = service()
-    assert presence.record(MEETING_ID, "s", Kind.JOINED, Who.HOST, MS) == 0
+    assert presence.record(MEETING_ID, "s", Kind.JOINED, Who.HOST, MS) == 1  # kept as the host's own mark
+    assert presence.now_of([appointment.id])[appointment.id].times_joined == 0  # never as the client's
     presence.record(MEETING_ID, "s", Kind.WAITING, Who.GUEST, int((NOW - timedelta(days=2)).timestamp() * 1000))
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
     note = presence.now_of([appointment.id])[appointment.id].note()
@@ -121,3 +122,52 @@ def test_the_attendance_label_is_the_providers_own() -> None:
     written = book.get(appointment.id).notes
     assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: client joined 4:03 pm, left 4:44 pm (41 min)"
     assert attendance.find_lines(ZOOM_LINE_FORMAT, written) == []  # not Zoom's line, though of the same shape
+
+
+# Issue 28 item 4: each state of a session, its one sentence (the README's and Help's table), from its marks.
+STATE_TABLE = {
+    "nobody yet": ([], "presence_nobody"),
+    "client waiting": ([(Kind.WAITING, 1)], "presence_waiting"),
+    "host in, client waiting": (
+        [(Kind.STARTED, 0), (Kind.HOST_JOINED, 0), (Kind.WAITING, 1)],
+        "presence_waiting_host_in",
+    ),
+    "host in, no client yet": ([(Kind.STARTED, 0), (Kind.HOST_JOINED, 0)], "presence_started"),
+    "both in": (
+        [(Kind.HOST_JOINED, 0), (Kind.WAITING, 1), (Kind.WAITING_LEFT, 2), (Kind.JOINED, 2)],
+        "presence_both_in",
+    ),
+    "client in, no host seen": ([(Kind.JOINED, 2)], "presence_in_meeting"),
+    "client left": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 3)], "presence_client_left"),
+    "client left, host left": (
+        [(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 3), (Kind.HOST_LEFT, 4)],
+        "presence_host_left",
+    ),
+    "host left, client in": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.HOST_LEFT, 4)], "presence_host_left"),
+    "host back": (
+        [(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.HOST_LEFT, 4), (Kind.HOST_JOINED, 5)],
+        "presence_both_in",
+    ),
+    "client back": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 3), (Kind.JOINED, 6)], "presence_both_in"),
+    "ended": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.HOST_LEFT, 9), (Kind.ENDED, 9)], "presence_ended"),
+}
+EXPECTED_AT = {
+    "nobody yet": None, "client waiting": 1, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
+    "client in, no host seen": 2, "client left": 3, "client left, host left": 4, "host left, client in": 4,
+    "host back": 5, "client back": 6, "ended": 9,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("state", list(STATE_TABLE))
+def test_each_state_of_a_session_has_its_one_sentence(state: str) -> None:
+    marks, code = STATE_TABLE[state]
+    presence = Presence.of([Mark("s", kind, MS + minutes * 60_000) for kind, minutes in marks])
+    note = presence_now(presence if marks else None, over=False, now=NOW)
+    minutes = EXPECTED_AT[state]
+    assert note == PresenceNote(code, NOW + timedelta(minutes=minutes or 0))
+    assert code in STATES and say_presence(note, TZ)  # worded from the message table
+
+
+def test_nobody_yet_is_said_only_until_the_appointment_is_over() -> None:
+    assert presence_now(None, over=True, now=NOW) is None  # then the attendance line is the record
+    assert presence_now(Presence.of([]), over=True, now=NOW) is None

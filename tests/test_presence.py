@@ -108,7 +108,8 @@ def expected_notes(app: Flask, appointment, attendance_text: str) -> str:
 
 def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_list(app, client, booked) -> None:
     login(client)
-    assert poll(client, booked.id) == {"presence": None, "attendance": None}
+    assert poll(client, booked.id)["presence"] == "Zoom has reported no one in the meeting yet."
+    assert poll(client, booked.id)["attendance"] is None
     assert deliver(client, event(WAITS, 2, GUEST)).status_code == 204
     waiting = f"Client is waiting since {clock(app, 2)}."
     assert poll(client, booked.id)["presence"] == waiting
@@ -118,7 +119,7 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     day = booked.local_start(app.config["SPA_TZ"]).date().isoformat()
     day_page = client.get(f"/appointments?day={day}").get_data(as_text=True)
     assert f'data-presence-for="{booked.id}"' in day_page
-    assert client.get(f"{poll_url(day_page)}?ids={booked.id},x,99").get_json() == {str(booked.id): waiting}
+    assert client.get(f"{poll_url(day_page)}?ids={booked.id},x,99").get_json()["presence"] == {str(booked.id): waiting}
     for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
         deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
     assert poll(client, booked.id)["presence"] == f"Client is in the meeting since {clock(app, 3)}."
@@ -131,7 +132,7 @@ def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booke
     assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, 2)}."
     sql(app, "UPDATE appointments SET zoom_line_digest = NULL WHERE id = :i", i=booked.id)  # edited by hand
     assert poll(client, booked.id)["presence"] is None
-    assert client.get(f"/appointments/presence?ids={booked.id}").get_json() == {}  # nor on the day's list
+    assert client.get(f"/appointments/presence?ids={booked.id}").get_json()["presence"] == {}  # nor on the day's list
 
 
 def zoom_time(minutes: float) -> str:
@@ -180,8 +181,8 @@ def test_a_meeting_event_without_event_ts_is_placed_by_the_meetings_times(
 
 def test_the_host_is_told_from_the_client_by_the_host_id(app, client, booked) -> None:
     login(client)
-    deliver(client, event(JOINS, 1, HOST))
-    assert poll(client, booked.id)["presence"] is None
+    deliver(client, event(JOINS, 1, HOST))  # the host in: the meeting started, and no client counted
+    assert poll(client, booked.id)["presence"] == f"Meeting started at {clock(app, 1)}; the client has not joined yet."
     deliver(client, event(STARTED, 1))
     assert poll(client, booked.id)["presence"] == f"Meeting started at {clock(app, 1)}; the client has not joined yet."
 
@@ -273,7 +274,7 @@ def test_the_host_is_also_known_by_zooms_participant_user_id(app, client, booked
     """Zoom may name the host's user in "participant_user_id" with "id" empty: still the host, not the client."""
     assert deliver(client, event(JOINS, 2, {**HOST, "id": "", "participant_user_id": ZOOM_USER_ID})).status_code == 204
     login(client)
-    assert poll(client, booked.id)["presence"] is None
+    assert poll(client, booked.id)["presence"] == f"Meeting started at {clock(app, 2)}; the client has not joined yet."
 
 
 def test_presence_keeps_no_participant_name_email_or_zoom_id(app, client, booked) -> None:
@@ -381,8 +382,10 @@ def test_after_the_host_removes_the_app_their_meetings_say_presence_is_off_until
     assert deliver(client, deauthorized(ZOOM_USER_ID)).status_code == 204
     off = poll(client, booked.id)["presence"]
     assert off.startswith("Presence is off:") and "no longer tells who joins" in off
-    assert poll(client, colleague.id)["presence"] is None
-    assert client.get(f"/appointments/presence?ids={booked.id},{colleague.id}").get_json() == {str(booked.id): off}
+    nobody = poll(client, colleague.id)["presence"]  # a colleague's meeting still follows Zoom
+    assert nobody == "Zoom has reported no one in the meeting yet."
+    day = client.get(f"/appointments/presence?ids={booked.id},{colleague.id}").get_json()
+    assert day["presence"] == {str(booked.id): off}
     assert deliver(client, deauthorized(ZOOM_USER_ID)).status_code == 204  # told twice: the same
     assert poll(client, booked.id)["presence"] == off
 
@@ -391,7 +394,7 @@ def test_after_the_host_removes_the_app_their_meetings_say_presence_is_off_until
         zoom.post(f"{OAUTH}/oauth/token", json=token_answer())
         zoom.get(f"{API}/users/me", json={"id": ZOOM_USER_ID, "type": 1, "email": "host@spa.example"})
         client.get(f"/zoom/callback?code=abc&state={state}")
-    assert poll(client, booked.id)["presence"] is None
+    assert poll(client, booked.id)["presence"] == nobody
     deliver(client, event(WAITS, 2, GUEST))
     assert poll(client, booked.id)["presence"] == f"Client is waiting since {clock(app, 2)}."
 
@@ -417,7 +420,6 @@ def test_the_day_lists_poll_reads_a_bounded_number_of_ids(app, client, booked) -
     login(client)
     deliver(client, event(WAITS, 2, GUEST))
     filler = [str(booked.id + 1000 + number) for number in range(POLL_IDS_MAX)]
-    assert client.get(f"/appointments/presence?ids={','.join([*filler, str(booked.id)])}").get_json() == {}
-    assert client.get(f"/appointments/presence?ids={','.join([*filler[1:], str(booked.id)])}").get_json() == {
-        str(booked.id): f"Client is waiting since {clock(app, 2)}."
-    }
+    assert client.get(f"/appointments/presence?ids={','.join([*filler, str(booked.id)])}").get_json()["presence"] == {}
+    within = client.get(f"/appointments/presence?ids={','.join([*filler[1:], str(booked.id)])}").get_json()
+    assert within["presence"] == {str(booked.id): f"Client is waiting since {clock(app, 2)}."}

@@ -22,12 +22,22 @@ from flask import Flask, abort, jsonify, redirect, request
 
 from .state import SandboxState, User
 
-ACTIONS = ("host_starts", "client_waits", "client_joins", "client_leaves", "meeting_ends")
+ACTIONS = (
+    "host_starts",
+    "client_waits",
+    "client_joins",
+    "client_leaves",
+    "host_leaves",
+    "host_rejoins",
+    "meeting_ends",
+)
 LABELS = {
     "client_waits": "Client joins the waiting room",
     "client_joins": "Client joins",
     "client_leaves": "Client leaves",
     "host_starts": "Host starts",
+    "host_leaves": "Host leaves",
+    "host_rejoins": "Host rejoins",
     "meeting_ends": "Meeting ends",
 }
 
@@ -66,6 +76,7 @@ def _session_events(
 ) -> list[tuple[str, dict[str, Any], int]]:
     """The events one action causes, in the order Zoom sends them; the meeting remembers who is where."""
     session = meeting.setdefault("_session", {"uuid": _uuid(), "live": False, "client": None})
+    session.setdefault("host_in", session["live"])
     base = {
         "uuid": session["uuid"],
         "id": meeting["id"],
@@ -87,7 +98,7 @@ def _session_events(
         events.append((name, {"object": obj}, ms))
 
     if action == "host_starts" and not session["live"]:
-        session["live"] = True
+        session["live"] = session["host_in"] = True
         send("meeting.started")
         send("meeting.participant_joined", host, join_time=zoom_time(at))
         if session["client"] == "waiting":  # the host admits the client at once
@@ -107,12 +118,19 @@ def _session_events(
         times = {"leave_time": zoom_time(at), "leave_reason": "left the meeting"} if session["client"] == "in" else {}
         send(kind, client, **(times or {"date_time": zoom_time(at)}))
         session["client"] = None
+    elif action == "host_leaves" and session["host_in"]:  # the meeting goes on (Zoom hands it to someone else)
+        session["host_in"] = False
+        send("meeting.participant_left", host, leave_time=zoom_time(at), leave_reason="left the meeting")
+    elif action == "host_rejoins" and session["live"] and not session["host_in"]:
+        session["host_in"] = True
+        send("meeting.participant_joined", host, join_time=zoom_time(at))
     elif action == "meeting_ends" and session["live"]:
         if session["client"] == "in":
             send(
                 "meeting.participant_left", client, leave_time=zoom_time(at), leave_reason="the host ended the meeting"
             )
-        send("meeting.participant_left", host, leave_time=zoom_time(at), leave_reason="the host ended the meeting")
+        if session["host_in"]:
+            send("meeting.participant_left", host, leave_time=zoom_time(at), leave_reason="the host ended the meeting")
         base["end_time"] = zoom_time(at)
         send("meeting.ended")
         meeting["_session"] = {"uuid": _uuid(), "live": False, "client": None}  # the next session is another

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings, outbox
 from simplespa_zoom.meetings.domain import (
@@ -318,6 +318,29 @@ class AppointmentStore:
 
     def cancel(self, appointment_id: int, base_version: int) -> Appointment:
         return self._write(appointment_id, base_version, {"status": "cancelled"})
+
+    def versions(self, appointment_ids: Collection[int]) -> dict[int, str]:
+        """A token per appointment that changes whenever what its page shows may have: the row's version (every
+        notes, start or status write bumps it) and its letters (one more, one settled, one more attempt, or
+        purged). One indexed query for all the ids, reading no notes: the pages' 2 s poll carries it."""
+        if not appointment_ids:
+            return {}
+        letters = outbox.c
+        query = (
+            select(
+                appointments.c.id,
+                appointments.c.version,
+                func.count(letters.id),
+                func.max(letters.id),
+                func.count(letters.settled_at),
+                func.sum(letters.attempts),
+            )
+            .select_from(appointments.outerjoin(outbox, letters.appointment_id == appointments.c.id))
+            .where(appointments.c.id.in_(list(appointment_ids)))
+            .group_by(appointments.c.id, appointments.c.version)
+        )
+        with self.engine.connect() as connection:
+            return {row[0]: ".".join(str(part or 0) for part in row[1:]) for row in connection.execute(query)}
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         """Appointments for which the app created this meeting (by index, not by reading notes)."""

@@ -23,6 +23,7 @@ from simplespa_zoom.meetings.ports import AppointmentBook, Clock
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
 
 KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
+HOST_KINDS = {Kind.JOINED: Kind.HOST_JOINED, Kind.LEFT: Kind.HOST_LEFT}  # the host's marks, kept apart
 
 
 class Who(Enum):
@@ -45,6 +46,21 @@ class PresenceNote(NamedTuple):
     at: datetime
 
 
+# What the widget and the day list say in each state of a session (README "Who is in the meeting", and Help).
+# The first state that holds is told; each sentence claims only what that state makes true.
+STATES = (
+    "presence_ended",  # the meeting ended
+    "presence_waiting_host_in",  # the client waits in the waiting room while the host is in
+    "presence_waiting",  # the client waits, no host in (not yet, or gone)
+    "presence_host_left",  # the host left and has not come back; the meeting goes on
+    "presence_both_in",  # client and host in the meeting
+    "presence_in_meeting",  # the client in the meeting, no host seen
+    "presence_client_left",  # the client was in and left (may rejoin)
+    "presence_started",  # the meeting started (or the host is in); the client never came
+    "presence_nobody",  # nothing reported yet (told only until the appointment is over)
+)
+
+
 @dataclass(frozen=True)
 class Presence:
     """One session as its marks tell it (times in epoch ms; None: not so)."""
@@ -57,18 +73,26 @@ class Presence:
     last_left_ms: int | None = None
     attended_ms: int = 0
     times_joined: int = 0
+    host_in_since_ms: int | None = None
+    host_left_ms: int | None = None  # the host's last leave, while not back in
 
     @classmethod
     def of(cls, marks: list[Mark]) -> Presence:
         """The state after these marks of one session, whatever order they came in."""
-        started = ended = waiting_since = inside_since = first = last = None
-        waiting = inside = times = attended = 0
+        started = ended = waiting_since = inside_since = first = last = host_since = host_left = None
+        waiting = inside = times = attended = host = 0
         for mark in sorted(marks, key=lambda m: (m.at_ms, list(Kind).index(m.kind))):
             at = mark.at_ms
             if ended is not None:
                 break  # the session is over: what comes after belongs to no one's time in it
             if mark.kind is Kind.STARTED:
                 started = at if started is None else started
+            elif mark.kind is Kind.HOST_JOINED:
+                host_since, host_left = host_since if host else at, None
+                host += 1
+            elif mark.kind is Kind.HOST_LEFT and host:
+                host -= 1
+                host_left = None if host else at
             elif mark.kind is Kind.WAITING:
                 waiting, waiting_since = waiting + 1, waiting_since if waiting else at
             elif mark.kind is Kind.WAITING_LEFT:
@@ -85,10 +109,10 @@ class Presence:
                 ended = at
                 if inside and inside_since is not None:
                     attended, last = attended + at - inside_since, at
-                inside = waiting = 0
+                inside = waiting = host = 0
         return cls(
             started, ended, waiting_since if waiting else None, inside_since if inside else None,
-            first, last, attended, times,
+            first, last, attended, times, host_since if host else None, host_left,
         )  # fmt: skip
 
     def attended(self) -> attendance.Attended:
@@ -97,17 +121,33 @@ class Presence:
         return attendance.Attended(joined, left, round(self.attended_ms / 60000), self.times_joined)
 
     def note(self) -> PresenceNote | None:
-        """What the widget and the day list show (ended, else in the meeting, else waiting, else started),
-        or None when nothing happened yet."""
+        """What the widget and the day list show: the first state of STATES that holds, with its time, or None
+        when nothing was reported yet."""
+        client_in, waiting, host_in = self.in_meeting_since_ms, self.waiting_since_ms, self.host_in_since_ms
+        started = min((at for at in (self.started_ms, host_in) if at is not None), default=None)
+        client_left = self.last_left_ms if self.times_joined and client_in is None else None
         for code, at_ms in (
             ("presence_ended", self.ended_ms),
-            ("presence_in_meeting", self.in_meeting_since_ms),
-            ("presence_waiting", self.waiting_since_ms),
-            ("presence_started", self.started_ms),
+            ("presence_waiting_host_in", waiting if host_in is not None else None),
+            ("presence_waiting", waiting),
+            ("presence_host_left", self.host_left_ms),
+            ("presence_both_in", max(client_in, host_in) if client_in is not None and host_in is not None else None),
+            ("presence_in_meeting", client_in),
+            ("presence_client_left", client_left),
+            ("presence_started", started),
         ):
             if at_ms is not None:
                 return PresenceNote(code, instant(at_ms))
         return None
+
+
+def presence_now(presence: Presence | None, over: bool, now: datetime) -> PresenceNote | None:
+    """What an appointment page says of its meeting: the session's state, or, until the appointment is over,
+    that nothing was reported yet (after it, the attendance line is the record and silence says nothing false)."""
+    note = presence.note() if presence is not None else None
+    if note is None and not over:
+        return PresenceNote("presence_nobody", now)
+    return note
 
 
 def latest_session(marks: list[Mark]) -> list[Mark]:
@@ -157,8 +197,12 @@ class PresenceEvents:
         self.log.forget_before(int((now - KEPT_FOR).timestamp() * 1000))
         at_ms = int(now.timestamp() * 1000) if at_ms is None else at_ms
         concerned = 0
+        if who is Who.HOST:  # the host's own comings and goings; the host's wait (if any) says nothing
+            kind = HOST_KINDS.get(kind, kind)
+            if kind not in HOST_KINDS.values():
+                return 0
         for appointment in self.book.find_by_meeting(meeting_id):
-            if who is not Who.MEETING and not counts_as_client(who, appointment):
+            if who not in (Who.MEETING, Who.HOST) and not counts_as_client(who, appointment):
                 continue
             self.log.add(appointment.id, Mark(session, kind, at_ms))
             self.write_attendance(appointment.id)

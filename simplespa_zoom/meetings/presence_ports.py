@@ -16,10 +16,12 @@ class Kind(StrEnum):
     """What happened; the order of the members is the order of marks that share one millisecond."""
 
     STARTED = "started"
+    HOST_JOINED = "host_joined"  # the host, told apart by the provider's host id (the client's own kinds below)
     WAITING = "waiting"
     WAITING_LEFT = "waiting_left"
     JOINED = "joined"
     LEFT = "left"
+    HOST_LEFT = "host_left"
     ENDED = "ended"
 
 

@@ -67,6 +67,16 @@ def protections(meeting: ProviderMeeting | None) -> dict[str, Any]:
     return {"protections": {"passcode": meeting.passcode, "waiting_room": meeting.waiting_room}}
 
 
+@bp.get("")
+@login_required
+def shown(appointment_id: int) -> Any:
+    """The widget, the notes and the mail state as the database has them now, for a page left open whose poll
+    saw a new version: no Zoom call (the page's check with Zoom stays the one after loading)."""
+    response = jsonify(meeting_answer(the_book().appointments.get(appointment_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("")
 @login_required
 def add(appointment_id: int) -> Any:

@@ -11,17 +11,30 @@ import json
 
 from flask import Flask, Response, current_app, url_for
 
-from simplespa_zoom.messages import RECONNECT_CODES, WORDS, say
+from simplespa_zoom.messages import RECONNECT_CODES, WORDS, say, tell
 from simplespa_zoom.web.zoom_session import RETRY_HEADER
 
 # The messages the script says itself: no answer from the app carries them.
-SCRIPT_MESSAGES = ("request_failed", "network_unreachable", "meeting_unchecked", "copy_failed", "start_tab_blocked")
+SCRIPT_MESSAGES = (
+    "request_failed",
+    "network_unreachable",
+    "meeting_unchecked",
+    "copy_failed",
+    "copy_stale",
+    "start_tab_blocked",
+)
+# The confirmations the script words itself: the check's line as it ages on a page left open.
+SCRIPT_CONFIRMATIONS = ("meeting_checked", "checked_minute", "checked_minutes", "checked_hour", "checked_hours")
 
 
 def page_script_data() -> dict[str, dict[str, object]]:
     """The texts and rules the page script acts on, from their one home on the server."""
     return {
-        "texts": {**WORDS, **{code: say(code) for code in SCRIPT_MESSAGES}},
+        "texts": {
+            **WORDS,
+            **{code: say(code) for code in SCRIPT_MESSAGES},
+            **{code: tell(code, count="{count}") for code in SCRIPT_CONFIRMATIONS},
+        },
         "rules": {
             "reconnect_codes": list(RECONNECT_CODES),
             "not_connected_code": "zoom_not_connected",

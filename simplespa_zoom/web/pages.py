@@ -11,7 +11,8 @@ from flask import Blueprint, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from simplespa_zoom.messages import ONE_BROWSER, by_area, help_aliases
+from simplespa_zoom.meetings.presence import STATES
+from simplespa_zoom.messages import MESSAGES, ONE_BROWSER, PRESENCE_STATES, by_area, help_aliases
 
 bp = Blueprint("pages", __name__)
 
@@ -36,7 +37,14 @@ def app_version() -> str:
 
 @bp.get("/help", endpoint="help")
 def guide() -> Any:
-    return render_template("pages/help.html", areas=by_area(), aliases=help_aliases(), one_browser=ONE_BROWSER)
+    presence = [(PRESENCE_STATES[code], MESSAGES[code]) for code in STATES]
+    return render_template(
+        "pages/help.html",
+        areas=by_area(),
+        aliases=help_aliases(),
+        one_browser=ONE_BROWSER,
+        presence_states=presence,
+    )
 
 
 @bp.get("/privacy")

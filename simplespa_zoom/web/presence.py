@@ -9,13 +9,14 @@ SSE stream would hold a worker or thread for as long as the page is open.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
 from simplespa_zoom.meetings import attendance
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents
+from simplespa_zoom.meetings.presence import PresenceEvents, presence_now
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -75,11 +76,24 @@ def _no_store(answer: Any) -> Any:
 @bp.get("/<row_id:appointment_id>/presence")
 @login_required
 def one(appointment_id: int) -> Any:
+    """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
+    what the page shows: when it changes, the page asks GET …/meeting (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
+    now = datetime.now(UTC)
+    text = None
+    if appointment.line_is_own:
+        events = presence_events()
+        state = events.now_of([appointment_id]).get(appointment_id)
+        note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
+        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
+            text = say("presence_off")  # their host removed the app: no events come, so say so
+        elif note is not None:
+            text = say_presence(note, current_app.config["SPA_TZ"])
     return _no_store(
         {
-            "presence": presence_texts([appointment_id]).get(appointment_id),
+            "presence": text,
             "attendance": attendance_text(appointment),
+            "version": the_book().appointments.versions([appointment_id]).get(appointment_id),
         }
     )
 
@@ -87,11 +101,14 @@ def one(appointment_id: int) -> Any:
 @bp.get("/presence")
 @login_required
 def day() -> Any:
-    """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped)."""
+    """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped); with each row's version,
+    so a row whose appointment changed is redrawn from the day list itself (the database only)."""
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    return _no_store({str(key): text for key, text in presence_texts(ids).items()})
+    presence = {str(key): text for key, text in presence_texts(ids).items()}
+    versions = {str(key): version for key, version in the_book().appointments.versions(ids).items()}
+    return _no_store({"presence": presence, "versions": versions})
 
 
 @bp.app_template_global()
@@ -100,3 +117,9 @@ def attendance_of(appointment: Appointment) -> str | None:
     page asks the poll for it as it opens (one home for it, and no read of the presence marks while the page
     renders)."""
     return attendance_text(appointment)
+
+
+@bp.app_template_global()
+def versions_of(appointments: list[Appointment]) -> dict[int, str]:
+    """The version each page shows its appointments at (one query): the poll's next differing one redraws them."""
+    return the_book().appointments.versions([appointment.id for appointment in appointments])

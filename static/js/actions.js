@@ -1,6 +1,8 @@
 // What the appointment page's buttons do: add, check and remove the meeting, settle an orphaned one, copy.
 
 import { clearAlert, handleError, helpLink, needsReconnect, showAlert, startConnect } from "./alerts.js";
+import { markChecked } from "./checked.js";
+import { freshCopyText } from "./follow.js";
 import { zoomRequest } from "./requests.js";
 import { showProtections } from "./protections.js";
 import { helpHref, texts } from "./server.js";
@@ -97,19 +99,34 @@ export async function checkMeeting() {
     return;
   }
   const fresh = document.querySelector("[data-meeting-check]");
-  if (fresh) {
+  if (fresh && state === "ok") {
+    markChecked(fresh);
+  } else if (fresh) {
     fresh.textContent = answer.body.message;
     if (help) fresh.append(" ", helpLink(help));
   }
 }
 
+// Copy link and Copy invitation hand out only what the line holds now: the text is read again from the
+// app (the database, no Zoom call) at the click; when it changed, nothing is copied and the widget is redrawn.
+// The clipboard write starts inside the click (a ClipboardItem waiting for the text), as browsers ask.
 export async function copyText(button) {
-  const feedback = button.parentElement?.querySelector(".copied");
+  const field = button.dataset.field;
+  const text = field ? freshCopyText(field, button.dataset.copyText) : Promise.resolve(button.dataset.copyText);
+  let said = texts.copied;
   try {
-    await navigator.clipboard.writeText(button.dataset.copyText);
-    if (feedback) feedback.textContent = texts.copied;
+    if (window.ClipboardItem && navigator.clipboard.write) {
+      const blob = text.then((value) => new Blob([value], { type: "text/plain" }));
+      await navigator.clipboard.write([new ClipboardItem({ "text/plain": blob })]);
+    } else {
+      await navigator.clipboard.writeText(await text);
+    }
   } catch {
-    if (feedback) feedback.textContent = texts.copy_failed;
+    said = (await text.then(() => false, (stale) => stale === "stale")) ? texts.copy_stale : texts.copy_failed;
   }
-  if (feedback) window.setTimeout(() => { feedback.textContent = ""; }, 2500);
+  const shown = field ? document.querySelector(`[data-field="${field}"]`) : button;
+  const feedback = shown?.parentElement?.querySelector(".copied");
+  if (!feedback) return;
+  feedback.textContent = said;
+  if (said === texts.copied) window.setTimeout(() => { feedback.textContent = ""; }, 2500);
 }

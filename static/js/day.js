@@ -2,6 +2,7 @@
 // lock like every Zoom call (the page itself is rendered from the notes alone). Each row shows its result.
 
 import { helpLink, needsReconnect } from "./alerts.js";
+import { markChecked } from "./checked.js";
 import { zoomRequest } from "./requests.js";
 import { helpHref, texts } from "./server.js";
 
@@ -21,6 +22,7 @@ export async function checkDay() {
     const cell = table.querySelector(`[data-appointment-row="${Number(row.appointment_id)}"] [data-day-check]`);
     if (!cell) continue;
     cell.replaceChildren(row.message);
+    if (row.state === "ok") markChecked(cell);
     const help = helpHref(row.help);
     if (help) cell.append(" ", helpLink(help));
     if (!row.has_meeting) cell.parentElement.querySelector(".camera-mark")?.remove();

@@ -2,6 +2,9 @@
 // seconds what Zoom's events said. The answer is read from the database only (no Zoom call, no lock):
 // an event received by any of the app's servers shows on a page served by any other.
 
+import { ageChecks } from "./checked.js";
+import { followAppointment, followRows } from "./follow.js";
+
 const EVERY_MS = 2000;
 const AFTER_FAILURE_MS = 10000;
 
@@ -29,28 +32,52 @@ function poll(url, apply) {
     }
     const answer = await ask(url);
     if (answer.stop) return;
-    if (answer.body) apply(answer.body);
+    if (answer.body) await apply(answer.body);
+    ageChecks(document);
     setTimeout(next, answer.body ? EVERY_MS : AFTER_FAILURE_MS);
   };
   next(); // the page is served without who is in the meeting: ask as it opens
 }
 
+// Each answer also carries the appointment's version: a new one redraws the widget, the notes and the mail
+// state from the database (follow.js). A redraw that fails is tried again at the next answer.
 function watchAppointment() {
   const section = document.getElementById("presence");
   if (!section) return;
-  poll(section.dataset.presenceUrl, (body) => {
+  let version = section.dataset.version;
+  poll(section.dataset.presenceUrl, async (body) => {
     show(document.getElementById("presence-now"), body.presence);
     show(document.getElementById("presence-attendance"), body.attendance);
+    if (!body.version || body.version === version) return;
+    try {
+      await followAppointment();
+      version = body.version;
+    } catch {
+      // the same version is seen as new again next time
+    }
   });
 }
 
 function watchDay() {
   const day = document.getElementById("presence-day");
-  const rows = [...document.querySelectorAll("[data-presence-for]")];
-  if (!day || rows.length === 0) return;
-  const ids = rows.map((row) => row.dataset.presenceFor).join(",");
-  poll(`${day.dataset.presenceUrl}?ids=${ids}`, (body) => {
-    for (const row of rows) show(row, body[row.dataset.presenceFor]);
+  const ids = [...document.querySelectorAll("[data-appointment-row]")].map((row) => row.dataset.appointmentRow);
+  if (!day || ids.length === 0) return;
+  poll(`${day.dataset.presenceUrl}?ids=${ids.join(",")}`, async (body) => {
+    const versions = body.versions || {};
+    const changed = ids.filter((id) => {
+      const row = document.querySelector(`[data-appointment-row="${id}"]`);
+      return row && id in versions && row.dataset.version !== versions[id];
+    });
+    if (changed.length) {
+      try {
+        await followRows(changed);
+      } catch {
+        // tried again at the next answer
+      }
+    }
+    for (const row of document.querySelectorAll("[data-presence-for]")) {
+      show(row, (body.presence || {})[row.dataset.presenceFor]);
+    }
   });
 }
 
