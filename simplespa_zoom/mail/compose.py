@@ -1,7 +1,8 @@
 """A letter as an email: plain text and escaped HTML by Python's `email` package, the calendar file by `icalendar`.
 
 Every header is built by the library from checked values (names and addresses refuse control characters
-at input; the library folds and encodes the rest), so nothing a client's name holds can add a header.
+and encoded words at input; the library folds and encodes the rest), and the postman checks every header
+of the message again before sending it (mail/headers.py), so nothing a client's name holds can add a header.
 The message carries the client's join link (their personal registrant link where the provider
 registered them) and never the host's start link or anything from a session.
 """
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from simplespa_zoom.mail.headers import VERIFY_GENERATED_HEADERS
 from simplespa_zoom.meetings.ports import Letter, LetterKind
 from simplespa_zoom.meetings.when import format_when
 from simplespa_zoom.messages import LETTERS
@@ -49,7 +51,7 @@ def _unfold_after_name(folded: str, name: str, linesep: str) -> str:
     return f"{name}: " + folded[len(after_name) :] if folded.startswith(after_name) else folded
 
 
-LETTER_POLICY = LetterPolicy(linesep="\r\n")  # as email.policy.SMTP
+LETTER_POLICY = LetterPolicy(linesep="\r\n", **VERIFY_GENERATED_HEADERS)  # as email.policy.SMTP
 METHODS = {LetterKind.CANCELLATION: "CANCEL"}  # every other calendar letter is a REQUEST
 
 

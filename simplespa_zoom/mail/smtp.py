@@ -8,6 +8,7 @@ import smtplib
 import ssl
 
 from simplespa_zoom.mail.compose import Letterhead, compose
+from simplespa_zoom.mail.headers import check_headers
 from simplespa_zoom.mail.settings import SmtpServer
 from simplespa_zoom.meetings.ports import Letter, MailDeferred, MailRefused
 
@@ -33,7 +34,9 @@ class SmtpPostman:
     def send(self, letter: Letter) -> None:
         try:
             message = compose(letter, self.head)
+            check_headers(message)
         except ValueError as error:  # a name or address email cannot carry (refused at input; a hand-edited row)
+            log.error("Letter %s not sent: a header can't be written safely (%s)", letter.id, type(error).__name__)
             raise MailRefused("mail_unwritable") from error
         try:
             with self._connect() as smtp:
