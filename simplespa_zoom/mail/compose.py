@@ -72,6 +72,13 @@ def event_uid(letter: Letter, sender: Address) -> str:
     return f"appointment-{letter.appointment_id}@{sender.domain}"
 
 
+def message_id(letter: Letter, sender: Address) -> str:
+    """One Message-ID per outbox letter, the same at every attempt, so a copy sent again is recognisable."""
+    if letter.id is None:  # not from the outbox (a preview): a fresh one
+        return make_msgid(domain=sender.domain)
+    return f"<letter-{letter.id}.{letter.appointment_id}@{sender.domain}>"
+
+
 def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> EmailMessage:
     """The message for a letter: plain text, HTML, and for calendar letters the calendar file."""
     now = now or datetime.now(UTC)
@@ -81,7 +88,7 @@ def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> Em
     message["To"] = Address(display_name=letter.recipient_name, addr_spec=letter.recipient)
     message["Subject"] = LETTERS[f"subject_{letter.kind}"].format(**words)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=head.sender.domain)
+    message["Message-ID"] = message_id(letter, head.sender)
     message["Auto-Submitted"] = "auto-generated"
     paragraphs = _paragraphs(letter, words)
     message.set_content("\n\n".join(paragraphs) + "\n")

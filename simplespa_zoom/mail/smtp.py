@@ -1,5 +1,11 @@
 """The Postman over SMTP: one connection per letter to the spa's mail server, its answer sorted into
-"try again later" (MailDeferred) and "refused for good" (MailRefused)."""
+"try again later" (MailDeferred) and "refused for good" (MailRefused).
+
+Waits as RFC 5321 §4.5.3.2 says for the answer to the message's final dot (10 minutes): a server that
+accepted the message and answers late would otherwise get it again at the next attempt. Every other
+step (connect, greeting, each command, sending the message) waits at most COMMAND_SECONDS: giving up
+before the final dot leaves nothing delivered, and the letter is tried again later.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,12 @@ from simplespa_zoom.meetings.ports import Letter, MailDeferred, MailRefused
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 30.0
+COMMAND_SECONDS = 30.0
+FINAL_REPLY_SECONDS = 600.0  # RFC 5321 §4.5.3.2.6, "DATA Termination"
+# The most one letter can wait in all: a read for each of at most a dozen steps (connect, greeting, EHLO,
+# STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the message, QUIT …) and the final answer. The outbox keeps a
+# letter's claim longer than this (book/outbox.py STALE_CLAIM), so no other sender takes it over meanwhile.
+LONGEST_SEND_SECONDS = 12 * COMMAND_SECONDS + FINAL_REPLY_SECONDS
 REASON_MAX = 300
 
 
@@ -26,10 +37,17 @@ def _answer(code: int, text: bytes | str) -> str:
 class SmtpPostman:
     """Sends each letter as its own message (TLS as SMTP_URL says); never logs the password or the message."""
 
-    def __init__(self, server: SmtpServer, head: Letterhead, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        server: SmtpServer,
+        head: Letterhead,
+        timeout: float = COMMAND_SECONDS,
+        final_reply_timeout: float = FINAL_REPLY_SECONDS,
+    ) -> None:
         self.server = server
         self.head = head
         self.timeout = timeout
+        self.final_reply_timeout = final_reply_timeout
 
     def send(self, letter: Letter) -> None:
         try:
@@ -56,13 +74,14 @@ class SmtpPostman:
             log.warning("The mail server could not be reached: %s", type(error).__name__)
             raise MailDeferred("mail_server_unreachable") from None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _PatientSMTP:
         server = self.server
         context = ssl.create_default_context()
         if server.implicit_tls:
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
+            smtp: _PatientSMTP = _PatientSMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
         else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+            smtp = _PatientSMTP(server.host, server.port, timeout=self.timeout)
+        smtp.final_reply_timeout = self.final_reply_timeout
         try:
             if server.starttls:
                 smtp.starttls(context=context)
@@ -72,3 +91,29 @@ class SmtpPostman:
             smtp.close()
             raise
         return smtp
+
+
+class _PatientSMTP(smtplib.SMTP):
+    """smtplib's client, waiting final_reply_timeout (not the command timeout) for the answer to the final dot."""
+
+    final_reply_timeout = FINAL_REPLY_SECONDS
+    _in_data = False
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
+
+    def send(self, s: bytes | str) -> None:
+        super().send(s)
+        # In DATA, the one send ending in CRLF.CRLF is the message with its final dot; the next read is its answer.
+        if self._in_data and self.sock is not None and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.sock.settimeout(self.final_reply_timeout)
+
+
+class _PatientSMTP_SSL(_PatientSMTP, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
+    """The same over implicit TLS (smtps)."""
