@@ -8,16 +8,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 
+from simplespa_zoom.mail.compose import Letterhead, compose
+from simplespa_zoom.mail.settings import parse_sender
 from simplespa_zoom.mail.smtp import LONGEST_SEND_SECONDS, SmtpPostman
 from simplespa_zoom.meetings.invitations import MailRound, Tally
 from simplespa_zoom.meetings.ports import Letter, LetterKind
 from zoom_standin.mailbox import Mailbox
 
-from .helpers import JOIN_URL, MEETING_ID, add_appointment, mail_config, sql, staffed_app
+from .helpers import JOIN_URL, MEETING_ID, SPA_SENDER, add_appointment, mail_config, sql, staffed_app
 
 COMMAND_SECONDS = 0.2  # the tests' wait for every step but the final answer, for speed
 CLIENT = "ana@client.example"
@@ -78,8 +81,8 @@ def test_every_attempt_at_a_letter_carries_its_one_message_id(app: Flask, mail_s
     later = datetime.now(UTC) + timedelta(hours=2)
     assert mail_round(app, final_reply_seconds=30, at=later).deliver_due() == Tally(sent=1)
     first, second = mail_server.wait_for(2)
-    [(letter_id,)] = sql(app, "SELECT id FROM outbox")
-    expected = f"<letter-{letter_id}.{appointment_id}@spa.example>"
+    [(letter_id, queued)] = sql(app, "SELECT id, created_at FROM outbox")
+    expected = f"<letter-{letter_id}.{appointment_id}.{datetime.fromisoformat(queued):%Y%m%d%H%M%S}@spa.example>"
     assert first.message["Message-ID"] == second.message["Message-ID"] == expected
 
 
@@ -108,3 +111,19 @@ def test_a_claim_outlives_the_longest_send(app: Flask, mail_server: Mailbox) -> 
     now = datetime.now(UTC)
     assert outbox.claim_next(now) is not None
     assert outbox.claim_next(now + timedelta(seconds=LONGEST_SEND_SECONDS + 60)) is None
+
+
+def test_a_new_letter_given_a_purged_letters_id_gets_its_own_message_id() -> None:
+    """SQLite may give the id of the newest letter, once purged, to the next one: a mailbox that already
+    holds a Message-ID may drop a message carrying it again."""
+    head = Letterhead(parse_sender(SPA_SENDER), ZoneInfo("UTC"))
+    old = Letter(7, LetterKind.INVITATION, CLIENT, "Ana", MEETING_ID, JOIN_URL, datetime(2030, 1, 1, tzinfo=UTC), 60)
+    old = replace(old, id=100, queued_at=datetime(2029, 11, 1, 9, tzinfo=UTC))
+    new = replace(old, queued_at=datetime(2029, 12, 15, 9, tzinfo=UTC))
+    assert compose(old, head)["Message-ID"] == compose(replace(old, attempts=3), head)["Message-ID"]
+    assert compose(old, head)["Message-ID"] != compose(new, head)["Message-ID"]
+
+
+def test_the_app_waits_ten_minutes_for_the_final_answer_and_thirty_seconds_for_each_other_step(app: Flask) -> None:
+    postman = app.extensions["mail"].round.postman
+    assert (postman.timeout, postman.final_reply_timeout) == (30, 600)

@@ -45,6 +45,7 @@ def _letter(row: Row[Any]) -> Letter:
         sequence=row.sequence,
         id=row.id,
         attempts=row.attempts,
+        queued_at=datetime.fromisoformat(row.created_at),
     )
 
 

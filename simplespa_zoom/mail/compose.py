@@ -73,10 +73,13 @@ def event_uid(letter: Letter, sender: Address) -> str:
 
 
 def message_id(letter: Letter, sender: Address) -> str:
-    """One Message-ID per outbox letter, the same at every attempt, so a copy sent again is recognisable."""
-    if letter.id is None:  # not from the outbox (a preview): a fresh one
+    """One Message-ID per outbox letter, the same at every attempt, so a copy sent again is recognisable.
+
+    When it was queued keeps it unique should SQLite give a purged letter's id to a new one (a mailbox
+    may drop a message whose Message-ID it already holds)."""
+    if letter.id is None or letter.queued_at is None:  # not from the outbox: a fresh one
         return make_msgid(domain=sender.domain)
-    return f"<letter-{letter.id}.{letter.appointment_id}@{sender.domain}>"
+    return f"<letter-{letter.id}.{letter.appointment_id}.{letter.queued_at:%Y%m%d%H%M%S}@{sender.domain}>"
 
 
 def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> EmailMessage:
