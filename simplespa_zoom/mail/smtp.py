@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 
 COMMAND_SECONDS = 30.0
 FINAL_REPLY_SECONDS = 600.0  # RFC 5321 §4.5.3.2.6, "DATA Termination"
-# The most one letter can wait in all: a read for each of at most a dozen steps (connect, greeting, EHLO,
-# STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the message, QUIT …) and the final answer. The outbox keeps a
-# letter's claim longer than this (book/outbox.py STALE_CLAIM), so no other sender takes it over meanwhile.
+# How long one letter can wait in all: COMMAND_SECONDS for each of about a dozen steps (connect, greeting,
+# EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the message, QUIT) and the final answer (each wait is per
+# socket read, so a server dribbling a many-line answer could stretch a step). The outbox keeps a letter's
+# claim well past this (book/outbox.py STALE_CLAIM, 30 minutes), so no other sender takes it over meanwhile.
 LONGEST_SEND_SECONDS = 12 * COMMAND_SECONDS + FINAL_REPLY_SECONDS
 REASON_MAX = 300
 
