@@ -198,3 +198,17 @@ def test_the_cli_refuses_an_encoded_name(app: Flask) -> None:
 def test_an_encoded_spa_name_in_mail_from_stops_start_up(database: str, mail_server: Mailbox) -> None:
     with pytest.raises(ConfigError, match="MAIL_FROM"):
         staffed_app(database, **mail_config(mail_server, MAIL_FROM=f"{ENCODED} <bookings@spa.example>"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'Souza, Ana "The Spa" <x@evil.example>',
+        "Zoë Øster",
+        "Åsa-Märta Ólafsdóttir-Nørgaard " * 6,  # long, non-ASCII: folded over several lines
+        "Ana ? Souza =) (VIP)",
+    ],
+)
+def test_the_header_check_passes_every_honest_letter(name: str) -> None:
+    for kind in LetterKind:
+        check_headers(compose(letter(kind=kind, recipient_name=name.strip()[:200]), HEAD))

@@ -79,7 +79,7 @@ class SmtpPostman:
         server = self.server
         context = ssl.create_default_context()
         if server.implicit_tls:
-            smtp: _PatientSMTP = _PatientSMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
+            smtp: _PatientSMTP = _PatientSMTPSSL(server.host, server.port, timeout=self.timeout, context=context)
         else:
             smtp = _PatientSMTP(server.host, server.port, timeout=self.timeout)
         smtp.final_reply_timeout = self.final_reply_timeout
@@ -116,5 +116,5 @@ class _PatientSMTP(smtplib.SMTP):
             self.sock.settimeout(self.final_reply_timeout)
 
 
-class _PatientSMTP_SSL(_PatientSMTP, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
+class _PatientSMTPSSL(_PatientSMTP, smtplib.SMTP_SSL):
     """The same over implicit TLS (smtps)."""
