@@ -392,10 +392,22 @@ _CATALOGUE = (
         {"limit": "200"},
     ),
     Message(
+        "client_name_encoded",
+        APPOINTMENTS,
+        "The client's name can't hold email's coded text (like =?utf-8?q?…?=): type the name as it is written.",
+        "Retype the name as the client writes it, without the =?…?= part; it was probably copied from an email.",
+    ),
+    Message(
         "client_email_invalid",
         APPOINTMENTS,
         "Enter a valid email address, or leave it empty.",
         "Use an address like name@example.com, or leave it empty (then send the invitation yourself).",
+    ),
+    Message(
+        "client_email_encoded",
+        APPOINTMENTS,
+        "The email address can't hold email's coded text (like =?utf-8?q?…?=): type the address as it is written.",
+        "Retype the address as the client gave it, without the =?…?= part; it was probably copied from an email.",
     ),
     Message(
         "client_timezone_invalid",
@@ -664,8 +676,9 @@ _CATALOGUE = (
         "mail_unwritable",
         MAIL,
         "the client's name or email can't be written in an email",
-        "Edit the appointment: the client's name or email holds a character no email header may carry "
-        "(it was written outside the app). Save it again, then click Resend invitation.",
+        "Edit the appointment: the client's name or email holds a line break, a hidden character or email's "
+        "coded text (=?…?=), which no email header may carry (it was written outside the app). Correct it, "
+        "save, then click Resend invitation.",
     ),
     Message(
         "mail_login_refused",

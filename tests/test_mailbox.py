@@ -119,3 +119,15 @@ def test_login_is_required_and_checked_when_set() -> None:
             send(mailbox, login=("spa", "wrong"))
         send(mailbox, login=("spa", "s3cret"))
         assert len(mailbox.wait_for(1)) == 1
+
+
+def test_answers_late_keeps_the_message_before_it_answers(mail_server: Mailbox) -> None:
+    mail_server.answers_late(30)
+    sender = threading.Thread(target=send, args=(mail_server,))
+    sender.start()
+    mail_server.wait_until_held(1)
+    assert len(mail_server.wait_for(1)) == 1 and sender.is_alive()  # kept, its answer not given yet
+    mail_server.release()
+    sender.join(10)
+    assert not sender.is_alive()
+    assert len(mail_server.messages) == 1

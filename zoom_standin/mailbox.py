@@ -3,7 +3,8 @@
 aiosmtpd speaks real SMTP over a real socket, so the app's mail goes through the same `smtplib` code
 as in production. Faults are switched on the running server, like the Zoom stand-in's: down (the port
 refuses connections), a temporary 4xx or a permanent 5xx answer to the message or to one recipient,
-and a slow answer (held until `release()` or until the delay runs out, whichever comes first).
+a slow answer (held until `release()` or until the delay runs out, whichever comes first), and a late
+answer to a message already kept (`answers_late`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import email
 import email.policy
 import socket
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -55,6 +56,7 @@ class _Faults:
     answer: str | None = None  # a 4xx or 5xx answer to DATA instead of accepting
     refused: set[str] = field(default_factory=set)  # recipients answered UNKNOWN_RECIPIENT_ANSWER
     delay: float = 0.0  # seconds to hold each answer to DATA, unless released earlier
+    keep_before_answer: bool = False  # keep the message as soon as it is in, whether the answer reaches anyone
 
 
 class _Handler:
@@ -73,16 +75,24 @@ class _Handler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         faults = self.mailbox._faults_now()
+        kept = faults.answer is None and faults.keep_before_answer
+        if kept:  # a server that has the message (queued, delivered) before it answers
+            self._keep(envelope)
         if faults.delay:
+            self.mailbox._holding_one()
             await asyncio.to_thread(self.mailbox._released.wait, faults.delay)
         if faults.answer:
             return faults.answer
+        if not kept:
+            self._keep(envelope)
+        return "250 Message accepted for delivery"
+
+    def _keep(self, envelope: Envelope) -> None:
         raw = envelope.original_content or b""
         message = email.message_from_bytes(raw, _class=EmailMessage, policy=email.policy.default)
         self.mailbox._keep(
             Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), message, raw, datetime.now(UTC))  # type: ignore[arg-type]
         )
-        return "250 Message accepted for delivery"
 
 
 def _free_port(host: str) -> int:
@@ -106,6 +116,7 @@ class Mailbox:
         self._messages: list[Received] = []
         self._faults = _Faults()
         self._released = threading.Event()
+        self._held = 0  # answers to DATA held by slow() so far
         self._controller: Controller | None = None
 
     # --- running ---------------------------------------------------------------------------------
@@ -179,10 +190,31 @@ class Mailbox:
         with self._lock:
             self._released.clear()
             self._faults.delay = seconds
+            self._faults.keep_before_answer = False
+
+    def answers_late(self, seconds: float) -> None:
+        """Keep each message as soon as it is in, then hold the answer to its final dot for `seconds`, or until
+        release(): a server that has accepted the message and answers late (RFC 5321 §4.5.3.2)."""
+        with self._lock:
+            self._released.clear()
+            self._faults.delay = seconds
+            self._faults.keep_before_answer = True
 
     def release(self) -> None:
-        """Answer the messages held by slow() now."""
+        """Answer the messages held by slow() or answers_late() now."""
         self._released.set()
+
+    def wait_until_held(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Return once `count` answers to DATA have been held by slow() or answers_late() (each message is in,
+        its answer not yet given); raises TimeoutError if not in time. Tests synchronise on it, not on sleeps."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self._held >= count, timeout):
+                raise TimeoutError(f"{self._held} of {count} answers were held within {timeout} s")
+
+    def _holding_one(self) -> None:
+        with self._lock:
+            self._held += 1
+            self._lock.notify_all()
 
     def healthy(self) -> None:
         """No faults: accept every message at once."""
@@ -192,7 +224,7 @@ class Mailbox:
 
     def _faults_now(self) -> _Faults:
         with self._lock:
-            return _Faults(self._faults.answer, set(self._faults.refused), self._faults.delay)
+            return replace(self._faults, refused=set(self._faults.refused))
 
     # --- what was received -----------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ from simplespa_zoom.book.schema import appointments, outbox
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, LetterStatus, MeetingLineFormat
 
-STALE_CLAIM = timedelta(minutes=10)
+# Longer than one letter can take (mail/smtp.py LONGEST_SEND_SECONDS: up to 10 minutes for the answer to
+# the final dot alone), so a sender still waiting on a slow mail server keeps its letter.
+STALE_CLAIM = timedelta(minutes=30)
 CANDIDATES = 10
 WAITING = (str(LetterState.QUEUED), str(LetterState.SENDING))
 SETTLED = (str(LetterState.SENT), str(LetterState.FAILED), str(LetterState.DROPPED))
@@ -43,6 +45,7 @@ def _letter(row: Row[Any]) -> Letter:
         sequence=row.sequence,
         id=row.id,
         attempts=row.attempts,
+        queued_at=datetime.fromisoformat(row.created_at),
     )
 
 

@@ -1,7 +1,8 @@
 """A letter as an email: plain text and escaped HTML by Python's `email` package, the calendar file by `icalendar`.
 
 Every header is built by the library from checked values (names and addresses refuse control characters
-at input; the library folds and encodes the rest), so nothing a client's name holds can add a header.
+and encoded words at input; the library folds and encodes the rest), and the postman checks every header
+of the message again before sending it (mail/headers.py), so nothing a client's name holds can add a header.
 The message carries the client's join link (their personal registrant link where the provider
 registered them) and never the host's start link or anything from a session.
 """
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from simplespa_zoom.mail.headers import VERIFY_GENERATED_HEADERS
 from simplespa_zoom.meetings.ports import Letter, LetterKind
 from simplespa_zoom.meetings.when import format_when, zone_name
 from simplespa_zoom.messages import LETTERS
@@ -49,7 +51,7 @@ def _unfold_after_name(folded: str, name: str, linesep: str) -> str:
     return f"{name}: " + folded[len(after_name) :] if folded.startswith(after_name) else folded
 
 
-LETTER_POLICY = LetterPolicy(linesep="\r\n")  # as email.policy.SMTP
+LETTER_POLICY = LetterPolicy(linesep="\r\n", **VERIFY_GENERATED_HEADERS)  # as email.policy.SMTP
 METHODS = {LetterKind.CANCELLATION: "CANCEL"}  # every other calendar letter is a REQUEST
 
 
@@ -70,6 +72,16 @@ def event_uid(letter: Letter, sender: Address) -> str:
     return f"appointment-{letter.appointment_id}@{sender.domain}"
 
 
+def message_id(letter: Letter, sender: Address) -> str:
+    """One Message-ID per outbox letter, the same at every attempt, so a copy sent again is recognisable.
+
+    When it was queued keeps it unique should SQLite give a purged letter's id to a new one (a mailbox
+    may drop a message whose Message-ID it already holds)."""
+    if letter.id is None or letter.queued_at is None:  # not from the outbox: a fresh one
+        return make_msgid(domain=sender.domain)
+    return f"<letter-{letter.id}.{letter.appointment_id}.{letter.queued_at:%Y%m%d%H%M%S}@{sender.domain}>"
+
+
 def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> EmailMessage:
     """The message for a letter: plain text, HTML, and for calendar letters the calendar file."""
     now = now or datetime.now(UTC)
@@ -79,7 +91,7 @@ def compose(letter: Letter, head: Letterhead, now: datetime | None = None) -> Em
     message["To"] = Address(display_name=letter.recipient_name, addr_spec=letter.recipient)
     message["Subject"] = LETTERS[f"subject_{letter.kind}"].format(**words)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=head.sender.domain)
+    message["Message-ID"] = message_id(letter, head.sender)
     message["Auto-Submitted"] = "auto-generated"
     paragraphs = _paragraphs(letter, words)
     message.set_content("\n\n".join(paragraphs) + "\n")

@@ -9,6 +9,7 @@ from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from simplespa_zoom.loopback import is_loopback
+from simplespa_zoom.mail.headers import reads_as_encoded_word
 
 PORTS = {"smtp": 25, "smtps": 465}
 SUBMISSION_PORT = 587
@@ -57,6 +58,10 @@ def parse_smtp_url(url: str) -> SmtpServer:
 def parse_sender(text: str) -> Address:
     """MAIL_FROM as 'Serene Spa <bookings@serenespa.example>': the name clients see and the address."""
     name, address = parseaddr(text)
+    if reads_as_encoded_word(text):
+        raise MailSettingError(
+            f"MAIL_FROM must name the spa as it is written, without email's coded text (=?…?=), not {text!r}."
+        )
     if _CONTROL.search(text) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address or ""):
         raise MailSettingError(
             f"MAIL_FROM must be the spa's name and address, like 'Serene Spa <bookings@serenespa.example>', "

@@ -1,5 +1,11 @@
 """The Postman over SMTP: one connection per letter to the spa's mail server, its answer sorted into
-"try again later" (MailDeferred) and "refused for good" (MailRefused)."""
+"try again later" (MailDeferred) and "refused for good" (MailRefused).
+
+Waits as RFC 5321 §4.5.3.2 says for the answer to the message's final dot (10 minutes): a server that
+accepted the message and answers late would otherwise get it again at the next attempt. Every other
+step (connect, greeting, each command, sending the message) waits at most COMMAND_SECONDS: giving up
+before the final dot leaves nothing delivered, and the letter is tried again later.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,19 @@ import smtplib
 import ssl
 
 from simplespa_zoom.mail.compose import Letterhead, compose
+from simplespa_zoom.mail.headers import check_headers
 from simplespa_zoom.mail.settings import SmtpServer
 from simplespa_zoom.meetings.ports import Letter, MailDeferred, MailRefused
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 30.0
+COMMAND_SECONDS = 30.0
+FINAL_REPLY_SECONDS = 600.0  # RFC 5321 §4.5.3.2.6, "DATA Termination"
+# How long one letter can wait in all: COMMAND_SECONDS for each of about a dozen steps (connect, greeting,
+# EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the message, QUIT) and the final answer (each wait is per
+# socket read, so a server dribbling a many-line answer could stretch a step). The outbox keeps a letter's
+# claim well past this (book/outbox.py STALE_CLAIM, 30 minutes), so no other sender takes it over meanwhile.
+LONGEST_SEND_SECONDS = 12 * COMMAND_SECONDS + FINAL_REPLY_SECONDS
 REASON_MAX = 300
 
 
@@ -25,15 +38,24 @@ def _answer(code: int, text: bytes | str) -> str:
 class SmtpPostman:
     """Sends each letter as its own message (TLS as SMTP_URL says); never logs the password or the message."""
 
-    def __init__(self, server: SmtpServer, head: Letterhead, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        server: SmtpServer,
+        head: Letterhead,
+        timeout: float = COMMAND_SECONDS,
+        final_reply_timeout: float = FINAL_REPLY_SECONDS,
+    ) -> None:
         self.server = server
         self.head = head
         self.timeout = timeout
+        self.final_reply_timeout = final_reply_timeout
 
     def send(self, letter: Letter) -> None:
         try:
             message = compose(letter, self.head)
+            check_headers(message)
         except ValueError as error:  # a name or address email cannot carry (refused at input; a hand-edited row)
+            log.error("Letter %s not sent: a header can't be written safely (%s)", letter.id, type(error).__name__)
             raise MailRefused("mail_unwritable") from error
         try:
             with self._connect() as smtp:
@@ -53,13 +75,14 @@ class SmtpPostman:
             log.warning("The mail server could not be reached: %s", type(error).__name__)
             raise MailDeferred("mail_server_unreachable") from None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _PatientSMTP:
         server = self.server
         context = ssl.create_default_context()
         if server.implicit_tls:
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=self.timeout, context=context)
+            smtp: _PatientSMTP = _PatientSMTPSSL(server.host, server.port, timeout=self.timeout, context=context)
         else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+            smtp = _PatientSMTP(server.host, server.port, timeout=self.timeout)
+        smtp.final_reply_timeout = self.final_reply_timeout
         try:
             if server.starttls:
                 smtp.starttls(context=context)
@@ -69,3 +92,29 @@ class SmtpPostman:
             smtp.close()
             raise
         return smtp
+
+
+class _PatientSMTP(smtplib.SMTP):
+    """smtplib's client, waiting final_reply_timeout (not the command timeout) for the answer to the final dot."""
+
+    final_reply_timeout = FINAL_REPLY_SECONDS
+    _in_data = False
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
+
+    def send(self, s: bytes | str) -> None:
+        super().send(s)
+        # In DATA, the one send ending in CRLF.CRLF is the message with its final dot; the next read is its answer.
+        if self._in_data and self.sock is not None and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.sock.settimeout(self.final_reply_timeout)
+
+
+class _PatientSMTPSSL(_PatientSMTP, smtplib.SMTP_SSL):
+    """The same over implicit TLS (smtps)."""

@@ -52,6 +52,7 @@ class Letter:
     sequence: int = 0  # the calendar file's SEQUENCE, given by the book when it writes the letter
     id: int | None = None
     attempts: int = 0  # delivery attempts so far, this one included once claimed
+    queued_at: datetime | None = None  # when the book wrote it (its Message-ID is unique by it)
 
     @property
     def ends_at(self) -> datetime:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from simplespa_zoom.mail.headers import reads_as_encoded_word
 from simplespa_zoom.meetings.domain import FIRST_YEAR, LAST_YEAR, AppointmentDraft
 from simplespa_zoom.messages import Problem, problem
 
@@ -135,9 +136,13 @@ def parse_draft(
         errors["client_name"] = problem("client_name_missing")
     elif len(name) > MAX_NAME or hides_characters(name):
         errors["client_name"] = problem("client_name_invalid", limit=MAX_NAME)
+    elif reads_as_encoded_word(name):  # would be decoded in the email's header (mail/headers.py)
+        errors["client_name"] = problem("client_name_encoded")
     email = client_email.strip() or None
     if email and (len(email) > MAX_EMAIL or hides_characters(email) or not _EMAIL.fullmatch(email)):
         errors["client_email"] = problem("client_email_invalid")
+    elif email and reads_as_encoded_word(email):
+        errors["client_email"] = problem("client_email_encoded")
     starts_at = None
     try:
         starts_at = parse_local_start(start, tz)
