@@ -224,15 +224,18 @@ class SlowClients:
     """Clients that send a request slowly, as an attacker would: `headers` of them send the request
     line and then one header line every `interval` seconds, `bodies` send whole headers for a
     1.2 MB form and then 1 KB of it every `interval` seconds. Each stops by itself after `lines`
-    sends, or when the block ends; `started` returns once every one of them has sent its first bytes."""
+    sends, or when the block ends; `started` returns once every one of them has sent its first bytes
+    (or more)."""
 
     def __init__(self, port: int, headers: int, bodies: int, tls: bool, interval: float = 1.0, lines: int = 30) -> None:
         self.port, self.tls, self.interval, self.lines = port, tls, interval, lines
         self.stop = threading.Event()
-        self._first_bytes_sent = threading.Semaphore(0)
+        self._sent = threading.Condition()
+        self._sends: list[int] = []
         self.failures: list[BaseException] = []
-        self.threads = [threading.Thread(target=self._run, args=(False,)) for _ in range(headers)]
-        self.threads += [threading.Thread(target=self._run, args=(True,)) for _ in range(bodies)]
+        kinds = [False] * headers + [True] * bodies
+        self._sends = [0] * len(kinds)
+        self.threads = [threading.Thread(target=self._run, args=(client, body)) for client, body in enumerate(kinds)]
 
     def _connect(self) -> socket.socket:
         raw = socket.create_connection(("127.0.0.1", self.port), timeout=30)
@@ -242,7 +245,12 @@ class SlowClients:
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # an attacker checks nothing
         return context.wrap_socket(raw)
 
-    def _run(self, body: bool) -> None:
+    def _count_send(self, client: int) -> None:
+        with self._sent:
+            self._sends[client] += 1
+            self._sent.notify_all()
+
+    def _run(self, client: int, body: bool) -> None:
         host = f"Host: 127.0.0.1:{self.port}\r\n"
         try:
             with closing(self._connect()) as connection:
@@ -253,24 +261,26 @@ class SlowClients:
                     )
                 else:
                     connection.sendall(f"GET /login HTTP/1.1\r\n{host}".encode())
-                self._first_bytes_sent.release()
+                self._count_send(client)
                 for number in range(self.lines):
                     if self.stop.wait(self.interval):
                         return
                     connection.sendall(b"notes=" + b"a" * 1018 if body else f"X-Slow-{number}: 1\r\n".encode())
+                    self._count_send(client)
         except BaseException as error:  # reported by started(), or seen by the test
-            self.failures.append(error)
-            self._first_bytes_sent.release()
+            with self._sent:
+                self.failures.append(error)
+                self._sent.notify_all()
 
     def __enter__(self) -> SlowClients:
         for thread in self.threads:
             thread.start()
         return self
 
-    def started(self, seconds: float = 30) -> None:
-        """Wait until every client has connected and sent its first bytes."""
-        for _ in self.threads:
-            if not self._first_bytes_sent.acquire(timeout=seconds):
+    def started(self, sends: int = 1, seconds: float = 30) -> None:
+        """Wait until every client has connected and made `sends` sends (the first is its first bytes)."""
+        with self._sent:
+            if not self._sent.wait_for(lambda: self.failures or min(self._sends) >= sends, seconds):
                 raise TimeoutError("a slow client never connected")
         if self.failures:
             raise RuntimeError(f"a slow client failed: {self.failures[0]!r}")
