@@ -15,6 +15,7 @@ from flask import Flask
 
 from devtools.reverse_proxy import DEPLOY, INSTALLED
 from simplespa_zoom import create_app
+from simplespa_zoom.config import REQUIRED
 from tests.helpers import TEST_CONFIG
 
 UNITS = ("simplespa-zoom.service", "simplespa-zoom-tick.service", "simplespa-zoom-tick.timer")
@@ -49,7 +50,7 @@ def test_the_tick_timer_runs_send_mail_every_minute() -> None:
 def test_with_database_set_the_app_writes_no_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     beside_package = tmp_path / "venv" / "var" / "simplespa_zoom-instance"
     monkeypatch.setattr(Flask, "auto_find_instance_path", lambda _app: str(beside_package))
-    for name in ("SECRET_KEY", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN"):
+    for name in REQUIRED:
         monkeypatch.setenv(name, TEST_CONFIG[name])
     monkeypatch.setenv("DATABASE", str(tmp_path / "state" / "book.sqlite"))
     assert create_app().config["DATABASE"] == str(tmp_path / "state" / "book.sqlite")
