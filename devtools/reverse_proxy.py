@@ -94,9 +94,9 @@ def gunicorn_arguments(port: int) -> list[str]:
 def recipe_gunicorn(env: dict[str, str], folder: Path) -> Iterator[int]:
     """The app under gunicorn as the recipe's unit runs it, with env as its EnvironmentFile; yields its port."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *gunicorn_arguments(port)]
     # Beside the recipe: the control socket in this run's folder, not the user's home (runs at once would share it).
-    command[3:3] = ["--control-socket", str(folder / "gunicorn.ctl")]
+    command = [sys.executable, "-m", "gunicorn", "--control-socket", str(folder / "gunicorn.ctl")]
+    command += gunicorn_arguments(port)
     with open(folder / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(command, env={**os.environ, **env}, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -231,8 +231,7 @@ class SlowClients:
         self.port, self.tls, self.interval, self.lines = port, tls, interval, lines
         self.stop = threading.Event()
         self._sent = threading.Condition()
-        self._sends: list[int] = []
-        self.failures: list[BaseException] = []
+        self.failures: list[OSError] = []
         kinds = [False] * headers + [True] * bodies
         self._sends = [0] * len(kinds)
         self.threads = [threading.Thread(target=self._run, args=(client, body)) for client, body in enumerate(kinds)]
@@ -267,7 +266,7 @@ class SlowClients:
                         return
                     connection.sendall(b"notes=" + b"a" * 1018 if body else f"X-Slow-{number}: 1\r\n".encode())
                     self._count_send(client)
-        except BaseException as error:  # reported by started(), or seen by the test
+        except OSError as error:  # refused, reset or timed out (TLS errors too): started() says so
             with self._sent:
                 self.failures.append(error)
                 self._sent.notify_all()
