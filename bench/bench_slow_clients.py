@@ -53,7 +53,8 @@ def _bare_probes(url: str) -> list[float | None]:
     for _ in range(BARE_PROBES):
         start = time.perf_counter()
         try:
-            _login(requests.Session(), url, False, BARE_TIMEOUT)  # a new visitor, a new connection
+            with requests.Session() as visitor:  # a new visitor, a new connection
+                _login(visitor, url, False, BARE_TIMEOUT)
             took.append(time.perf_counter() - start)
         except requests.Timeout:
             took.append(None)
