@@ -12,6 +12,7 @@ import bench_notes
 import bench_page
 import bench_scale
 import bench_session
+import bench_slow_clients
 import bench_slow_zoom
 import bench_throughput
 from common import machine
@@ -29,6 +30,7 @@ def main() -> None:
     bench_scale.run()
     bench_slow_zoom.run()
     bench_mail.run()
+    bench_slow_clients.run()
 
 
 if __name__ == "__main__":
