@@ -756,6 +756,8 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
+    "attendance_by_staff": "Attendance as corrected by staff: {line}",
+    "attendance_export": "Attendance export (CSV)",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
     "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",

@@ -20,7 +20,7 @@ from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.lines import own_line
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock
-from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog, Written
 
 KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
 HOST_KINDS = {Kind.JOINED: Kind.HOST_JOINED, Kind.LEFT: Kind.HOST_LEFT}  # the host's marks, kept apart
@@ -209,28 +209,53 @@ class PresenceEvents:
             concerned += 1
         return concerned
 
+    def sessions_of(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
+        """The marks of each appointment's latest session, from the store alone (no provider call)."""
+        return {key: latest_session(marks) for key, marks in self.log.marks(appointment_ids).items()}
+
     def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
         """Each appointment's latest session, from the store alone (no provider call)."""
-        return {key: Presence.of(latest_session(marks)) for key, marks in self.log.marks(appointment_ids).items()}
+        return {key: Presence.of(marks) for key, marks in self.sessions_of(appointment_ids).items()}
 
     def write_attendance(self, appointment_id: int) -> Appointment | None:
-        """Once the latest session has ended, its attendance line in the notes: written once, rewritten
-        when a late event changes it. The row is read before the marks, so a write based on marks read
-        too early meets a newer version and is decided again."""
+        """Once the latest session has ended, its attendance line in the notes, written once per meeting: the
+        store records that the app wrote it (not read back from the text), a late event may rewrite the app's own
+        unedited line, and a line staff edited (or removed) is theirs, never rewritten. The row is read before the
+        marks, so a write based on marks read too early meets a newer version and is decided again."""
         for _ in range(timing.SAVE_ATTEMPTS):
             appointment = self.book.get(appointment_id)
-            presence = self.now_of([appointment_id]).get(appointment_id)
+            marks = self.sessions_of([appointment_id]).get(appointment_id, [])
+            presence = Presence.of(marks)
             meeting_line = own_line(appointment)
-            if presence is None or presence.ended_ms is None or meeting_line is None:
+            if not marks or presence.ended_ms is None or meeting_line is None:
                 return None
-            digest = self.log.attendance_digest(appointment_id)
-            mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
-            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz)
+            line_format = appointment.line_format
+            written = self.log.attendance_written([appointment_id]).get(appointment_id, {}).get(meeting_line.meeting_id)
+            mine = attendance.own_line(line_format, appointment.notes, written.digest) if written else None
+            if written is not None and mine is None:
+                return None  # staff edited or removed it: their correction is the record
+            attended = presence.attended()
+            end = appointment.starts_at + timedelta(minutes=appointment.duration_minutes)
+            verdict = attendance.judge(attended, session_of(marks, presence), appointment.starts_at, end)
+            text = attendance.format_line(line_format, attended, self.tz, verdict)
             if mine is not None and mine.text == text:
                 return None
             edited = attendance.place(appointment.notes, text, meeting_line, mine)
+            record = Written(meeting_line.meeting_id, text, notes.fingerprint(text), int(self.now().timestamp() * 1000))
             try:
-                return self.log.write_attendance(appointment_id, appointment.version, edited, notes.fingerprint(text))
+                return self.log.write_attendance(appointment_id, appointment.version, edited, record)
             except VersionConflict:
                 continue
         raise NotesBusy()
+
+
+def session_of(marks: list[Mark], presence: Presence) -> attendance.Session:
+    """What the marks of an ended session say beyond the client's times (attendance.Session): marks after its
+    end belong to no one's time in it."""
+    ended = presence.ended_ms if presence.ended_ms is not None else max(mark.at_ms for mark in marks)
+    within = [mark for mark in marks if mark.at_ms <= ended]
+    started = presence.started_ms is not None or any(m.kind in (Kind.HOST_JOINED, Kind.JOINED) for m in within)
+    came = [mark.at_ms for mark in within if mark.kind in (Kind.WAITING, Kind.JOINED)]
+    return attendance.Session(
+        started, any(mark.kind is Kind.WAITING for mark in within), instant(min(came)) if came else None, instant(ended)
+    )
