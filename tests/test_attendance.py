@@ -264,3 +264,35 @@ def test_the_day_list_links_the_export(app, client) -> None:
     page = client.get("/appointments?day=2026-12-08").get_data(as_text=True)
     assert 'action="/attendance.csv"' in page and 'name="from" value="2026-12-01"' in page
     assert 'name="to" value="2026-12-08"' in page and "Attendance export (CSV)" in page
+
+
+def test_a_line_written_before_the_upgrade_stays_recorded_as_written(database: str) -> None:
+    """Revision 0015 carries each attendance line's digest over to the record, under the appointment's meeting:
+    the app still knows it wrote that line, so a re-delivered end adds no second one."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from simplespa_zoom.book import Book
+    from simplespa_zoom.book.database import _alembic
+    from simplespa_zoom.meetings.domain import AppointmentDraft
+    from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+
+    from .helpers import MEETING_ID
+
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+    saved = book.appointments.create(AppointmentDraft("Ana", None, datetime(2026, 12, 1, 20, tzinfo=UTC), 60, ""))
+    unrelated = book.appointments.create(AppointmentDraft("Bea", None, datetime(2026, 12, 1, 21, tzinfo=UTC), 60, ""))
+    with book.engine.begin() as connection:
+        command.downgrade(_alembic(connection), "0012")
+        connection.execute(
+            text("UPDATE appointments SET zoom_meeting_id = :m WHERE id = :i"), {"m": MEETING_ID, "i": saved.id}
+        )
+        for key in (saved.id, unrelated.id):  # the second has no meeting recorded: nothing to key it by
+            connection.execute(text("INSERT INTO attendance_lines VALUES (:i, 'd1')"), {"i": key})
+    book.upgrade()
+    written = book.presence.attendance_written([saved.id, unrelated.id])
+    assert list(written) == [saved.id] and list(written[saved.id]) == [MEETING_ID]
+    assert written[saved.id][MEETING_ID][1:3] == (None, "d1")
