@@ -296,3 +296,17 @@ def test_a_line_written_before_the_upgrade_stays_recorded_as_written(database: s
     written = book.presence.attendance_written([saved.id, unrelated.id])
     assert list(written) == [saved.id] and list(written[saved.id]) == [MEETING_ID]
     assert written[saved.id][MEETING_ID][1:3] == (None, "d1")
+
+
+def test_a_new_meeting_is_not_shown_the_record_of_the_one_before(app, client, booked) -> None:
+    """The record belongs to its meeting: after the app made another meeting for the appointment, the widget
+    and the export wait for that meeting's own line."""
+    from .helpers import JOIN_URL, MEETING_ID
+
+    held(client, (STARTED, 0), (ENDED, 60))
+    login(client)
+    assert poll(client, booked.id)["attendance"] == "Zoom attendance: client did not join"
+    other = JOIN_URL.replace(str(MEETING_ID), str(MEETING_ID + 1))
+    with_app_meeting(app, get_appointment(app, booked.id), meeting_id=MEETING_ID + 1, join_url=other)
+    assert poll(client, booked.id)["attendance"] is None
+    assert exported(client, app) == HEADER + f"{booked.id},Ana Souza,{start_cell(app)},no attendance line,,,\r\n"

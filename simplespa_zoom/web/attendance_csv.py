@@ -81,9 +81,10 @@ def row(appointment: Appointment, written: dict[int, Written], tz: ZoneInfo) -> 
     """One appointment's row: its record as the notes hold it now."""
     start = appointment.local_start(tz).strftime("%Y-%m-%d %H:%M") if appointment.start_readable else ""
     head: list[object] = [appointment.id, appointment.client_name, start]
-    if not written:
+    digest, after = record_of(appointment, written)
+    if digest is None:  # the app wrote no line for this meeting (yet)
         return [*head, ATTENDANCE_OUTCOMES["no_line"], "", "", ""]
-    found = attendance.standing(appointment.line_format, appointment.notes, *record_of(appointment, written))
+    found = attendance.standing(appointment.line_format, appointment.notes, digest, after)
     if found is None:
         return [*head, ATTENDANCE_OUTCOMES["removed"], "", "", ""]
     reading = attendance.read(appointment.line_format, found.line.text)

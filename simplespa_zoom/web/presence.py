@@ -73,13 +73,14 @@ def attendance_text(appointment: Appointment) -> str | None:
 
 
 def record_of(appointment: Appointment, written: dict[int, Written]) -> tuple[str | None, int]:
-    """The digest of the line the app wrote for the appointment's meeting (its own line's; without one, the latest
-    it wrote), and where that meeting's line ends (0: no line), for attendance.standing."""
+    """The digest of the attendance line the app wrote for the appointment's meeting (None: none yet), and where
+    that meeting's line ends, for attendance.standing. A meeting removed from the notes leaves its record: then
+    the latest line the app wrote is the appointment's record."""
     line = appointment.own_meeting_line
-    if line is not None and line.meeting_id in written:
-        return written[line.meeting_id].digest, line.end
+    if line is not None:
+        return (written[line.meeting_id].digest if line.meeting_id in written else None), line.end
     latest = max(written.values(), key=lambda one: one.at_ms, default=None)
-    return (latest.digest if latest else None), (line.end if line else 0)
+    return (latest.digest if latest else None), 0
 
 
 def _no_store(answer: Any) -> Any:
