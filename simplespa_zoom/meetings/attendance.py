@@ -51,7 +51,7 @@ def _line(label: str, whole: bool = True) -> re.Pattern[str]:
     whole: the line holds nothing else; else a line that starts so (staff may have written after it)."""
     said = "|".join(f"(?P<{outcome.value}>{text})" for text, outcome in _OF_SAID.items())
     return re.compile(
-        rf"[ \t]*{re.escape(label)}: (?:{said}|client joined (?P<joined>{_CLOCK}), left (?P<left>{_CLOCK}) "
+        rf"[ \t]*{re.escape(label)}: (?:{said}|(?:client|someone) joined (?P<joined>{_CLOCK}), left (?P<left>{_CLOCK}) "
         r"\((?P<minutes>[0-9]{1,6}) min(?: in all, joined (?P<times>[0-9]{1,4}) times)?\)"
         r"(?:; late: arrived (?P<late>[0-9]{1,6}) min after the start)?"
         r"(?:; left early: (?P<early>[0-9]{1,6}) min before the end)?)" + (r"[ \t]*(?=\r?$)" if whole else ""),
@@ -132,8 +132,12 @@ class Reading(NamedTuple):
     minutes: int | None
 
 
-def format_line(line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo, verdict: Verdict = ATTENDED) -> str:
-    """The one attendance line the app writes, under the provider's label, times in the spa's zone."""
+def format_line(
+    line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo, verdict: Verdict = ATTENDED, someone: bool = False
+) -> str:
+    """The one attendance line the app writes, under the provider's label, times in the spa's zone. someone: the
+    events did not tell the client from staff, so the line says "someone joined" (a line without a join still says
+    what happened to the client: no one but the host came)."""
     prefix = f"{line_format.attendance_label}: "
     if attended.times == 0 or attended.joined is None or attended.left is None:
         return prefix + _SAID.get(verdict.outcome, NOT_JOINED)
@@ -141,7 +145,7 @@ def format_line(line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo
     total = f"{attended.minutes} min" + (f" in all, joined {attended.times} times" if attended.times > 1 else "")
     late = f"; late: arrived {verdict.late} min after the start" if verdict.late is not None else ""
     early = f"; left early: {verdict.early} min before the end" if verdict.early is not None else ""
-    return f"{prefix}client joined {joined}, left {left} ({total}){late}{early}"
+    return f"{prefix}{'someone' if someone else 'client'} joined {joined}, left {left} ({total}){late}{early}"
 
 
 def read(line_format: MeetingLineFormat, text: str) -> Reading | None:
