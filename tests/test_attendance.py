@@ -310,3 +310,20 @@ def test_a_new_meeting_is_not_shown_the_record_of_the_one_before(app, client, bo
     with_app_meeting(app, get_appointment(app, booked.id), meeting_id=MEETING_ID + 1, join_url=other)
     assert poll(client, booked.id)["attendance"] is None
     assert exported(client, app) == HEADER + f"{booked.id},Ana Souza,{start_cell(app)},no attendance line,,,\r\n"
+
+
+def test_late_and_early_count_from_five_minutes() -> None:
+    """The outcome's rule, at its edges: under five minutes is on time."""
+    from datetime import UTC, datetime
+
+    from simplespa_zoom.meetings.attendance import Attended, Outcome, Session, Verdict, judge
+
+    start = datetime(2026, 12, 1, 18, tzinfo=UTC)
+    end = start + timedelta(hours=1)
+
+    def verdict(joined: timedelta, left: timedelta) -> Verdict:
+        attended = Attended(start + joined, start + left, 0, 1)
+        return judge(attended, Session(True, False, start + joined, end), start, end)
+
+    assert verdict(timedelta(minutes=4, seconds=59), timedelta(minutes=55, seconds=1)) == Verdict(Outcome.ATTENDED)
+    assert verdict(timedelta(minutes=5), timedelta(minutes=55)) == Verdict(Outcome.ATTENDED, 5, 5)

@@ -249,13 +249,22 @@ class PresenceEvents:
         raise NotesBusy()
 
 
+# Which marks tell, for the attendance line's outcome (attendance.judge), that the meeting was on, that the client
+# waited in the waiting room, and that the client came (the first of them is when).
+ON_KINDS = frozenset({Kind.STARTED, Kind.HOST_JOINED, Kind.JOINED})
+WAITED_KINDS = frozenset({Kind.WAITING})
+CAME_KINDS = frozenset({Kind.WAITING, Kind.JOINED})
+
+
 def session_of(marks: list[Mark], presence: Presence) -> attendance.Session:
     """What the marks of an ended session say beyond the client's times (attendance.Session): marks after its
     end belong to no one's time in it."""
     ended = presence.ended_ms if presence.ended_ms is not None else max(mark.at_ms for mark in marks)
     within = [mark for mark in marks if mark.at_ms <= ended]
-    started = presence.started_ms is not None or any(m.kind in (Kind.HOST_JOINED, Kind.JOINED) for m in within)
-    came = [mark.at_ms for mark in within if mark.kind in (Kind.WAITING, Kind.JOINED)]
+    came = [mark.at_ms for mark in within if mark.kind in CAME_KINDS]
     return attendance.Session(
-        started, any(mark.kind is Kind.WAITING for mark in within), instant(min(came)) if came else None, instant(ended)
+        started=any(mark.kind in ON_KINDS for mark in within),
+        waited=any(mark.kind in WAITED_KINDS for mark in within),
+        arrived=instant(min(came)) if came else None,
+        ended=instant(ended),
     )
