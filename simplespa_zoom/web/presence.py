@@ -77,7 +77,7 @@ def _no_store(answer: Any) -> Any:
 @login_required
 def one(appointment_id: int) -> Any:
     """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
-    what the page shows: when it changes, the page asks GET …/meeting (the database only) and redraws."""
+    what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
     now = datetime.now(UTC)
     text = None
