@@ -17,6 +17,8 @@ from flask.testing import FlaskClient
 
 from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.errors import ResendTooSoon
+from simplespa_zoom.meetings.invitations import resend
 from zoom_standin.mailbox import Mailbox
 
 from .helpers import (
@@ -34,6 +36,7 @@ from .helpers import (
     local,
     mail_config,
     post,
+    race,
     send_mail,
     sql,
     staffed_app,
@@ -80,6 +83,10 @@ def stop_url(client: FlaskClient, appointment: Appointment) -> str:
     match = re.search(r'<form method="post" class="stop-letter" action="([^"]+)"', page)
     assert match, "no Stop button on the page"
     return html.unescape(match.group(1))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def soon(minutes: int = 30) -> datetime:
@@ -245,6 +252,24 @@ def test_resend_invitation_goes_at_most_once_every_five_minutes(app: Flask, sign
         form_post(signed_in, url, follow_redirects=True).get_data(True)
     )
     mail_server.wait_for(2)
+
+
+def test_two_resends_at_the_same_moment_queue_one_invitation(app: Flask, signed_in, zoom, mail_server) -> None:
+    mail_server.refuse_recipient(CLIENT_EMAIL)
+    appointment = add_meeting(app, signed_in, zoom)  # refused: a resend is due
+    mail_server.healthy()
+    app.extensions["book"].appointments.on_letter = None  # the resends' letters wait: nothing is sent meanwhile
+
+    def resend_now() -> bool:
+        try:
+            resend(app.extensions["book"].appointments, app.extensions["meetings"].letters, appointment.id, now())
+        except ResendTooSoon:
+            return False
+        return True
+
+    assert race(2, resend_now) == [False, True]
+    assert sql(app, "SELECT count(*) FROM outbox WHERE state = 'queued'") == [(1,)]
+    assert get_appointment(app, appointment.id).mail_sequence == 2  # the refused resend took no SEQUENCE
 
 
 def test_stopped_and_unsent_letters_are_deleted_after_mail_keep_days_too(

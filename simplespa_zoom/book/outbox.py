@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, Select, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Engine, Row, Select, and_, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import from_row, letter_values, to_db
@@ -155,16 +155,6 @@ class OutboxStore:
         with self.engine.begin() as connection:
             kind = connection.execute(statement).scalar()
         return None if kind is None else LetterKind(kind)
-
-    def invited_since(self, appointment_id: int, since: datetime) -> datetime | None:
-        query = select(func.max(outbox.c.created_at)).where(
-            outbox.c.appointment_id == appointment_id,
-            outbox.c.kind == str(LetterKind.INVITATION),
-            outbox.c.created_at >= to_db(since),
-            outbox.c.state.in_((*WAITING, str(LetterState.SENT))),
-        )
-        with self.engine.connect() as connection:
-            return _read_time(connection.execute(query).scalar())
 
     def updated_since(
         self, appointment_id: int, since: datetime, *, not_kinds: Collection[LetterKind], besides: int | None = None

@@ -153,16 +153,17 @@ def as_it_stands_now(letter: Letter, appointment: Appointment, tz: ZoneInfo) -> 
     )
 
 
-def resend(book: AppointmentBook, outbox: Outbox, letters: Letters, appointment_id: int, now: datetime) -> Appointment:
+def resend(book: AppointmentBook, letters: Letters, appointment_id: int, now: datetime) -> Appointment:
     """Queue the invitation again (after staff fixed the address, or the server was fixed), with a higher SEQUENCE;
     refused while one written within RESEND_EVERY waits or went, so clicks cannot fill the client's inbox."""
     appointment = book.get(appointment_id)
     letter = letters.resend(appointment)
     if letter is None:
         raise NothingToResend()
-    if outbox.invited_since(appointment_id, now - RESEND_EVERY) is not None:
+    queued = book.queue_letter(appointment_id, letter, unless_invited_since=now - RESEND_EVERY)
+    if queued is None:
         raise ResendTooSoon(minutes=int(RESEND_EVERY.total_seconds() // 60))
-    return book.queue_letter(appointment_id, letter)
+    return queued
 
 
 def stop(outbox: Outbox, appointment_id: int, letter_id: int, now: datetime) -> LetterKind:

@@ -113,8 +113,11 @@ class AppointmentBook(Protocol):
         letter: Letter | None = None,
     ) -> Appointment: ...
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
-        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction."""
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction; None,
+        with nothing written, if an invitation written since `unless_invited_since` waits or went."""
         ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
@@ -383,10 +386,6 @@ class Outbox(Protocol):
 
     def stop(self, appointment_id: int, letter_id: int, now: datetime, *, reason: str) -> LetterKind | None:
         """Drop a letter of this appointment still waiting for its turn; its kind, or None if none was waiting."""
-        ...
-
-    def invited_since(self, appointment_id: int, since: datetime) -> datetime | None:
-        """When the latest invitation written since then, waiting or sent, was written; None if none."""
         ...
 
     def updated_since(

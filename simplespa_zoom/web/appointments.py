@@ -296,7 +296,7 @@ def resend_invitation(appointment_id: int) -> Any:
     (nothing to resend, too soon) is the one error answer to the page script and a message on the page to a form."""
     setup = meeting_setup()
     try:
-        resend(the_book().appointments, the_book().outbox, setup.letters, appointment_id, setup.now())
+        resend(the_book().appointments, setup.letters, appointment_id, setup.now())
     except MeetingError as refused:
         if wants_json():
             raise
