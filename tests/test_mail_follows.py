@@ -254,6 +254,12 @@ def test_resend_invitation_goes_at_most_once_every_five_minutes(app: Flask, sign
     mail_server.wait_for(2)
 
 
+def test_help_says_how_often_an_invitation_can_be_resent(client: FlaskClient) -> None:
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get("/help").get_data(True)).split())
+    assert "Resend invitation sends the invitation again at most once every 5 minutes" in page
+    assert "Stop beside a waiting email keeps it from being sent." in page
+
+
 def test_two_resends_at_the_same_moment_queue_one_invitation(app: Flask, signed_in, zoom, mail_server) -> None:
     mail_server.refuse_recipient(CLIENT_EMAIL)
     appointment = add_meeting(app, signed_in, zoom)  # refused: a resend is due

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from simplespa_zoom.meetings.invitations import RESEND_EVERY
 from simplespa_zoom.messages import ONE_BROWSER, by_area
 
 bp = Blueprint("pages", __name__)
@@ -36,7 +37,8 @@ def app_version() -> str:
 
 @bp.get("/help", endpoint="help")
 def guide() -> Any:
-    return render_template("pages/help.html", areas=by_area(), one_browser=ONE_BROWSER)
+    resend_minutes = int(RESEND_EVERY.total_seconds() // 60)
+    return render_template("pages/help.html", areas=by_area(), one_browser=ONE_BROWSER, resend_minutes=resend_minutes)
 
 
 @bp.get("/privacy")
