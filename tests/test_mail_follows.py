@@ -121,6 +121,12 @@ def test_a_waiting_invitation_is_dropped_when_the_address_is_removed(app: Flask,
     mail_server.up()
     assert "Sent 0," in send_mail(app, at=datetime.now(UTC) + LATER)
     assert mail_server.messages == [] and letters_listed(signed_in, appointment) == listed
+    as_saved = get_appointment(app, appointment.id)  # staff add the address again and resend, as Help says
+    again = form_values(as_saved, start=local(app, as_saved.starts_at), client_email=NEW_EMAIL)
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", again)
+    assert "Resend invitation</button>" in signed_in.get(f"/appointments/{appointment.id}").get_data(True)
+    form_post(signed_in, f"/appointments/{appointment.id}/resend-invitation")
+    assert mail_server.wait_for(1)[0].rcpt_tos == (NEW_EMAIL,)
 
 
 def test_staff_stop_a_waiting_letter_and_the_page_says_so(app: Flask, signed_in, zoom, mail_server) -> None:
@@ -132,6 +138,7 @@ def test_staff_stop_a_waiting_letter_and_the_page_says_so(app: Flask, signed_in,
     assert ("info", "The invitation is stopped: it will not be sent.") in flashes(page)
     [(line, stoppable)] = letters_listed(signed_in, appointment)
     assert line.startswith(f"The invitation to {CLIENT_EMAIL} was stopped on ") and not stoppable
+    assert "Resend invitation</button>" in signed_in.get(f"/appointments/{appointment.id}").get_data(True)
     again = form_post(signed_in, url, follow_redirects=True).get_data(True)
     assert flashes(again)[0][1].startswith("That letter is no longer waiting, so it could not be stopped")
     mail_server.up()
