@@ -132,7 +132,8 @@ def send_mail() -> None:
         ) from None
     click.echo(
         f"Sent {tally.sent}, to retry {tally.retrying}, refused {tally.failed}, reminders queued "
-        f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, old letters purged {tally.purged}."
+        f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, dropped for want of an address "
+        f"{tally.unaddressed}, old letters purged {tally.purged}."
     )
 
 

@@ -68,7 +68,8 @@ DEFAULTS: dict[str, Any] = {
 # Whole-number settings: their range, and what they mean in the error that names them.
 NUMBERS = {
     "REMINDER_MINUTES": (0, 7 * 24 * 60, "minutes before the start a reminder goes (0 turns reminders off)"),
-    "MAIL_KEEP_DAYS": (1, 3650, "days a delivered message stays in the outbox"),
+    # At most what the privacy statement (templates/pages/privacy.md) promises clients.
+    "MAIL_KEEP_DAYS": (1, 30, "days a delivered message stays in the outbox"),
 }
 
 

@@ -695,6 +695,38 @@ _CATALOGUE = (
         "SimpleSpa that the spa's mail server could not be reached.",
     ),
     Message(
+        "mail_resend_too_soon",
+        MAIL,
+        "The invitation went to the client less than {minutes} minutes ago, so it is not sent again yet: "
+        "one resend every {minutes} minutes keeps the client's inbox clear.",
+        "Wait a few minutes and click Resend invitation again. The letter list on the appointment page shows "
+        "whether the last one was sent, and to which address.",
+        {"minutes": "5"},
+    ),
+    Message(
+        "mail_stopped",
+        MAIL,
+        "The {what} to {to} was stopped on {when} and not sent.",
+        "Nothing to do: staff clicked Stop before it went. To send the client their invitation after all, "
+        "click Resend invitation.",
+        {"what": "reminder", "to": "ana@client.example", "when": "Tuesday, November 11 2025 6:02 pm"},
+    ),
+    Message(
+        "mail_unaddressed",
+        MAIL,
+        "The {what} is not sent: the appointment has no client email.",
+        "A letter goes to the client's email as it is when the letter is sent; the email was removed before "
+        "this one went. Add the client's email (Edit), then click Resend invitation, or tell the client yourself.",
+        {"what": "invitation"},
+    ),
+    Message(
+        "mail_not_waiting",
+        MAIL,
+        "That letter is no longer waiting, so it could not be stopped: it was sent, refused or stopped already, "
+        "or it is being sent right now.",
+        "The letter list on the appointment page says where each letter stands now.",
+    ),
+    Message(
         "mail_resend_impossible",
         MAIL,
         "There is no invitation to resend: the appointment needs its Zoom meeting, a client email and the spa's mail.",
@@ -756,6 +788,8 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
+    "letters_heading": "Emails to the client",
+    "stop_letter": "Stop",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
     "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
@@ -796,6 +830,7 @@ CONFIRMATIONS = {
     "appointment_saved": "Appointment saved.",
     "appointment_cancelled": "Appointment cancelled.",
     "invitation_resent": "The invitation is queued again.",
+    "letter_stopped": "The {what} is stopped: it will not be sent.",
     "sign_in_to_connect": "Sign in to finish connecting Zoom.",
     "zoom_connected": "Zoom is connected.",
     "zoom_connected_again": "Zoom is connected again.",
@@ -820,7 +855,12 @@ PRESENCE_STATES = {
 }
 
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").
-LETTER_KINDS = {"invitation": "invitation", "update": "updated invitation", "cancellation": "cancellation"}
+LETTER_KINDS = {
+    "invitation": "invitation",
+    "update": "updated invitation",
+    "cancellation": "cancellation",
+    "reminder": "reminder",
+}
 
 # What the spa's own letters to clients say (clients read them, not staff: no Help entry). Filled in:
 # {name} the client, {spa} MAIL_FROM's name, {when} the start in the spa's zone {zone}, {link} the join
