@@ -256,9 +256,9 @@ _CATALOGUE = (
         MEETINGS,
         "Not checked with Zoom just now: this browser is checking today's meetings already, or has checked "
         "them several times within a minute. Reload the page in a minute to check again.",
-        "The day list checks Zoom one request at a time per browser, and a few times a minute at most, so "
-        "reloads or many open tabs cannot use up the Zoom account's per-second limit. Wait a minute and reload "
-        "the page; an appointment's own page checks its meeting at any time.",
+        "The app limits how often one browser's day list checks Zoom, so reloads or many open tabs cannot use "
+        "up the Zoom account's per-second limit. Wait a minute and reload the page; an appointment's own page "
+        "checks its meeting at any time.",
     ),
     Message(
         "meeting_busy",
