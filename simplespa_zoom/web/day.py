@@ -58,7 +58,7 @@ class SessionDayChecks:
             if key in self._running:
                 raise DayCheckRefused(DAY_CHECK_SECONDS - (now - started[-1]))
             if len(started) >= self.per_minute:
-                raise DayCheckRefused(60 - (now - started[0]))
+                raise DayCheckRefused(60 - (now - started[0]) if started else 60)
             started.append(now)
             self._running.add(key)
         try:
