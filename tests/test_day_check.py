@@ -16,6 +16,7 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
+from simplespa_zoom.config import ConfigError, from_environment
 from simplespa_zoom.meetings import day
 from simplespa_zoom.web import day as web_day
 from simplespa_zoom.zoom.api import Pacer
@@ -275,3 +276,23 @@ def test_the_pace_holds_across_every_request_of_the_process(
     for _ in range(2):
         assert [row["state"] for row in post(staff, CHECK_URL).get_json()["rows"]] == ["ok"] * 3
     assert sorted(waits) == [0.25, 0.5, 0.75, 1.0, 1.25] and len(zoom.calls) == 6
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"), [("2", 2.0), ("0.5", 0.5), ("0", None), ("nan", None), ("4/s", None), ("81", None)]
+)
+def test_the_day_checks_pace_comes_from_the_environment_or_says_what_is_wrong(value: str, rate: float | None) -> None:
+    if rate is None:
+        with pytest.raises(ConfigError, match="DAY_CHECK_CALLS_PER_SECOND must be"):
+            from_environment({"DAY_CHECK_CALLS_PER_SECOND": value})
+    else:
+        assert from_environment({"DAY_CHECK_CALLS_PER_SECOND": value}) == {"DAY_CHECK_CALLS_PER_SECOND": rate}
+
+
+def test_the_process_paces_its_day_checks_as_set(database: str) -> None:
+    """Two processes sharing a free account's 4 a second: each set to 2, its turns half a second apart."""
+    app = staffed_app(database, DAY_CHECK_CALLS_PER_SECOND=2.0)
+    pacer = app.extensions["zoom_connection"].gate.pacer
+    waits: list[float] = []
+    pacer.clock, pacer.sleep = (lambda: 100.0), waits.append
+    assert all(pacer.take_turn(12.0) for _ in range(3)) and waits == [0.5, 1.0]
