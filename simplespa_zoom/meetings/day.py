@@ -63,7 +63,11 @@ class CheckDay:
         return [check for check in together(tasks, DAY_CHECK_TOGETHER) if check is not None]
 
     def _ask(self, appointment: Appointment, deadline: float) -> Check | None:
-        """The row's check if a call slot is free now and its turn comes in time; otherwise "checked later"."""
+        """The row's check if a call slot is free now and its turn comes in time; otherwise "checked later".
+
+        Only rows holding a slot wait for a turn, so at most the process's slots wait, each briefly; waiting
+        for a turn first would hold a thread per row while many requests' rows queue for turns.
+        """
         try:
             with self.provider.within(deadline - time.monotonic(), wait=0):  # ends at the request's deadline
                 if not self.provider.take_turn(deadline - time.monotonic()):
