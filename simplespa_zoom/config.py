@@ -56,8 +56,9 @@ DEFAULTS: dict[str, Any] = {
     # process (gunicorn --threads) so pages that make no Zoom call are served while Zoom is slow.
     "ZOOM_CALL_SLOTS": 2,
     # The day list's checks start at most this many Zoom calls a second per process, all requests together
-    # (Zoom's Light limit on a free account is 4 a second for the whole account: divide it by the processes).
-    "DAY_CHECK_CALLS_PER_SECOND": 4.0,
+    # (Zoom's Light limit on a free account is 4 a second for the whole account: divided by the 2 processes
+    # of the README's production setup).
+    "DAY_CHECK_CALLS_PER_SECOND": 2.0,
     # The largest valid appointment form fits, percent-encoded or multipart (see web/appointment_forms.py).
     "MAX_CONTENT_LENGTH": FORM_BODY_LIMIT,
     "MAX_FORM_MEMORY_SIZE": FORM_FIELD_LIMIT,

@@ -290,9 +290,9 @@ def test_the_day_checks_pace_comes_from_the_environment_or_says_what_is_wrong(va
 
 
 def test_the_process_paces_its_day_checks_as_set(database: str) -> None:
-    """Two processes sharing a free account's 4 a second: each set to 2, its turns half a second apart."""
-    app = staffed_app(database, DAY_CHECK_CALLS_PER_SECOND=2.0)
+    """Four processes sharing a free account's 4 a second: each set to 1, its turns a second apart."""
+    app = staffed_app(database, DAY_CHECK_CALLS_PER_SECOND=1.0)
     pacer = app.extensions["zoom_connection"].gate.pacer
     waits: list[float] = []
     pacer.clock, pacer.sleep = (lambda: 100.0), waits.append
-    assert all(pacer.take_turn(12.0) for _ in range(3)) and waits == [0.5, 1.0]
+    assert all(pacer.take_turn(12.0) for _ in range(3)) and waits == [1.0, 2.0]

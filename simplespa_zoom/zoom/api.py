@@ -252,7 +252,7 @@ class ZoomGate:
     Calls made together (the day list's check) also take turns from the process's one pacer.
     """
 
-    def __init__(self, slots: int, wait: float = 0.25, calls_per_second: float = 4.0) -> None:
+    def __init__(self, slots: int, wait: float = 0.25, calls_per_second: float = 2.0) -> None:
         self.slots = threading.BoundedSemaphore(max(1, slots))
         self.wait = wait
         self.pacer = Pacer(calls_per_second)
