@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from simplespa_zoom.meetings import day, timing
+from simplespa_zoom.zoom.api import ZoomGate
 from zoom_standin import Fault
 from zoom_standin.stack import start_stack
 
@@ -79,9 +80,11 @@ def test_a_day_check_row_never_waits_for_a_zoom_call_slot(served: Served, monkey
 def test_the_day_check_ends_at_its_own_deadline_whatever_zoom_timeout_is(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Zoom holds its answers, ZOOM_TIMEOUT is a minute, the day's deadline is 2 s: the request ends at about
-    2 s; the row that had the slot gave up at the deadline, the others found no slot and were checked later."""
+    """Zoom holds its answers, ZOOM_TIMEOUT is a minute, the day's deadline is 2 s, two call slots: the request
+    ends at about 2 s. The two rows that took the slots gave up at the deadline; the third, whose turn came
+    only then, gets no time of its own: all three were checked later."""
     monkeypatch.setattr(day, "DAY_CHECK_SECONDS", 2.0)
+    served.stack.app.extensions["zoom_connection"].gate = ZoomGate(slots=2)
     today = meetings_of_one_day(served, 3)
     slow_zoom_everywhere(served, monkeypatch)
     started = time.monotonic()
