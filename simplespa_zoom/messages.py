@@ -261,6 +261,15 @@ _CATALOGUE = (
         {"limit": "30"},
     ),
     Message(
+        "day_check_busy",
+        MEETINGS,
+        "Not checked with Zoom just now: this browser is checking today's meetings already, or has checked "
+        "them several times within a minute. Reload the page in a minute to check again.",
+        "The app limits how often one browser's day list checks Zoom, so reloads or many open tabs cannot use "
+        "up the Zoom account's per-second limit. Wait a minute and reload the page; an appointment's own page "
+        "checks its meeting at any time.",
+    ),
+    Message(
         "meeting_busy",
         MEETINGS,
         "Another meeting request for this appointment is still running. Please try again in a moment.",

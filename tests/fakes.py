@@ -187,7 +187,6 @@ class InMemoryProvider:
     """
 
     user: str = "host-1"
-    calls_per_second: float = 4.0
     is_licensed: bool = False
     connected: bool = True
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
@@ -202,6 +201,9 @@ class InMemoryProvider:
 
     def time_left(self) -> float | None:
         return None
+
+    def take_turn(self, seconds: float) -> bool:
+        return True
 
     def create(
         self,

@@ -209,11 +209,14 @@ class MeetingProvider(Protocol):
     call slots, and one deadline for every call inside (refreshes and retries included).
     """
 
-    calls_per_second: float  # how fast calls made together may start, under the provider's rate limit
-
     def within(self, seconds: float, *, wait: float | None = None) -> AbstractContextManager[None]: ...
 
     def time_left(self) -> float | None: ...
+
+    def take_turn(self, seconds: float) -> bool:
+        """For calls made together: wait for this process's next turn under the provider's per-second limit,
+        if it comes within `seconds`; False (no turn taken) otherwise."""
+        ...
 
     def create(
         self,
