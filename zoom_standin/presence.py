@@ -14,7 +14,9 @@ ends, each announced to the apps the host added by the signed events Zoom sends,
 
 `object.id` is a string of digits in participant events, as Zoom's Rivet types and its webhook reference give it
 ("id: string — The meeting ID"). leave_reason uses Zoom's own texts ("$name left the meeting.", "Host ended the
-meeting.", as Zoom's OpenAPI lists them for a participant's leave_reason). A client is admitted with
+meeting.", "Host did not join."): Zoom's OpenAPI description lists them for a participant's leave_reason in its
+Dashboards "meeting participants" answer (as clients generated from it carry them); that the webhook's
+leave_reason uses the same texts is our reading, not confirmed. A client is admitted with
 meeting.participant_admitted and no separate "left the waiting room" (shared/zoom-contract.md, turn 4).
 
 The host's participant id is the host's user id (host_id); a client who registered carries their
