@@ -88,14 +88,12 @@ class PresenceChange:
         person = meeting.get("participant")
         if not isinstance(person, dict):
             who = Who.MEETING
+        elif _is_host(meeting, person):
+            who = Who.HOST
+        elif _text(person.get("registrant_id")):
+            who = Who.REGISTRANT  # the app registers only the appointment's client
         else:
-            who = (
-                Who.HOST
-                if _is_host(meeting, person)
-                else Who.REGISTRANT
-                if _text(person.get("registrant_id"))
-                else Who.GUEST
-            )
+            who = Who.GUEST
         return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting))
 
 
@@ -171,7 +169,7 @@ def _meeting_updated(event: Event, context: Context) -> Answer:
 
 
 # Each presence event: the kind of mark it is kept as, and whether it is about a participant (else the meeting).
-# README "Zoom's events" lists them with what each means and the subscription it needs.
+# The README's event table ("Setting up the Zoom app") lists each with what it means and its source.
 PRESENCE_KINDS: dict[str, tuple[Kind, bool]] = {
     "meeting.started": (Kind.STARTED, False),
     "meeting.ended": (Kind.ENDED, False),
