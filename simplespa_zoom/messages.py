@@ -611,6 +611,66 @@ _CATALOGUE = (
         {"time": "6:45 pm"},
     ),
     Message(
+        "presence_waiting_for_host",
+        MEETINGS,
+        "Client is waiting for the host to start the meeting since {time}.",
+        "The client opened their link before the host started the meeting, and the meeting does not let anyone in "
+        "before the host. Start the meeting (Start meeting, or in Zoom); the client gets in, or into the waiting "
+        "room, by themselves. Zoom sends this only for meetings on a paid (Pro or higher) account.",
+        {"time": "5:57 pm"},
+    ),
+    # Where Zoom's events do not tell the client from staff (a free account's plain join link), the same states
+    # say "someone" (SOMEONE below maps each client sentence to its someone sentence).
+    Message(
+        "presence_someone_waiting",
+        MEETINGS,
+        "Someone is waiting since {time}.",
+        "Someone is in the meeting's waiting room: most likely the client, but on this meeting Zoom does not tell "
+        "the client from a member of staff who joins without signing in to Zoom. Start the meeting in Zoom and "
+        "admit them.",
+        {"time": "5:58 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_host_in",
+        MEETINGS,
+        "Someone is waiting since {time}; the host is in the meeting and can admit them.",
+        "The host should admit them from Zoom's waiting room (Participants, then Admit). Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:02 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_for_host",
+        MEETINGS,
+        "Someone is waiting for the host to start the meeting since {time}.",
+        "Someone opened the meeting's link before the host started it. Start the meeting (Start meeting, or in "
+        "Zoom). Zoom does not tell the client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "5:57 pm"},
+    ),
+    Message(
+        "presence_someone_both_in",
+        MEETINGS,
+        "Someone is in the meeting with the host since {time}.",
+        "Nothing to do if that is the client. Zoom does not tell the client from a member of staff who joined "
+        "without signing in (the host on a second device, a colleague), so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_in_meeting",
+        MEETINGS,
+        "Someone is in the meeting since {time}.",
+        "Someone other than the signed-in host joined: most likely the client, but Zoom does not tell the client "
+        "from a member of staff who joined without signing in, so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_left",
+        MEETINGS,
+        "Someone left the meeting at {time}; they can rejoin with the same link.",
+        "If it was the client and they left by mistake, they click their join link again. Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:20 pm"},
+    ),
+    Message(
         "presence_off",
         MEETINGS,
         "Presence is off: the Zoom user who hosts this meeting disconnected SimpleSpa or removed it in Zoom, so Zoom "
@@ -855,12 +915,24 @@ PRESENCE_STATES = {
     "presence_ended": "The meeting ended",
     "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
     "presence_waiting": "Client in the waiting room, no host in",
+    "presence_waiting_for_host": "Client arrived before the host started the meeting (join before host off)",
     "presence_host_left": "The host left and has not come back; the meeting goes on",
     "presence_both_in": "Client and host in the meeting",
     "presence_in_meeting": "Client in the meeting, no host seen",
     "presence_client_left": "Client joined and left (can rejoin)",
     "presence_started": "The meeting started (or the host is in); the client has not come yet",
     "presence_nobody": "Nobody yet (the appointment page only, until the appointment is over)",
+}
+
+# The sentence of each state where Zoom's events do not tell the client from staff (meetings/presence.py
+# client_identified): "Someone …" instead of "Client …". The other states name no participant.
+SOMEONE = {
+    "presence_waiting_host_in": "presence_someone_waiting_host_in",
+    "presence_waiting": "presence_someone_waiting",
+    "presence_waiting_for_host": "presence_someone_waiting_for_host",
+    "presence_both_in": "presence_someone_both_in",
+    "presence_in_meeting": "presence_someone_in_meeting",
+    "presence_client_left": "presence_someone_left",
 }
 
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from simplespa_zoom.meetings import attendance
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, presence_now
+from simplespa_zoom.meetings.presence import PresenceEvents, client_identified, presence_now
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -44,14 +44,15 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     texts: dict[int, str] = {}
     for key in states.keys() | off:
         note = states[key].note() if key in states else None
-        if key in off and (note is None or note.code != "presence_ended"):
-            text = say("presence_off")
-        elif note is not None:
-            text = say_presence(note, tz)
-        else:
+        if note is None and key not in off:
             continue
-        if book.get(key).line_is_own:
-            texts[key] = text
+        appointment = book.get(key)
+        if not appointment.line_is_own:
+            continue
+        if key in off and (note is None or note.code != "presence_ended"):
+            texts[key] = say("presence_off")
+        elif note is not None:
+            texts[key] = say_presence(note, tz, someone=not client_identified(appointment))
     return texts
 
 
@@ -88,7 +89,7 @@ def one(appointment_id: int) -> Any:
         if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"])
+            text = say_presence(note, current_app.config["SPA_TZ"], someone=not client_identified(appointment))
     return _no_store(
         {
             "presence": text,

@@ -21,7 +21,16 @@ from simplespa_zoom.meetings.ports import (
 from simplespa_zoom.meetings.presence import PresenceNote
 from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
-from simplespa_zoom.messages import LETTER_KINDS, MESSAGES, PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
+from simplespa_zoom.messages import (
+    LETTER_KINDS,
+    MESSAGES,
+    PERMISSIONS,
+    PROVIDER_CODES,
+    RECONNECT_REASON,
+    SOMEONE,
+    say,
+    tell,
+)
 
 _CONFIRMED = (CheckState.OK, CheckState.UPDATED)  # a check that found nothing to fix says so, with no Help entry
 
@@ -48,9 +57,11 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
     return {**summary, "note": say(str(code)) if code else None}
 
 
-def say_presence(note: PresenceNote, tz: ZoneInfo) -> str:
-    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm.")."""
-    return say(note.code, time=format_clock(note.at.astimezone(tz)))
+def say_presence(note: PresenceNote, tz: ZoneInfo, someone: bool = False) -> str:
+    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); someone: the
+    events do not tell the client from staff, so the sentence says "Someone" where it would say "Client"."""
+    code = SOMEONE.get(note.code, note.code) if someone else note.code
+    return say(code, time=format_clock(note.at.astimezone(tz)))
 
 
 def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
