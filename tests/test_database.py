@@ -33,9 +33,9 @@ def draft(name: str = "Ana Souza", notes: str = "", start: datetime = START) -> 
 
 
 def test_upgrading_reaches_the_newest_revision_and_again_changes_nothing(book: Book) -> None:
-    assert book.upgrade() == head_revision() == "0007"
+    assert book.upgrade() == head_revision() == "0008"
     with book.engine.connect() as connection:
-        assert current_revision(connection) == "0007"
+        assert current_revision(connection) == "0008"
 
 
 def test_a_downgrade_and_upgrade_round_trip_keeps_the_appointments(book: Book) -> None:
@@ -82,7 +82,7 @@ def test_a_database_of_the_hand_written_migrations_is_adopted_and_indexed(tmp_pa
         old.execute("INSERT INTO staff (email, password_hash) VALUES ('Owner@Spa.example', 'x')")
     old.close()
     book = Book.open(path, ZOOM_LINE_FORMAT)
-    assert book.upgrade() == "0007"
+    assert book.upgrade() == "0008"
     adopted = book.appointments.get(1)
     assert (adopted.notes, adopted.own_meeting_id, adopted.line_is_own) == ("Keep.\n" + LINE, MEETING_ID, True)
     assert [found.id for found in book.appointments.mentioning(MEETING_ID)] == [1]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.when import format_clock
 from zoom_standin.mailbox import Mailbox
 
 from .helpers import (
@@ -178,7 +179,14 @@ def test_a_new_length_sends_one_update_with_the_new_end(
     assert first.decoded("dtend") - first.decoded("dtstart") == timedelta(minutes=60)
     assert second.decoded("dtend") - second.decoded("dtstart") == timedelta(minutes=90)
     assert str(second["uid"]) == str(first["uid"]) and int(second["sequence"]) == 1
-    assert str(second["location"]) == (new_link or JOIN_URL) and update.subject.startswith("Changed:")
+    assert str(second["location"]) == (new_link or JOIN_URL)
+    end = format_clock((appointment.starts_at + timedelta(minutes=90)).astimezone(app.config["SPA_TZ"]))
+    if new_link:  # a new join link reads as one, and still names the new end
+        assert update.subject.startswith("New join link:") and f"until {end} has a new join link" in update.part(
+            "text/plain"
+        )
+    else:  # a new length names the new end
+        assert update.subject.startswith("Changed:") and update.subject.endswith(f"now ends at {end}")
 
 
 def test_a_new_length_zoom_missed_is_sent_when_the_appointment_is_saved_again(
