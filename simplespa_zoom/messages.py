@@ -172,21 +172,21 @@ _CATALOGUE = (
         MEETINGS,
         "The Zoom meeting was deleted in Zoom on {when}. {client} was not told, and still holds its link from the "
         "spa's email: that link no longer works.",
-        "Choose one. Add Meeting: {client} gets the new link by email, as an update of the same calendar entry. "
-        "Or Tell the client it is no longer online: {client} gets an update by email that keeps the calendar entry "
-        "without a link. This notice stays on the appointment page and the day list until you do one of these or "
+        "Choose one. Add Meeting: the client gets the new link by email, as an update of the same calendar entry. "
+        "Or Tell the client it is no longer online: the client gets an update by email that keeps the calendar "
+        "entry without a link. This notice stays on the appointment page and the day list until you do one of these or "
         "the appointment is over.",
-        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "the client"},
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
     ),
     Message(
         "meeting_deleted_in_zoom_client_not_told",
         MEETINGS,
         "The Zoom meeting was deleted in Zoom on {when}. {client} was not told: if they were given its link, "
         "that link no longer works.",
-        "Choose one. Add Meeting, then give {client} the new link. Or tell {client} yourself that the session is "
-        "no longer online, and click Keep the appointment without a meeting. This notice stays on the appointment "
+        "Choose one. Add Meeting, then give the client the new link. Or tell the client yourself that the session "
+        "is no longer online, and click Keep the appointment without a meeting. This notice stays on the appointment "
         "page and the day list until you do one of these or the appointment is over.",
-        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "the client"},
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
     ),
     Message(
         "meeting_ended",
