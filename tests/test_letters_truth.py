@@ -287,3 +287,32 @@ def test_a_booked_appointments_client_never_reads_a_cancellation_whatever_staff_
     form_post(signed_in, f"/appointments/{appointment.id}/cancel")
     *_, cancellation = mail_server.wait_for(9)
     assert method(cancellation) == "CANCEL" and int(the_event(cancellation)["sequence"]) == 8
+
+
+def test_a_meeting_deleted_in_zoom_after_its_appointment_was_cancelled_still_sends_the_cancellation(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    """Cancelled while Zoom was not connected, the meeting and line stayed and the client was not told yet; the
+    deletion in Zoom then ends it, and the cancellation, true by now, goes."""
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    with signed_in.session_transaction() as session:
+        del session["zoom"]
+    page = form_post(signed_in, f"/appointments/{appointment.id}/cancel", follow_redirects=True).get_data(True)
+    assert ("info", "The spa emails nothing to Ana Souza yet: they hear of it once the Zoom meeting follows.") in (
+        flashes(page)
+    )
+    deleted_in_zoom(signed_in)
+    _, cancellation = mail_server.wait_for(2)
+    assert method(cancellation) == "CANCEL" and int(the_event(cancellation)["sequence"]) == 1
+    assert 'id="deleted-in-zoom"' not in page_of(signed_in, appointment)  # a cancelled appointment has no notice
+
+
+def test_help_lists_each_email_the_client_gets_in_staff_words(client) -> None:
+    page = client.get("/help").get_data(as_text=True)
+    section = page[page.index('<h2 id="letters">') : page.index('<h2 id="changes">')]
+    for kind in ("Invitation", "New time", "New end", "New join link", "No longer a video call", "Cancellation"):
+        assert f"<strong>{kind}</strong>" in section, kind
+    assert "never gets one" in section
+    for operator_word in ("SMTP_URL", "outbox", "send-mail", "the book"):
+        assert operator_word not in section

@@ -155,7 +155,7 @@ class LineEditor:
             if edited == appointment.notes and not forgets:
                 return appointment
             removed = new_text is None
-            deleted = None
+            deleted = None  # a cancelled appointment's client still gets its cancellation, which is true
             if gone and not appointment.cancelled:
                 deleted = DeletedInProvider(self.now(), line.join_url if line else None)
             try:
@@ -167,7 +167,7 @@ class LineEditor:
                     forget_meeting=removed,
                     synced_ms=as_of_ms,
                     own_line_digest=None if text is None else notes.fingerprint(text),
-                    letter=None if gone else self._letter(appointment, line, text, removed=removed),
+                    letter=None if deleted else self._letter(appointment, line, text, removed=removed),
                     deleted=deleted,
                 )
             except VersionConflict as conflict:
