@@ -230,15 +230,6 @@ def test_cancel_sends_one_cancellation(app: Flask, signed_in, zoom, mail_server)
     assert "cancel_meeting_reminder" not in zoom.calls[-1].request.url
 
 
-def test_remove_meeting_sends_a_cancellation(app: Flask, signed_in, zoom, mail_server) -> None:
-    appointment = add_meeting(app, signed_in, zoom)
-    mail_server.wait_for(1)
-    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
-    assert post(signed_in, f"/appointments/{appointment.id}/meeting/remove").status_code == 200
-    _, cancellation = mail_server.wait_for(2)
-    assert the_calendar_method(cancellation) == "CANCEL"
-
-
 def test_a_new_passcode_learnt_from_zoom_sends_an_update(app: Flask, signed_in, zoom, mail_server) -> None:
     appointment = add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)
