@@ -316,3 +316,51 @@ def test_help_lists_each_email_the_client_gets_in_staff_words(client) -> None:
     assert "never gets one" in section
     for operator_word in ("SMTP_URL", "outbox", "send-mail", "the book"):
         assert operator_word not in section
+
+
+@pytest.mark.parametrize("status", ["booked", "cancelled"])
+def test_the_core_writes_a_cancellation_only_for_a_cancelled_appointment(status: str) -> None:
+    """Every letter the core can write for an appointment the client was invited to: a cancellation is among them
+    only when the appointment itself is cancelled."""
+    from dataclasses import replace
+
+    from simplespa_zoom.meetings import notes
+    from simplespa_zoom.meetings.domain import DeletedInProvider
+    from simplespa_zoom.meetings.invitations import Letters
+    from simplespa_zoom.meetings.ports import LetterKind
+    from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
+
+    from .test_meeting_service import LINE, START, TZ
+
+    invited = Appointment(
+        id=1,
+        client_name="Ana Souza",
+        client_email=CLIENT_EMAIL,
+        starts_at=START,
+        duration_minutes=60,
+        status=status,
+        notes=LINE,
+        version=3,
+        own_meeting_id=MEETING_ID,
+        own_line_digest=notes.fingerprint(LINE),
+        mail_sequence=1,
+        line_format=ZOOM_LINE_FORMAT,
+    )
+    gone = replace(invited, deleted_in_provider=DeletedInProvider(START, JOIN_URL))
+    letters = Letters(True, TZ)
+    line = invited.own_meeting_line
+    assert line is not None
+    written = [
+        letters.after_removal(invited, line),
+        letters.after_removal(invited, None),
+        letters.cancellation(invited),
+        letters.not_online(gone),
+        letters.invitation(gone, NEW_MEETING_ID, LINE.replace(str(MEETING_ID), str(NEW_MEETING_ID))),
+        letters.after_edit(invited, line, LINE.replace("pwd=", "pwd=New")),
+        letters.after_new_length(invited),
+        letters.resend(invited),
+    ]
+    kinds = {letter.kind for letter in written if letter is not None}
+    assert (LetterKind.CANCELLATION in kinds) is (status == "cancelled")
+    if status == "booked":
+        assert kinds == {LetterKind.NOT_ONLINE, LetterKind.NEW_LINK, LetterKind.NEW_LENGTH, LetterKind.INVITATION}
