@@ -24,6 +24,7 @@ from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, Versio
 from simplespa_zoom.meetings.errors import NothingToResend
 from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
 from simplespa_zoom.meetings.invitations import keep_without_meeting, resend
+from simplespa_zoom.meetings.lines import own_line
 from simplespa_zoom.messages import WORDS, say, tell
 from simplespa_zoom.web import meeting_services, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
@@ -307,7 +308,8 @@ def cancel(appointment_id: int) -> Any:
     notice = meeting_services().changing.follow_cancel(cancelled)
     _tell(notice)
     after = store().get(appointment_id)
-    waits = after.mail_sequence == appointment.mail_sequence and notice and notice.level is NoticeLevel.WARNING
+    held_back = after.mail_sequence == appointment.mail_sequence and notice and notice.level is NoticeLevel.WARNING
+    waits = held_back and current_app.extensions["meetings"].letters.after_removal(after, own_line(after)) is not None
     flash(tell("told_waits", client=after.client_name) if waits else told(appointment, after), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
