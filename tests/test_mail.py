@@ -304,6 +304,7 @@ def test_a_permanent_refusal_is_shown_to_staff_with_resend(app: Flask, signed_in
     mail_server.healthy()
     answer = form_post(signed_in, f"/appointments/{appointment.id}/resend-invitation", follow_redirects=True)
     assert ("info", "The invitation is queued again.") in flashes(answer.get_data(True))
+    assert ("info", "Ana Souza will get the invitation by email.") in flashes(answer.get_data(True))
     [received] = mail_server.wait_for(1)
     assert int(the_event(received)["sequence"]) == 1
     delivered(app)
