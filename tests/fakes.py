@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
     MeetingLineFormat,
@@ -101,6 +101,7 @@ class InMemoryBook:
             synced_ms=synced_ms,
             own_line_digest=line_digest,
             meeting_minutes=meeting_minutes,
+            deleted_in_provider=None,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -116,12 +117,15 @@ class InMemoryBook:
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
+        deleted: DeletedInProvider | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
             changes.update(
                 own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None, meeting_minutes=None
             )
+            if deleted is not None:
+                changes["deleted_in_provider"] = deleted
         else:
             if synced_ms is not None:
                 changes["synced_ms"] = synced_ms
@@ -131,6 +135,9 @@ class InMemoryBook:
         if synced_ms is not None and not forget_meeting and (current.synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, letter, **changes)
+
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        return self._write(appointment_id, base_version, letter, deleted_in_provider=None)
 
     def queue_letter(
         self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None

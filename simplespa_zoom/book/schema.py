@@ -49,6 +49,10 @@ appointments = Table(
     Column("client_timezone", Text),
     # How many calendar letters (invitation, updates, cancellation) were written: the next one's SEQUENCE.
     Column("mail_sequence", Integer, nullable=False, server_default="0"),
+    # When Zoom deleted the app's meeting while the appointment stood, and the join link the client may still
+    # hold (0008): staff are told until they add a meeting or tell the client the session is no longer online.
+    Column("zoom_deleted_at", Text),
+    Column("zoom_deleted_link", Text),
 )
 Index("appointments_by_start", appointments.c.starts_at)
 Index("appointments_by_zoom_meeting", appointments.c.zoom_meeting_id)
