@@ -36,7 +36,7 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line. Only the few rows with something to say are read for it.
     """
-    tz = current_app.config["SPA_TZ"]
+    tz, now = current_app.config["SPA_TZ"], datetime.now(UTC)
     book = the_book().appointments
     events = presence_events()
     states = events.now_of(appointment_ids)
@@ -47,7 +47,7 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
         if key in off and (note is None or note.code != "presence_ended"):
             text = say("presence_off")
         elif note is not None:
-            text = say_presence(note, tz)
+            text = say_presence(note, tz, now)
         else:
             continue
         if book.get(key).line_is_own:
@@ -62,7 +62,7 @@ def attendance_text(appointment: Appointment) -> str | None:
     """
     if not attendance.find_lines(appointment.line_format, appointment.notes):
         return None
-    digest = the_book().presence.attendance_digest(appointment.id)
+    digest = the_book().presence.attendance_digest(appointment.id, appointment.own_meeting_id)
     line = attendance.own_line(appointment.line_format, appointment.notes, digest)
     return line.text if line else None
 
@@ -88,7 +88,7 @@ def one(appointment_id: int) -> Any:
         if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"])
+            text = say_presence(note, current_app.config["SPA_TZ"], now)
     return _no_store(
         {
             "presence": text,
