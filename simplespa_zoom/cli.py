@@ -143,7 +143,9 @@ def _tick() -> None:
 
 
 main.command("tick")(_tick)
-main.command("send-mail", help="The same as tick (its first name, kept for existing cron lines and timers).")(_tick)
+main.command(
+    "send-mail", help=f"The same as tick, its first name (kept for existing cron lines and timers). {_tick.__doc__}"
+)(_tick)
 
 
 @main.command("demo", with_appcontext=False)

@@ -290,19 +290,23 @@ class PresenceEvents:
     def _session(self, appointment: Appointment) -> Session:
         return session_of(appointment, self.log.marks([appointment.id]).get(appointment.id, []), self.now())
 
-    def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
-        """Each appointment's session, from the store alone (no provider call): one read of the marks, and a
-        read of only the appointments that have any."""
+    def now_with(self, appointment_ids: list[int]) -> dict[int, tuple[Appointment, Presence]]:
+        """Each appointment's session with the appointment, from the store alone (no provider call): one read of
+        the marks, and a read of only the appointments that have any."""
         now = self.now()
         found = {}
         for key, marks in self.log.marks(appointment_ids).items():
             try:
-                chosen = session_of(self.book.get(key), marks, now).marks
+                appointment = self.book.get(key)
             except AppointmentNotFound:
                 continue
-            if chosen:
-                found[key] = Presence.of(chosen)
+            if chosen := session_of(appointment, marks, now).marks:
+                found[key] = (appointment, Presence.of(chosen))
         return found
+
+    def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
+        """Each appointment's session (those with nothing reported left out)."""
+        return {key: presence for key, (_, presence) in self.now_with(appointment_ids).items()}
 
     def write_attendance(self, appointment_id: int) -> Appointment | None:
         """Once the session has ended, its attendance line in the notes: written once, rewritten when a late

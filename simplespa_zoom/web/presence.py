@@ -24,6 +24,7 @@ from simplespa_zoom.web.words import say, say_presence
 bp = Blueprint("presence", __name__, url_prefix="/appointments")
 
 POLL_IDS_MAX = 200  # appointments one poll asks about (a day's list)
+ENDED_CODES = {"presence_ended", "presence_closed"}  # still true once the host removed the app
 
 
 def presence_events() -> PresenceEvents:
@@ -39,18 +40,19 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     tz, now = current_app.config["SPA_TZ"], datetime.now(UTC)
     book = the_book().appointments
     events = presence_events()
-    states = events.now_of(appointment_ids)
+    states = events.now_with(appointment_ids)
     off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
     for key in states.keys() | off:
-        note = states[key].note() if key in states else None
-        if key in off and (note is None or note.code != "presence_ended"):
+        appointment, state = states[key] if key in states else (book.get(key), None)
+        note = state.note() if state is not None else None
+        if key in off and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")
         elif note is not None:
             text = say_presence(note, tz, now)
         else:
             continue
-        if book.get(key).line_is_own:
+        if appointment.line_is_own:
             texts[key] = text
     return texts
 
@@ -85,7 +87,7 @@ def one(appointment_id: int) -> Any:
         events = presence_events()
         state = events.now_of([appointment_id]).get(appointment_id)
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
+        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
             text = say_presence(note, current_app.config["SPA_TZ"], now)
