@@ -615,7 +615,7 @@ _CATALOGUE = (
     Message(
         "presence_closed",
         MEETINGS,
-        "Zoom never said the meeting ended; SimpleSpa closed its record at {time}.",
+        "Zoom never said when the meeting ended; the record of it stops at {time}.",
         "Zoom drops an event it could not deliver after three retries. An hour after the appointment's end "
         "(and the last word from Zoom), SimpleSpa closes the session itself and writes the attendance line from "
         "what Zoom did report; a client Zoom never reported leaving is counted until the time shown.",

@@ -143,7 +143,7 @@ def test_the_tick_closes_a_session_whose_end_never_came_and_a_late_end_corrects_
     output = tick(app)
     assert "Meeting sessions closed without Zoom's end 1," in output
     assert poll(client, booked.id)["presence"] == (
-        f"Zoom never said the meeting ended; SimpleSpa closed its record at {said(app, -180)}."
+        f"Zoom never said when the meeting ended; the record of it stops at {said(app, -180)}."
     )
     text = f"Zoom attendance: client joined {clock(app, -237)}, left {clock(app, -180)} (57 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
