@@ -90,8 +90,8 @@ class PresenceChange:
         if not isinstance(person, dict):
             who = Who.MEETING
         else:
-            # Zoom's id of this participant in this meeting, else their user ids: only a digest is kept.
-            ids = (_text(person.get(name)) for name in ("participant_uuid", "user_id", "id", "registrant_id"))
+            # Zoom's id of this participant in this meeting (never their Zoom user id): only a digest is kept.
+            ids = (_text(person.get(name)) for name in ("participant_uuid", "user_id"))
             participant = _digest(next((value for value in ids if value), ""))
             host = _text(meeting.get("host_id"))
             ids = {_text(person.get("id")), _text(person.get("participant_user_id"))} - {None}
