@@ -67,10 +67,16 @@ def test_the_limit_leaves_a_meeting_of_one_alone(standin) -> None:
     assert [e["event"] for e in events] == ["meeting.started", "meeting.participant_joined"]
 
 
-def test_the_marketplace_page_offers_the_limit(standin) -> None:
+def test_the_marketplace_page_offers_the_limit_and_its_button_plays_it(standin) -> None:
     http, _ = standin
-    create(http, tokens(http)["access_token"])
+    meeting = create(http, tokens(http)["access_token"])
     assert ">Zoom&#39;s 40-minute limit</button>" in http.get("/marketplace").get_data(as_text=True)
+    with responses.RequestsMock() as mock:
+        mock.post(HOOK, status=204)
+        for action in ("host_starts", "client_joins", "free_limit"):
+            answer = http.post(f"/marketplace/meetings/{meeting['id']}/session", data={"action": action})
+            assert answer.status_code == 302
+        assert received(mock)[-1]["event"] == "meeting.ended"
 
 
 @pytest.mark.parametrize("rejoin", [True, False])
