@@ -7,11 +7,13 @@ import logging
 
 import bench_add
 import bench_connections
+import bench_day_check
 import bench_mail
 import bench_notes
 import bench_page
 import bench_scale
 import bench_session
+import bench_slow_clients
 import bench_slow_zoom
 import bench_throughput
 from common import machine
@@ -28,7 +30,9 @@ def main() -> None:
     bench_throughput.run()
     bench_scale.run()
     bench_slow_zoom.run()
+    bench_day_check.run()
     bench_mail.run()
+    bench_slow_clients.run()
 
 
 if __name__ == "__main__":

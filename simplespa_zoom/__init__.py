@@ -28,15 +28,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     merged = settings.build(config)
-    merged.setdefault("DATABASE", str(Path(app.instance_path) / "simplespa-zoom.sqlite"))
+    if "DATABASE" not in merged:
+        # Only the default SQLite file lives in the instance folder. With DATABASE set, nothing is
+        # written beside the installed package (read-only under systemd's ProtectSystem=strict).
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        merged["DATABASE"] = str(Path(app.instance_path) / "simplespa-zoom.sqlite")
     app.config.update(merged)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         TEMPLATES_AUTO_RELOAD=False,
     )
-    if not config or "DATABASE" not in config:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from simplespa_zoom import book, mail, meetings, web, zoom
     from simplespa_zoom.web.zoom_session import refusal_is_final

@@ -130,8 +130,8 @@ def _tick() -> None:
             tally = mail.round.run()
             click.echo(
                 f"Sent {tally.sent}, to retry {tally.retrying}, refused {tally.failed}, reminders queued "
-                f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, old letters purged "
-                f"{tally.purged}."
+                f"{tally.reminders_queued}, reminders no longer due {tally.dropped}, dropped for want of an "
+                f"address {tally.unaddressed}, old letters purged {tally.purged}."
             )
         ticked = current_app.extensions["presence"].tick()
     except OperationalError:

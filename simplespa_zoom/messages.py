@@ -261,6 +261,15 @@ _CATALOGUE = (
         {"limit": "30"},
     ),
     Message(
+        "day_check_busy",
+        MEETINGS,
+        "Not checked with Zoom just now: this browser is checking today's meetings already, or has checked "
+        "them several times within a minute. Reload the page in a minute to check again.",
+        "The app limits how often one browser's day list checks Zoom, so reloads or many open tabs cannot use "
+        "up the Zoom account's per-second limit. Wait a minute and reload the page; an appointment's own page "
+        "checks its meeting at any time.",
+    ),
+    Message(
         "meeting_busy",
         MEETINGS,
         "Another meeting request for this appointment is still running. Please try again in a moment.",
@@ -622,6 +631,66 @@ _CATALOGUE = (
         {"time": "7:00 pm"},
     ),
     Message(
+        "presence_waiting_for_host",
+        MEETINGS,
+        "Client is waiting for the host to start the meeting since {time}.",
+        "The client opened their link before the host started the meeting, and the meeting does not let anyone in "
+        "before the host. Start the meeting (Start meeting, or in Zoom); the client gets in, or into the waiting "
+        "room, by themselves. Zoom sends this only for meetings on a paid (Pro or higher) account.",
+        {"time": "5:57 pm"},
+    ),
+    # Where Zoom's events do not tell the client from staff (a free account's plain join link), the same states
+    # say "someone" (SOMEONE below maps each client sentence to its someone sentence).
+    Message(
+        "presence_someone_waiting",
+        MEETINGS,
+        "Someone is waiting since {time}.",
+        "Someone is in the meeting's waiting room: most likely the client, but on this meeting Zoom does not tell "
+        "the client from a member of staff who joins without signing in to Zoom. Start the meeting in Zoom and "
+        "admit them.",
+        {"time": "5:58 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_host_in",
+        MEETINGS,
+        "Someone is waiting since {time}; the host is in the meeting and can admit them.",
+        "The host should admit them from Zoom's waiting room (Participants, then Admit). Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:02 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_for_host",
+        MEETINGS,
+        "Someone is waiting for the host to start the meeting since {time}.",
+        "Someone opened the meeting's link before the host started it. Start the meeting (Start meeting, or in "
+        "Zoom). Zoom does not tell the client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "5:57 pm"},
+    ),
+    Message(
+        "presence_someone_both_in",
+        MEETINGS,
+        "Someone is in the meeting with the host since {time}.",
+        "Nothing to do if that is the client. Zoom does not tell the client from a member of staff who joined "
+        "without signing in (the host on a second device, a colleague), so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_in_meeting",
+        MEETINGS,
+        "Someone is in the meeting since {time}.",
+        "Someone other than the signed-in host joined: most likely the client, but Zoom does not tell the client "
+        "from a member of staff who joined without signing in, so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_left",
+        MEETINGS,
+        "Someone left the meeting at {time}; they can rejoin with the same link.",
+        "If it was the client and they left by mistake, they click their join link again. Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:20 pm"},
+    ),
+    Message(
         "presence_off",
         MEETINGS,
         "Presence is off: the Zoom user who hosts this meeting disconnected SimpleSpa or removed it in Zoom, so Zoom "
@@ -715,6 +784,38 @@ _CATALOGUE = (
         "SimpleSpa that the spa's mail server could not be reached.",
     ),
     Message(
+        "mail_resend_too_soon",
+        MAIL,
+        "The invitation went to the client less than {minutes} minutes ago, so it is not sent again yet: "
+        "one resend every {minutes} minutes keeps the client's inbox clear.",
+        "Wait a few minutes and click Resend invitation again. The letter list on the appointment page shows "
+        "whether the last one was sent, and to which address.",
+        {"minutes": "5"},
+    ),
+    Message(
+        "mail_stopped",
+        MAIL,
+        "The {what} to {to} was stopped on {when} and not sent.",
+        "Nothing to do: staff clicked Stop before it went. To send the client their invitation after all, "
+        "click Resend invitation.",
+        {"what": "reminder", "to": "ana@client.example", "when": "Tuesday, November 11 2025 6:02 pm"},
+    ),
+    Message(
+        "mail_unaddressed",
+        MAIL,
+        "The {what} is not sent: the appointment has no client email.",
+        "A letter goes to the client's email as it is when the letter is sent; the email was removed before "
+        "this one went. Add the client's email (Edit), then click Resend invitation, or tell the client yourself.",
+        {"what": "invitation"},
+    ),
+    Message(
+        "mail_not_waiting",
+        MAIL,
+        "That letter is no longer waiting, so it could not be stopped: it was sent, refused or stopped already, "
+        "or it is being sent right now.",
+        "The letter list on the appointment page says where each letter stands now.",
+    ),
+    Message(
         "mail_resend_impossible",
         MAIL,
         "There is no invitation to resend: the appointment needs its Zoom meeting, a client email and the spa's mail.",
@@ -776,6 +877,8 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
+    "letters_heading": "Emails to the client",
+    "stop_letter": "Stop",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
     "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
@@ -816,6 +919,7 @@ CONFIRMATIONS = {
     "appointment_saved": "Appointment saved.",
     "appointment_cancelled": "Appointment cancelled.",
     "invitation_resent": "The invitation is queued again.",
+    "letter_stopped": "The {what} is stopped: it will not be sent.",
     "sign_in_to_connect": "Sign in to finish connecting Zoom.",
     "zoom_connected": "Zoom is connected.",
     "zoom_connected_again": "Zoom is connected again.",
@@ -833,6 +937,7 @@ PRESENCE_STATES = {
     "presence_ended": "The meeting ended",
     "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
     "presence_waiting": "Client in the waiting room, no host in",
+    "presence_waiting_for_host": "Client arrived before the host started the meeting (join before host off)",
     "presence_host_left": "The host left and has not come back; the meeting goes on",
     "presence_both_in": "Client and host in the meeting",
     "presence_in_meeting": "Client in the meeting, no host seen",
@@ -841,8 +946,24 @@ PRESENCE_STATES = {
     "presence_nobody": "Nobody yet (the appointment page only, until the appointment is over)",
 }
 
+# The sentence of each state where Zoom's events do not tell the client from staff (meetings/presence.py
+# client_identified): "Someone …" instead of "Client …". The other states name no participant.
+SOMEONE = {
+    "presence_waiting_host_in": "presence_someone_waiting_host_in",
+    "presence_waiting": "presence_someone_waiting",
+    "presence_waiting_for_host": "presence_someone_waiting_for_host",
+    "presence_both_in": "presence_someone_both_in",
+    "presence_in_meeting": "presence_someone_in_meeting",
+    "presence_client_left": "presence_someone_left",
+}
+
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").
-LETTER_KINDS = {"invitation": "invitation", "update": "updated invitation", "cancellation": "cancellation"}
+LETTER_KINDS = {
+    "invitation": "invitation",
+    "update": "updated invitation",
+    "cancellation": "cancellation",
+    "reminder": "reminder",
+}
 
 # What the spa's own letters to clients say (clients read them, not staff: no Help entry). Filled in:
 # {name} the client, {spa} MAIL_FROM's name, {when} the start in the spa's zone {zone}, {link} the join

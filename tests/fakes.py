@@ -132,7 +132,10 @@ class InMemoryBook:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, letter, **changes)
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """As the store, but the fake keeps no letter times: it never refuses a resend as too soon."""
         current = self.get(appointment_id)
         return self._write(appointment_id, current.version, letter)
 
@@ -184,7 +187,6 @@ class InMemoryProvider:
     """
 
     user: str = "host-1"
-    calls_per_second: float = 4.0
     is_licensed: bool = False
     connected: bool = True
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
@@ -199,6 +201,9 @@ class InMemoryProvider:
 
     def time_left(self) -> float | None:
         return None
+
+    def take_turn(self, seconds: float) -> bool:
+        return True
 
     def create(
         self,

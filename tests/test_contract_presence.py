@@ -130,7 +130,7 @@ def test_the_attendance_label_is_the_providers_own() -> None:
     presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 3 * 60_000)
     presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 44 * 60_000)
     written = book.get(appointment.id).notes
-    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: client joined 4:03 pm, left 4:44 pm (41 min)"
+    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: someone joined 4:03 pm, left 4:44 pm (41 min)"
     assert attendance.find_lines(ZOOM_LINE_FORMAT, written) == []  # not Zoom's line, though of the same shape
 
 
@@ -138,6 +138,19 @@ def test_the_attendance_label_is_the_providers_own() -> None:
 STATE_TABLE = {
     "nobody yet": ([], "presence_nobody"),
     "client waiting": ([(Kind.WAITING, 1)], "presence_waiting"),
+    "client waiting for the host": ([(Kind.HOST_AWAITED, 1)], "presence_waiting_for_host"),
+    "waited for the host, now in the waiting room": (
+        [(Kind.HOST_AWAITED, 0), (Kind.STARTED, 1), (Kind.HOST_JOINED, 1), (Kind.WAITING, 1)],
+        "presence_waiting_host_in",
+    ),
+    "admitted, joined and left": (
+        [(Kind.HOST_JOINED, 0), (Kind.WAITING, 1), (Kind.ADMITTED, 2), (Kind.JOINED, 2), (Kind.LEFT, 3)],
+        "presence_client_left",
+    ),
+    "put back in the waiting room": (
+        [(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.PUT_BACK, 3)],
+        "presence_waiting_host_in",
+    ),
     "host in, client waiting": (
         [(Kind.STARTED, 0), (Kind.HOST_JOINED, 0), (Kind.WAITING, 1)],
         "presence_waiting_host_in",
@@ -169,7 +182,9 @@ STATE_TABLE = {
     "an end came after the close": ([(Kind.JOINED, 2), (Kind.CLOSED, 60), (Kind.ENDED, 45)], "presence_ended"),
 }
 EXPECTED_AT = {
-    "nobody yet": None, "client waiting": 1, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
+    "nobody yet": None, "client waiting": 1, "client waiting for the host": 1,
+    "waited for the host, now in the waiting room": 1, "admitted, joined and left": 3,
+    "put back in the waiting room": 3, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
     "client in, no host seen": 2, "client left": 3, "client left, host left": 4, "host left, client in": 4,
     "host back": 5, "client back": 6, "ended": 9, "ended at Zoom's 40-minute limit": 40,
     "ended at 40 minutes, alone": 40, "closed, no end came": 60, "an end came after the close": 45,

@@ -106,15 +106,15 @@ def test_zooms_40_minute_limit_and_the_rejoin_are_one_session(app, client) -> No
         f"Zoom ended the meeting at {said(app, 40)}, at its 40-minute limit for free accounts; "
         "the client can rejoin with the same link."
     )
-    text = f"Zoom attendance: client joined {clock(app, 1)}, left {clock(app, 40)} (39 min)"
+    text = f"Zoom attendance: someone joined {clock(app, 1)}, left {clock(app, 40)} (39 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
 
     deliver_all(client, session((STARTED, 42), (JOINS, 42), person=HOST, name="s2=="))
     deliver_all(client, session((JOINS, 43), name="s2=="))
-    assert poll(client, booked.id)["presence"] == f"Client is in the meeting with the host since {said(app, 43)}."
+    assert poll(client, booked.id)["presence"] == f"Someone is in the meeting with the host since {said(app, 43)}."
     deliver_all(client, session((LEAVES, 60), (ENDED, 61), name="s2=="))
     assert poll(client, booked.id)["presence"] == f"Meeting ended at {said(app, 61)}."
-    text = f"Zoom attendance: client joined {clock(app, 1)}, left {clock(app, 60)} (56 min in all, joined 2 times)"
+    text = f"Zoom attendance: someone joined {clock(app, 1)}, left {clock(app, 60)} (56 min in all, joined 2 times)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
 
 
@@ -123,7 +123,9 @@ def test_a_later_session_outside_the_appointments_window_never_erases_the_record
     booked = booked_at(app, -240)  # 5 hours ago, for an hour
     deliver_all(client, session((STARTED, -240), (JOINS, -237), (LEAVES, -220), (JOINS, -215), (LEAVES, -196),
                                 (ENDED, -195)))  # fmt: skip
-    text = f"Zoom attendance: client joined {clock(app, -237)}, left {clock(app, -196)} (36 min in all, joined 2 times)"
+    text = (
+        f"Zoom attendance: someone joined {clock(app, -237)}, left {clock(app, -196)} (36 min in all, joined 2 times)"
+    )
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     deliver_all(client, session((STARTED, 0), (JOINS, 0), (LEAVES, 20), (ENDED, 20), person=HOST, name="s2=="))
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
@@ -139,20 +141,20 @@ def test_the_tick_closes_a_session_whose_end_never_came_and_a_late_end_corrects_
     booked = booked_at(app, -240)
     deliver_all(client, session((STARTED, -240), (JOINS, -237)))
     login(client)
-    assert poll(client, booked.id)["presence"] == f"Client is in the meeting since {said(app, -237)}."
+    assert poll(client, booked.id)["presence"] == f"Someone is in the meeting since {said(app, -237)}."
     output = tick(app)
     assert "Meeting sessions closed without Zoom's end 1," in output
     assert poll(client, booked.id)["presence"] == (
         f"Zoom never said when the meeting ended; the record of it stops at {said(app, -180)}."
     )
-    text = f"Zoom attendance: client joined {clock(app, -237)}, left {clock(app, -180)} (57 min)"
+    text = f"Zoom attendance: someone joined {clock(app, -237)}, left {clock(app, -180)} (57 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     assert "Meeting sessions closed without Zoom's end 0," in tick(app)  # once
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
 
     deliver_all(client, session((LEAVES, -200), (ENDED, -199)))  # Zoom's last retry, an hour late
     assert poll(client, booked.id)["presence"] == f"Meeting ended at {said(app, -199)}."
-    text = f"Zoom attendance: client joined {clock(app, -237)}, left {clock(app, -200)} (37 min)"
+    text = f"Zoom attendance: someone joined {clock(app, -237)}, left {clock(app, -200)} (37 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
 
 
@@ -168,7 +170,7 @@ def test_ticks_on_many_servers_at_once_close_a_session_once(app, client) -> None
     deliver_all(client, session((STARTED, -240), (JOINS, -237), (LEAVES, -190)))
     presence = app.extensions["presence"]
     assert race(4, lambda: presence.tick().closed == 1) == [False, False, False, True]
-    text = f"Zoom attendance: client joined {clock(app, -237)}, left {clock(app, -190)} (47 min)"
+    text = f"Zoom attendance: someone joined {clock(app, -237)}, left {clock(app, -190)} (47 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     assert len(sql(app, "SELECT * FROM presence_marks WHERE kind = 'closed'")) == 1
 
@@ -178,7 +180,7 @@ def test_send_mail_is_the_ticks_first_name(app, client) -> None:
     deliver_all(client, session((STARTED, -240), (JOINS, -237), (LEAVES, -190)))
     result = app.test_cli_runner().invoke(main, args=["send-mail"])
     assert result.exit_code == 0 and "Meeting sessions closed without Zoom's end 1," in result.output
-    assert "client joined" in get_appointment(app, booked.id).notes
+    assert "someone joined" in get_appointment(app, booked.id).notes
 
 
 def test_a_client_on_two_devices_in_the_same_millisecond_stays_two(app, client) -> None:
@@ -190,7 +192,7 @@ def test_a_client_on_two_devices_in_the_same_millisecond_stays_two(app, client) 
     deliver_all(client, session((STARTED, 0)) + session((JOINS, 3), person=phone) + session((JOINS, 3), person=laptop))
     deliver_all(client, session((LEAVES, 10), person=phone) + session((LEAVES, 30), person=laptop))
     deliver_all(client, session((ENDED, 31)))
-    text = f"Zoom attendance: client joined {clock(app, 3)}, left {clock(app, 30)} (27 min)"
+    text = f"Zoom attendance: someone joined {clock(app, 3)}, left {clock(app, 30)} (27 min)"
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     kept = repr(sql(app, "SELECT * FROM presence_marks"))
     assert "phone-uuid" not in kept and "16778242" not in kept  # a digest, no Zoom id
@@ -219,7 +221,7 @@ def test_a_new_meeting_starts_clean_and_the_old_attendance_line_stays_the_staffs
     for one in new_meeting:
         one["payload"]["object"]["id"] = MEETING_ID + 7
     deliver_all(client, new_meeting)
-    text = f"Zoom attendance: client joined {clock(app, 41)}, left {clock(app, 50)} (9 min)"
+    text = f"Zoom attendance: someone joined {clock(app, 41)}, left {clock(app, 50)} (9 min)"
     assert get_appointment(app, booked.id).notes == renewed.notes + "\n" + text
 
 
@@ -229,7 +231,7 @@ def test_presence_older_than_a_day_is_never_shown_and_the_tick_forgets_it(app, c
     login(client)
     assert poll(client, booked.id)["presence"] == "Zoom has reported no one in the meeting yet."
     deliver_all(client, [event(WAITS, 2, GUEST)])
-    assert poll(client, booked.id)["presence"] == f"Client is waiting since {said(app, 2)}."
+    assert poll(client, booked.id)["presence"] == f"Someone is waiting since {said(app, 2)}."
     with later(app, hours=24):
         assert poll(client, booked.id)["presence"] == "Zoom has reported no one in the meeting yet."
         assert "presence marks older than a day forgotten 1." in tick(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, exists, func, insert, select, text, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings, outbox
 from simplespa_zoom.meetings.domain import (
@@ -20,7 +20,7 @@ from simplespa_zoom.meetings.domain import (
     VersionConflict,
     indexable,
 )
-from simplespa_zoom.meetings.ports import Letter, MeetingLineFormat
+from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, MeetingLineFormat
 
 # A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
 # taking it over is safe, as a takeover first looks for the meeting the holder may have made.
@@ -123,6 +123,23 @@ def letter_values(letter: Letter, sequence: int, now: datetime) -> dict[str, Any
         "due_at": to_db(now),
         "created_at": to_db(now),
     }
+
+
+class _AlreadyInvited(Exception):
+    """An invitation went or waits already: the resend's transaction is rolled back."""
+
+
+def _invited_since(connection: Connection, appointment_id: int, since: datetime) -> bool:
+    """Whether an invitation written since then waits or went (a refused or stopped one reached no inbox)."""
+    query = select(
+        exists().where(
+            outbox.c.appointment_id == appointment_id,
+            outbox.c.kind == str(LetterKind.INVITATION),
+            outbox.c.created_at >= to_db(since),
+            outbox.c.state.in_((str(LetterState.QUEUED), str(LetterState.SENDING), str(LetterState.SENT))),
+        )
+    )
+    return bool(connection.execute(query).scalar())
 
 
 def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Collection[int]) -> None:
@@ -278,19 +295,29 @@ class AppointmentStore:
         }
         return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
-        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version."""
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version.
+        None, and nothing written, when an invitation written since `unless_invited_since` waits or went: checked
+        after the row's update, which holds its lock, so two resends at once cannot both pass."""
         statement = (
             update(appointments)
             .where(appointments.c.id == appointment_id)
             .values(mail_sequence=appointments.c.mail_sequence + 1)
             .returning(appointments)
         )
-        with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
-            if row is None:
-                raise AppointmentNotFound(appointment_id)
-            connection.execute(insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))))
+        try:
+            with self.engine.begin() as connection:
+                row = connection.execute(statement).first()
+                if row is None:
+                    raise AppointmentNotFound(appointment_id)
+                if unless_invited_since and _invited_since(connection, appointment_id, unless_invited_since):
+                    raise _AlreadyInvited()  # rolls the SEQUENCE back
+                letter_row = letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))
+                connection.execute(insert(outbox).values(letter_row))
+        except _AlreadyInvited:
+            return None
         self._letter_written()
         return self._from_row(row)
 

@@ -85,7 +85,8 @@ outbox = Table(
     Column("settled_at", Text),  # when it was sent, refused for good or dropped
     Column("error", Text),
     Column("created_at", Text, nullable=False),
-    # "<appointment id>@<start>" for a reminder: unique, so each start gets one reminder whoever queues it.
+    # "<appointment id>@<start>" for a reminder: unique, so each start gets one reminder whoever queues it; a
+    # reminder the round drops gives its key up (moved away and back, the start gets one), a stopped one keeps it.
     Column("reminder_key", Text),
 )
 Index("outbox_due", outbox.c.state, outbox.c.due_at)

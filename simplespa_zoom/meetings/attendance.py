@@ -26,7 +26,8 @@ _CLOCK = r"(?:1[0-2]|[1-9]):[0-5][0-9] [ap]m"
 def _line(label: str) -> re.Pattern[str]:
     """The attendance line's shape under the provider's attendance label (one compiled pattern per label)."""
     return re.compile(
-        rf"[ \t]*{re.escape(label)}: client (?:did not join|joined (?P<joined>{_CLOCK}), left (?P<left>{_CLOCK}) "
+        rf"[ \t]*{re.escape(label)}: (?:client did not join|(?:client|someone) joined (?P<joined>{_CLOCK}), "
+        rf"left (?P<left>{_CLOCK}) "
         r"\((?P<minutes>[0-9]{1,6}) min(?: in all, joined (?P<times>[0-9]{1,4}) times)?\))[ \t]*(?=\r?$)",
         re.MULTILINE,
     )
@@ -50,14 +51,16 @@ class AttendanceLine(NamedTuple):
     end: int
 
 
-def format_line(line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo) -> str:
-    """The one attendance line the app writes, under the provider's label, times in the spa's zone."""
+def format_line(line_format: MeetingLineFormat, attended: Attended, tz: ZoneInfo, someone: bool = False) -> str:
+    """The one attendance line the app writes, under the provider's label, times in the spa's zone. someone: the
+    events did not tell the client from staff, so the line says "someone joined" (a line without a join still says
+    the client did not join: no one but the host came)."""
     prefix = f"{line_format.attendance_label}: "
     if attended.times == 0 or attended.joined is None or attended.left is None:
         return prefix + NOT_JOINED
     joined, left = format_clock(attended.joined.astimezone(tz)), format_clock(attended.left.astimezone(tz))
     total = f"{attended.minutes} min" + (f" in all, joined {attended.times} times" if attended.times > 1 else "")
-    return f"{prefix}client joined {joined}, left {left} ({total})"
+    return f"{prefix}{'someone' if someone else 'client'} joined {joined}, left {left} ({total})"
 
 
 def find_lines(line_format: MeetingLineFormat, text: str) -> list[AttendanceLine]:

@@ -9,6 +9,11 @@ so a letter is never lost and never written for a change that was not saved. Del
 after the request, and `send-mail` every minute) through the Postman port; reminders are queued by
 that round, once per start, whoever runs it.
 
+What a letter says is read again when it goes (`as_it_stands_now`): a letter waits while the mail server is
+down, and meanwhile staff may correct the address or Zoom may give the meeting a new passcode. So it goes to
+the client's address at that moment (or not at all once the address is removed) with the line's join link
+and start at that moment. A change inside the reminder window sends an update that is also the reminder.
+
 Nothing here is worded: what went wrong with a letter is the mail server's own answer or a code
 (`MAIL_TOO_LATE`, the adapter's `mail_*` codes), and the web layer words where a letter stands.
 """
@@ -16,12 +21,12 @@ Nothing here is worded: what went wrong with a letter is the mail server's own a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.errors import NothingToResend
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
+from simplespa_zoom.meetings.errors import LetterNotWaiting, NothingToResend, ResendTooSoon
 from simplespa_zoom.meetings.ports import (
     AppointmentBook,
     Clock,
@@ -37,6 +42,14 @@ from simplespa_zoom.meetings.ports import (
 RETRY_FIRST_SECONDS = 60
 MAIL_TOO_LATE = "mail_too_late"  # the outbox's reason for a letter the server did not take before the appointment ended
 RETRY_MOST_SECONDS = 3600
+MAIL_NO_ADDRESS = "mail_no_address"  # the outbox's reason for a letter dropped as the appointment has no email now
+MAIL_STOPPED = "mail_stopped"  # the outbox's reason for a letter staff stopped before it went
+REMINDER_SERVED = "reminder_served"  # a reminder not sent: an update inside the reminder window told the client
+RESEND_EVERY = timedelta(minutes=5)  # at most one resent invitation per appointment this often
+# Kinds that never follow the line at sending time: a cancellation says which meeting and start went.
+KEEP_AS_WRITTEN = frozenset({LetterKind.CANCELLATION})
+# Kinds that are no update of the calendar entry, so never stand in for a reminder.
+NOT_AN_UPDATE = frozenset({LetterKind.INVITATION, LetterKind.REMINDER, LetterKind.CANCELLATION})
 
 
 @dataclass(frozen=True)
@@ -111,13 +124,55 @@ def letter_for(
     )
 
 
-def resend(book: AppointmentBook, letters: Letters, appointment_id: int) -> Appointment:
-    """Queue the invitation again (after staff fixed the address, or the server was fixed), with a higher SEQUENCE."""
+def as_it_stands_now(letter: Letter, appointment: Appointment, tz: ZoneInfo) -> Letter | None:
+    """The letter as it goes now: to the client's current name and address, and, when it carries a join link to
+    the meeting still in the notes, with that line's link and start and the appointment's length. None when the
+    appointment has no email any more. A letter without a link (or a cancellation) keeps what it was written with."""
+    if not appointment.client_email:
+        return None
+    readdressed = replace(
+        letter,
+        recipient=appointment.client_email,
+        recipient_name=appointment.client_name,
+        client_timezone=appointment.client_timezone,
+    )
+    line = appointment.own_meeting_line
+    if (
+        not letter.join_url
+        or letter.kind in KEEP_AS_WRITTEN
+        or appointment.cancelled
+        or line is None
+        or line.meeting_id != letter.meeting_id
+    ):
+        return readdressed
+    return replace(
+        readdressed,
+        join_url=line.join_url,
+        starts_at=line.starts_at(tz) or appointment.starts_at,
+        duration_minutes=appointment.duration_minutes,
+    )
+
+
+def resend(book: AppointmentBook, letters: Letters, appointment_id: int, now: datetime) -> Appointment:
+    """Queue the invitation again (after staff fixed the address, or the server was fixed), with a higher SEQUENCE;
+    refused while one written within RESEND_EVERY waits or went, so clicks cannot fill the client's inbox."""
     appointment = book.get(appointment_id)
     letter = letters.resend(appointment)
     if letter is None:
         raise NothingToResend()
-    return book.queue_letter(appointment_id, letter)
+    queued = book.queue_letter(appointment_id, letter, unless_invited_since=now - RESEND_EVERY)
+    if queued is None:
+        raise ResendTooSoon(minutes=int(RESEND_EVERY.total_seconds() // 60))
+    return queued
+
+
+def stop(outbox: Outbox, appointment_id: int, letter_id: int, now: datetime) -> LetterKind:
+    """Staff stop a letter still waiting for its turn (one being handed to the mail server right now goes); the kind
+    of letter stopped."""
+    kind = outbox.stop(appointment_id, letter_id, now, reason=MAIL_STOPPED)
+    if kind is None:
+        raise LetterNotWaiting()
+    return kind
 
 
 @dataclass(frozen=True)
@@ -128,6 +183,7 @@ class Tally:
     retrying: int = 0
     failed: int = 0
     dropped: int = 0
+    unaddressed: int = 0  # dropped: the appointment has no client email any more
     reminders_queued: int = 0
     purged: int = 0
 
@@ -162,18 +218,38 @@ class MailRound:
             if line is None or appointment.cancelled or not appointment.client_email:
                 continue
             letter = letter_for(appointment, LetterKind.REMINDER, line.meeting_id, line, self.spa_tz)
-            if letter.starts_at == appointment.starts_at and self.outbox.add_reminder(letter, now):
+            if letter.starts_at != appointment.starts_at or self._reminded_by_update(letter):
+                continue
+            if self.outbox.add_reminder(letter, now):
                 queued += 1
         return queued
 
+    def _reminded_by_update(self, reminder: Letter) -> bool:
+        """Whether an update the client gets (waiting) or got inside the reminder window stands in for the reminder."""
+        window_opened = reminder.starts_at - timedelta(minutes=self.reminder_minutes)
+        return self.outbox.updated_since(
+            reminder.appointment_id, window_opened, not_kinds=NOT_AN_UPDATE, besides=reminder.id
+        )
+
     def deliver_due(self) -> Tally:
         """Send every letter that is due, each claimed by one sender only; a refusal is kept with its reason."""
-        sent = retrying = failed = dropped = 0
-        while (letter := self.outbox.claim_next(self.now())) is not None:
+        sent = retrying = failed = dropped = unaddressed = 0
+        while (claimed := self.outbox.claim_next(self.now())) is not None:
             now = self.now()
-            if letter.kind is LetterKind.REMINDER and not self._still_due(letter):
-                self.outbox.settle(letter, LetterState.DROPPED, now, error=None)
-                dropped += 1
+            try:
+                appointment = self.book.get(claimed.appointment_id)
+            except AppointmentNotFound:
+                continue  # deleted meanwhile, its letters with it
+            if claimed.kind is LetterKind.REMINDER:
+                served = self._reminded_by_update(claimed)
+                if served or not self._still_due(claimed, appointment):
+                    self.outbox.settle(claimed, LetterState.DROPPED, now, error=REMINDER_SERVED if served else None)
+                    dropped += 1
+                    continue
+            letter = as_it_stands_now(claimed, appointment, self.spa_tz)
+            if letter is None:
+                self.outbox.settle(claimed, LetterState.DROPPED, now, error=MAIL_NO_ADDRESS)
+                unaddressed += 1
                 continue
             try:
                 self.postman.send(letter)
@@ -190,11 +266,10 @@ class MailRound:
             else:
                 self.outbox.settle(letter, LetterState.SENT, now, error=None)
                 sent += 1
-        return Tally(sent=sent, retrying=retrying, failed=failed, dropped=dropped)
+        return Tally(sent=sent, retrying=retrying, failed=failed, dropped=dropped, unaddressed=unaddressed)
 
-    def _still_due(self, letter: Letter) -> bool:
+    def _still_due(self, letter: Letter, appointment: Appointment) -> bool:
         """A reminder goes only while its appointment stands at that start with that meeting."""
-        appointment = self.book.get(letter.appointment_id)
         line = appointment.own_meeting_line
         return (
             not appointment.cancelled

@@ -33,7 +33,7 @@ class LetterState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    DROPPED = "dropped"  # a reminder whose appointment was cancelled, moved or lost its meeting
+    DROPPED = "dropped"  # not sent: stopped by staff, no address any more, or a reminder no longer due
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,16 @@ class Letter:
 
 @dataclass(frozen=True)
 class LetterStatus:
-    """Where an appointment's latest calendar letter stands, as staff see it."""
+    """Where one of an appointment's letters stands, as staff see it. A waiting letter names the address it will go
+    to (the appointment's at sending time: empty when it has none)."""
 
     kind: LetterKind
     recipient: str
     state: LetterState
     sent_at: datetime | None = None
-    error: str | None = None
+    error: str | None = None  # why it was refused or not sent
+    id: int | None = None
+    settled_at: datetime | None = None  # when it was sent, refused or dropped
 
 
 class AppointmentBook(Protocol):
@@ -111,8 +114,11 @@ class AppointmentBook(Protocol):
         letter: Letter | None = None,
     ) -> Appointment: ...
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
-        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction."""
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction; None,
+        with nothing written, if an invitation written since `unless_invited_since` waits or went."""
         ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
@@ -203,11 +209,14 @@ class MeetingProvider(Protocol):
     call slots, and one deadline for every call inside (refreshes and retries included).
     """
 
-    calls_per_second: float  # how fast calls made together may start, under the provider's rate limit
-
     def within(self, seconds: float, *, wait: float | None = None) -> AbstractContextManager[None]: ...
 
     def time_left(self) -> float | None: ...
+
+    def take_turn(self, seconds: float) -> bool:
+        """For calls made together: wait for this process's next turn under the provider's per-second limit,
+        if it comes within `seconds`; False (no turn taken) otherwise."""
+        ...
 
     def create(
         self,
@@ -381,6 +390,21 @@ class Outbox(Protocol):
 
     def latest(self, appointment_id: int) -> LetterStatus | None:
         """The appointment's latest calendar letter (not a reminder), as staff see it."""
+        ...
+
+    def letters(self, appointment_id: int) -> list[LetterStatus]:
+        """Every letter of the appointment the outbox still keeps, oldest first."""
+        ...
+
+    def stop(self, appointment_id: int, letter_id: int, now: datetime, *, reason: str) -> LetterKind | None:
+        """Drop a letter of this appointment still waiting for its turn; its kind, or None if none was waiting."""
+        ...
+
+    def updated_since(
+        self, appointment_id: int, since: datetime, *, not_kinds: Collection[LetterKind], besides: int | None = None
+    ) -> bool:
+        """Whether a letter with a join link, of none of those kinds and other than `besides`, waits or went since
+        then (an update, which can stand in for a reminder)."""
         ...
 
     def purge(self, before: datetime) -> int:

@@ -36,9 +36,10 @@ class Who(Enum):
     """Who an event is about, as the provider's event tells it."""
 
     MEETING = "meeting"  # the meeting itself (started, ended)
-    HOST = "host"  # the meeting's host (the event's host id)
-    REGISTRANT = "registrant"  # someone who joined with a registrant's personal link
-    GUEST = "guest"  # anyone else
+    HOST = "host"  # the meeting's host (the event's host id, or the host's email when the event gives it)
+    REGISTRANT = "registrant"  # someone who joined with a registrant's personal link: the client, exactly
+    GUEST = "guest"  # anyone else: the client, or staff the event does not tell apart (the host on a second
+    # device without signing in, an alternative host, a co-host, a colleague); the app says "someone"
 
 
 def instant(at_ms: int) -> datetime:
@@ -60,6 +61,7 @@ STATES = (
     "presence_ended",  # the meeting ended
     "presence_waiting_host_in",  # the client waits in the waiting room while the host is in
     "presence_waiting",  # the client waits, no host in (not yet, or gone)
+    "presence_waiting_for_host",  # the client arrived before the host, who has not started the meeting
     "presence_host_left",  # the host left and has not come back; the meeting goes on
     "presence_both_in",  # client and host in the meeting
     "presence_in_meeting",  # the client in the meeting, no host seen
@@ -83,65 +85,81 @@ class Presence:
     times_joined: int = 0
     host_in_since_ms: int | None = None
     host_left_ms: int | None = None  # the host's last leave, while not back in
+    host_awaited_since_ms: int | None = None  # the client arrived before the host and waits for the meeting to start
     at_limit: bool = False  # the last instance ended at the free account's time limit, with two or more in
     closed: bool = False  # no end came from the provider: the tick closed the session
 
     @classmethod
     def of(cls, marks: list[Mark]) -> Presence:
-        """The state after these marks of one session, whatever order they came in.
+        """The state after these marks of one session, whatever order they came in. The marks name no one, so
+        a join or an admission ends every wait, and a leave of no one inside ends the waits too (Zoom may send
+        an admission without "left the waiting room", and a leave for someone who gave up waiting).
 
         A session may span several instances of the meeting (the provider ends a free account's meeting at its
         time limit, and the same link starts a new instance): an instance's end closes that instance, and a
         mark of another instance after it opens the session again; what a closed instance hears later is
         no one's time in it. The app's own close counts only for an instance of which no end came.
         """
-        started = ended = waiting_since = inside_since = first = last = host_since = host_left = None
+        started = ended = waiting_since = inside_since = first = last = host_since = host_left = awaited = None
         instance_first = instance_started = None
         waiting = inside = times = attended = host = peak = 0
         limit = closed = False
         over: set[str] = set()  # the instances that ended
         told_end = {mark.session for mark in marks if mark.kind is Kind.ENDED}
         for mark in sorted(marks, key=lambda m: (m.at_ms, KIND_ORDER[m.kind], m.participant)):
-            at = mark.at_ms
-            if mark.session in over or (mark.kind is Kind.CLOSED and mark.session in told_end):
+            at, kind = mark.at_ms, mark.kind
+            if mark.session in over or (kind is Kind.CLOSED and mark.session in told_end):
                 continue  # that instance is over (or its real end is known): nothing here counts
             if ended is not None:
                 ended, limit, closed, peak = None, False, False, 0  # a new instance: the session goes on
                 instance_first = instance_started = None
             instance_first = at if instance_first is None else instance_first
-            if mark.kind is Kind.STARTED:
+            if kind in (Kind.STARTED, Kind.HOST_JOINED, Kind.EARLY_JOINED, Kind.WAITING, Kind.JOINED, Kind.LEFT):
+                awaited = None  # the wait for the host is over: the meeting is on, or the client is elsewhere
+            if kind is Kind.STARTED:
                 started = at if started is None else started
                 instance_started = at if instance_started is None else instance_started
-            elif mark.kind is Kind.HOST_JOINED:
+            elif kind is Kind.HOST_JOINED:
                 host_since, host_left = host_since if host else at, None
                 host += 1
-            elif mark.kind is Kind.HOST_LEFT and host:
+            elif kind is Kind.HOST_LEFT and host:
                 host -= 1
                 host_left = None if host else at
-            elif mark.kind is Kind.WAITING:
-                waiting, waiting_since = waiting + 1, waiting_since if waiting else at
-            elif mark.kind is Kind.WAITING_LEFT:
-                waiting = max(waiting - 1, 0)
-            elif mark.kind is Kind.JOINED:
-                if not inside:
-                    inside_since, times, first = at, times + 1, first if first is not None else at
-                inside += 1
-            elif mark.kind is Kind.LEFT and inside:
+            elif kind is Kind.HOST_AWAITED:
+                awaited = at if awaited is None else awaited
+            elif kind is Kind.PUT_BACK and inside:
                 inside -= 1
                 if not inside and inside_since is not None:
                     attended, last = attended + at - inside_since, at
-            elif mark.kind in (Kind.ENDED, Kind.CLOSED):
-                ended, closed, over = at, mark.kind is Kind.CLOSED, over | {mark.session}
+            if kind in (Kind.WAITING, Kind.PUT_BACK):
+                waiting, waiting_since = waiting + 1, waiting_since if waiting else at
+            elif kind is Kind.WAITING_LEFT:
+                waiting = max(waiting - 1, 0)
+            elif kind in (Kind.ADMITTED, Kind.JOINED):
+                waiting = 0
+            if kind is Kind.JOINED:
+                if not inside:
+                    inside_since, times, first = at, times + 1, first if first is not None else at
+                inside += 1
+            elif kind is Kind.LEFT and inside:
+                inside -= 1
+                if not inside and inside_since is not None:
+                    attended, last = attended + at - inside_since, at
+            elif kind is Kind.LEFT:
+                waiting = 0  # a leave of no one inside: someone left the waiting room (Zoom: "Leave waiting room.")
+            elif kind in (Kind.ENDED, Kind.CLOSED):
+                ended, closed, over = at, kind is Kind.CLOSED, over | {mark.session}
                 began = instance_started if instance_started is not None else instance_first or at
                 limit = peak >= 2 and abs(at - began - FREE_LIMIT_MS) <= LIMIT_SLACK_MS
                 if inside and inside_since is not None:
                     attended, last = attended + at - inside_since, at
                 inside = waiting = host = 0
-                host_left = None
+                host_left = awaited = None
             peak = max(peak, inside + host)
         return cls(
             started, ended, waiting_since if waiting else None, inside_since if inside else None,
-            first, last, attended, times, host_since if host else None, host_left, limit and not closed, closed,
+            first, last, attended, times, host_since if host else None, host_left, awaited, limit and not closed,
+            closed,
         )  # fmt: skip
 
     def attended(self) -> attendance.Attended:
@@ -161,6 +179,7 @@ class Presence:
             ("presence_ended", self.ended_ms),
             ("presence_waiting_host_in", waiting if host_in is not None else None),
             ("presence_waiting", waiting),
+            ("presence_waiting_for_host", self.host_awaited_since_ms),
             ("presence_host_left", self.host_left_ms),
             ("presence_both_in", max(client_in, host_in) if client_in is not None and host_in is not None else None),
             ("presence_in_meeting", client_in),
@@ -234,13 +253,22 @@ def session_of(appointment: Appointment, marks: list[Mark], now: datetime) -> Se
     return Session([m for m in mine if m.session in chosen], in_window)
 
 
+def client_identified(appointment: Appointment) -> bool:
+    """Whether the provider's events tell this appointment's client from staff: only where the app's line is a
+    registrant's personal link (paid plans), whose registrant id marks the client. Elsewhere (a free account's
+    plain link) a participant who is not the signed-in host may be staff, so pages and the attendance line say
+    "someone", never "client"."""
+    line = own_line(appointment)
+    return line is not None and appointment.line_format.is_personal_link(line.join_url)
+
+
 def counts_as_client(who: Who, appointment: Appointment) -> bool:
-    """The client is anyone but the host; where the app's line is a registrant's personal link, only a
-    registrant (the link the client was given) counts."""
+    """Whose comings and goings are told for the appointment: never the host's; where the app's line is a
+    registrant's personal link, only a registrant's (the link the client was given); elsewhere anyone else's,
+    told as someone's (client_identified)."""
     if who in (Who.MEETING, Who.HOST):
         return False
-    line = own_line(appointment)
-    return who is Who.REGISTRANT or line is None or not appointment.line_format.is_personal_link(line.join_url)
+    return who is Who.REGISTRANT or not client_identified(appointment)
 
 
 @dataclass(frozen=True)
@@ -322,7 +350,8 @@ class PresenceEvents:
             meeting_id = appointment.own_meeting_id
             digest = self.log.attendance_digest(appointment_id, meeting_id)
             mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
-            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz)
+            someone = not client_identified(appointment)
+            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz, someone)
             if mine is not None and mine.text == text:
                 return None
             edited = attendance.place(appointment.notes, text, meeting_line, mine)

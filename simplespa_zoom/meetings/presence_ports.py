@@ -18,8 +18,12 @@ class Kind(StrEnum):
 
     STARTED = "started"
     HOST_JOINED = "host_joined"  # the host, told apart by the provider's host id (the client's own kinds below)
+    HOST_AWAITED = "host_awaited"  # the client arrived before the host, who has not started the meeting
+    EARLY_JOINED = "early_joined"  # the client got in before the host (join before host on): no longer awaiting
     WAITING = "waiting"
+    PUT_BACK = "put_back"  # the host moved the client from the meeting back into the waiting room
     WAITING_LEFT = "waiting_left"
+    ADMITTED = "admitted"  # the host admitted the client from the waiting room
     JOINED = "joined"
     LEFT = "left"
     HOST_LEFT = "host_left"

@@ -21,17 +21,18 @@ from flask import (
 
 from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
-from simplespa_zoom.meetings.errors import NothingToResend
+from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
-from simplespa_zoom.meetings.invitations import resend
-from simplespa_zoom.messages import say, tell
-from simplespa_zoom.web import meeting_services, the_book
+from simplespa_zoom.meetings.invitations import resend, stop
+from simplespa_zoom.messages import LETTER_KINDS, say, tell
+from simplespa_zoom.web import meeting_services, meeting_setup, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
 from simplespa_zoom.web.meetings import widget_meeting
+from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.web.staff import login_required
-from simplespa_zoom.web.words import say_meeting_error, say_notice
+from simplespa_zoom.web.words import say_letters, say_meeting_error, say_notice
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -221,7 +222,15 @@ def view(appointment_id: int) -> Any:
         meeting=widget_meeting(appointment),
         auto_add=pop_auto_add(appointment_id),
         orphaned=_orphaned(appointment),
+        letters=_letters(appointment),
     )
+
+
+def _letters(appointment: Appointment) -> list[dict[str, object]] | None:
+    """The letters to the client the outbox keeps, as the page lists them; None when the spa sends no mail."""
+    if current_app.extensions.get("mail") is None:
+        return None
+    return say_letters(the_book().outbox.letters(appointment.id), current_app.config["SPA_TZ"])
 
 
 def _orphaned(appointment: Appointment) -> str | None:
@@ -284,14 +293,31 @@ def cancel(appointment_id: int) -> Any:
 @bp.post("/<row_id:appointment_id>/resend-invitation")
 @login_required
 def resend_invitation(appointment_id: int) -> Any:
-    """Queue the client's invitation again, after a refusal staff fixed (the address) or to send it anew."""
+    """Queue the client's invitation again, after a refusal staff fixed (the address) or to send it anew; a refusal
+    (nothing to resend, too soon) is the one error answer to the page script and a message on the page to a form."""
+    setup = meeting_setup()
     try:
-        resend(the_book().appointments, current_app.extensions["meetings"].letters, appointment_id)
-    except NothingToResend as nothing:
-        flash(say_meeting_error(nothing), f"error:{nothing.code}")
+        resend(the_book().appointments, setup.letters, appointment_id, setup.now())
+    except MeetingError as refused:
+        if wants_json():
+            raise
+        flash(say_meeting_error(refused), f"error:{refused.code}")
     else:
         flash(tell("invitation_resent"), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
+
+
+@bp.post("/<row_id:appointment_id>/letters/<row_id:letter_id>/stop")
+@login_required
+def stop_letter(appointment_id: int, letter_id: int) -> Any:
+    """Stop a letter to the client still waiting in the outbox (a wrong address, a letter no longer wanted)."""
+    try:
+        kind = stop(the_book().outbox, appointment_id, letter_id, meeting_setup().now())
+    except MeetingError as refused:
+        flash(say_meeting_error(refused), f"error:{refused.code}")
+    else:
+        flash(tell("letter_stopped", what=LETTER_KINDS.get(str(kind), str(kind))), "info")
+    return redirect(url_for("appointments.view", appointment_id=appointment_id, _anchor="letters"))
 
 
 def _tell(notice: Notice | None) -> None:

@@ -67,7 +67,7 @@ def protections(meeting: ProviderMeeting | None) -> dict[str, Any]:
     return {"protections": {"passcode": meeting.passcode, "waiting_room": meeting.waiting_room}}
 
 
-@bp.get("")
+@bp.get("/shown")
 @login_required
 def shown(appointment_id: int) -> Any:
     """The widget, the notes and the mail state as the database has them now, for a page left open whose poll

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from simplespa_zoom.meetings import attendance
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, presence_now
+from simplespa_zoom.meetings.presence import PresenceEvents, client_identified, presence_now
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -46,14 +46,12 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     for key in states.keys() | off:
         appointment, state = states[key] if key in states else (book.get(key), None)
         note = state.note() if state is not None else None
-        if key in off and (note is None or note.code not in ENDED_CODES):
-            text = say("presence_off")
-        elif note is not None:
-            text = say_presence(note, tz, now)
-        else:
+        if (note is None and key not in off) or not appointment.line_is_own:
             continue
-        if appointment.line_is_own:
-            texts[key] = text
+        if key in off and (note is None or note.code not in ENDED_CODES):
+            texts[key] = say("presence_off")
+        elif note is not None:
+            texts[key] = say_presence(note, tz, now, someone=not client_identified(appointment))
     return texts
 
 
@@ -79,7 +77,7 @@ def _no_store(answer: Any) -> Any:
 @login_required
 def one(appointment_id: int) -> Any:
     """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
-    what the page shows: when it changes, the page asks GET …/meeting (the database only) and redraws."""
+    what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
     now = datetime.now(UTC)
     text = None
@@ -90,7 +88,7 @@ def one(appointment_id: int) -> Any:
         if appointment_id in events.off_for([appointment_id]) and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"], now)
+            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=not client_identified(appointment))
     return _no_store(
         {
             "presence": text,
