@@ -634,6 +634,26 @@ _CATALOGUE = (
         {"time": "6:45 pm"},
     ),
     Message(
+        "presence_limit",
+        MEETINGS,
+        "Zoom ended the meeting at {time}, at its 40-minute limit for free accounts; the client can rejoin with the "
+        "same link.",
+        "On a free (Basic) Zoom account, Zoom ends a meeting with two or more people in it after 40 minutes. The "
+        "client clicks their join link again and the host clicks Start meeting: Zoom starts the same meeting "
+        "anew, and SimpleSpa counts every part held around the appointment (from an hour before its start to an "
+        "hour after its end) as one session in the attendance line. A paid Zoom plan has no such limit.",
+        {"time": "6:40 pm"},
+    ),
+    Message(
+        "presence_closed",
+        MEETINGS,
+        "Zoom never said when the meeting ended; the record of it stops at {time}.",
+        "Zoom drops an event it could not deliver after three retries. An hour after the appointment's end "
+        "(and the last word from Zoom), SimpleSpa closes the session itself and writes the attendance line from "
+        "what Zoom did report; a client Zoom never reported leaving is counted until the time shown.",
+        {"time": "7:00 pm"},
+    ),
+    Message(
         "presence_waiting_for_host",
         MEETINGS,
         "Client is waiting for the host to start the meeting since {time}.",
@@ -948,6 +968,8 @@ CONFIRMATIONS = {
 # When each presence sentence is shown (the state table of meetings/presence.py STATES, in its order): Help and
 # the README list them beside the sentence itself (the message above, by the same code).
 PRESENCE_STATES = {
+    "presence_closed": "No end came from Zoom; closed an hour after the appointment (and the last event)",
+    "presence_limit": "Zoom ended the meeting at its 40-minute limit for free accounts (it can start again)",
     "presence_ended": "The meeting ended",
     "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
     "presence_waiting": "Client in the waiting room, no host in",

@@ -408,27 +408,39 @@ class InMemoryPresenceLog:
     def __init__(self, book: InMemoryBook) -> None:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
-        self.digests: dict[int, str] = {}
+        self.digests: dict[int, tuple[str, int | None]] = {}
         self.removed_hosts: dict[str, int] = {}
 
-    def add(self, appointment_id: int, mark: Mark) -> None:
-        if appointment_id in self.book.rows:
-            self.kept.setdefault(appointment_id, set()).add(mark)
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        if appointment_id not in self.book.rows or mark in self.kept.get(appointment_id, set()):
+            return False
+        self.kept.setdefault(appointment_id, set()).add(mark)
+        return True
+
+    def with_marks(self) -> list[int]:
+        return [key for key, marks in self.kept.items() if marks]
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
 
-    def attendance_digest(self, appointment_id: int) -> str | None:
-        return self.digests.get(appointment_id)
+    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
+        digest, of_meeting = self.digests.get(appointment_id, (None, None))
+        return digest if meeting_id is not None and of_meeting == meeting_id else None
 
-    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
+    def write_attendance(
+        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
+    ) -> Appointment:
         saved = self.book._write(appointment_id, base_version, notes=notes)
-        self.digests[appointment_id] = digest
+        self.digests[appointment_id] = (digest, meeting_id)
         return saved
 
-    def forget_before(self, cutoff_ms: int) -> None:
+    def forget_before(self, cutoff_ms: int) -> int:
+        forgotten = 0
         for marks in self.kept.values():
-            marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}
+            old = {mark for mark in marks if mark.at_ms < cutoff_ms}
+            marks -= old
+            forgotten += len(old)
+        return forgotten
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:
         self.removed_hosts.update(dict.fromkeys(host_marks, at_ms))

@@ -4,7 +4,7 @@ errors, notices and checks), and this is the one place they become sentences, fr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -61,11 +61,14 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
     return {**summary, "note": say(str(code)) if code else None}
 
 
-def say_presence(note: PresenceNote, tz: ZoneInfo, someone: bool = False) -> str:
-    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); someone: the
+def say_presence(note: PresenceNote, tz: ZoneInfo, now: datetime | None = None, someone: bool = False) -> str:
+    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); a time not of
+    today (on the spa's calendar) with its date, so yesterday evening's news is not read as today's. someone: the
     events do not tell the client from staff, so the sentence says "Someone" where it would say "Client"."""
     code = SOMEONE.get(note.code, note.code) if someone else note.code
-    return say(code, time=format_clock(note.at.astimezone(tz)))
+    local = note.at.astimezone(tz)
+    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    return say(code, time=format_clock(local) if local.date() == today else format_when(local))
 
 
 def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
