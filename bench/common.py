@@ -158,6 +158,7 @@ def baseline_app(database: str, template_folder: str, timezone_config: dict[str,
         app.register_blueprint(blueprint)  # only so url_for in the templates resolves
     app.extensions["zoom_connection"] = None  # the header asks whether this browser is connected: it is not
     app.jinja_env.globals["attendance_of"] = lambda appointment: None  # no read
+    app.jinja_env.globals["versions_of"] = lambda appointments: {}  # no read
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=lambda filename: "")
 
     store = AppointmentStore(open_engine(database), ZOOM_LINE_FORMAT)

@@ -7,6 +7,7 @@ import logging
 
 import bench_add
 import bench_connections
+import bench_day_check
 import bench_mail
 import bench_notes
 import bench_page
@@ -29,6 +30,7 @@ def main() -> None:
     bench_throughput.run()
     bench_scale.run()
     bench_slow_zoom.run()
+    bench_day_check.run()
     bench_mail.run()
     bench_slow_clients.run()
 

@@ -38,3 +38,23 @@ def test_todays_list_checks_its_meetings_in_one_request(page: Page, stack: Stack
     expect(kept_row.get_by_role("img", name="Has a Zoom meeting")).to_have_count(1)
     assert len(checks) == 1
     assert stack.appointment(deleted.id).notes == "Bring a towel."
+
+
+def test_a_day_check_refused_for_this_browser_says_so_in_each_row(page: Page, stack: Stack) -> None:
+    """One browser's day checks are limited (issue 30): a refused check's rows say why and when to reload."""
+    tz = stack.app.config["SPA_TZ"]
+    start = datetime.now(UTC) + timedelta(minutes=30)
+    if start.astimezone(tz).date() != datetime.now(tz).date():
+        pytest.skip("the spa's day ends within the half hour")
+    appointment = stack.add_appointment("Kee Pt", start=start)
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    stack.app.extensions["day_checks"].per_minute = 1  # one check a minute: the reload's is refused
+    page.goto(f"{stack.url}/appointments")
+    row = page.get_by_role("row", name="Kee Pt").locator("[data-day-check]")
+    expect(row).to_have_text("Checked with Zoom just now.")
+    page.reload()
+    expect(row).to_have_text(
+        "Not checked with Zoom just now: this browser is checking today's meetings already, or has checked them "
+        "several times within a minute. Reload the page in a minute to check again."
+    )

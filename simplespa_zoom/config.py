@@ -29,6 +29,7 @@ ENV_NAMES = (
     "SUPPORT_EMAIL",
     "TRUSTED_PROXY_HOPS",
     "ZOOM_CALL_SLOTS",
+    "DAY_CHECK_CALLS_PER_SECOND",
     "MEETING_TOPIC",
     "SMTP_URL",
     "MAIL_FROM",
@@ -54,6 +55,10 @@ DEFAULTS: dict[str, Any] = {
     # Threads per process that may wait for Zoom at once: keep it below the server's threads per
     # process (gunicorn --threads) so pages that make no Zoom call are served while Zoom is slow.
     "ZOOM_CALL_SLOTS": 2,
+    # The day list's checks start at most this many Zoom calls a second per process, all requests together
+    # (Zoom's Light limit on a free account is 4 a second for the whole account: divided by the 2 processes
+    # of the README's production setup).
+    "DAY_CHECK_CALLS_PER_SECOND": 2.0,
     # The largest valid appointment form fits, percent-encoded or multipart (see web/appointment_forms.py).
     "MAX_CONTENT_LENGTH": FORM_BODY_LIMIT,
     "MAX_FORM_MEMORY_SIZE": FORM_FIELD_LIMIT,
@@ -68,7 +73,8 @@ DEFAULTS: dict[str, Any] = {
 # Whole-number settings: their range, and what they mean in the error that names them.
 NUMBERS = {
     "REMINDER_MINUTES": (0, 7 * 24 * 60, "minutes before the start a reminder goes (0 turns reminders off)"),
-    "MAIL_KEEP_DAYS": (1, 3650, "days a delivered message stays in the outbox"),
+    # At most what the privacy statement (templates/pages/privacy.md) promises clients.
+    "MAIL_KEEP_DAYS": (1, 30, "days a delivered message stays in the outbox"),
 }
 
 
@@ -98,6 +104,17 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
                     f"(1 to 64, below gunicorn's --threads), not {value!r}."
                 )
             found[name] = int(value)
+        elif name == "DAY_CHECK_CALLS_PER_SECOND":
+            try:
+                rate = float(value)
+            except ValueError:
+                rate = 0.0
+            if not 0.1 <= rate <= 80:
+                raise ConfigError(
+                    "DAY_CHECK_CALLS_PER_SECOND must be how many Zoom calls a second one process's day list checks "
+                    f"may start (0.1 to 80; Zoom's limit for the account divided by the processes), not {value!r}."
+                )
+            found[name] = rate
         elif name in NUMBERS:
             low, high, meaning = NUMBERS[name]
             if not (value.isascii() and value.isdigit() and low <= int(value) <= high):

@@ -163,8 +163,30 @@ _CATALOGUE = (
     Message(
         "meeting_deleted_in_zoom",
         MEETINGS,
-        "This meeting was deleted in Zoom, so its line was removed from the notes.",
-        "Nothing to do. Click Add Meeting if the appointment still needs a meeting.",
+        "This meeting was deleted in Zoom, so its line was removed from the notes. The client was not told.",
+        "The appointment stays booked. Click Add Meeting to give it a new meeting (a client the spa emailed gets "
+        "the new link as an update), or tell the client the session is no longer online.",
+    ),
+    Message(
+        "meeting_deleted_in_zoom_client_holds_link",
+        MEETINGS,
+        "The Zoom meeting was deleted in Zoom on {when}. {client} was not told, and still holds its link from the "
+        "spa's email: that link no longer works.",
+        "Choose one. Add Meeting: the client gets the new link by email, as an update of the same calendar entry. "
+        "Or Tell the client it is no longer online: the client gets an update by email that keeps the calendar "
+        "entry without a link. This notice stays on the appointment page and the day list until you do one of these or "
+        "the appointment is over.",
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
+    ),
+    Message(
+        "meeting_deleted_in_zoom_client_not_told",
+        MEETINGS,
+        "The Zoom meeting was deleted in Zoom on {when}. {client} was not told: if they were given its link, "
+        "that link no longer works.",
+        "Choose one. Add Meeting, then give the client the new link. Or tell the client yourself that the session "
+        "is no longer online, and click Keep the appointment without a meeting. This notice stays on the appointment "
+        "page and the day list until you do one of these or the appointment is over.",
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
     ),
     Message(
         "meeting_ended",
@@ -261,6 +283,15 @@ _CATALOGUE = (
         {"limit": "30"},
     ),
     Message(
+        "day_check_busy",
+        MEETINGS,
+        "Not checked with Zoom just now: this browser is checking today's meetings already, or has checked "
+        "them several times within a minute. Reload the page in a minute to check again.",
+        "The app limits how often one browser's day list checks Zoom, so reloads or many open tabs cannot use "
+        "up the Zoom account's per-second limit. Wait a minute and reload the page; an appointment's own page "
+        "checks its meeting at any time.",
+    ),
+    Message(
         "meeting_busy",
         MEETINGS,
         "Another meeting request for this appointment is still running. Please try again in a moment.",
@@ -346,8 +377,9 @@ _CATALOGUE = (
     Message(
         "reschedule_gone",
         FOLLOWING,
-        "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes.",
-        "Click Add Meeting if the appointment still needs a meeting.",
+        "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes. The client was not told.",
+        "Click Add Meeting if the appointment still needs a meeting, or tell the client the session is no longer "
+        "online (the appointment page offers both).",
     ),
     Message(
         "cancel_other_account",
@@ -602,6 +634,86 @@ _CATALOGUE = (
         {"time": "6:45 pm"},
     ),
     Message(
+        "presence_limit",
+        MEETINGS,
+        "Zoom ended the meeting at {time}, at its 40-minute limit for free accounts; the client can rejoin with the "
+        "same link.",
+        "On a free (Basic) Zoom account, Zoom ends a meeting with two or more people in it after 40 minutes. The "
+        "client clicks their join link again and the host clicks Start meeting: Zoom starts the same meeting "
+        "anew, and SimpleSpa counts every part held around the appointment (from an hour before its start to an "
+        "hour after its end) as one session in the attendance line. A paid Zoom plan has no such limit.",
+        {"time": "6:40 pm"},
+    ),
+    Message(
+        "presence_closed",
+        MEETINGS,
+        "Zoom never said when the meeting ended; the record of it stops at {time}.",
+        "Zoom drops an event it could not deliver after three retries. An hour after the appointment's end "
+        "(and the last word from Zoom), SimpleSpa closes the session itself and writes the attendance line from "
+        "what Zoom did report; a client Zoom never reported leaving is counted until the time shown.",
+        {"time": "7:00 pm"},
+    ),
+    Message(
+        "presence_waiting_for_host",
+        MEETINGS,
+        "Client is waiting for the host to start the meeting since {time}.",
+        "The client opened their link before the host started the meeting, and the meeting does not let anyone in "
+        "before the host. Start the meeting (Start meeting, or in Zoom); the client gets in, or into the waiting "
+        "room, by themselves. Zoom sends this only for meetings on a paid (Pro or higher) account.",
+        {"time": "5:57 pm"},
+    ),
+    # Where Zoom's events do not tell the client from staff (a free account's plain join link), the same states
+    # say "someone" (SOMEONE below maps each client sentence to its someone sentence).
+    Message(
+        "presence_someone_waiting",
+        MEETINGS,
+        "Someone is waiting since {time}.",
+        "Someone is in the meeting's waiting room: most likely the client, but on this meeting Zoom does not tell "
+        "the client from a member of staff who joins without signing in to Zoom. Start the meeting in Zoom and "
+        "admit them.",
+        {"time": "5:58 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_host_in",
+        MEETINGS,
+        "Someone is waiting since {time}; the host is in the meeting and can admit them.",
+        "The host should admit them from Zoom's waiting room (Participants, then Admit). Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:02 pm"},
+    ),
+    Message(
+        "presence_someone_waiting_for_host",
+        MEETINGS,
+        "Someone is waiting for the host to start the meeting since {time}.",
+        "Someone opened the meeting's link before the host started it. Start the meeting (Start meeting, or in "
+        "Zoom). Zoom does not tell the client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "5:57 pm"},
+    ),
+    Message(
+        "presence_someone_both_in",
+        MEETINGS,
+        "Someone is in the meeting with the host since {time}.",
+        "Nothing to do if that is the client. Zoom does not tell the client from a member of staff who joined "
+        "without signing in (the host on a second device, a colleague), so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_in_meeting",
+        MEETINGS,
+        "Someone is in the meeting since {time}.",
+        "Someone other than the signed-in host joined: most likely the client, but Zoom does not tell the client "
+        "from a member of staff who joined without signing in, so SimpleSpa says someone.",
+        {"time": "6:03 pm"},
+    ),
+    Message(
+        "presence_someone_left",
+        MEETINGS,
+        "Someone left the meeting at {time}; they can rejoin with the same link.",
+        "If it was the client and they left by mistake, they click their join link again. Zoom does not tell the "
+        "client from staff on this meeting, so SimpleSpa says someone.",
+        {"time": "6:20 pm"},
+    ),
+    Message(
         "presence_off",
         MEETINGS,
         "Presence is off: the Zoom user who hosts this meeting disconnected SimpleSpa or removed it in Zoom, so Zoom "
@@ -709,6 +821,38 @@ _CATALOGUE = (
         "SimpleSpa that the spa's mail server could not be reached.",
     ),
     Message(
+        "mail_resend_too_soon",
+        MAIL,
+        "The invitation went to the client less than {minutes} minutes ago, so it is not sent again yet: "
+        "one resend every {minutes} minutes keeps the client's inbox clear.",
+        "Wait a few minutes and click Resend invitation again. The letter list on the appointment page shows "
+        "whether the last one was sent, and to which address.",
+        {"minutes": "5"},
+    ),
+    Message(
+        "mail_stopped",
+        MAIL,
+        "The {what} to {to} was stopped on {when} and not sent.",
+        "Nothing to do: staff clicked Stop before it went. To send the client their invitation after all, "
+        "click Resend invitation.",
+        {"what": "reminder", "to": "ana@client.example", "when": "Tuesday, November 11 2025 6:02 pm"},
+    ),
+    Message(
+        "mail_unaddressed",
+        MAIL,
+        "The {what} is not sent: the appointment has no client email.",
+        "A letter goes to the client's email as it is when the letter is sent; the email was removed before "
+        "this one went. Add the client's email (Edit), then click Resend invitation, or tell the client yourself.",
+        {"what": "invitation"},
+    ),
+    Message(
+        "mail_not_waiting",
+        MAIL,
+        "That letter is no longer waiting, so it could not be stopped: it was sent, refused or stopped already, "
+        "or it is being sent right now.",
+        "The letter list on the appointment page says where each letter stands now.",
+    ),
+    Message(
         "mail_resend_impossible",
         MAIL,
         "There is no invitation to resend: the appointment needs its Zoom meeting, a client email and the spa's mail.",
@@ -766,12 +910,20 @@ WORDS = {
     "protection_off": "Off",
     "start_opened": "Zoom opened in a new tab.",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
-    "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
+    "confirm_remove_booked": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes. "
+    "The appointment stays booked, no longer a video call. {told}",
+    "confirm_delete_orphan": "Delete this meeting in Zoom? The appointment stays booked, no longer a video call.",
+    "not_online_tell": "Tell the client it is no longer online",
+    "not_online_keep": "Keep the appointment without a meeting",
+    "deleted_in_zoom_row_link": "Zoom meeting deleted in Zoom on {when}; the client still holds its link.",
+    "deleted_in_zoom_row": "Zoom meeting deleted in Zoom on {when}; the client was not told.",
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
     "attendance_by_staff": "Attendance as corrected by staff: {line}",
     "attendance_export": "Attendance export (CSV)",
+    "letters_heading": "Emails to the client",
+    "stop_letter": "Stop",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
     "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
@@ -812,6 +964,14 @@ CONFIRMATIONS = {
     "appointment_saved": "Appointment saved.",
     "appointment_cancelled": "Appointment cancelled.",
     "invitation_resent": "The invitation is queued again.",
+    "letter_stopped": "The {what} is stopped: it will not be sent.",
+    "told_letter": "{client} will get {what} by email.",
+    "told_no_mail": "The spa emails nothing to {client}: it does not send its own email.",
+    "told_no_address": "The spa emails nothing to {client}: the appointment has no client email.",
+    "told_never_written": "The spa emails nothing to {client}: it has not emailed them about this appointment.",
+    "told_waits": "The spa emails nothing to {client} yet: they hear of it once the Zoom meeting follows.",
+    "told_nothing_new": "The spa emails nothing to {client} for this change.",
+    "no_longer_online": "The appointment stays booked without a meeting.",
     "sign_in_to_connect": "Sign in to finish connecting Zoom.",
     "zoom_connected": "Zoom is connected.",
     "zoom_connected_again": "Zoom is connected again.",
@@ -824,9 +984,12 @@ CONFIRMATIONS = {
 # When each presence sentence is shown (the state table of meetings/presence.py STATES, in its order): Help and
 # the README list them beside the sentence itself (the message above, by the same code).
 PRESENCE_STATES = {
+    "presence_closed": "No end came from Zoom; closed an hour after the appointment (and the last event)",
+    "presence_limit": "Zoom ended the meeting at its 40-minute limit for free accounts (it can start again)",
     "presence_ended": "The meeting ended",
     "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
     "presence_waiting": "Client in the waiting room, no host in",
+    "presence_waiting_for_host": "Client arrived before the host started the meeting (join before host off)",
     "presence_host_left": "The host left and has not come back; the meeting goes on",
     "presence_both_in": "Client and host in the meeting",
     "presence_in_meeting": "Client in the meeting, no host seen",
@@ -850,8 +1013,37 @@ ATTENDANCE_OUTCOMES = {
     "no_line": "no attendance line",
 }
 
+# The sentence of each state where Zoom's events do not tell the client from staff (meetings/presence.py
+# client_identified): "Someone …" instead of "Client …". The other states name no participant.
+SOMEONE = {
+    "presence_waiting_host_in": "presence_someone_waiting_host_in",
+    "presence_waiting": "presence_someone_waiting",
+    "presence_waiting_for_host": "presence_someone_waiting_for_host",
+    "presence_both_in": "presence_someone_both_in",
+    "presence_in_meeting": "presence_someone_in_meeting",
+    "presence_client_left": "presence_someone_left",
+}
+
 # How staff messages name each kind of letter ("The {what} to … is waiting to be sent").
-LETTER_KINDS = {"invitation": "invitation", "update": "updated invitation", "cancellation": "cancellation"}
+LETTER_KINDS = {
+    "invitation": "invitation",
+    "update": "updated invitation",
+    "new_link": "new join link",
+    "new_length": "updated invitation",
+    "not_online": "update that the session is no longer online",
+    "cancellation": "cancellation",
+    "reminder": "reminder",
+}
+
+# What staff are told a client gets ("{client} will get {what} by email."), by the letter's kind.
+LETTER_NEWS = {
+    "invitation": "the invitation",
+    "update": "an update with the new time",
+    "new_link": "an update with the new join link",
+    "new_length": "an update with the new end time",
+    "not_online": "an update saying the session is no longer online",
+    "cancellation": "a cancellation",
+}
 
 # What the spa's own letters to clients say (clients read them, not staff: no Help entry). Filled in:
 # {name} the client, {spa} MAIL_FROM's name, {when} the start in the spa's zone {zone}, {link} the join
@@ -859,12 +1051,21 @@ LETTER_KINDS = {"invitation": "invitation", "update": "updated invitation", "can
 LETTERS = {
     "subject_invitation": "Your video appointment with {spa}: {when}",
     "subject_update": "Changed: your video appointment with {spa} is now {when}",
+    "subject_new_link": "New join link: your video appointment with {spa} on {when}",
+    "subject_new_length": "Changed: your video appointment with {spa} on {when} now ends at {end}",
+    "subject_not_online": "Changed: your appointment with {spa} on {when} is no longer a video call",
     "subject_cancellation": "Cancelled: your video appointment with {spa} on {when}",
     "subject_reminder": "Reminder: your video appointment with {spa} at {when}",
     "greeting": "Hello {name},",
     "body_invitation": "Your appointment with {spa} on {when} ({zone}) is a video call on Zoom.",
-    "body_update": "Your appointment with {spa} has changed: it is now on {when} ({zone}), a video call on Zoom. "
-    "Your calendar entry moves with this email.",
+    "body_update": "Your appointment with {spa} has moved: it is now on {when} ({zone}) until {end}, a video call "
+    "on Zoom. Your calendar entry moves with this email.",
+    "body_new_link": "Your video appointment with {spa} on {when} ({zone}) until {end} has a new join link: the "
+    "link you had before no longer works. Your calendar entry is updated with this email.",
+    "body_new_length": "Your video appointment with {spa} on {when} ({zone}) now ends at {end}. "
+    "Your calendar entry is updated with this email.",
+    "body_not_online": "Your appointment with {spa} on {when} ({zone}) stays booked, but it is no longer a video "
+    "call: the join link you were sent no longer works. Your calendar entry is updated with this email.",
     "body_cancellation": "Your video appointment with {spa} on {when} ({zone}) is cancelled. "
     "Your calendar entry is removed with this email.",
     "body_reminder": "A reminder: your video appointment with {spa} starts on {when} ({zone}).",
@@ -873,6 +1074,7 @@ LETTERS = {
     "signature": "See you soon,\n{spa}",
     "event_summary": "Video appointment with {spa}",
     "event_description": "Join the video call: {link}",
+    "event_summary_not_online": "Appointment with {spa}",
 }
 
 # What the webhook answers Zoom (not staff: no Help entry), by the answer's code.

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
     MeetingLineFormat,
@@ -101,6 +101,7 @@ class InMemoryBook:
             synced_ms=synced_ms,
             own_line_digest=line_digest,
             meeting_minutes=meeting_minutes,
+            deleted_in_provider=None,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -116,12 +117,15 @@ class InMemoryBook:
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
+        deleted: DeletedInProvider | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
             changes.update(
                 own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None, meeting_minutes=None
             )
+            if deleted is not None:
+                changes["deleted_in_provider"] = deleted
         else:
             if synced_ms is not None:
                 changes["synced_ms"] = synced_ms
@@ -132,7 +136,13 @@ class InMemoryBook:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, letter, **changes)
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        return self._write(appointment_id, base_version, letter, deleted_in_provider=None)
+
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """As the store, but the fake keeps no letter times: it never refuses a resend as too soon."""
         current = self.get(appointment_id)
         return self._write(appointment_id, current.version, letter)
 
@@ -184,7 +194,6 @@ class InMemoryProvider:
     """
 
     user: str = "host-1"
-    calls_per_second: float = 4.0
     is_licensed: bool = False
     connected: bool = True
     meetings: dict[int, ProviderMeeting] = field(default_factory=dict)
@@ -199,6 +208,9 @@ class InMemoryProvider:
 
     def time_left(self) -> float | None:
         return None
+
+    def take_turn(self, seconds: float) -> bool:
+        return True
 
     def create(
         self,
@@ -399,9 +411,14 @@ class InMemoryPresenceLog:
         self.written: dict[int, dict[int, Written]] = {}
         self.removed_hosts: dict[str, int] = {}
 
-    def add(self, appointment_id: int, mark: Mark) -> None:
-        if appointment_id in self.book.rows:
-            self.kept.setdefault(appointment_id, set()).add(mark)
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        if appointment_id not in self.book.rows or mark in self.kept.get(appointment_id, set()):
+            return False
+        self.kept.setdefault(appointment_id, set()).add(mark)
+        return True
+
+    def with_marks(self) -> list[int]:
+        return [key for key, marks in self.kept.items() if marks]
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
@@ -414,9 +431,13 @@ class InMemoryPresenceLog:
         self.written.setdefault(appointment_id, {})[written.meeting_id] = written
         return saved
 
-    def forget_before(self, cutoff_ms: int) -> None:
+    def forget_before(self, cutoff_ms: int) -> int:
+        forgotten = 0
         for marks in self.kept.values():
-            marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}
+            old = {mark for mark in marks if mark.at_ms < cutoff_ms}
+            marks -= old
+            forgotten += len(old)
+        return forgotten
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:
         self.removed_hosts.update(dict.fromkeys(host_marks, at_ms))

@@ -77,7 +77,7 @@ def exported(client, app: Flask) -> str:
 
 def test_a_redelivered_end_after_staff_annotated_the_line_adds_no_second_line(app, client, booked) -> None:
     held(client, (STARTED, 0), (JOINS, 1), (LEAVES, 58), (ENDED, 60))
-    written = f"Zoom attendance: client joined {clock(app, 1)}, left {clock(app, 58)} (57 min)"
+    written = f"Zoom attendance: someone joined {clock(app, 1)}, left {clock(app, 58)} (57 min)"
     assert get_appointment(app, booked.id).notes == notes_with(app, booked, written)
     annotated = notes_with(app, booked, written + " \u2014 paid in full")
     set_notes(app, booked.id, annotated)
@@ -107,7 +107,7 @@ def test_a_late_event_still_corrects_the_apps_own_unedited_line(app, client, boo
     held(client, (STARTED, 0), (JOINS, 1), (ENDED, 60))
     late = session((LEAVES, 58))  # the leave came after the end
     assert deliver(client, late[0]).status_code == 204
-    text = f"Zoom attendance: client joined {clock(app, 1)}, left {clock(app, 58)} (57 min)"
+    text = f"Zoom attendance: someone joined {clock(app, 1)}, left {clock(app, 58)} (57 min)"
     assert get_appointment(app, booked.id).notes == notes_with(app, booked, text)
     assert sql(app, "SELECT text FROM attendance_written WHERE appointment_id = :i", i=booked.id) == [(text,)]
 
@@ -117,33 +117,33 @@ def test_a_late_event_still_corrects_the_apps_own_unedited_line(app, client, boo
 OUTCOMES: dict[str, tuple[list[tuple[str, float]], str, str]] = {
     "attended": (
         [(STARTED, 0), (JOINS, 1), (LEAVES, 58), (ENDED, 60)],
-        "client joined {1}, left {58} (57 min)",
+        "someone joined {1}, left {58} (57 min)",
         "attended,{1},{58},57",
     ),
     "late": (
         [(STARTED, 0), (JOINS, 12), (LEAVES, 58), (ENDED, 60)],
-        "client joined {12}, left {58} (46 min); late: arrived 12 min after the start",
+        "someone joined {12}, left {58} (46 min); late: arrived 12 min after the start",
         "late (12 min),{12},{58},46",
     ),
     "left early": (
         [(STARTED, 0), (JOINS, 1), (LEAVES, 45), (ENDED, 60)],
-        "client joined {1}, left {45} (44 min); left early: 15 min before the end",
+        "someone joined {1}, left {45} (44 min); left early: 15 min before the end",
         "left early (15 min before the end),{1},{45},44",
     ),
     "late and left early": (
         [(STARTED, 0), (JOINS, 12), (LEAVES, 45), (ENDED, 60)],
-        "client joined {12}, left {45} (33 min); late: arrived 12 min after the start; "
+        "someone joined {12}, left {45} (33 min); late: arrived 12 min after the start; "
         "left early: 15 min before the end",
         '"late (12 min), left early (15 min before the end)",{12},{45},33',
     ),
     "kept waiting by a late host is not late": (
         [(WAITS, 1), (STARTED, 10), (ADMITTED, 12), (JOINS, 12), (LEAVES, 58), (ENDED, 60)],
-        "client joined {12}, left {58} (46 min)",
+        "someone joined {12}, left {58} (46 min)",
         "attended,{12},{58},46",
     ),
     "the host ended it early": (
         [(STARTED, 0), (JOINS, 1), (ENDED, 40), (LEAVES, 40)],
-        "client joined {1}, left {40} (39 min)",
+        "someone joined {1}, left {40} (39 min)",
         "attended,{1},{40},39",
     ),
     "waited but was not admitted": (

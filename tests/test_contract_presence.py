@@ -107,7 +107,15 @@ def test_the_host_and_marks_older_than_a_day_do_not_count() -> None:
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
     note = presence.now_of([appointment.id])[appointment.id].note()
     assert note == PresenceNote("presence_started", NOW)  # the core says what and when; the web words it
-    assert say_presence(note, TZ) == "Meeting started at 4:00 pm; the client has not joined yet."
+    assert say_presence(note, TZ, NOW) == "Meeting started at 4:00 pm; the client has not joined yet."
+
+
+def test_a_time_not_of_today_is_said_with_its_date() -> None:
+    """Marks are kept a day: yesterday evening's news is said with its date, not read as today's (issue 29 item 7)."""
+    note = PresenceNote("presence_ended", NOW)  # 4:00 pm in New York on Tuesday, December 1
+    assert say_presence(note, TZ, NOW + timedelta(hours=7)) == "Meeting ended at 4:00 pm."  # 11 pm: still that day
+    next_day = NOW + timedelta(hours=9)  # 1 am on the 2nd in New York
+    assert say_presence(note, TZ, next_day) == "Meeting ended at Tuesday, December 1 2026 4:00 pm."
 
 
 def test_the_attendance_label_is_the_providers_own() -> None:
@@ -125,7 +133,7 @@ def test_the_attendance_label_is_the_providers_own() -> None:
     presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 3 * 60_000)
     presence.record(MEETING_ID, "s", Kind.ENDED, Who.MEETING, MS + 44 * 60_000)
     written = book.get(appointment.id).notes
-    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: client joined 4:03 pm, left 4:44 pm (41 min)"
+    assert written == "Keep.\n" + MEET_LINE + "\nMeet attendance: someone joined 4:03 pm, left 4:44 pm (41 min)"
     assert attendance.find_lines(ZOOM_LINE_FORMAT, written) == []  # not Zoom's line, though of the same shape
 
 
@@ -133,6 +141,19 @@ def test_the_attendance_label_is_the_providers_own() -> None:
 STATE_TABLE = {
     "nobody yet": ([], "presence_nobody"),
     "client waiting": ([(Kind.WAITING, 1)], "presence_waiting"),
+    "client waiting for the host": ([(Kind.HOST_AWAITED, 1)], "presence_waiting_for_host"),
+    "waited for the host, now in the waiting room": (
+        [(Kind.HOST_AWAITED, 0), (Kind.STARTED, 1), (Kind.HOST_JOINED, 1), (Kind.WAITING, 1)],
+        "presence_waiting_host_in",
+    ),
+    "admitted, joined and left": (
+        [(Kind.HOST_JOINED, 0), (Kind.WAITING, 1), (Kind.ADMITTED, 2), (Kind.JOINED, 2), (Kind.LEFT, 3)],
+        "presence_client_left",
+    ),
+    "put back in the waiting room": (
+        [(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.PUT_BACK, 3)],
+        "presence_waiting_host_in",
+    ),
     "host in, client waiting": (
         [(Kind.STARTED, 0), (Kind.HOST_JOINED, 0), (Kind.WAITING, 1)],
         "presence_waiting_host_in",
@@ -155,11 +176,21 @@ STATE_TABLE = {
     ),
     "client back": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 3), (Kind.JOINED, 6)], "presence_both_in"),
     "ended": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.HOST_LEFT, 9), (Kind.ENDED, 9)], "presence_ended"),
+    "ended at Zoom's 40-minute limit": (
+        [(Kind.STARTED, 0), (Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 40), (Kind.ENDED, 40)],
+        "presence_limit",
+    ),
+    "ended at 40 minutes, alone": ([(Kind.STARTED, 0), (Kind.JOINED, 2), (Kind.ENDED, 40)], "presence_ended"),
+    "closed, no end came": ([(Kind.STARTED, 0), (Kind.JOINED, 2), (Kind.CLOSED, 60)], "presence_closed"),
+    "an end came after the close": ([(Kind.JOINED, 2), (Kind.CLOSED, 60), (Kind.ENDED, 45)], "presence_ended"),
 }
 EXPECTED_AT = {
-    "nobody yet": None, "client waiting": 1, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
+    "nobody yet": None, "client waiting": 1, "client waiting for the host": 1,
+    "waited for the host, now in the waiting room": 1, "admitted, joined and left": 3,
+    "put back in the waiting room": 3, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
     "client in, no host seen": 2, "client left": 3, "client left, host left": 4, "host left, client in": 4,
-    "host back": 5, "client back": 6, "ended": 9,
+    "host back": 5, "client back": 6, "ended": 9, "ended at Zoom's 40-minute limit": 40,
+    "ended at 40 minutes, alone": 40, "closed, no end came": 60, "an end came after the close": 45,
 }  # fmt: skip
 
 
@@ -170,7 +201,7 @@ def test_each_state_of_a_session_has_its_one_sentence(state: str) -> None:
     note = presence_now(presence if marks else None, over=False, now=NOW)
     minutes = EXPECTED_AT[state]
     assert note == PresenceNote(code, NOW + timedelta(minutes=minutes or 0))
-    assert code in STATES and say_presence(note, TZ)  # worded from the message table
+    assert code in STATES and say_presence(note, TZ, NOW)  # worded from the message table
 
 
 def test_nobody_yet_is_said_only_until_the_appointment_is_over() -> None:

@@ -42,8 +42,8 @@ def queue(app: Flask, appointment_id: int, kind: LetterKind = LetterKind.INVITAT
 
 
 def test_two_concurrent_rounds_send_each_letter_once(app: Flask, mail_server: Mailbox) -> None:
-    for _ in range(APPOINTMENTS):
-        appointment = add_appointment(app)
+    for number in range(APPOINTMENTS):
+        appointment = add_appointment(app, email=f"client{number}@client.example")
         for _ in range(LETTERS_EACH):
             queue(app, appointment.id)
     mail_round = app.extensions["mail"].round

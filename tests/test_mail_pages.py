@@ -34,4 +34,4 @@ def test_privacy_says_what_the_outbox_keeps_and_for_how_long(client: FlaskClient
     page = text_of(client.get("/privacy").get_data(True))
     assert "The outbox keeps only what the message needs" in page
     assert "It never holds the host's start link, a Zoom token or anything from a session" in page
-    assert "deleted 30 days after (the MAIL_KEEP_DAYS setting)" in page
+    assert "deleted at most 30 days after (fewer if the spa sets MAIL_KEEP_DAYS lower)" in page

@@ -45,7 +45,7 @@ def mail_round(app: Flask, final_reply_seconds: float, at: datetime | None = Non
 
 def queue_invitation(app: Flask) -> int:
     """An invitation waiting in the outbox for a new appointment; the appointment's id."""
-    appointment = add_appointment(app)
+    appointment = add_appointment(app, email=CLIENT)  # a letter goes to the address the appointment has then
     letter = Letter(
         appointment.id,
         LetterKind.INVITATION,

@@ -48,7 +48,7 @@ def test_a_new_passcode_in_zoom_moves_the_version_and_the_redraw_reads_only_the_
     assert deliver(client, event).status_code == 204
     assert version(client, appointment.id) != before
 
-    shown = client.get(f"/appointments/{appointment.id}/meeting")
+    shown = client.get(f"/appointments/{appointment.id}/meeting/shown")
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
     body = shown.get_json()
     assert body["meeting"]["join_url"] == NEW_LINK and NEW_LINK in body["meeting"]["invitation"]

@@ -73,7 +73,7 @@ def test_the_app_hands_the_script_its_texts_and_rules_from_the_message_table(app
     for code in ("request_failed", "network_unreachable", "meeting_unchecked", "copy_failed"):
         assert data["texts"][code] == say(code) and f'<dt id="{code}">' in help_page
     rules = data["rules"]
-    codes = {*rules["reconnect_codes"], rules["not_connected_code"], rules["retry_code"]}
+    codes = {*rules["reconnect_codes"], rules["not_connected_code"], rules["retry_code"], rules["day_check_busy_code"]}
     assert codes <= set(MESSAGES) and rules["help_prefix"] == "/help#"
     assert rules["spa_timezone"] == app.config["SPA_TZ"].key == "America/New_York"
 

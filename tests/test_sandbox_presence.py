@@ -50,7 +50,7 @@ def test_a_session_from_the_waiting_room_to_the_end_sends_zoom_s_events_signed(z
         "meeting.participant_joined_waiting_room",
         "meeting.started",
         "meeting.participant_joined",  # the host
-        "meeting.participant_left_waiting_room",  # admitted at once
+        "meeting.participant_admitted",  # admitted at once, with no "left the waiting room" (as Zoom may)
         "meeting.participant_joined",
         "meeting.participant_left",
         "meeting.participant_joined",
@@ -59,7 +59,8 @@ def test_a_session_from_the_waiting_room_to_the_end_sends_zoom_s_events_signed(z
         "meeting.ended",
     ]
     uuids = {e["payload"]["object"]["uuid"] for e in events}
-    assert len(uuids) == 1 and all(e["payload"]["object"]["id"] == meeting["id"] for e in events)
+    # object.id as Zoom's participant events send it: a string of digits.
+    assert len(uuids) == 1 and all(e["payload"]["object"]["id"] == str(meeting["id"]) for e in events)
     host_id = state.current_user().id
     for one in events:
         obj = one["payload"]["object"]
@@ -71,6 +72,9 @@ def test_a_session_from_the_waiting_room_to_the_end_sends_zoom_s_events_signed(z
     assert [e["event"] for e in hosts] == ["meeting.participant_joined", "meeting.participant_left"]
     assert "join_time" in events[2]["payload"]["object"]["participant"]
     assert "leave_time" in events[5]["payload"]["object"]["participant"]
+    # Zoom's own leave_reason texts ("$name left the meeting.", "Host ended the meeting.").
+    reasons = [e["payload"]["object"]["participant"]["leave_reason"] for e in events if e["event"].endswith("_left")]
+    assert reasons == ["Client left the meeting.", "Host ended the meeting.", "Host ended the meeting."]
     assert "end_time" in events[-1]["payload"]["object"]
 
 
@@ -112,6 +116,65 @@ def test_the_marketplace_page_offers_the_session_buttons(zoom) -> None:
     http, _ = zoom
     meeting = create(http, tokens(http)["access_token"])
     page = http.get("/marketplace").get_data(as_text=True)
-    for label in ("Client joins the waiting room", "Client joins", "Client leaves", "Host starts", "Meeting ends"):
+    for label in (
+        "Client joins the waiting room",
+        "Client arrives before the host",
+        "Host admits the client",
+        "Host puts the client in the waiting room",
+        "Client joins",
+        "Client leaves",
+        "Host starts",
+        "Meeting ends",
+    ):
         assert f">{label}</button>" in page
     assert f"/marketplace/meetings/{meeting['id']}/session" in page
+
+
+def sent(http: Any, meeting: dict[str, Any], *actions: str) -> list[dict[str, Any]]:
+    """The events the stand-in sends for these session actions, in order."""
+    with responses.RequestsMock() as mock:
+        mock.post(HOOK, status=204)
+        for action in actions:
+            assert http.post(f"/_sandbox/meetings/{meeting['id']}/session", json={"action": action}).status_code == 200
+        return received(mock)
+
+
+def test_the_host_puts_the_client_back_and_admits_them_again(zoom) -> None:
+    http, _ = zoom
+    meeting = create(http, tokens(http)["access_token"])
+    events = sent(http, meeting, "host_starts", "client_waits", "host_admits", "host_puts_client_back", "host_admits")
+    assert [e["event"] for e in events] == [
+        "meeting.started",
+        "meeting.participant_joined",  # the host
+        "meeting.participant_joined_waiting_room",
+        "meeting.participant_admitted",
+        "meeting.participant_joined",
+        "meeting.participant_put_in_waiting_room",
+        "meeting.participant_admitted",
+        "meeting.participant_joined",
+    ]
+    assert all(isinstance(e["payload"]["object"]["id"], str) for e in events)
+
+
+def test_a_client_before_the_host_waits_for_the_host_or_with_join_before_host_gets_in_first(zoom) -> None:
+    http, _ = zoom
+    access = tokens(http)["access_token"]
+    off = create(http, access)  # join before host off, as the app creates its meetings
+    events = sent(http, off, "client_waits_for_host", "host_starts")
+    assert [e["event"] for e in events] == [
+        "meeting.participant_jbh_waiting",
+        "meeting.started",
+        "meeting.participant_joined",  # the host
+        "meeting.participant_joined_waiting_room",  # the meeting's waiting room takes the client
+        "meeting.participant_admitted",
+        "meeting.participant_joined",
+    ]
+    assert set(events[0]["payload"]["object"]["participant"]) == {"id", "user_name"}  # Rivet's jbh participant
+    gave_up = sent(http, create(http, access), "client_waits_for_host", "client_leaves")
+    assert gave_up[-1]["payload"]["object"]["participant"]["leave_reason"] == "Host did not join."
+    on = create(http, access, settings={"join_before_host": True, "waiting_room": False})
+    assert [e["event"] for e in sent(http, on, "client_waits_for_host")] == [
+        "meeting.started",
+        "meeting.participant_jbh_joined",
+        "meeting.participant_joined",
+    ]

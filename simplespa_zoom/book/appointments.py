@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, exists, func, insert, select, text, update
 
 from simplespa_zoom.book.schema import appointments, note_meetings, outbox
 from simplespa_zoom.meetings.domain import (
@@ -17,10 +17,11 @@ from simplespa_zoom.meetings.domain import (
     AppointmentDraft,
     AppointmentNotFound,
     Claim,
+    DeletedInProvider,
     VersionConflict,
     indexable,
 )
-from simplespa_zoom.meetings.ports import Letter, MeetingLineFormat
+from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, MeetingLineFormat
 
 # A claim outlives its holder's Zoom deadline (service.CHANGE_SECONDS) only when the holder died;
 # taking it over is safe, as a takeover first looks for the meeting the holder may have made.
@@ -85,8 +86,15 @@ def from_row(row: Row[Any], line_format: MeetingLineFormat) -> Appointment:
         meeting_minutes=row.zoom_duration_minutes,
         client_timezone=row.client_timezone,
         mail_sequence=row.mail_sequence,
+        deleted_in_provider=_read_deletion(row),
         line_format=line_format,
     )
+
+
+def _read_deletion(row: Row[Any]) -> DeletedInProvider | None:
+    """The meeting deleted in Zoom that staff have not acted on, if any (an unreadable time counts as none)."""
+    at = _read_start(row.zoom_deleted_at) if row.zoom_deleted_at is not None else None
+    return None if at is None else DeletedInProvider(at, row.zoom_deleted_link)
 
 
 def search_key(client_name: str) -> str:
@@ -123,6 +131,23 @@ def letter_values(letter: Letter, sequence: int, now: datetime) -> dict[str, Any
         "due_at": to_db(now),
         "created_at": to_db(now),
     }
+
+
+class _AlreadyInvited(Exception):
+    """An invitation went or waits already: the resend's transaction is rolled back."""
+
+
+def _invited_since(connection: Connection, appointment_id: int, since: datetime) -> bool:
+    """Whether an invitation written since then waits or went (a refused or stopped one reached no inbox)."""
+    query = select(
+        exists().where(
+            outbox.c.appointment_id == appointment_id,
+            outbox.c.kind == str(LetterKind.INVITATION),
+            outbox.c.created_at >= to_db(since),
+            outbox.c.state.in_((str(LetterState.QUEUED), str(LetterState.SENDING), str(LetterState.SENT))),
+        )
+    )
+    return bool(connection.execute(query).scalar())
 
 
 def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Collection[int]) -> None:
@@ -224,8 +249,10 @@ class AppointmentStore:
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
+        deleted: DeletedInProvider | None = None,
     ) -> Appointment:
-        """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line;
+        """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line (and
+        with deleted, Zoom deleted it: the row remembers when and its link, for staff to act on);
         with own_line_digest the app rewrote its line to text of that digest; with synced_ms the line now
         shows what Zoom held at that time.
 
@@ -241,6 +268,8 @@ class AppointmentStore:
                 zoom_line_digest=None,
                 zoom_duration_minutes=None,
             )
+            if deleted is not None:
+                values.update(zoom_deleted_at=to_db(deleted.at), zoom_deleted_link=deleted.join_url)
         else:
             if own_line_digest is not None:
                 values["zoom_line_digest"] = own_line_digest
@@ -275,22 +304,40 @@ class AppointmentStore:
             "zoom_line_digest": line_digest,
             "zoom_duration_minutes": meeting_minutes,
             "meeting_claimed_at": None,
+            "zoom_deleted_at": None,  # a new meeting: a deletion in Zoom before it is acted on
+            "zoom_deleted_link": None,
         }
         return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
-        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version."""
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        """Staff acted on the meeting Zoom deleted: forget the deletion, writing the letter it causes."""
+        return self._write(
+            appointment_id, base_version, {"zoom_deleted_at": None, "zoom_deleted_link": None}, letter=letter
+        )
+
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """Write a letter with the appointment's next SEQUENCE (a resend): one transaction, whatever the version.
+        None, and nothing written, when an invitation written since `unless_invited_since` waits or went: checked
+        after the row's update, which holds its lock, so two resends at once cannot both pass."""
         statement = (
             update(appointments)
             .where(appointments.c.id == appointment_id)
             .values(mail_sequence=appointments.c.mail_sequence + 1)
             .returning(appointments)
         )
-        with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
-            if row is None:
-                raise AppointmentNotFound(appointment_id)
-            connection.execute(insert(outbox).values(letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))))
+        try:
+            with self.engine.begin() as connection:
+                row = connection.execute(statement).first()
+                if row is None:
+                    raise AppointmentNotFound(appointment_id)
+                if unless_invited_since and _invited_since(connection, appointment_id, unless_invited_since):
+                    raise _AlreadyInvited()  # rolls the SEQUENCE back
+                letter_row = letter_values(letter, row.mail_sequence - 1, datetime.now(UTC))
+                connection.execute(insert(outbox).values(letter_row))
+        except _AlreadyInvited:
+            return None
         self._letter_written()
         return self._from_row(row)
 

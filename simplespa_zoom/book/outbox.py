@@ -8,10 +8,11 @@ died mid-letter leaves a claim that is taken over after STALE_CLAIM.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Engine, Row, Select, and_, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import from_row, letter_values, to_db
@@ -46,6 +47,20 @@ def _letter(row: Row[Any]) -> Letter:
         id=row.id,
         attempts=row.attempts,
         queued_at=datetime.fromisoformat(row.created_at),
+    )
+
+
+def _status(row: Row[Any]) -> LetterStatus:
+    state = LetterState(row.state)
+    waiting = state in (LetterState.QUEUED, LetterState.SENDING)
+    return LetterStatus(
+        kind=LetterKind(row.kind),
+        recipient=(row.current_email or "") if waiting else row.recipient,
+        state=LetterState.QUEUED if waiting else state,
+        sent_at=_read_time(row.settled_at) if state is LetterState.SENT else None,
+        error=row.error if state in (LetterState.FAILED, LetterState.DROPPED) else None,
+        id=row.id,
+        settled_at=_read_time(row.settled_at),
     )
 
 
@@ -101,20 +116,66 @@ class OutboxStore:
             return connection.execute(statement).first()
 
     def settle(self, letter: Letter, state: LetterState, now: datetime, *, error: str | None) -> None:
-        """Sent, refused for good or dropped: the letter's last state, with when and why."""
-        self._finish(letter, state=str(state), settled_at=to_db(now), error=error)
+        """Sent, refused for good or dropped: the letter's last state, with when and why. A dropped reminder gives
+        up its key, so the appointment back at that start (moved away and back) gets its reminder."""
+        key = {"reminder_key": None} if state is LetterState.DROPPED else {}
+        self._finish(letter, state=str(state), settled_at=to_db(now), error=error, **key)
 
     def retry(self, letter: Letter, due_at: datetime, *, error: str) -> None:
         """Back in the queue until due_at, with the reason it did not go this time."""
         self._finish(letter, state=str(LetterState.QUEUED), due_at=to_db(due_at), error=error)
 
     def _finish(self, letter: Letter, **values: Any) -> None:
+        """Record the letter as it was composed this time (the address and line at sending time) and its state."""
+        content = {
+            "recipient": letter.recipient,
+            "recipient_name": letter.recipient_name,
+            "join_url": letter.join_url,
+            "starts_at": to_db(letter.starts_at),
+            "duration_minutes": letter.duration_minutes,
+            "client_timezone": letter.client_timezone,
+        }
         with self.engine.begin() as connection:
             connection.execute(
                 update(outbox)
                 .where(outbox.c.id == letter.id, outbox.c.state == str(LetterState.SENDING))
-                .values(claimed_at=None, **values)
+                .values(claimed_at=None, **content, **values)
             )
+
+    def stop(self, appointment_id: int, letter_id: int, now: datetime, *, reason: str) -> LetterKind | None:
+        """Drop the letter if it still waits for its turn (a compare and set: a sender's claim and a stop exclude each
+        other). A stopped reminder keeps its key: stopped stays stopped."""
+        statement = (
+            update(outbox)
+            .where(
+                outbox.c.id == letter_id,
+                outbox.c.appointment_id == appointment_id,
+                outbox.c.state == str(LetterState.QUEUED),
+            )
+            .values(state=str(LetterState.DROPPED), settled_at=to_db(now), error=reason)
+            .returning(outbox.c.kind)
+        )
+        with self.engine.begin() as connection:
+            kind = connection.execute(statement).scalar()
+        return None if kind is None else LetterKind(kind)
+
+    def updated_since(
+        self, appointment_id: int, since: datetime, *, not_kinds: Collection[LetterKind], besides: int | None = None
+    ) -> bool:
+        query = select(
+            exists().where(
+                outbox.c.appointment_id == appointment_id,
+                outbox.c.kind.not_in([str(kind) for kind in not_kinds]),
+                outbox.c.join_url != "",
+                outbox.c.id != (besides or 0),
+                or_(
+                    outbox.c.state.in_(WAITING),
+                    and_(outbox.c.state == str(LetterState.SENT), outbox.c.settled_at >= to_db(since)),
+                ),
+            )
+        )
+        with self.engine.connect() as connection:
+            return bool(connection.execute(query).scalar())
 
     def reminders_due(self, now: datetime, until: datetime) -> list[Appointment]:
         """Appointments holding the app's meeting and a client email that start in (now, until], by start index."""
@@ -142,22 +203,27 @@ class OutboxStore:
 
     def latest(self, appointment_id: int) -> LetterStatus | None:
         query = (
-            select(outbox)
-            .where(outbox.c.appointment_id == appointment_id, outbox.c.kind != str(LetterKind.REMINDER))
+            self._statuses(appointment_id)
+            .where(outbox.c.kind != str(LetterKind.REMINDER))
             .order_by(outbox.c.id.desc())
             .limit(1)
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
-        if row is None:
-            return None
-        state = LetterState(row.state)
-        return LetterStatus(
-            kind=LetterKind(row.kind),
-            recipient=row.recipient,
-            state=LetterState.QUEUED if state is LetterState.SENDING else state,
-            sent_at=_read_time(row.settled_at) if state is LetterState.SENT else None,
-            error=row.error if state is LetterState.FAILED else None,
+        return None if row is None else _status(row)
+
+    def letters(self, appointment_id: int) -> list[LetterStatus]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._statuses(appointment_id).order_by(outbox.c.id)).all()
+        return [_status(row) for row in rows]
+
+    @staticmethod
+    def _statuses(appointment_id: int) -> Select[Any]:
+        """The appointment's letters with the address a waiting one will go to: the appointment's, as it is now."""
+        return (
+            select(outbox, appointments.c.client_email.label("current_email"))
+            .join(appointments, appointments.c.id == outbox.c.appointment_id)
+            .where(outbox.c.appointment_id == appointment_id)
         )
 
     def purge(self, before: datetime) -> int:

@@ -21,16 +21,18 @@ class PresenceStore:
         self.engine = engine
         self.appointments = appointments  # builds the rows it writes, in the provider's line format
 
-    def add(self, appointment_id: int, mark: Mark) -> None:
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        values = {**mark._asdict(), "kind": mark.kind.value}
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    insert(presence_marks).values(
-                        appointment_id=appointment_id, session=mark.session, kind=mark.kind.value, at_ms=mark.at_ms
-                    )
-                )
+                connection.execute(insert(presence_marks).values(appointment_id=appointment_id, **values))
         except IntegrityError:
-            pass  # the same mark again (a replay), or the appointment is gone: nothing to keep
+            return False  # the same mark again (a replay, or another server's tick), or the appointment is gone
+        return True
+
+    def with_marks(self) -> list[int]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(presence_marks.c.appointment_id).distinct()).scalars())
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         if not appointment_ids:
@@ -39,7 +41,9 @@ class PresenceStore:
         found: dict[int, list[Mark]] = {}
         with self.engine.connect() as connection:
             for row in connection.execute(query):
-                found.setdefault(row.appointment_id, []).append(Mark(row.session, Kind(row.kind), row.at_ms))
+                found.setdefault(row.appointment_id, []).append(
+                    Mark(row.session, Kind(row.kind), row.at_ms, row.meeting_id, row.participant)
+                )
         return found
 
     def attendance_written(self, appointment_ids: list[int]) -> dict[int, dict[int, Written]]:
@@ -83,9 +87,9 @@ class PresenceStore:
             raise VersionConflict(self.appointments._from_row(current))
         return self.appointments._from_row(row)
 
-    def forget_before(self, cutoff_ms: int) -> None:
+    def forget_before(self, cutoff_ms: int) -> int:
         with self.engine.begin() as connection:
-            connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms))
+            return connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms)).rowcount
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:
         with self.engine.begin() as connection:

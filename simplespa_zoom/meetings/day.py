@@ -1,18 +1,18 @@
 """Checking the day's meetings together: one request from the day list, the single check's rules on every row.
 
-Rows whose check needs the provider (the app's own line, not ended) are checked a few at a time: each
-check waits for one of the provider's call slots like any other request (so the day's check never
-holds more of them than the provider allows a process), checks start no faster than the provider's
-per-second limit, all within one deadline, and at most DAY_CHECK_MAX of them; the others say why they
-were not checked. Every other row gets its answer from the same rules without a provider call.
+Rows whose check needs the provider (the app's own line, not ended) are checked a few at a time, and
+none of them waits for the provider: a row takes one of the provider's call slots only if one is
+free now, and its turn under the per-second limit (shared by every request of the process) only if
+it comes before the deadline; all within one deadline for the whole request, and at most
+DAY_CHECK_MAX of them. The others say they were checked later, or why they were not checked. Every
+other row gets its answer from the same rules without a provider call.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
@@ -25,32 +25,13 @@ T = TypeVar("T")
 
 DAY_CHECK_MAX = 30  # rows checked with the provider per request: the day list's bound on provider calls
 DAY_CHECK_TOGETHER = 2  # rows in flight at once
-DAY_CHECK_SECONDS = 12.0  # the whole day's check, waiting for slots included
+DAY_CHECK_SECONDS = 12.0  # the whole request, from its start to its last answer
 
 
 class Together(Protocol):
     """Runs tasks with at most at_once of them at a time; their results in order, or the first task's error."""
 
     def __call__(self, tasks: Sequence[Callable[[], T]], at_once: int) -> list[T]: ...
-
-
-@dataclass
-class Pacer:
-    """Spaces the starts of calls made together so they stay under a per-second limit."""
-
-    per_second: float
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    _next: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait_turn(self) -> None:
-        with self._lock:
-            now = self.clock()
-            turn = max(now, self._next)
-            self._next = turn + 1 / self.per_second
-        if turn > now:
-            self.sleep(turn - now)
 
 
 @dataclass(frozen=True)
@@ -64,7 +45,6 @@ class CheckDay:
     def check_day(self, appointments: Sequence[Appointment], together: Together) -> list[Check]:
         now = self.now()
         deadline = time.monotonic() + DAY_CHECK_SECONDS
-        pacer = Pacer(self.provider.calls_per_second)
         asked = 0
         tasks: list[Callable[[], Check | None]] = []
         for appointment in appointments:
@@ -75,21 +55,23 @@ class CheckDay:
                 tasks.append(partial(_as_is, settled))  # the rules answer without a provider call
             elif asked < DAY_CHECK_MAX:
                 asked += 1
-                tasks.append(partial(self._ask, appointment, deadline, pacer))
+                tasks.append(partial(self._ask, appointment, deadline))
             else:
                 tasks.append(
                     partial(checked_as, appointment, CheckState.UNCHECKED, "day_check_limit", limit=DAY_CHECK_MAX)
                 )
         return [check for check in together(tasks, DAY_CHECK_TOGETHER) if check is not None]
 
-    def _ask(self, appointment: Appointment, deadline: float, pacer: Pacer) -> Check | None:
-        """The row's check once a call slot is free and its turn under the rate limit has come."""
-        pacer.wait_turn()
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return checked_as(appointment, CheckState.UNCHECKED, "meeting_check_slow")
+    def _ask(self, appointment: Appointment, deadline: float) -> Check | None:
+        """The row's check if a call slot is free now and its turn comes in time; otherwise "checked later".
+
+        Only rows holding a slot wait for a turn, so at most the process's slots wait, each briefly; waiting
+        for a turn first would hold a thread per row while many requests' rows queue for turns.
+        """
         try:
-            with self.provider.within(left, wait=left):
+            with self.provider.within(deadline - time.monotonic(), wait=0):  # ends at the request's deadline
+                if not self.provider.take_turn(deadline - time.monotonic()):
+                    raise ProviderSlow()
                 return self._check(appointment.id)
         except ProviderSlow:
             return checked_as(appointment, CheckState.UNCHECKED, "meeting_check_slow")

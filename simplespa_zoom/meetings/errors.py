@@ -49,6 +49,19 @@ class NothingToResend(MeetingError):
     code = "mail_resend_impossible"
 
 
+class ResendTooSoon(MeetingError):
+    """An invitation written within the last few minutes waits or went: a resend now would only fill the inbox."""
+
+    code = "mail_resend_too_soon"
+    http_status = 429
+
+
+class LetterNotWaiting(MeetingError):
+    """Stop asked for a letter no longer waiting: it went, was refused, was stopped, or is being sent right now."""
+
+    code = "mail_not_waiting"
+
+
 class MeetingNotSaved(MeetingError):
     """The provider created the meeting but the notes could not record it."""
 

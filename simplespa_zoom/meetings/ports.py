@@ -12,16 +12,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
-from simplespa_zoom.meetings.domain import Appointment, Claim
+from simplespa_zoom.meetings.domain import Appointment, Claim, DeletedInProvider
 
 Clock = Callable[[], datetime]  # the time now, aware
 
 
 class LetterKind(StrEnum):
-    """What a letter tells the client: the calendar letters share one UID per appointment; a reminder has none."""
+    """What a letter tells the client: the calendar letters share one UID per appointment; a reminder has none.
+
+    Only CANCELLATION removes the calendar entry, and only for a cancelled appointment: every other calendar
+    letter updates it (a booked appointment that is no longer online keeps its entry, without a link).
+    """
 
     INVITATION = "invitation"
-    UPDATE = "update"
+    UPDATE = "update"  # a new start
+    NEW_LINK = "new_link"  # the same start, a new join link (a new passcode, a new meeting)
+    NEW_LENGTH = "new_length"  # the same start and link, a new end
+    NOT_ONLINE = "not_online"  # the appointment stays, no longer a video call: no link
     CANCELLATION = "cancellation"
     REMINDER = "reminder"
 
@@ -33,7 +40,7 @@ class LetterState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    DROPPED = "dropped"  # a reminder whose appointment was cancelled, moved or lost its meeting
+    DROPPED = "dropped"  # not sent: stopped by staff, no address any more, or a reminder no longer due
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,16 @@ class Letter:
 
 @dataclass(frozen=True)
 class LetterStatus:
-    """Where an appointment's latest calendar letter stands, as staff see it."""
+    """Where one of an appointment's letters stands, as staff see it. A waiting letter names the address it will go
+    to (the appointment's at sending time: empty when it has none)."""
 
     kind: LetterKind
     recipient: str
     state: LetterState
     sent_at: datetime | None = None
-    error: str | None = None
+    error: str | None = None  # why it was refused or not sent
+    id: int | None = None
+    settled_at: datetime | None = None  # when it was sent, refused or dropped
 
 
 class AppointmentBook(Protocol):
@@ -109,10 +119,20 @@ class AppointmentBook(Protocol):
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
-    ) -> Appointment: ...
+        deleted: DeletedInProvider | None = None,
+    ) -> Appointment:
+        """With forget_meeting and deleted, the meeting went in the provider: the row remembers when and its link."""
+        ...
 
-    def queue_letter(self, appointment_id: int, letter: Letter) -> Appointment:
-        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction."""
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        """Staff acted on a meeting deleted in the provider: forget the deletion, with the letter it causes."""
+        ...
+
+    def queue_letter(
+        self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
+    ) -> Appointment | None:
+        """Write a letter to the outbox with the appointment's next SEQUENCE (a resend), in one transaction; None,
+        with nothing written, if an invitation written since `unless_invited_since` waits or went."""
         ...
 
     def mark_host(self, appointment_id: int, meeting_id: int, host_mark: str) -> None: ...
@@ -203,11 +223,14 @@ class MeetingProvider(Protocol):
     call slots, and one deadline for every call inside (refreshes and retries included).
     """
 
-    calls_per_second: float  # how fast calls made together may start, under the provider's rate limit
-
     def within(self, seconds: float, *, wait: float | None = None) -> AbstractContextManager[None]: ...
 
     def time_left(self) -> float | None: ...
+
+    def take_turn(self, seconds: float) -> bool:
+        """For calls made together: wait for this process's next turn under the provider's per-second limit,
+        if it comes within `seconds`; False (no turn taken) otherwise."""
+        ...
 
     def create(
         self,
@@ -381,6 +404,21 @@ class Outbox(Protocol):
 
     def latest(self, appointment_id: int) -> LetterStatus | None:
         """The appointment's latest calendar letter (not a reminder), as staff see it."""
+        ...
+
+    def letters(self, appointment_id: int) -> list[LetterStatus]:
+        """Every letter of the appointment the outbox still keeps, oldest first."""
+        ...
+
+    def stop(self, appointment_id: int, letter_id: int, now: datetime, *, reason: str) -> LetterKind | None:
+        """Drop a letter of this appointment still waiting for its turn; its kind, or None if none was waiting."""
+        ...
+
+    def updated_since(
+        self, appointment_id: int, since: datetime, *, not_kinds: Collection[LetterKind], besides: int | None = None
+    ) -> bool:
+        """Whether a letter with a join link, of none of those kinds and other than `besides`, waits or went since
+        then (an update, which can stand in for a reminder)."""
         ...
 
     def purge(self, before: datetime) -> int:

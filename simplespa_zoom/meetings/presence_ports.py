@@ -1,7 +1,8 @@
 """What the presence service needs to keep: marks of who came when, and the app's attendance line.
 
-A mark is one fact from the provider ("the client joined the waiting room at t") about one session
-of a meeting. Marks hold no name, email or provider id of any participant: only a kind and a time.
+A mark is one fact from the provider ("the client joined the waiting room at t") about one instance
+of a meeting. Marks hold no name, email or provider id of any participant: a kind, a time, the meeting
+it is about (the app's own meeting id, so a new meeting starts clean) and a one-way digest of who.
 """
 
 from __future__ import annotations
@@ -17,20 +18,29 @@ class Kind(StrEnum):
 
     STARTED = "started"
     HOST_JOINED = "host_joined"  # the host, told apart by the provider's host id (the client's own kinds below)
+    HOST_AWAITED = "host_awaited"  # the client arrived before the host, who has not started the meeting
+    EARLY_JOINED = "early_joined"  # the client got in before the host (join before host on): no longer awaiting
     WAITING = "waiting"
+    PUT_BACK = "put_back"  # the host moved the client from the meeting back into the waiting room
     WAITING_LEFT = "waiting_left"
+    ADMITTED = "admitted"  # the host admitted the client from the waiting room
     JOINED = "joined"
     LEFT = "left"
     HOST_LEFT = "host_left"
     ENDED = "ended"
+    CLOSED = "closed"  # the app's own: the provider's end never came, so the tick closed the session
 
 
 class Mark(NamedTuple):
-    """One fact about one session (a digest of the provider's session id) at at_ms (epoch milliseconds)."""
+    """One fact about one instance of a meeting (session: a digest of the provider's instance id) at at_ms
+    (epoch milliseconds). participant is a one-way digest telling two people (or one person's two devices)
+    apart when their events share a kind and a millisecond; meeting_id the meeting the event was about."""
 
     session: str
     kind: Kind
     at_ms: int
+    meeting_id: int = 0
+    participant: str = ""
 
 
 class Written(NamedTuple):
@@ -50,7 +60,13 @@ class PresenceLog(Protocol):
     add is idempotent: the same mark delivered twice is kept once, so a replay changes nothing.
     """
 
-    def add(self, appointment_id: int, mark: Mark) -> None: ...
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        """Keep the mark; whether it is new (False: kept already, or no such appointment)."""
+        ...
+
+    def with_marks(self) -> list[int]:
+        """The appointments that have any mark kept (the tick looks at these only)."""
+        ...
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         """Every kept mark of each appointment (those with none are left out)."""
@@ -65,8 +81,8 @@ class PresenceLog(Protocol):
         (else VersionConflict with the fresh row): one transaction."""
         ...
 
-    def forget_before(self, cutoff_ms: int) -> None:
-        """Drop marks older than cutoff_ms: presence is kept only while it is news."""
+    def forget_before(self, cutoff_ms: int) -> int:
+        """Drop marks older than cutoff_ms (presence is kept only while it is news); how many."""
         ...
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:

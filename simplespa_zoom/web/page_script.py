@@ -40,6 +40,7 @@ def page_script_data() -> dict[str, dict[str, object]]:
             "not_connected_code": "zoom_not_connected",
             "retry_code": "zoom_retry",
             "retry_header": RETRY_HEADER,
+            "day_check_busy_code": "day_check_busy",
             "help_prefix": f"{url_for('pages.help')}#",
             "spa_timezone": current_app.config["SPA_TZ"].key,
         },

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from simplespa_zoom.meetings.invitations import RESEND_EVERY
 from simplespa_zoom.meetings.presence import STATES
 from simplespa_zoom.messages import MESSAGES, ONE_BROWSER, PRESENCE_STATES, by_area, help_aliases
 
@@ -44,6 +45,7 @@ def guide() -> Any:
         aliases=help_aliases(),
         one_browser=ONE_BROWSER,
         presence_states=presence,
+        resend_minutes=int(RESEND_EVERY.total_seconds() // 60),
     )
 
 

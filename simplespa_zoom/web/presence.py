@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from simplespa_zoom.meetings import attendance
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, presence_now
+from simplespa_zoom.meetings.presence import PresenceEvents, client_identified, presence_now
 from simplespa_zoom.meetings.presence_ports import Written
 from simplespa_zoom.messages import WORDS
 from simplespa_zoom.web import the_book
@@ -26,6 +26,7 @@ from simplespa_zoom.web.words import say, say_presence
 bp = Blueprint("presence", __name__, url_prefix="/appointments")
 
 POLL_IDS_MAX = 200  # appointments one poll asks about (a day's list)
+ENDED_CODES = {"presence_ended", "presence_closed"}  # still true once the host removed the app
 
 
 def presence_events() -> PresenceEvents:
@@ -38,22 +39,21 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line. Only the few rows with something to say are read for it.
     """
-    tz = current_app.config["SPA_TZ"]
+    tz, now = current_app.config["SPA_TZ"], datetime.now(UTC)
     book = the_book().appointments
     events = presence_events()
-    states = events.now_of(appointment_ids)
+    states = events.now_with(appointment_ids)
     off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
     for key in states.keys() | off:
-        note = states[key].note() if key in states else None
-        if key in off and (note is None or note.code != "presence_ended"):
-            text = say("presence_off")
-        elif note is not None:
-            text = say_presence(note, tz)
-        else:
+        appointment, state = states[key] if key in states else (book.get(key), None)
+        note = state.note() if state is not None else None
+        if (note is None and key not in off) or not appointment.line_is_own:
             continue
-        if book.get(key).line_is_own:
-            texts[key] = text
+        if key in off and (note is None or note.code not in ENDED_CODES):
+            texts[key] = say("presence_off")
+        elif note is not None:
+            texts[key] = say_presence(note, tz, now, someone=not client_identified(appointment))
     return texts
 
 
@@ -93,7 +93,7 @@ def _no_store(answer: Any) -> Any:
 @login_required
 def one(appointment_id: int) -> Any:
     """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
-    what the page shows: when it changes, the page asks GET …/meeting (the database only) and redraws."""
+    what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
     now = datetime.now(UTC)
     text = None
@@ -101,10 +101,10 @@ def one(appointment_id: int) -> Any:
         events = presence_events()
         state = events.now_of([appointment_id]).get(appointment_id)
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
+        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"])
+            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=not client_identified(appointment))
     return _no_store(
         {
             "presence": text,

@@ -4,13 +4,16 @@ errors, notices and checks), and this is the one place they become sentences, fr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
+from simplespa_zoom.meetings.invitations import MAIL_NO_ADDRESS, MAIL_STOPPED
 from simplespa_zoom.meetings.ports import (
+    LetterKind,
     LetterState,
     LetterStatus,
     ProviderError,
@@ -20,7 +23,18 @@ from simplespa_zoom.meetings.ports import (
 from simplespa_zoom.meetings.presence import PresenceNote
 from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
-from simplespa_zoom.messages import LETTER_KINDS, MESSAGES, PERMISSIONS, PROVIDER_CODES, RECONNECT_REASON, say, tell
+from simplespa_zoom.messages import (
+    LETTER_KINDS,
+    LETTER_NEWS,
+    MESSAGES,
+    PERMISSIONS,
+    PROVIDER_CODES,
+    RECONNECT_REASON,
+    SOMEONE,
+    WORDS,
+    say,
+    tell,
+)
 
 _CONFIRMED = (CheckState.OK, CheckState.UPDATED)  # a check that found nothing to fix says so, with no Help entry
 
@@ -47,30 +61,62 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
     return {**summary, "note": say(str(code)) if code else None}
 
 
-def say_presence(note: PresenceNote, tz: ZoneInfo) -> str:
-    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm.")."""
-    return say(note.code, time=format_clock(note.at.astimezone(tz)))
+def say_presence(note: PresenceNote, tz: ZoneInfo, now: datetime | None = None, someone: bool = False) -> str:
+    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); a time not of
+    today (on the spa's calendar) with its date, so yesterday evening's news is not read as today's. someone: the
+    events do not tell the client from staff, so the sentence says "Someone" where it would say "Client"."""
+    code = SOMEONE.get(note.code, note.code) if someone else note.code
+    local = note.at.astimezone(tz)
+    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    return say(code, time=format_clock(local) if local.date() == today else format_when(local))
 
 
 def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
-    """What the widget says about the client's invitation: queued, sent (when) or failed (why: the mail
-    server's own answer, or the message of the code the outbox kept when the server said nothing)."""
+    """What the widget says about the client's invitation: queued (to the address it will go to), sent (when) or
+    failed (why: the mail server's own answer, or the message of the code the outbox kept when the server said
+    nothing)."""
     if status is None or status.state is LetterState.DROPPED:
         return None
-    code = {LetterState.SENT: "mail_sent", LetterState.FAILED: "mail_failed"}.get(status.state, "mail_queued")
-    values: dict[str, object] = {"what": LETTER_KINDS[str(status.kind)], "to": status.recipient}
-    if status.state is LetterState.SENT and status.sent_at is not None:
-        values["when"] = format_when(status.sent_at.astimezone(tz))
-    if status.state is LetterState.FAILED:
-        reason = status.error or ""
-        values["why"] = (say(reason) if reason.startswith("mail_") and reason in MESSAGES else reason).rstrip(".")
+    code, text = _say_letter(status, tz)
     return {
         "state": str(status.state),
         "code": code,
-        "text": say(code, **values),
+        "text": text,
         "failed": code == "mail_failed",
         "help": code != "mail_sent",  # a letter sent leaves nothing to do: no "What to do" beside it
     }
+
+
+def say_letters(statuses: list[LetterStatus], tz: ZoneInfo) -> list[dict[str, object]]:
+    """The appointment page's list of letters to the client, oldest first: what, when, to which address, and
+    whether staff may still stop it. A reminder the round dropped by itself (no longer due) is no letter to list."""
+    shown = []
+    for status in statuses:
+        dropped = status.state is LetterState.DROPPED
+        if dropped and status.error not in (MAIL_STOPPED, MAIL_NO_ADDRESS):
+            continue
+        code, text = _say_letter(status, tz)
+        queued = status.state is LetterState.QUEUED
+        shown.append({"id": status.id, "code": code, "text": text, "stoppable": queued and code == "mail_queued"})
+    return shown
+
+
+def _say_letter(status: LetterStatus, tz: ZoneInfo) -> tuple[str, str]:
+    """The code and sentence of where one letter stands."""
+    values: dict[str, object] = {"what": LETTER_KINDS.get(str(status.kind), str(status.kind)), "to": status.recipient}
+    if status.settled_at is not None:
+        values["when"] = format_when(status.settled_at.astimezone(tz))
+    if status.state is LetterState.QUEUED:
+        code = "mail_queued" if status.recipient else "mail_unaddressed"
+    elif status.state is LetterState.SENT:
+        code = "mail_sent"
+    elif status.state is LetterState.FAILED:
+        code = "mail_failed"
+        reason = status.error or ""
+        values["why"] = (say(reason) if reason.startswith("mail_") and reason in MESSAGES else reason).rstrip(".")
+    else:
+        code = "mail_stopped" if status.error == MAIL_STOPPED else "mail_unaddressed"
+    return code, say(code, **values)
 
 
 def say_provider_error(error: ProviderError, tz: ZoneInfo) -> str:
@@ -115,3 +161,36 @@ def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> str:
         reason = say_error(error.code, error.data, tz)
         fix = tell("fix_later", retry=retry, what=what)
     return say("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
+
+
+def say_client_gets(appointment: Appointment, kind: LetterKind | None, mail_on: bool) -> str:
+    """What the client gets by email from a staff action (the letter's kind), or why nothing goes to them."""
+    client = appointment.client_name
+    if kind is not None:
+        return tell("told_letter", client=client, what=LETTER_NEWS[str(kind)])
+    if not mail_on:
+        return tell("told_no_mail", client=client)
+    if not appointment.client_email:
+        return tell("told_no_address", client=client)
+    if appointment.mail_sequence == 0:
+        return tell("told_never_written", client=client)
+    return tell("told_nothing_new", client=client)
+
+
+def say_told(before: Appointment, after: Appointment, latest: LetterStatus | None, mail_on: bool) -> str:
+    """After a staff action: the letter it wrote (the book counts each calendar letter), or why there is none."""
+    written = after.mail_sequence > before.mail_sequence and latest is not None
+    return say_client_gets(after, latest.kind if written and latest else None, mail_on)
+
+
+def say_deleted(appointment: Appointment, now: datetime, tz: ZoneInfo) -> dict[str, str] | None:
+    """The notice of a meeting deleted in Zoom that staff have not acted on: the page's sentence and the day
+    list's, with when; None once acted on, cancelled or over."""
+    deleted = appointment.deletion_to_tell(now)
+    if deleted is None:
+        return None
+    when = format_when(deleted.at.astimezone(tz))
+    held = appointment.mail_sequence > 0 and bool(appointment.client_email)  # the spa emailed them its link
+    code = "meeting_deleted_in_zoom_client_holds_link" if held else "meeting_deleted_in_zoom_client_not_told"
+    row = WORDS["deleted_in_zoom_row_link" if held else "deleted_in_zoom_row"].format(when=when)
+    return {"text": say(code, when=when, client=appointment.client_name), "row": row, "code": code}

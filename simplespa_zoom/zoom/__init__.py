@@ -25,6 +25,6 @@ def init_app(app: Any, *, refusal_is_final: Callable[[], bool]) -> None:
         config["ZOOM_TIMEOUT"],
     )
     client = ZoomClient(config["ZOOM_API_BASE_URL"], timeout=config["ZOOM_TIMEOUT"])
-    gate = ZoomGate(config["ZOOM_CALL_SLOTS"])
+    gate = ZoomGate(config["ZOOM_CALL_SLOTS"], calls_per_second=config["DAY_CHECK_CALLS_PER_SECOND"])
     app.extensions["meeting_line_format"] = ZOOM_LINE_FORMAT
     app.extensions["zoom_connection"] = ZoomConnection(client, endpoint, config["ZOOM_HOSTS"], refusal_is_final, gate)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -218,17 +218,45 @@ def capped(timeout: tuple[float, float]) -> tuple[float, float]:
     return timeout if left is None else (min(timeout[0], left), min(timeout[1], left))
 
 
+@dataclass
+class Pacer:
+    """Spaces the starts of calls made together, across every request of the process, under a per-second limit.
+
+    A turn is taken only if it comes before the caller's deadline, so no caller waits past it.
+    """
+
+    per_second: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _next: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_turn(self, seconds: float) -> bool:
+        """Wait for the next turn if it comes within `seconds`; False (no turn taken, no wait) otherwise."""
+        with self._lock:
+            now = self.clock()
+            turn = max(now, self._next)
+            if turn - now >= seconds:
+                return False
+            self._next = turn + 1 / self.per_second
+        if turn > now:
+            self.sleep(turn - now)
+        return True
+
+
 class ZoomGate:
     """A slow Zoom must not stall pages that make no Zoom call: few threads may wait for it, each not for long.
 
     Each Zoom-calling request runs inside `within(seconds)`: it holds one of a few per-process
     slots (fewer than the server's threads, taken without waiting long) and every Zoom call
     inside shares one deadline, so retries and token refreshes never stretch it further.
+    Calls made together (the day list's check) also take turns from the process's one pacer.
     """
 
-    def __init__(self, slots: int, wait: float = 0.25) -> None:
+    def __init__(self, slots: int, wait: float = 0.25, calls_per_second: float = 2.0) -> None:
         self.slots = threading.BoundedSemaphore(max(1, slots))
         self.wait = wait
+        self.pacer = Pacer(calls_per_second)
 
     @contextmanager
     def within(self, seconds: float, *, wait: float | None = None) -> Iterator[None]:

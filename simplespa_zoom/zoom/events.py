@@ -71,27 +71,46 @@ class MeetingChange:
 @dataclass(frozen=True)
 class PresenceChange:
     """A meeting's start or end, or a participant joining or leaving it or its waiting room: which meeting
-    session, who (told apart by the event's host id and registrant id; no one's id is kept) and when."""
+    session, who (told apart by the event's host id or host email and registrant id; no one's id or email is kept)
+    and when."""
 
     meeting_id: int
     session: str
     who: Who
     at_ms: int | None  # None: the event said not when (the core takes the time it arrived)
+    participant: str = ""  # a one-way digest of who (two devices joining in one millisecond stay two)
 
     @classmethod
     def read(cls, event: Event, meeting_id: int) -> PresenceChange:
         meeting = event.payload["object"]
         uuid = _text(meeting.get("uuid")) or ""
         # Only a digest of the session's uuid is kept: enough to tell one session from the next.
-        session = hashlib.sha256(uuid.encode()).hexdigest()[:16]
+        session = _digest(uuid)
         person = meeting.get("participant")
+        participant = ""
         if not isinstance(person, dict):
             who = Who.MEETING
+        elif _is_host(meeting, person):
+            who = Who.HOST
+        elif _text(person.get("registrant_id")):
+            who = Who.REGISTRANT  # the app registers only the appointment's client
         else:
-            host = _text(meeting.get("host_id"))
-            ids = {_text(person.get("id")), _text(person.get("participant_user_id"))} - {None}
-            who = Who.HOST if host in ids else Who.REGISTRANT if _text(person.get("registrant_id")) else Who.GUEST
-        return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting))
+            who = Who.GUEST
+        if isinstance(person, dict):
+            # Zoom's id of this participant in this meeting (never their Zoom user id): only a digest is kept.
+            ids = (_text(person.get(name)) for name in ("participant_uuid", "user_id"))
+            participant = _digest(next((value for value in ids if value), ""))
+        return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting), participant)
+
+
+def _is_host(meeting: dict[str, Any], person: dict[str, Any]) -> bool:
+    """The host as the event tells it: signed in on this device (their Zoom user id is the meeting's host id), or
+    with the host's email where the event gives both (Zoom sends a participant's email mostly for its own account's
+    users, and host_email on some meeting events). A host who joins another way looks like anyone else."""
+    host = _text(meeting.get("host_id"))
+    ids = {_text(person.get("id")), _text(person.get("participant_user_id"))} - {None}
+    host_email, email = _text(meeting.get("host_email")), _text(person.get("email"))
+    return host in ids or (host_email is not None and email is not None and host_email.casefold() == email.casefold())
 
 
 @dataclass(frozen=True)
@@ -156,13 +175,18 @@ def _meeting_updated(event: Event, context: Context) -> Answer:
 
 
 # Each presence event: the kind of mark it is kept as, and whether it is about a participant (else the meeting).
+# The README's event table ("Setting up the Zoom app") lists each with what it means and its source.
 PRESENCE_KINDS: dict[str, tuple[Kind, bool]] = {
     "meeting.started": (Kind.STARTED, False),
     "meeting.ended": (Kind.ENDED, False),
+    "meeting.participant_jbh_waiting": (Kind.HOST_AWAITED, True),  # join before host off: waits for the host
+    "meeting.participant_jbh_joined": (Kind.EARLY_JOINED, True),  # join before host on: in before the host
     "meeting.participant_joined_waiting_room": (Kind.WAITING, True),
+    "meeting.participant_put_in_waiting_room": (Kind.PUT_BACK, True),  # the host moved them back
     "meeting.participant_left_waiting_room": (Kind.WAITING_LEFT, True),
+    "meeting.participant_admitted": (Kind.ADMITTED, True),  # may come without "left the waiting room"
     "meeting.participant_joined": (Kind.JOINED, True),
-    "meeting.participant_left": (Kind.LEFT, True),
+    "meeting.participant_left": (Kind.LEFT, True),  # its leave_reason (Zoom's own words) is not needed
 }
 
 
@@ -177,7 +201,9 @@ def _presence(event: Event, context: Context) -> Answer:
         return None
     change = PresenceChange.read(event, meeting_id)
     try:
-        count = context.presence.record(change.meeting_id, change.session, kind, change.who, change.at_ms)
+        count = context.presence.record(
+            change.meeting_id, change.session, kind, change.who, change.at_ms, change.participant
+        )
     except NotesBusy:
         log.warning("Zoom webhook: %s kept, but the notes stayed busy; the next event writes the line", event.name)
         return None
@@ -204,6 +230,11 @@ def _meeting_id(event: Event) -> int | None:
         log.info("Zoom webhook: %s names no meeting, acknowledged", event.name)
         return None
     return int(text)
+
+
+def _digest(value: str) -> str:
+    """A one-way digest (64 bits of SHA-256) of a Zoom id: tells one from another; the id itself is not kept."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
 def _text(value: Any) -> str | None:

@@ -20,8 +20,6 @@ T = TypeVar("T")
 class ZoomProvider:
     """One browser's Zoom for one request: its token store read once, every call refreshed as needed."""
 
-    calls_per_second = 4.0  # Zoom's "Light" rate limit on a free account, shared by every app the account uses
-
     def __init__(self, connection: ZoomConnection, store: TokenStore) -> None:
         self.connection = connection
         self.tokens = BoundTokens(store)
@@ -31,6 +29,9 @@ class ZoomProvider:
 
     def time_left(self) -> float | None:
         return time_left()
+
+    def take_turn(self, seconds: float) -> bool:
+        return self.connection.gate.pacer.take_turn(seconds)
 
     def create(
         self,

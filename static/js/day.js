@@ -4,7 +4,7 @@
 import { helpLink, needsReconnect } from "./alerts.js";
 import { markChecked } from "./checked.js";
 import { zoomRequest } from "./requests.js";
-import { helpHref, texts } from "./server.js";
+import { helpHref, rules, texts } from "./server.js";
 
 export async function checkDay() {
   const table = document.querySelector("[data-day-check-url]");
@@ -13,7 +13,9 @@ export async function checkDay() {
   for (const cell of cells) cell.textContent = texts.checking;
   const answer = await zoomRequest(table.dataset.dayCheckUrl);
   if (!answer.ok || !answer.body) {
-    const said = needsReconnect(answer.code) ? answer.message : texts.meeting_unchecked;
+    // Reconnect, or this browser's checks are spaced out: the server's words say what to do.
+    const own = needsReconnect(answer.code) || answer.code === rules.day_check_busy_code;
+    const said = own ? answer.message : texts.meeting_unchecked;
     for (const cell of cells) cell.textContent = said;
     return;
   }

@@ -1,6 +1,6 @@
 // Pages left open follow the truth (issue 28): the presence poll carries a version of each appointment, and
 // when it changes the page redraws from the app's database (never Zoom): the appointment page its widget, notes
-// and mail state from GET …/meeting; the day list its changed rows from the day list itself.
+// and mail state from GET …/meeting/shown; the day list its changed rows from the day list itself.
 
 import { showMeeting } from "./widget.js";
 
@@ -37,7 +37,7 @@ function redrawMeeting(body) {
 export async function followAppointment() {
   const page = appointment();
   if (!page) return;
-  redrawMeeting(await getJson(page.dataset.meetingUrl));
+  redrawMeeting(await getJson(`${page.dataset.meetingUrl}/shown`));
 }
 
 // The text a copy button may hand out: the line's own, read again now. Rejects with "stale" (after redrawing
@@ -45,7 +45,7 @@ export async function followAppointment() {
 export async function freshCopyText(field, shown) {
   const page = appointment();
   if (!page) return shown;
-  const body = await getJson(page.dataset.meetingUrl);
+  const body = await getJson(`${page.dataset.meetingUrl}/shown`);
   const meeting = body.meeting;
   const now = meeting ? { "copy-link": meeting.join_url, "copy-invitation": meeting.invitation }[field] : null;
   if (now === shown) return shown;

@@ -2,7 +2,8 @@
 // The modules beside it: requests.js (JSON requests and the Zoom lock), alerts.js (the page's alert
 // and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons),
 // server.js (the texts and rules the server hands the script), start.js (Start meeting),
-// day.js (the day list's check of today's meetings).
+// day.js (the day list's check of today's meetings), presence.js (the presence poll), follow.js (open pages
+// redrawn when the poll's version moves; Copy's fresh read), checked.js ("Checked with Zoom …" ageing).
 
 import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from "./actions.js";
 import { checkDay } from "./day.js";

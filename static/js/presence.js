@@ -72,7 +72,11 @@ function watchDay() {
       try {
         await followRows(changed);
       } catch {
-        // tried again at the next answer
+        // the list could not be read again (an error page): tried at the next change, not at every answer
+        for (const id of changed) {
+          const row = document.querySelector(`[data-appointment-row="${id}"]`);
+          if (row) row.dataset.version = versions[id];
+        }
       }
     }
     for (const row of document.querySelectorAll("[data-presence-for]")) {

@@ -1,6 +1,7 @@
 // The meeting widget, built from the meeting's data on page load and after every add, check and remove.
 
 import { helpLink, startConnect } from "./alerts.js";
+import { refreshLetters } from "./letters.js";
 import { helpFor } from "./server.js";
 import { fillStart } from "./start.js";
 import { localizeTimes } from "./times.js";
@@ -87,4 +88,5 @@ export function showMeeting(body) {
   if ("meeting" in body) renderMeeting(body.meeting, body.cancelled === true);
   const notes = document.getElementById("notes");
   if (notes && typeof body.notes === "string") notes.textContent = body.notes;
+  refreshLetters();
 }
