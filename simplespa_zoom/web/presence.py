@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, presence_now
+from simplespa_zoom.meetings.presence import Presence, PresenceEvents, instant, presence_now
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -30,8 +30,20 @@ def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
-def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
-    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out).
+def arrival(appointment: Appointment, state: Presence | None) -> dict[str, str] | None:
+    """What the arrival alert needs of a client waiting now (static/js/arrivals.js): since when (with the id, it
+    tells one arrival from the next) and the client named as the meeting topic names them (MEETING_TOPIC)."""
+    if state is None or state.waiting_since_ms is None:
+        return None
+    return {
+        "since": instant(state.waiting_since_ms).isoformat(timespec="milliseconds"),
+        "client": notes.client_as_named(appointment.client_name, current_app.config["MEETING_TOPIC"]),
+    }
+
+
+def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
+    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
+    and the clients waiting now (for the arrival alert).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line. Only the few rows with something to say are read for it.
@@ -42,6 +54,7 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     states = events.now_of(appointment_ids)
     off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
+    waiting: dict[int, dict[str, str]] = {}
     for key in states.keys() | off:
         note = states[key].note() if key in states else None
         if key in off and (note is None or note.code != "presence_ended"):
@@ -50,9 +63,13 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
             text = say_presence(note, tz)
         else:
             continue
-        if book.get(key).line_is_own:
+        appointment = book.get(key)
+        if appointment.line_is_own:
             texts[key] = text
-    return texts
+            waits = None if key in off else arrival(appointment, states.get(key))
+            if waits:
+                waiting[key] = waits
+    return texts, waiting
 
 
 def attendance_text(appointment: Appointment) -> str | None:
@@ -80,7 +97,7 @@ def one(appointment_id: int) -> Any:
     what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
     now = datetime.now(UTC)
-    text = None
+    text = waits = None
     if appointment.line_is_own:
         events = presence_events()
         state = events.now_of([appointment_id]).get(appointment_id)
@@ -89,9 +106,11 @@ def one(appointment_id: int) -> Any:
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
             text = say_presence(note, current_app.config["SPA_TZ"])
+            waits = arrival(appointment, state)
     return _no_store(
         {
             "presence": text,
+            "waiting": {str(appointment_id): waits} if waits else {},
             "attendance": attendance_text(appointment),
             "version": the_book().appointments.versions([appointment_id]).get(appointment_id),
         }
@@ -106,9 +125,12 @@ def day() -> Any:
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    presence = {str(key): text for key, text in presence_texts(ids).items()}
+    texts, waiting = presence_texts(ids)
+    presence = {str(key): text for key, text in texts.items()}
     versions = {str(key): version for key, version in the_book().appointments.versions(ids).items()}
-    return _no_store({"presence": presence, "versions": versions})
+    return _no_store(
+        {"presence": presence, "waiting": {str(key): waits for key, waits in waiting.items()}, "versions": versions}
+    )
 
 
 @bp.app_template_global()
