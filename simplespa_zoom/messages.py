@@ -772,10 +772,14 @@ WORDS = {
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
     # The arrival alert (static/js/arrivals.js): its opt-in, its notification ({client} as the meeting topic names
-    # them), and the tab's title while clients wait ({count} of them; {title} the page's own).
+    # them; "someone" where Zoom's events do not tell the client from staff), and the tab's title while clients
+    # wait ({count} of them; {title} the page's own).
     "alert_when_waiting": "Alert me when a client is waiting",
     "arrival_title": "A client is waiting",
     "arrival_body": "{client} is waiting to join their Zoom meeting.",
+    "arrival_someone_title": "Someone is waiting",
+    "arrival_someone_body": "Someone is waiting to join the Zoom meeting of the appointment with {client}: most "
+    "likely the client.",
     "waiting_count_title": "({count}) {title}",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "

@@ -138,15 +138,19 @@ def test_the_poll_tells_the_arrival_alert_who_waits_since_when_named_as_the_topi
     day = f"/appointments/presence?ids={booked.id}"
     assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
     deliver(client, event(WAITS, 2, GUEST))
-    arrived = {str(booked.id): {"since": since(2), "client": "Ana Souza"}}
+    arrived = {str(booked.id): {"since": since(2), "client": "Ana Souza", "someone": False}}
     assert poll(client, booked.id)["waiting"] == arrived and client.get(day).get_json()["waiting"] == arrived
     app.config["MEETING_TOPIC"] = "initials"
-    assert poll(client, booked.id)["waiting"] == {str(booked.id): {"since": since(2), "client": "A. S."}}
+    assert poll(client, booked.id)["waiting"] == {
+        str(booked.id): {"since": since(2), "client": "A. S.", "someone": False}
+    }
     for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
         deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
     assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
     deliver(client, event(WAITS, 5, GUEST))  # put back in the waiting room: a new arrival
-    assert client.get(day).get_json()["waiting"] == {str(booked.id): {"since": since(5), "client": "A. S."}}
+    assert client.get(day).get_json()["waiting"] == {
+        str(booked.id): {"since": since(5), "client": "A. S.", "someone": False}
+    }
 
 
 def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booked) -> None:

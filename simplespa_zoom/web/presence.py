@@ -30,18 +30,20 @@ def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
-def arrival(appointment: Appointment, state: Presence | None) -> dict[str, str] | None:
+def arrival(appointment: Appointment, state: Presence | None, someone: bool = False) -> dict[str, Any] | None:
     """What the arrival alert needs of a client waiting now (static/js/arrivals.js): since when (with the id, it
-    tells one arrival from the next) and the client named as the meeting topic names them (MEETING_TOPIC)."""
+    tells one arrival from the next), the client named as the meeting topic names them (MEETING_TOPIC), and
+    whether the events could not tell the client from staff (then the alert says "someone", as the page does)."""
     if state is None or state.waiting_since_ms is None:
         return None
     return {
         "since": instant(state.waiting_since_ms).isoformat(timespec="milliseconds"),
         "client": notes.client_as_named(appointment.client_name, current_app.config["MEETING_TOPIC"]),
+        "someone": someone,
     }
 
 
-def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
+def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, Any]]]:
     """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
     and the clients waiting now (for the arrival alert).
 
@@ -54,7 +56,7 @@ def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int
     states = events.now_of(appointment_ids)
     off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
-    waiting: dict[int, dict[str, str]] = {}
+    waiting: dict[int, dict[str, Any]] = {}
     for key in states.keys() | off:
         note = states[key].note() if key in states else None
         if key in off and (note is None or note.code != "presence_ended"):

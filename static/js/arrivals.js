@@ -155,12 +155,12 @@ async function claimNew(keys) {
   }
 }
 
-function tell(client, key) {
+function tell(wait, key) {
+  const [title, body] = wait.someone
+    ? [texts.arrival_someone_title, texts.arrival_someone_body]
+    : [texts.arrival_title, texts.arrival_body];
   try {
-    const note = new Notification(fill(texts.arrival_title, { client }), {
-      body: fill(texts.arrival_body, { client }),
-      tag: key,
-    });
+    const note = new Notification(fill(title, wait), { body: fill(body, wait), tag: key });
     note.addEventListener("click", () => {
       window.focus();
       note.close();
@@ -178,13 +178,13 @@ async function tellNew(arrivals) {
   } catch {
     return; // no IndexedDB here (a private window may refuse it): the title still counts
   }
-  for (const [key, client] of arrivals) if (fresh.has(key)) tell(client, key);
+  for (const [key, wait] of arrivals) if (fresh.has(key)) tell(wait, key);
   if (fresh.size) chime();
 }
 
-// The poll's answer of who waits ({appointment id: {since, client}}): told if new, counted in the tab's title.
+// The poll's answer of who waits ({appointment id: {since, client, someone}}): told if new, counted in the tab's title.
 export async function noticeArrivals(waiting) {
-  const arrivals = Object.entries(waiting || {}).map(([id, wait]) => [`${id}@${wait.since}`, wait.client]);
+  const arrivals = Object.entries(waiting || {}).map(([id, wait]) => [`${id}@${wait.since}`, wait]);
   if (arrivals.length && arrivalAlertWanted()) await tellNew(arrivals);
   document.title = arrivals.length ? fill(texts.waiting_count_title, { count: arrivals.length, title: TITLE }) : TITLE;
 }
