@@ -22,6 +22,7 @@ from .test_gunicorn import gunicorns  # noqa: F401  (the fixture: two servers on
 from .test_presence import SOON, WAITING, WITHIN, day_list
 
 OPT_IN = "Alert me when a client is waiting"
+WHILE_HIDDEN = 15000  # ms: a hidden tab asks every 10 s
 COUNTED = re.compile(r"^\(1\) ")
 UNCOUNTED = re.compile(r"^[^(]")
 RECORDER = """
@@ -127,6 +128,23 @@ def test_no_alert_without_the_opt_in_and_a_clear_message_when_notifications_are_
     expect(page.get_by_text(WAITING)).to_be_visible(timeout=WITHIN)
     expect(page).to_have_title(COUNTED, timeout=WITHIN)  # the page still counts who waits
     assert told(page) == [] and tones(page) == 0
+
+
+def test_a_tab_in_the_background_still_alerts(page: Page, stack: Stack) -> None:
+    """The front desk works in another tab or program: with the alert on, a hidden tab keeps asking (less often)."""
+    appointment = stack.add_appointment("Ana Souza", start=SOON)
+    recording(page.context, stack.url)
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    page.get_by_label(OPT_IN).check()
+    page.add_init_script('Object.defineProperty(Document.prototype, "visibilityState", { get: () => "hidden" })')
+    page.goto(day_list(stack, stack.url, appointment.id))
+    assert page.evaluate("document.visibilityState") == "hidden"
+    marketplace(page, stack).get_by_role(
+        "button", name="Client joins the waiting room: Appointment with Ana Souza"
+    ).click()
+    expect(page).to_have_title(COUNTED, timeout=WHILE_HIDDEN)
+    assert [named(note) for note in told(page)] == ["Ana Souza"]
 
 
 @pytest.fixture
