@@ -9,7 +9,8 @@ import { clearAlert, showAlert } from "./alerts.js";
 import { fill, helpFor, texts } from "./server.js";
 
 const OPTED_IN = "simplespa.arrival-alert"; // "on" in a browser that asked for the alert
-const TOLD = "told"; // IndexedDB: "<appointment id>@<waiting since>" → when told (epoch ms)
+const STORE = "simplespa-arrivals"; // IndexedDB database of the arrivals told, with one object store:
+const TOLD = "told"; // "<appointment id>@<waiting since>" → when told (epoch ms)
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000; // the server forgets presence after a day
 const TONE_HZ = 880;
 const TONE_SECONDS = 0.35;
@@ -86,6 +87,7 @@ async function optIn() {
 function optOut() {
   try {
     window.localStorage.removeItem(OPTED_IN);
+    indexedDB.deleteDatabase(STORE); // the arrivals told go with the opt-in (the privacy text says so)
   } catch {
     // nothing was stored
   }
@@ -109,6 +111,7 @@ export function wireArrivalAlert() {
     if (event.key === OPTED_IN) showChoice();
   });
   document.addEventListener("pointerdown", () => arrivalAlertWanted() && wakeSound());
+  if (arrivalAlertWanted()) claimNew([]).catch(() => {}); // arrivals told over a day ago are forgotten
 }
 
 // The arrivals already told, in IndexedDB: one readwrite transaction reads and marks them, and the browser runs
@@ -117,7 +120,7 @@ export function wireArrivalAlert() {
 // in Chromium, with tabs in other processes, it did not: the next holder of the lock told the same arrival again.)
 function toldStore() {
   return new Promise((resolve, reject) => {
-    const opening = indexedDB.open("simplespa-arrivals", 1);
+    const opening = indexedDB.open(STORE, 1);
     opening.onupgradeneeded = () => opening.result.createObjectStore(TOLD);
     opening.onsuccess = () => resolve(opening.result);
     opening.onerror = () => reject(opening.error);
