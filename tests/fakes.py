@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from simplespa_zoom.book.appointments import FEW_MATCHES, SEARCH_LIMIT, SEARCH_REACH, TRIGRAM, Found
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
@@ -149,10 +150,19 @@ class InMemoryBook:
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.own_meeting_id == meeting_id]
 
-    def search(self, part: str, limit: int = 50) -> list[Appointment]:
-        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first."""
-        found = [row for row in self.rows.values() if part.casefold() in row.client_name.casefold()]
-        return sorted(found, key=lambda row: (row.starts_at, row.id), reverse=True)[:limit]
+    def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        return self.search_book(part, limit).appointments
+
+    def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
+        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first.
+        A text too short for a trigram, or held by more than FEW_MATCHES names, only in the latest reach."""
+        latest = sorted(self.rows.values(), key=lambda row: (row.starts_at, row.id), reverse=True)
+        folded = part.casefold()
+        holding = [row for row in latest if folded in row.client_name.casefold()]
+        if len(folded) >= TRIGRAM and len(holding) <= FEW_MATCHES:
+            return Found(holding[:limit])
+        found = [row for row in latest[:reach] if folded in row.client_name.casefold()][:limit]
+        return Found(found, only_latest=reach if len(found) < limit and len(latest) > reach else None)
 
     def _write(
         self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object

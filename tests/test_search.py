@@ -23,7 +23,7 @@ from sqlalchemy import event, insert, text
 
 from devtools.postgres import ThrowawayCluster
 from simplespa_zoom.book import Book
-from simplespa_zoom.book.appointments import SEARCH_LIMIT, search_key, to_db
+from simplespa_zoom.book.appointments import SEARCH_LIMIT, SEARCH_REACH, search_key, to_db
 from simplespa_zoom.book.database import DatabaseError, _alembic, head_revision
 from simplespa_zoom.book.schema import appointments
 from simplespa_zoom.meetings.domain import AppointmentDraft
@@ -190,12 +190,24 @@ def test_names_shared_by_few_or_many_appointments_answer_their_latest(database: 
     book = Book.open(database, ZOOM_LINE_FORMAT)
     book.upgrade()
     names = _seed(book, 30_000)
-    # "client 123" is in 111 names, read by id; "client 12" in 1,111 and "client 1" in 11,111, more than the
-    # index lookup takes, read by start. On PostgreSQL "ent" and "client" are in every name: the store
-    # narrows by "2999" (11 names) or "123" (111 names).
-    for text_ in ("client 123", "client 12", "client 1", "ent 2999", "souza", "123 souza"):
-        expected = [name for name in reversed(names) if search_key(text_) in search_key(name)][:SEARCH_LIMIT]
-        assert [found.client_name for found in book.appointments.search(text_)] == expected, text_
+
+    def latest(text_: str, among: list[str]) -> list[str]:
+        return [name for name in reversed(among) if search_key(text_) in search_key(name)][:SEARCH_LIMIT]
+
+    def answer(text_: str) -> tuple[list[str], int | None]:
+        found = book.appointments.search_book(text_)
+        return [appointment.client_name for appointment in found.appointments], found.only_latest
+
+    # "client 123" is in 111 names, read by id in all of the book. On PostgreSQL "ent" and "client" are in
+    # every name: the store narrows by "2999" (11 names) or "123" (111 names).
+    for text_ in ("client 123", "ent 2999", "123 souza"):
+        assert answer(text_) == (latest(text_, names), None), text_
+    # "souza" is in every name: its latest fill the page along the start index.
+    assert answer("souza") == (latest("souza", names), None)
+    # "client 12" is in 1,111 names and "client 1" in 11,111, more than the index lookup takes: they are
+    # looked for in the latest SEARCH_REACH appointments only (none of them there), and the answer says so.
+    for text_ in ("client 12", "client 1"):
+        assert answer(text_) == ([], SEARCH_REACH), text_
 
 
 def test_on_postgresql_the_trigram_index_answers_the_lookup_of_a_word_as_the_store_asks_it(database: str) -> None:

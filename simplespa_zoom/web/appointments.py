@@ -171,9 +171,14 @@ def index() -> Any:
     today = datetime.now(tz).date()
     query = " ".join(request.args.get("q", "").split())[:SEARCH_MAX]
     if query:
-        found = store().search(query)
+        found = store().search_book(query)
         return render_template(
-            "appointments/index.html", query=query, appointments=found, more=len(found) >= SEARCH_LIMIT, today=today
+            "appointments/index.html",
+            query=query,
+            appointments=found.appointments,
+            more=len(found.appointments) >= SEARCH_LIMIT,
+            only_latest=f"{found.only_latest:,}" if found.only_latest else None,
+            today=today,
         )
     day = _day_asked() if "day" in request.args else today
     if day is None:
