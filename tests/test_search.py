@@ -8,7 +8,7 @@ both databases and for the in-memory fake alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -128,10 +128,11 @@ def test_any_search_of_any_names_finds_what_the_in_memory_book_finds(
         book.engine.dispose()
 
 
-def _seed(book: Book, count: int) -> list[str]:
-    """count appointments, one client each ("Client 7 Souza"), an hour apart, written in one batch;
-    their names, oldest first."""
-    names = [f"Client {number} Souza" for number in range(count)]
+def _seed(book: Book, count: int, first: int = 0) -> list[str]:
+    """count appointments from number first on, one client each ("Client 7 Souza"), an hour apart, written in
+    one batch; their names, oldest first."""
+    numbers = range(first, first + count)
+    names = [f"Client {number} Souza" for number in numbers]
     rows = [
         {
             "client_name": name,
@@ -139,7 +140,7 @@ def _seed(book: Book, count: int) -> list[str]:
             "starts_at": to_db(FIRST + timedelta(hours=number)),
             "duration_minutes": 60,
         }
-        for number, name in enumerate(names)
+        for number, name in zip(numbers, names, strict=True)
     ]
     with book.engine.begin() as connection:
         connection.execute(insert(appointments), rows)
@@ -184,6 +185,92 @@ def test_on_sqlite_a_rare_name_costs_the_same_work_in_a_book_a_hundred_times_lar
             assert [found.client_name for found in book.appointments.search("client 150 souza")] == ["Client 150 Souza"]
         work.append(steps[0])
     assert work[1] <= 1.5 * work[0], work  # reading every name: a hundred times the work
+
+
+# Every kind of text, by what the index can do with it ("client" and "souza" are in every name).
+HARD_TEXTS = (
+    "client 150 souza",  # a rare name
+    "souza",  # a word every name holds
+    "souza client",  # two such words, never together (on PostgreSQL the index looks up words alone)
+    "client 1",  # more names than the index lookup takes
+    "souza 2999",  # a rare word and a common one, never together
+    "qz",  # shorter than a trigram
+    "%_\\",  # only punctuation and LIKE's wildcards: pg_trgm finds no trigram in it
+    " ".join(f"client {number} souza" for number in range(150, 155)),  # a long text
+)
+
+
+def rows_read(book: Book, search: Callable[[], object]) -> int:
+    """PostgreSQL: the rows the search's statements read, counted by EXPLAIN ANALYZE of each: what every scan
+    returned or filtered out, index entries included."""
+    asked: list[tuple[str, Any]] = []
+
+    def remember(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            asked.append((statement, parameters))
+
+    event.listen(book.engine, "before_cursor_execute", remember)
+    try:
+        search()
+    finally:
+        event.remove(book.engine, "before_cursor_execute", remember)
+
+    def scanned(node: dict[str, Any]) -> int:
+        own = 0
+        if node["Node Type"].endswith("Scan") and node["Node Type"] != "Subquery Scan":
+            removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+            own = (node["Actual Rows"] + removed) * node["Actual Loops"]
+        return own + sum(scanned(child) for child in node.get("Plans", []))
+
+    with book.engine.connect() as connection:
+        return sum(
+            scanned(
+                connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()[0][
+                    "Plan"
+                ]
+            )
+            for statement, parameters in asked
+        )
+
+
+def test_every_kind_of_text_costs_the_same_work_in_a_book_ten_times_larger(database: str) -> None:
+    """Counted as SQLite's virtual-machine steps, or as the rows PostgreSQL's plans read."""
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+
+    def work(text_: str) -> int:
+        if book.engine.dialect.name == "postgresql":
+            return rows_read(book, lambda: book.appointments.search(text_))
+        with counted_steps(book) as steps:
+            book.appointments.search(text_)
+        return steps[0]
+
+    _seed(book, 3_000)
+    small = {text_: work(text_) for text_ in HARD_TEXTS}
+    _seed(book, 27_000, first=3_000)
+    big = {text_: work(text_) for text_ in HARD_TEXTS}
+    # Each at most 1.5 times (plus a little for a lookup that reads nothing in the small book).
+    assert {text_: big[text_] for text_ in HARD_TEXTS if big[text_] > 1.5 * small[text_] + 20} == {}, (small, big)
+
+
+def test_the_search_page_says_when_only_the_latest_appointments_were_searched(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    book = app.extensions["book"]
+    _seed(book, SEARCH_REACH)
+    page = signed_in.get("/appointments", query_string={"q": "qz"}).get_data(as_text=True)
+    assert "No appointment of a client whose name contains “qz”." in page and "were searched" not in page
+    sql(  # one more, the oldest: now the book holds more than the search reaches
+        app,
+        "INSERT INTO appointments (client_name, client_search, starts_at, duration_minutes)"
+        " VALUES ('Dora Vaz', 'dora vaz', '2019-01-01T20:00:00Z', 60)",
+    )
+    page = signed_in.get("/appointments", query_string={"q": "qz"}).get_data(as_text=True)
+    assert f"No appointment among the latest {SEARCH_REACH:,} is of a client whose name contains “qz”." in page
+    assert f"Only the latest {SEARCH_REACH:,} appointments were searched" in page
+    assert found_names(signed_in, "dora") == ["Dora Vaz"]  # a rare name: in all of the book
+    page = signed_in.get("/appointments", query_string={"q": "souza"}).get_data(as_text=True)
+    assert "were searched" not in page and f"These are the {SEARCH_LIMIT} latest" in page  # a full page
 
 
 def test_names_shared_by_few_or_many_appointments_answer_their_latest(database: str) -> None:
