@@ -42,11 +42,57 @@ SECRET = "bench-webhook-secret"
 FIRST_DAY = datetime(1950, 1, 1, 14, 0, tzinfo=UTC)
 
 
+# Every other client has a name of everyday words, so that common words share their trigrams with many
+# other names ("maria" and "marta", "silva" and "silveira"), as in a real book.
+FIRST_NAMES = [
+    "Maria",
+    "Ana",
+    "Joana",
+    "Pedro",
+    "Lucas",
+    "Julia",
+    "Beatriz",
+    "Carla",
+    "Diego",
+    "Elena",
+    "Fabio",
+    "Helena",
+    "Marta",
+    "Nuno",
+    "Rita",
+    "Tiago",
+]
+SURNAMES = [
+    "Silva",
+    "Santos",
+    "Souza",
+    "Oliveira",
+    "Pereira",
+    "Lima",
+    "Costa",
+    "Rodrigues",
+    "Almeida",
+    "Silveira",
+    "Ribeiro",
+    "Martins",
+]
+
+
+def client_name(number: int) -> str:
+    """ "Client 7 Souza" for even numbers (one client each); for odd ones a first name and a surname that
+    many clients share, except that no Maria is a Silva."""
+    if number % 2 == 0:
+        return f"Client {number} Souza"
+    first = FIRST_NAMES[number // 2 % len(FIRST_NAMES)]
+    surname = SURNAMES[number // 2 // len(FIRST_NAMES) % len(SURNAMES)]
+    return f"{first} {'Silveira' if (first, surname) == ('Maria', 'Silva') else surname}"
+
+
 def _rows(count: int) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
     tz = FIRST_DAY.tzinfo
     for number in range(count):
         start = FIRST_DAY + timedelta(days=number // PER_DAY, minutes=15 * (number % PER_DAY))
-        name = f"Client {number} Souza"
+        name = client_name(number)
         note = f"Visit {number}. Prefers lavender oil; asked about the couples package."
         meeting_id = FIRST_MEETING_ID + number if number % 10 == 0 else None
         if meeting_id:
@@ -164,12 +210,14 @@ def requests_for(app: Flask, count: int) -> dict[str, Callable[[], object]]:
     }
 
 
-# The kinds of text a search can be asked, each held to the same cost at any size of book: the names are
-# "Client 7 Souza", so "client" and "souza" are in every name; {number} is a client in the middle of the book
+# The kinds of text a search can be asked, each held to the same cost at any size of book: half the names are
+# "Client 7 Souza", so "client" and "souza" are in half the names or more; {number} is a client in the middle
 # (500 or 500000; {hundredth} is 5 or 5000: "client 5" is in 111 names of 1,000, "client 5000" in 111 of 1,000,000).
 SEARCHES = (
-    ("a word in every name", "souza"),
+    ("a word in most names", "souza"),
     ("two such words never together", "souza client"),
+    ("two everyday words never together", "maria silva"),
+    ("two everyday words together", "maria santos"),
     ("a word and a frequent neighbour", "client 9"),
     ("rare and common word, never together", "souza {number}"),
     ("under 3 characters, in no name", "qz"),

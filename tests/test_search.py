@@ -195,6 +195,7 @@ HARD_TEXTS = (
     "client 1",  # more names than the index lookup takes
     "souza 2999",  # a rare word and a common one, never together
     "qz",  # shorter than a trigram
+    "qzx",  # a trigram in no name (by its length, PostgreSQL's planner would guess it in many)
     "%_\\",  # only punctuation and LIKE's wildcards: pg_trgm finds no trigram in it
     " ".join(f"client {number} souza" for number in range(150, 155)),  # a long text
 )
