@@ -13,7 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.book.appointments import FEW_MATCHES, SEARCH_LIMIT, SEARCH_REACH, TRIGRAM, Found
+from simplespa_zoom.book.appointments import (
+    FEW_MATCHES,
+    RARE_IN_LATEST,
+    SEARCH_LIMIT,
+    SEARCH_REACH,
+    TRIGRAM,
+    Found,
+)
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
@@ -154,15 +161,21 @@ class InMemoryBook:
         return self.search_book(part, limit).appointments
 
     def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
-        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first.
-        A text too short for a trigram, or held by more than FEW_MATCHES names, only in the latest reach."""
+        """As the SQL store (SQLite's index): the case-folded name holds the case-folded text, every character
+        literal; latest first. First among the latest reach; beyond them only by a word of three characters or
+        more that few of their names hold, if the text is in at most FEW_MATCHES names."""
         latest = sorted(self.rows.values(), key=lambda row: (row.starts_at, row.id), reverse=True)
         folded = part.casefold()
-        holding = [row for row in latest if folded in row.client_name.casefold()]
-        if len(folded) >= TRIGRAM and len(holding) <= FEW_MATCHES:
-            return Found(holding[:limit])
         found = [row for row in latest[:reach] if folded in row.client_name.casefold()][:limit]
-        return Found(found, only_latest=reach if len(found) < limit and len(latest) > reach else None)
+        if len(found) == limit or len(latest) <= reach:
+            return Found(found)
+        names = [row.client_name.casefold() for row in latest[:reach]]
+        words = [word for word in folded.split(" ") if len(word) >= TRIGRAM]
+        rare = [word for word in words if sum(word in name for name in names) <= RARE_IN_LATEST]
+        holding = [row for row in latest if folded in row.client_name.casefold()]
+        if rare and len(holding) <= FEW_MATCHES:
+            return Found(holding[:limit])
+        return Found(found, only_latest=reach)
 
     def _write(
         self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object

@@ -37,18 +37,18 @@ _READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
 _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
-# A search narrows by trigram index first: SQLite's FTS5 table for the whole text; PostgreSQL's GIN index
-# one word at a time, because it reads every row holding each trigram it is asked for, and a word most
-# clients share ("Souza" in a family spa) would make it read most of the book. Up to FEW_MATCHES rows
-# are then read by id: the same few reads at any size of book.
+# A search first reads the latest SEARCH_REACH appointments along the start index: a common name fills the
+# page there, and a small book is all there. Beyond them, a trigram index looks for the text in all of the
+# book (SQLite's FTS5 table, the whole text; PostgreSQL's GIN index, one word at a time), but only by a word
+# at most RARE_IN_LATEST of those latest names hold: the index reads every entry of each trigram it is asked
+# for, so a word many names hold ("maria", "souza") would cost in proportion to the book (0.46 s for two
+# common words at 300,000 appointments). A text without such a word is answered from the latest ones only,
+# and the page says so. Up to FEW_MATCHES rows are then read by id: every search is bounded work.
+SEARCH_REACH = 1_000
+RARE_IN_LATEST = 10
 TRIGRAM = 3
 FEW_MATCHES = 1_000
-# A text the index cannot narrow to so few (shorter than a trigram, only punctuation, or words most names
-# hold) is looked for along the start index, latest first, in at most SEARCH_REACH appointments: a common
-# name fills the page long before, and a text that matches rarely or never costs the same at any size of
-# book instead of a walk through all of it (0.46 s for two common words at 300,000 appointments).
-SEARCH_REACH = 1_000
-LOOKED_UP_WORDS = 3  # PostgreSQL: the longest few words of a long text, each one index lookup
+LOOKED_UP_WORDS = 3  # PostgreSQL: the longest few rare words of a long text, each one index lookup
 _INDEXABLE_WORD = re.compile(r"[^\W_]{3}")  # pg_trgm takes trigrams from runs of letters and digits only
 
 
@@ -159,47 +159,37 @@ def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Colle
 _LATEST_FIRST = (appointments.c.starts_at.desc(), appointments.c.id.desc())
 
 
-def _few_holding(connection: Connection, folded: str) -> list[int] | None:
+def _rare_words(connection: Connection, folded: str, latest_names: list[str]) -> list[str]:
+    """The words of folded the index can look up and at most RARE_IN_LATEST of the latest names hold."""
+    if connection.dialect.name == "sqlite":
+        lookable = [word for word in folded.split(" ") if len(word) >= TRIGRAM]  # FTS5 indexes every character
+    else:  # words without three letters or digits in a row give pg_trgm nothing to look up (a scan of the table)
+        lookable = [word for word in folded.split(" ") if _INDEXABLE_WORD.search(word)]
+    return [word for word in lookable if sum(word in name for name in latest_names) <= RARE_IN_LATEST]
+
+
+def _few_holding(connection: Connection, folded: str, rare_words: list[str]) -> list[int] | None:
     """The ids of at most FEW_MATCHES appointments among which are all whose name holds folded, by trigram index;
     None when the index cannot narrow it to so few."""
     if connection.dialect.name == "sqlite":
-        if len(folded) < TRIGRAM:
-            return None
         phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
         holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
         found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
         return list(found) if len(found) <= FEW_MATCHES else None
-    # PostgreSQL: each word the index can look up, alone and capped; the one fewest names hold narrows it.
-    # Words without three letters or digits in a row give pg_trgm nothing to look up (a scan of the table).
-    words = {word for word in folded.split(" ") if _INDEXABLE_WORD.search(word)}
+    # PostgreSQL: each rare word alone, capped; the one fewest names hold narrows it.
     fewest: list[int] | None = None
-    for word in sorted(words, key=len, reverse=True)[:LOOKED_UP_WORDS]:
-        found = (
-            connection.execute(select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1))
-            .scalars()
-            .all()
-        )
+    for word in sorted(set(rare_words), key=len, reverse=True)[:LOOKED_UP_WORDS]:
+        query = select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1)
+        found = connection.execute(query).scalars().all()
         if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
             fewest = list(found)
     return fewest
 
 
-def _latest_holding(
-    connection: Connection, folded: str, limit: int, reach: int, from_row: Callable[[Row[Any]], Appointment]
-) -> Found:
-    """The latest matches among the latest `reach` appointments, along the start index: bounded work."""
-    latest = select(appointments).order_by(*_LATEST_FIRST).limit(reach).subquery()
-    query = (
-        select(latest)
-        .where(_holding(latest, folded))
-        .order_by(latest.c.starts_at.desc(), latest.c.id.desc())
-        .limit(limit)
-    )
-    found = [from_row(row) for row in connection.execute(query)]
-    if len(found) == limit:
-        return Found(found)  # the page is full: these are the latest matches of all the book
-    beyond = connection.execute(select(appointments.c.id).order_by(*_LATEST_FIRST).offset(reach).limit(1)).first()
-    return Found(found, only_latest=reach if beyond is not None else None)
+def _latest_names(connection: Connection, reach: int) -> list[str]:
+    """The case-folded names of the latest reach + 1 appointments (one more tells whether the book holds more)."""
+    query = select(appointments.c.client_search).order_by(*_LATEST_FIRST).limit(reach + 1)
+    return list(connection.execute(query).scalars())
 
 
 class AppointmentStore:
@@ -243,9 +233,9 @@ class AppointmentStore:
     def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
         """The latest appointments whose client name contains part, at most limit, and how far the search went.
 
-        `LIKE` on the case-folded name decides what matches. A trigram index first narrows it to at most
-        FEW_MATCHES rows, read by id, in all of the book. A text it cannot narrow so far is looked for in the
-        latest `reach` appointments only, and the answer says so when the book holds more.
+        `LIKE` on the case-folded name decides what matches. First in the latest `reach` appointments; when
+        they neither fill the page nor are the whole book, a trigram index looks for part in all of it by a word
+        few of their names hold (see SEARCH_REACH). Without one, the answer says only the latest were searched.
         """
         folded = search_key(part)
         with self.engine.connect() as connection:
@@ -253,9 +243,20 @@ class AppointmentStore:
                 # A plan for this text's own words: a plan prepared for any text cannot tell a rare word from a
                 # common one, and would read the whole book for one of them.
                 connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            few = _few_holding(connection, folded)
+            latest = select(appointments).order_by(*_LATEST_FIRST).limit(reach).subquery()
+            query = (
+                select(latest).where(_holding(latest, folded)).order_by(latest.c.starts_at.desc(), latest.c.id.desc())
+            )
+            found = [self._from_row(row) for row in connection.execute(query.limit(limit))]
+            if len(found) == limit:
+                return Found(found)  # the page is full: these are the latest matches of all the book
+            names = _latest_names(connection, reach)
+            if len(names) <= reach:
+                return Found(found)  # the whole book was within reach
+            rare_words = _rare_words(connection, folded, names[:reach])
+            few = _few_holding(connection, folded, rare_words) if rare_words else None
             if few is None:
-                return _latest_holding(connection, folded, limit, reach, self._from_row)
+                return Found(found, only_latest=reach)
             # The few rows by id first, then the text: asked both at once, PostgreSQL would rather ask the trigram
             # index for the whole text, and read all of every common trigram's entries ("cli" of "client 5000").
             by_id = select(appointments).where(appointments.c.id.in_(few)).cte("few")
