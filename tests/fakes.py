@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from simplespa_zoom.book.appointments import (
     FEW_MATCHES,
+    LOOKED_UP_WORDS,
     RARE_IN_LATEST,
     SEARCH_LIMIT,
     SEARCH_REACH,
@@ -163,7 +164,7 @@ class InMemoryBook:
     def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
         """As the SQL store (SQLite's index): the case-folded name holds the case-folded text, every character
         literal; latest first. First among the latest reach; beyond them only by a word of three characters or
-        more that few of their names hold, if the text is in at most FEW_MATCHES names."""
+        more that few of their names hold and at most FEW_MATCHES names of the book."""
         latest = sorted(self.rows.values(), key=lambda row: (row.starts_at, row.id), reverse=True)
         folded = part.casefold()
         found = [row for row in latest[:reach] if folded in row.client_name.casefold()][:limit]
@@ -172,9 +173,9 @@ class InMemoryBook:
         names = [row.client_name.casefold() for row in latest[:reach]]
         words = [word for word in folded.split(" ") if len(word) >= TRIGRAM]
         rare = [word for word in words if sum(word in name for name in names) <= RARE_IN_LATEST]
-        holding = [row for row in latest if folded in row.client_name.casefold()]
-        if rare and len(holding) <= FEW_MATCHES:
-            return Found(holding[:limit])
+        looked_up = sorted(set(rare), key=len, reverse=True)[:LOOKED_UP_WORDS]
+        if any(sum(word in row.client_name.casefold() for row in latest) <= FEW_MATCHES for word in looked_up):
+            return Found([row for row in latest if folded in row.client_name.casefold()][:limit])
         return Found(found, only_latest=reach)
 
     def _write(

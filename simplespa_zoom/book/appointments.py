@@ -38,9 +38,9 @@ _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
 # A search first reads the latest SEARCH_REACH appointments along the start index: a common name fills the
-# page there, and a small book is all there. Beyond them, a trigram index looks for the text in all of the
-# book (SQLite's FTS5 table, the whole text; PostgreSQL's GIN index, one word at a time), but only by a word
-# at most RARE_IN_LATEST of those latest names hold: the index reads every entry of each trigram it is asked
+# page there, and a small book is all there. Beyond them, a trigram index (SQLite's FTS5 table, PostgreSQL's
+# GIN index) looks for the text in all of the book, but only by a word at most RARE_IN_LATEST of those
+# latest names hold, alone: the index reads every entry of each trigram it is asked
 # for, so a word many names hold ("maria", "souza") would cost in proportion to the book (0.46 s for two
 # common words at 300,000 appointments). A text without such a word is answered from the latest ones only,
 # and the page says so. Up to FEW_MATCHES rows are then read by id: every search is bounded work.
@@ -48,7 +48,7 @@ SEARCH_REACH = 1_000
 RARE_IN_LATEST = 10
 TRIGRAM = 3
 FEW_MATCHES = 1_000
-LOOKED_UP_WORDS = 3  # PostgreSQL: the longest few rare words of a long text, each one index lookup
+LOOKED_UP_WORDS = 3  # the longest few rare words of a long text, each one index lookup
 _INDEXABLE_WORD = re.compile(r"[^\W_]{3}")  # pg_trgm takes trigrams from runs of letters and digits only
 
 
@@ -168,19 +168,18 @@ def _rare_words(connection: Connection, folded: str, latest_names: list[str]) ->
     return [word for word in lookable if sum(word in name for name in latest_names) <= RARE_IN_LATEST]
 
 
-def _few_holding(connection: Connection, folded: str, rare_words: list[str]) -> list[int] | None:
-    """The ids of at most FEW_MATCHES appointments among which are all whose name holds folded, by trigram index;
-    None when the index cannot narrow it to so few."""
-    if connection.dialect.name == "sqlite":
-        phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
-        holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
-        found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
-        return list(found) if len(found) <= FEW_MATCHES else None
-    # PostgreSQL: each rare word alone, capped; the one fewest names hold narrows it.
+def _few_holding(connection: Connection, rare_words: list[str]) -> list[int] | None:
+    """The ids of the at most FEW_MATCHES appointments whose name holds one of the rare words (the one fewest
+    hold), by trigram index, each word alone and capped; None when each is in more names."""
     fewest: list[int] | None = None
     for word in sorted(set(rare_words), key=len, reverse=True)[:LOOKED_UP_WORDS]:
-        query = select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1)
-        found = connection.execute(query).scalars().all()
+        if connection.dialect.name == "sqlite":
+            phrase = '"' + word.replace('"', '""') + '"'  # one quoted string: every character literal
+            holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
+            found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
+        else:
+            query = select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1)
+            found = connection.execute(query).scalars().all()
         if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
             fewest = list(found)
     return fewest
@@ -254,7 +253,7 @@ class AppointmentStore:
             if len(names) <= reach:
                 return Found(found)  # the whole book was within reach
             rare_words = _rare_words(connection, folded, names[:reach])
-            few = _few_holding(connection, folded, rare_words) if rare_words else None
+            few = _few_holding(connection, rare_words)
             if few is None:
                 return Found(found, only_latest=reach)
             # The few rows by id first, then the text: asked both at once, PostgreSQL would rather ask the trigram
