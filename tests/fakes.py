@@ -173,7 +173,7 @@ class InMemoryBook:
         names = [row.client_name.casefold() for row in latest[:reach]]
         words = [word for word in folded.split(" ") if len(word) >= TRIGRAM]
         rare = [word for word in words if sum(word in name for name in names) <= RARE_IN_LATEST]
-        looked_up = sorted(set(rare), key=len, reverse=True)[:LOOKED_UP_WORDS]
+        looked_up = sorted(set(rare), key=lambda word: (-len(word), word))[:LOOKED_UP_WORDS]
         if any(sum(word in row.client_name.casefold() for row in latest) <= FEW_MATCHES for word in looked_up):
             return Found([row for row in latest if folded in row.client_name.casefold()][:limit])
         return Found(found, only_latest=reach)

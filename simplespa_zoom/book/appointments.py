@@ -172,7 +172,7 @@ def _few_holding(connection: Connection, rare_words: list[str]) -> list[int] | N
     """The ids of the at most FEW_MATCHES appointments whose name holds one of the rare words (the one fewest
     hold), by trigram index, each word alone and capped; None when each is in more names."""
     fewest: list[int] | None = None
-    for word in sorted(set(rare_words), key=len, reverse=True)[:LOOKED_UP_WORDS]:
+    for word in sorted(set(rare_words), key=lambda word: (-len(word), word))[:LOOKED_UP_WORDS]:
         if connection.dialect.name == "sqlite":
             phrase = '"' + word.replace('"', '""') + '"'  # one quoted string: every character literal
             holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
@@ -180,6 +180,8 @@ def _few_holding(connection: Connection, rare_words: list[str]) -> list[int] | N
         else:
             query = select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1)
             found = connection.execute(query).scalars().all()
+        if not found:
+            return []  # no name holds this word, so none holds the text: the other words need no lookup
         if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
             fewest = list(found)
     return fewest
