@@ -402,6 +402,16 @@ _CATALOGUE = (
         "Pick the day with the date picker above the list, or use the arrows next to it.",
     ),
     Message(
+        "search_only_latest",
+        APPOINTMENTS,
+        "Only the latest {count} appointments were searched: the name index cannot narrow the whole book down "
+        "to a few appointments for “{text}”.",
+        "The name index looks up parts of names of three letters or more that few clients share. Type more of the "
+        "client's name, or a part of it fewer clients share: a text it narrows to a few appointments is looked "
+        "for in the whole book.",
+        {"count": "1,000", "text": "ana"},
+    ),
+    Message(
         "appointment_conflict",
         APPOINTMENTS,
         "This appointment was changed while you were editing it (for example a Zoom meeting was added in "
