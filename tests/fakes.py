@@ -13,6 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from simplespa_zoom.book.appointments import (
+    FEW_MATCHES,
+    LOOKED_UP_WORDS,
+    RARE_IN_LATEST,
+    SEARCH_LIMIT,
+    SEARCH_REACH,
+    TRIGRAM,
+    Found,
+)
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
@@ -160,10 +169,25 @@ class InMemoryBook:
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.own_meeting_id == meeting_id]
 
-    def search(self, part: str, limit: int = 50) -> list[Appointment]:
-        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first."""
-        found = [row for row in self.rows.values() if part.casefold() in row.client_name.casefold()]
-        return sorted(found, key=lambda row: (row.starts_at, row.id), reverse=True)[:limit]
+    def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        return self.search_book(part, limit).appointments
+
+    def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
+        """As the SQL store (SQLite's index): the case-folded name holds the case-folded text, every character
+        literal; latest first. First among the latest reach; beyond them only by a word of three characters or
+        more that few of their names hold and at most FEW_MATCHES names of the book."""
+        latest = sorted(self.rows.values(), key=lambda row: (row.starts_at, row.id), reverse=True)
+        folded = part.casefold()
+        found = [row for row in latest[:reach] if folded in row.client_name.casefold()][:limit]
+        if len(found) == limit or len(latest) <= reach:
+            return Found(found)
+        names = [row.client_name.casefold() for row in latest[:reach]]
+        words = [word for word in folded.split(" ") if len(word) >= TRIGRAM]
+        rare = [word for word in words if sum(word in name for name in names) <= RARE_IN_LATEST]
+        looked_up = sorted(set(rare), key=lambda word: (-len(word), word))[:LOOKED_UP_WORDS]
+        if any(sum(word in row.client_name.casefold() for row in latest) <= FEW_MATCHES for word in looked_up):
+            return Found([row for row in latest if folded in row.client_name.casefold()][:limit])
+        return Found(found, only_latest=reach)
 
     def _write(
         self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object

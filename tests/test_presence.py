@@ -125,6 +125,34 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     assert poll(client, booked.id)["presence"] == f"Someone is in the meeting since {clock(app, 3)}."
 
 
+def since(minutes: float) -> str:
+    return (BASE + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+
+
+def test_the_poll_tells_the_arrival_alert_who_waits_since_when_named_as_the_topic_names_them(
+    app, client, booked
+) -> None:
+    """Issue 29 item 10: the alert rides on the poll (any server's events, one shared database). An arrival is the
+    appointment and the time its wait began; with MEETING_TOPIC=initials the client is named by initials only."""
+    login(client)
+    day = f"/appointments/presence?ids={booked.id}"
+    assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
+    deliver(client, event(WAITS, 2, GUEST))
+    arrived = {str(booked.id): {"since": since(2), "client": "Ana Souza", "someone": True}}
+    assert poll(client, booked.id)["waiting"] == arrived and client.get(day).get_json()["waiting"] == arrived
+    app.config["MEETING_TOPIC"] = "initials"
+    assert poll(client, booked.id)["waiting"] == {
+        str(booked.id): {"since": since(2), "client": "A. S.", "someone": True}
+    }
+    for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
+        deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
+    assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
+    deliver(client, event(WAITS, 5, GUEST))  # put back in the waiting room: a new arrival
+    assert client.get(day).get_json()["waiting"] == {
+        str(booked.id): {"since": since(5), "client": "A. S.", "someone": True}
+    }
+
+
 def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booked) -> None:
     """The marks outlive a removed or hand-edited line for a day; the page and the day list say nothing of them then."""
     login(client)

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, client_identified, presence_now
+from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, instant, presence_now
 from simplespa_zoom.meetings.presence_ports import Written
 from simplespa_zoom.messages import WORDS
 from simplespa_zoom.web import the_book
@@ -33,8 +33,23 @@ def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
-def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
-    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out).
+def arrival(appointment: Appointment, state: Presence | None, someone: bool = False) -> dict[str, Any] | None:
+    """What the arrival alert needs of a client waiting now (static/js/arrivals.js): since when (with the id, it
+    tells one arrival from the next), the client named as the meeting topic names them (MEETING_TOPIC), and
+    whether the events could not tell the client from staff (then the alert says "someone", as the page does)."""
+    since_ms = None if state is None else state.waiting_since_ms or state.host_awaited_since_ms
+    if since_ms is None:
+        return None  # in the waiting room, or arrived before the host: either way someone waits at the door
+    return {
+        "since": instant(since_ms).isoformat(timespec="milliseconds"),
+        "client": notes.client_as_named(appointment.client_name, current_app.config["MEETING_TOPIC"]),
+        "someone": someone,
+    }
+
+
+def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, Any]]]:
+    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
+    and the clients waiting now (for the arrival alert).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line. Only the few rows with something to say are read for it.
@@ -45,6 +60,7 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
     states = events.now_with(appointment_ids)
     off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
+    waiting: dict[int, dict[str, Any]] = {}
     for key in states.keys() | off:
         appointment, state = states[key] if key in states else (book.get(key), None)
         note = state.note() if state is not None else None
@@ -53,8 +69,11 @@ def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
         if key in off and (note is None or note.code not in ENDED_CODES):
             texts[key] = say("presence_off")
         elif note is not None:
-            texts[key] = say_presence(note, tz, now, someone=not client_identified(appointment))
-    return texts
+            someone = not client_identified(appointment)
+            texts[key] = say_presence(note, tz, now, someone=someone)
+            if (waits := arrival(appointment, state, someone)) is not None:
+                waiting[key] = waits
+    return texts, waiting
 
 
 def attendance_text(appointment: Appointment) -> str | None:
@@ -96,7 +115,7 @@ def one(appointment_id: int) -> Any:
     what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
     appointment = the_book().appointments.get(appointment_id)
     now = datetime.now(UTC)
-    text = None
+    text = waits = None
     if appointment.line_is_own:
         events = presence_events()
         state = events.now_of([appointment_id]).get(appointment_id)
@@ -104,10 +123,13 @@ def one(appointment_id: int) -> Any:
         if appointment_id in events.off_for([appointment_id]) and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=not client_identified(appointment))
+            someone = not client_identified(appointment)
+            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=someone)
+            waits = arrival(appointment, state, someone)
     return _no_store(
         {
             "presence": text,
+            "waiting": {str(appointment_id): waits} if waits else {},
             "attendance": attendance_text(appointment),
             "version": the_book().appointments.versions([appointment_id]).get(appointment_id),
         }
@@ -122,9 +144,12 @@ def day() -> Any:
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    presence = {str(key): text for key, text in presence_texts(ids).items()}
+    texts, waiting = presence_texts(ids)
+    presence = {str(key): text for key, text in texts.items()}
     versions = {str(key): version for key, version in the_book().appointments.versions(ids).items()}
-    return _no_store({"presence": presence, "versions": versions})
+    return _no_store(
+        {"presence": presence, "waiting": {str(key): waits for key, waits in waiting.items()}, "versions": versions}
+    )
 
 
 @bp.app_template_global()
