@@ -131,7 +131,7 @@ def test_a_later_session_outside_the_appointments_window_never_erases_the_record
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     login(client)
     assert poll(client, booked.id) | {"version": None} == {
-        "presence": f"Meeting ended at {said(app, -195)}.", "attendance": text, "version": None,
+        "presence": f"Meeting ended at {said(app, -195)}.", "attendance": text, "waiting": {}, "version": None,
     }  # fmt: skip
 
 
@@ -209,7 +209,7 @@ def test_a_new_meeting_starts_clean_and_the_old_attendance_line_stays_the_staffs
     old_line = "Zoom attendance: client waited but was not admitted"
     login(client)
     assert poll(client, booked.id) | {"version": None} == {
-        "presence": f"Meeting ended at {said(app, 30)}.", "attendance": old_line, "version": None
+        "presence": f"Meeting ended at {said(app, 30)}.", "attendance": old_line, "waiting": {}, "version": None
     }  # fmt: skip
     connect_zoom(client)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
@@ -218,7 +218,7 @@ def test_a_new_meeting_starts_clean_and_the_old_attendance_line_stays_the_staffs
     renewed = with_app_meeting(app, get_appointment(app, booked.id), meeting_id=MEETING_ID + 7, join_url=new_url)
     assert renewed.notes == "Bring a towel.\n" + old_line + "\n" + line_for(app, booked, new_url)
     assert poll(client, booked.id) | {"version": None} == {
-        "presence": "Zoom has reported no one in the meeting yet.", "attendance": None, "version": None
+        "presence": "Zoom has reported no one in the meeting yet.", "attendance": None, "waiting": {}, "version": None
     }  # fmt: skip
     new_meeting = [dict(one) for one in session((STARTED, 40), (JOINS, 41), (LEAVES, 50), (ENDED, 51), name="s9==")]
     for one in new_meeting:
