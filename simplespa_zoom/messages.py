@@ -732,6 +732,20 @@ _CATALOGUE = (
         "Zoom here again (the camera icon, or Add Meeting), pages cannot show who is in their meetings and no "
         "attendance line is written. Signing out does not cause this; Disconnect Zoom and uninstalling in Zoom do.",
     ),
+    Message(
+        "attendance_dates",
+        MEETINGS,
+        "The attendance export needs two dates, from and to, written as YYYY-MM-DD, from not after to.",
+        "Pick the first and the last day on the day list's Attendance export, or write the address as "
+        "/attendance.csv?from=2026-12-01&to=2026-12-31. The days are in the spa's time zone.",
+    ),
+    Message(
+        "attendance_too_long",
+        MEETINGS,
+        "The attendance export covers at most {days} days at a time.",
+        "Export a shorter range (a month, or a year at most), several times if you need more.",
+        {"days": "366"},
+    ),
     # The arrival alert's opt-in (static/js/arrivals.js), when the browser will not show notifications.
     Message(
         "alert_refused",
@@ -931,6 +945,8 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
+    "attendance_by_staff": "Attendance as corrected by staff: {line}",
+    "attendance_export": "Attendance export (CSV)",
     "letters_heading": "Emails to the client",
     "stop_letter": "Stop",
     # The arrival alert (static/js/arrivals.js): its opt-in, its notification ({client} as the meeting topic names
@@ -1015,6 +1031,21 @@ PRESENCE_STATES = {
     "presence_client_left": "Client joined and left (can rejoin)",
     "presence_started": "The meeting started (or the host is in); the client has not come yet",
     "presence_nobody": "Nobody yet (the appointment page only, until the appointment is over)",
+}
+
+# The outcome column of the attendance export (meetings/attendance.py Outcome), and what it adds when staff
+# corrected the line or no line was written: the export's words, like the sentences above, have one home here.
+ATTENDANCE_OUTCOMES = {
+    "attended": "attended",
+    "late": "late ({minutes} min)",
+    "left_early": "left early ({minutes} min before the end)",
+    "waited": "waited but was not admitted",
+    "not_joined": "did not join",
+    "not_started": "the host did not start",
+    "corrected": "{outcome} (corrected by staff)",
+    "corrected_unreadable": "corrected by staff (see the notes)",
+    "removed": "line removed by staff",
+    "no_line": "no attendance line",
 }
 
 # The sentence of each state where Zoom's events do not tell the client from staff (meetings/presence.py

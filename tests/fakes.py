@@ -32,7 +32,7 @@ from simplespa_zoom.meetings.ports import (
     Registrant,
     StartLink,
 )
-from simplespa_zoom.meetings.presence_ports import Mark
+from simplespa_zoom.meetings.presence_ports import Mark, Written
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.oauth import Tokens
@@ -432,7 +432,7 @@ class InMemoryPresenceLog:
     def __init__(self, book: InMemoryBook) -> None:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
-        self.digests: dict[int, tuple[str, int | None]] = {}
+        self.written: dict[int, dict[int, Written]] = {}
         self.removed_hosts: dict[str, int] = {}
 
     def add(self, appointment_id: int, mark: Mark) -> bool:
@@ -447,15 +447,12 @@ class InMemoryPresenceLog:
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
 
-    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
-        digest, of_meeting = self.digests.get(appointment_id, (None, None))
-        return digest if meeting_id is not None and of_meeting == meeting_id else None
+    def attendance_written(self, appointment_ids: list[int]) -> dict[int, dict[int, Written]]:
+        return {key: dict(self.written[key]) for key in appointment_ids if key in self.written}
 
-    def write_attendance(
-        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
-    ) -> Appointment:
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, written: Written) -> Appointment:
         saved = self.book._write(appointment_id, base_version, notes=notes)
-        self.digests[appointment_id] = (digest, meeting_id)
+        self.written.setdefault(appointment_id, {})[written.meeting_id] = written
         return saved
 
     def forget_before(self, cutoff_ms: int) -> int:

@@ -229,7 +229,7 @@ CASES = {
         "Zoom attendance: someone joined {5}, left {45} (40 min)",
     ),
     "never joins": ([(STARTED, 0), (ENDED, 30)], "Zoom attendance: client did not join"),
-    "only waits": ([(WAITS, 1), (STARTED, 2), (ENDED, 30)], "Zoom attendance: client did not join"),
+    "only waits": ([(WAITS, 1), (STARTED, 2), (ENDED, 30)], "Zoom attendance: client waited but was not admitted"),
 }
 
 
@@ -310,7 +310,7 @@ def test_the_host_is_also_known_by_zooms_participant_user_id(app, client, booked
 def test_presence_keeps_no_participant_name_email_or_zoom_id(app, client, booked) -> None:
     for one in session((WAITS, 1), (JOINS, 2), (LEAVES, 3), person={**GUEST, "registrant_id": "reg-secret"}):
         deliver(client, one)
-    kept = repr(sql(app, "SELECT * FROM presence_marks")) + repr(sql(app, "SELECT * FROM attendance_lines"))
+    kept = repr(sql(app, "SELECT * FROM presence_marks")) + repr(sql(app, "SELECT * FROM attendance_written"))
     for secret in ("Ana", "ana@example.com", "16778241", "reg-secret", "s1=="):
         assert secret not in kept
 

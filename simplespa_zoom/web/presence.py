@@ -17,6 +17,8 @@ from flask import Blueprint, current_app, jsonify, request
 from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, instant, presence_now
+from simplespa_zoom.meetings.presence_ports import Written
+from simplespa_zoom.messages import WORDS
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -75,15 +77,29 @@ def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int
 
 
 def attendance_text(appointment: Appointment) -> str | None:
-    """The app's own attendance line in the notes (a typed look-alike is not shown as it).
+    """The attendance record in the notes: the app's own line, or, once staff edited it, their line said as theirs
+    (a line typed where the app wrote none is not shown as a record).
 
-    Notes without a line of that shape need no read of the digest: most appointments have none.
+    Notes without the attendance label need no read of the store: most appointments have none.
     """
-    if not attendance.find_lines(appointment.line_format, appointment.notes):
+    if f"{appointment.line_format.attendance_label}:" not in appointment.notes:
         return None
-    digest = the_book().presence.attendance_digest(appointment.id, appointment.own_meeting_id)
-    line = attendance.own_line(appointment.line_format, appointment.notes, digest)
-    return line.text if line else None
+    written = the_book().presence.attendance_written([appointment.id]).get(appointment.id, {})
+    found = attendance.standing(appointment.line_format, appointment.notes, *record_of(appointment, written))
+    if found is None:
+        return None
+    return WORDS["attendance_by_staff"].format(line=found.line.text) if found.by_staff else found.line.text
+
+
+def record_of(appointment: Appointment, written: dict[int, Written]) -> tuple[str | None, int]:
+    """The digest of the attendance line the app wrote for the appointment's meeting (None: none yet), and where
+    that meeting's line ends, for attendance.standing. A meeting removed from the notes leaves its record: then
+    the latest line the app wrote is the appointment's record."""
+    line = appointment.own_meeting_line
+    if line is not None:
+        return (written[line.meeting_id].digest if line.meeting_id in written else None), line.end
+    latest = max(written.values(), key=lambda one: one.at_ms, default=None)
+    return (latest.digest if latest else None), 0
 
 
 def _no_store(answer: Any) -> Any:
