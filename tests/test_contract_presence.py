@@ -207,3 +207,54 @@ def test_each_state_of_a_session_has_its_one_sentence(state: str) -> None:
 def test_nobody_yet_is_said_only_until_the_appointment_is_over() -> None:
     assert presence_now(None, over=True, now=NOW) is None  # then the attendance line is the record
     assert presence_now(Presence.of([]), over=True, now=NOW) is None
+
+
+class WithoutTheLeave:
+    """The presence log as a server saw it before the client's leave arrived (the leave's event reached another)."""
+
+    def __init__(self, log: InMemoryPresenceLog) -> None:
+        self.log = log
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.log, name)
+
+    def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
+        return {
+            key: [m for m in kept if m.kind is not Kind.LEFT] for key, kept in self.log.marks(appointment_ids).items()
+        }
+
+
+def ended_with_a_late_leave() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
+    """The session over, every mark kept, no attendance line written yet."""
+    book, presence, appointment = service()
+    presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
+    presence.record(MEETING_ID, "s", Kind.JOINED, Who.GUEST, MS + 60_000)
+    presence.record(MEETING_ID, "s", Kind.LEFT, Who.GUEST, MS + 41 * 60_000)
+    presence.log.add(appointment.id, Mark("s", Kind.ENDED, MS + 42 * 60_000, MEETING_ID))
+    return book, presence, appointment
+
+
+def test_a_line_another_server_writes_while_this_one_decides_is_corrected_never_taken_for_staffs() -> None:
+    """The end reached one server and the late leave another. The server with the leave read the row just before
+    the other's line (and its record) landed: it must see that line as the app's own and correct it, not take it
+    for a line staff removed and leave the wrong one."""
+    book, alone, appointment = ended_with_a_late_leave()
+    alone.write_attendance(appointment.id)
+    right = book.get(appointment.id).notes
+
+    book, presence, appointment = ended_with_a_late_leave()
+    other = PresenceEvents(book, WithoutTheLeave(presence.log), TZ, lambda: NOW, HostMarks("secret"))  # type: ignore[arg-type]
+    read_row = book.get
+    raced: list[bool] = []
+
+    def get_then_the_other_server_writes(appointment_id: int) -> Appointment:
+        row = read_row(appointment_id)
+        if not raced:
+            raced.append(True)
+            other.write_attendance(appointment_id)  # lands after this server's read of the row
+        return row
+
+    book.get = get_then_the_other_server_writes  # type: ignore[method-assign]
+    presence.write_attendance(appointment.id)
+    final = read_row(appointment.id).notes
+    assert raced and final == right and final.count("Zoom attendance") == 1

@@ -353,8 +353,11 @@ class PresenceEvents:
         notes, written once per meeting: the store records that the app wrote it (not read back from the text), a
         late event (or the next instance of the meeting) may rewrite the app's own unedited line, and a line staff
         edited (or removed) is theirs, never rewritten. The row is read before the marks, so a write based on
-        marks read too early meets a newer version and is decided again."""
+        marks read too early meets a newer version and is decided again; the record is read before the row and
+        again after it, so a line another server wrote in between (its notes and record land together) is never
+        taken for a line staff removed."""
         for _ in range(timing.SAVE_ATTEMPTS):
+            recorded = self.log.attendance_written([appointment_id]).get(appointment_id, {})
             appointment = self.book.get(appointment_id)
             chosen = self.sessions_of([appointment_id], {appointment_id: appointment}).get(appointment_id)
             marks = chosen[1].marks if chosen is not None else []
@@ -363,7 +366,9 @@ class PresenceEvents:
             if not marks or presence.ended_ms is None or meeting_line is None:
                 return None
             line_format = appointment.line_format
-            written = self.log.attendance_written([appointment_id]).get(appointment_id, {}).get(meeting_line.meeting_id)
+            if self.log.attendance_written([appointment_id]).get(appointment_id, {}) != recorded:
+                continue  # another server wrote the line meanwhile: the row read may predate it
+            written = recorded.get(meeting_line.meeting_id)
             mine = attendance.own_line(line_format, appointment.notes, written.digest) if written else None
             if written is not None and mine is None:
                 return None  # staff edited or removed it: their correction is the record
