@@ -22,6 +22,7 @@ from .helpers import (
     JOIN_URL,
     MEETING_ID,
     add_appointment,
+    calendar_of,
     connect_zoom,
     delivered,
     flashes,
@@ -238,6 +239,18 @@ def test_a_new_passcode_learnt_from_zoom_sends_an_update(app: Flask, signed_in, 
     assert post(signed_in, f"/appointments/{appointment.id}/meeting/status").get_json()["state"] == "updated"
     _, update = mail_server.wait_for(2)
     assert str(the_event(update)["location"]) == NEW_JOIN_URL and NEW_JOIN_URL in update.part("text/plain")
+
+
+def test_the_calendar_file_itself_says_request_or_cancel(app: Flask, signed_in, zoom, mail_server) -> None:
+    """Calendar apps that read only the file (a saved .ics, Outlook's import) need METHOD inside it."""
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    form_post(signed_in, f"/appointments/{appointment.id}/cancel")
+    invitation, cancellation = mail_server.wait_for(2)
+    delivered(app)
+    assert str(calendar_of(invitation)["method"]) == "REQUEST"
+    assert str(calendar_of(cancellation)["method"]) == "CANCEL"
 
 
 def test_keeping_a_meeting_whose_line_was_deleted_by_hand_sends_no_second_invitation(
