@@ -355,6 +355,41 @@ def test_no_client_email_no_letter(app: Flask, signed_in, zoom, mail_server) -> 
     assert widget(signed_in, appointment)["mail"] is None
 
 
+def test_a_client_the_spa_never_invited_gets_no_update_or_cancellation_and_zoom_still_tells_them(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    """No email when the meeting was added: the client holds no calendar entry of the spa's to change or remove.
+    Zoom's own cancellation email is then the only one a registered client gets, so the delete still asks for it."""
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    appointment = get_appointment(app, appointment.id)
+    moved = appointment.starts_at + timedelta(days=1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    changes = {"client_email": CLIENT_EMAIL, "start": local(app, moved)}
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, **changes))
+    appointment = get_appointment(app, appointment.id)
+    assert appointment.client_email == CLIENT_EMAIL and appointment.starts_at == moved
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment, start=moved), "duration": 90})
+    form = form_values(appointment, start=local(app, moved), duration="90")
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form)
+    assert get_appointment(app, appointment.id).duration_minutes == 90
+    zoom.delete(
+        f"{API}/meetings/{MEETING_ID}",
+        status=204,
+        match=[responses.matchers.query_param_matcher({"cancel_meeting_reminder": "true"})],
+    )
+    form_post(signed_in, f"/appointments/{appointment.id}/cancel")
+    assert get_appointment(app, appointment.id).cancelled
+    methods = [call.request.method for call in zoom.calls]
+    assert methods.count("PATCH") == 2 and methods.count("DELETE") == 1  # moved, new length, deleted in Zoom
+    delivered(app)
+    assert sql(app, "SELECT count(*) FROM outbox") == [(0,)]
+    assert mail_server.messages == []
+
+
 def test_delivered_letters_are_purged_after_mail_keep_days(app: Flask, signed_in, zoom, mail_server) -> None:
     add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)
