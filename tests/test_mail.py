@@ -390,6 +390,53 @@ def test_a_client_the_spa_never_invited_gets_no_update_or_cancellation_and_zoom_
     assert mail_server.messages == []
 
 
+def refuse_letters(app: Flask) -> None:
+    """The outbox refuses every new letter, as a full disk or a lost connection would, between notes and letter."""
+    if app.extensions["book"].engine.dialect.name == "sqlite":
+        sql(app, "CREATE TRIGGER refuse_letters BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        return
+    sql(
+        app,
+        "CREATE FUNCTION refuse_letters() RETURNS trigger LANGUAGE plpgsql AS "
+        "'BEGIN RAISE EXCEPTION ''disk full''; END'",
+    )
+    sql(app, "CREATE TRIGGER refuse_letters BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_letters()")
+
+
+def test_a_letter_that_cannot_be_written_leaves_the_notes_as_they_were_and_undoes_the_meeting(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_appointment(app, email=CLIENT_EMAIL)
+    connect_zoom(signed_in)
+    refuse_letters(app)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["message"].startswith(
+        "The notes could not be saved, so the new Zoom meeting was removed again."
+    )
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.own_meeting_id is None and stored.mail_sequence == 0
+    assert [call.request.method for call in zoom.calls].count("DELETE") == 1  # the meeting made in Zoom, undone
+    assert sql(app, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_a_letter_that_cannot_be_written_leaves_the_meeting_and_its_line_on_remove(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    delivered(app)
+    refuse_letters(app)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+    assert response.status_code == 500
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.mail_sequence == appointment.mail_sequence
+    assert sql(app, "SELECT count(*) FROM outbox") == [(1,)]  # the invitation only: no "no longer online" letter
+
+
 def test_delivered_letters_are_purged_after_mail_keep_days(app: Flask, signed_in, zoom, mail_server) -> None:
     add_meeting(app, signed_in, zoom)
     mail_server.wait_for(1)
