@@ -144,7 +144,10 @@ def test_the_latest_session_is_the_latest_in_time_whatever_order_its_events_came
     deliver_all(client, session((STARTED, -200), (JOINS, -199), (LEAVES, -181), (ENDED, -180), name="s4=="))
     deliver_all(client, session((STARTED, -120), (JOINS, -119), (LEAVES, -101), (ENDED, -100), name="s3=="))
     login(client)
-    assert poll(client, booked.id)["presence"] == f"Meeting ended at {said(app, -40)}."
+    ended = f"Meeting ended at {said(app, -40)}."
+    assert poll(client, booked.id)["presence"] == ended
+    day = client.get(f"/appointments/presence?ids={booked.id}").get_json()
+    assert day["presence"] == {str(booked.id): ended}  # the day list says the same
 
 
 def test_the_tick_closes_a_session_whose_end_never_came_and_a_late_end_corrects_it(app, client) -> None:
