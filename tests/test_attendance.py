@@ -112,6 +112,17 @@ def test_a_late_event_still_corrects_the_apps_own_unedited_line(app, client, boo
     assert sql(app, "SELECT text FROM attendance_written WHERE appointment_id = :i", i=booked.id) == [(text,)]
 
 
+def test_a_look_alike_line_staff_typed_below_the_apps_own_is_never_rewritten(app, client, booked) -> None:
+    held(client, (STARTED, 0), (JOINS, 1), (ENDED, 60))
+    first = get_appointment(app, booked.id).notes
+    look_alike = "Zoom attendance: client joined 6:05 pm, left 6:50 pm (45 min)"  # typed by staff, same shape
+    set_notes(app, booked.id, first + "\n" + look_alike)
+    late = session((LEAVES, 58))  # the leave came after the end: the app corrects its own line
+    assert deliver(client, late[0]).status_code == 204
+    text = f"Zoom attendance: someone joined {clock(app, 1)}, left {clock(app, 58)} (57 min)"
+    assert get_appointment(app, booked.id).notes == notes_with(app, booked, text) + "\n" + look_alike
+
+
 # --- Item 9: what happened, in the line and the export ------------------------------------------------------------
 
 OUTCOMES: dict[str, tuple[list[tuple[str, float]], str, str]] = {

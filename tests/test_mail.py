@@ -22,6 +22,7 @@ from .helpers import (
     JOIN_URL,
     MEETING_ID,
     add_appointment,
+    calendar_of,
     connect_zoom,
     delivered,
     flashes,
@@ -240,6 +241,18 @@ def test_a_new_passcode_learnt_from_zoom_sends_an_update(app: Flask, signed_in, 
     assert str(the_event(update)["location"]) == NEW_JOIN_URL and NEW_JOIN_URL in update.part("text/plain")
 
 
+def test_the_calendar_file_itself_says_request_or_cancel(app: Flask, signed_in, zoom, mail_server) -> None:
+    """Calendar apps that read only the file (a saved .ics, Outlook's import) need METHOD inside it."""
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    form_post(signed_in, f"/appointments/{appointment.id}/cancel")
+    invitation, cancellation = mail_server.wait_for(2)
+    delivered(app)
+    assert str(calendar_of(invitation)["method"]) == "REQUEST"
+    assert str(calendar_of(cancellation)["method"]) == "CANCEL"
+
+
 def test_keeping_a_meeting_whose_line_was_deleted_by_hand_sends_no_second_invitation(
     app: Flask, signed_in, zoom, mail_server
 ) -> None:
@@ -340,6 +353,88 @@ def test_no_client_email_no_letter(app: Flask, signed_in, zoom, mail_server) -> 
     assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
     assert sql(app, "SELECT count(*) FROM outbox") == [(0,)]
     assert widget(signed_in, appointment)["mail"] is None
+
+
+def test_a_client_the_spa_never_invited_gets_no_update_or_cancellation_and_zoom_still_tells_them(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    """No email when the meeting was added: the client holds no calendar entry of the spa's to change or remove.
+    Zoom's own cancellation email is then the only one a registered client gets, so the delete still asks for it."""
+    appointment = add_appointment(app)
+    connect_zoom(signed_in)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    assert post(signed_in, f"/appointments/{appointment.id}/meeting").status_code == 201
+    appointment = get_appointment(app, appointment.id)
+    moved = appointment.starts_at + timedelta(days=1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    changes = {"client_email": CLIENT_EMAIL, "start": local(app, moved)}
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, **changes))
+    appointment = get_appointment(app, appointment.id)
+    assert appointment.client_email == CLIENT_EMAIL and appointment.starts_at == moved
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json={**zoom_meeting(appointment, start=moved), "duration": 90})
+    form = form_values(appointment, start=local(app, moved), duration="90")
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form)
+    assert get_appointment(app, appointment.id).duration_minutes == 90
+    zoom.delete(
+        f"{API}/meetings/{MEETING_ID}",
+        status=204,
+        match=[responses.matchers.query_param_matcher({"cancel_meeting_reminder": "true"})],
+    )
+    form_post(signed_in, f"/appointments/{appointment.id}/cancel")
+    assert get_appointment(app, appointment.id).cancelled
+    methods = [call.request.method for call in zoom.calls]
+    assert methods.count("PATCH") == 2 and methods.count("DELETE") == 1  # moved, new length, deleted in Zoom
+    delivered(app)
+    assert sql(app, "SELECT count(*) FROM outbox") == [(0,)]
+    assert mail_server.messages == []
+
+
+def refuse_letters(app: Flask) -> None:
+    """The outbox refuses every new letter, as a full disk or a lost connection would, between notes and letter."""
+    if app.extensions["book"].engine.dialect.name == "sqlite":
+        sql(app, "CREATE TRIGGER refuse_letters BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        return
+    sql(
+        app,
+        "CREATE FUNCTION refuse_letters() RETURNS trigger LANGUAGE plpgsql AS "
+        "'BEGIN RAISE EXCEPTION ''disk full''; END'",
+    )
+    sql(app, "CREATE TRIGGER refuse_letters BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_letters()")
+
+
+def test_a_letter_that_cannot_be_written_leaves_the_notes_as_they_were_and_undoes_the_meeting(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_appointment(app, email=CLIENT_EMAIL)
+    connect_zoom(signed_in)
+    refuse_letters(app)
+    zoom.post(f"{API}/users/me/meetings", json=zoom_meeting(appointment), status=201)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["message"].startswith(
+        "The notes could not be saved, so the new Zoom meeting was removed again."
+    )
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.own_meeting_id is None and stored.mail_sequence == 0
+    assert [call.request.method for call in zoom.calls].count("DELETE") == 1  # the meeting made in Zoom, undone
+    assert sql(app, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_a_letter_that_cannot_be_written_leaves_the_meeting_and_its_line_on_remove(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom)
+    mail_server.wait_for(1)
+    delivered(app)
+    refuse_letters(app)
+    zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
+    response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
+    assert response.status_code == 500
+    stored = get_appointment(app, appointment.id)
+    assert stored.notes == appointment.notes and stored.mail_sequence == appointment.mail_sequence
+    assert sql(app, "SELECT count(*) FROM outbox") == [(1,)]  # the invitation only: no "no longer online" letter
 
 
 def test_delivered_letters_are_purged_after_mail_keep_days(app: Flask, signed_in, zoom, mail_server) -> None:

@@ -229,6 +229,57 @@ def test_moved_away_and_back_the_appointment_still_gets_its_reminder(app: Flask,
     assert reminder.subject.startswith("Reminder") and JOIN_URL in reminder.part("text/plain")
 
 
+def test_an_appointment_whose_reminder_is_queued_or_sent_still_renders(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom, start=soon(30))
+    mail_server.wait_for(1)
+    mail_server.down()
+    assert "reminders queued 1" in send_mail(app)  # queued; the mail server is down
+    page = signed_in.get(f"/appointments/{appointment.id}")
+    assert page.status_code == 200
+    assert (f"The reminder to {CLIENT_EMAIL} is waiting to be sent.", True) in letters_listed(signed_in, appointment)
+    assert signed_in.get("/appointments").status_code == 200
+    mail_server.up()
+    assert "Sent 1" in send_mail(app, at=now() + LATER)
+    mail_server.wait_for(2)
+    page = signed_in.get(f"/appointments/{appointment.id}")
+    assert page.status_code == 200
+    [reminder] = [text for text, _ in letters_listed(signed_in, appointment) if "reminder" in text]
+    assert reminder.startswith(f"The reminder was sent to {CLIENT_EMAIL} on ")
+    assert signed_in.get("/appointments").status_code == 200
+
+
+def test_a_reminder_held_back_while_mail_was_down_is_not_sent_after_the_start(
+    app: Flask, signed_in, zoom, mail_server
+) -> None:
+    appointment = add_meeting(app, signed_in, zoom, start=soon(30))
+    mail_server.wait_for(1)
+    mail_server.down()
+    assert "reminders queued 1" in send_mail(app)  # held back: the mail server is down
+    mail_server.up()
+    assert "reminders no longer due 1" in send_mail(app, at=appointment.starts_at + timedelta(minutes=1))
+    assert [received.subject.startswith("Reminder") for received in mail_server.messages] == [False]
+
+
+def test_a_rescheduled_appointment_gets_its_reminder_for_the_new_time(app: Flask, signed_in, zoom, mail_server) -> None:
+    appointment = add_meeting(app, signed_in, zoom, start=soon(30))
+    mail_server.wait_for(1)
+    assert "reminders queued 1" in send_mail(app)
+    mail_server.wait_for(2)  # the invitation and the reminder for the first start
+    moved = appointment.starts_at + timedelta(days=1)
+    zoom.patch(f"{API}/meetings/{MEETING_ID}", status=204)
+    zoom.get(f"{API}/meetings/{MEETING_ID}", json=zoom_meeting(appointment, start=moved))
+    form_post(signed_in, f"/appointments/{appointment.id}/edit", form_values(appointment, start=local(app, moved)))
+    mail_server.wait_for(3)  # the update
+    delivered(app)
+    assert "reminders queued 1" in send_mail(app, at=moved - timedelta(minutes=30))
+    reminder = mail_server.wait_for(4)[3]
+    assert reminder.subject.startswith("Reminder")
+    new_start = moved.astimezone(app.config["SPA_TZ"])
+    assert f"{new_start:%B} {new_start.day}" in reminder.part("text/plain")
+
+
 # --- item 8: resend limits and how long the outbox keeps letters ------------------------------------------------
 
 

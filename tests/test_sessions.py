@@ -135,6 +135,21 @@ def test_a_later_session_outside_the_appointments_window_never_erases_the_record
     }  # fmt: skip
 
 
+def test_the_latest_session_is_the_latest_in_time_whatever_order_its_events_came_in(app, client) -> None:
+    """Off the appointment's hours the page tells of the latest run of instances: the one latest in time, not the
+    one whose events came in last (Zoom retries an earlier instance's late) nor the one the database reads last
+    (SQLite reads them in its key's order, of digests of Zoom's uuids: these three read latest first)."""
+    booked = booked_at(app, 240)  # in four hours: none of the instances below is in its window
+    deliver_all(client, session((STARTED, -60), (JOINS, -59), (LEAVES, -41), (ENDED, -40), name="s5=="))
+    deliver_all(client, session((STARTED, -200), (JOINS, -199), (LEAVES, -181), (ENDED, -180), name="s4=="))
+    deliver_all(client, session((STARTED, -120), (JOINS, -119), (LEAVES, -101), (ENDED, -100), name="s3=="))
+    login(client)
+    ended = f"Meeting ended at {said(app, -40)}."
+    assert poll(client, booked.id)["presence"] == ended
+    day = client.get(f"/appointments/presence?ids={booked.id}").get_json()
+    assert day["presence"] == {str(booked.id): ended}  # the day list says the same
+
+
 def test_the_tick_closes_a_session_whose_end_never_came_and_a_late_end_corrects_it(app, client) -> None:
     """Zoom dropped meeting.ended (and the client's leave) after its retries: an hour after the appointment's end
     the tick closes the session from the marks received and writes the line; Zoom's late retry corrects it."""
