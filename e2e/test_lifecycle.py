@@ -156,6 +156,7 @@ def test_copy_invitation_for_a_free_host(page: Page, stack: Stack) -> None:
     add_meeting_connecting_first(page, stack, appointment)
     widget = page.get_by_role("region", name="Zoom meeting")
     widget.get_by_role("button", name="Copy invitation").click()
+    expect(widget.get_by_text("Copied", exact=True)).to_be_visible()  # the line is read again before it is copied
     copied = page.evaluate("navigator.clipboard.readText()")
     meeting = next(iter(stack.zoom.meetings.values()))
     assert copied.startswith("Hello Ana,") and meeting["join_url"] in copied

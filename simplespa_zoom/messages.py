@@ -322,6 +322,14 @@ _CATALOGUE = (
         "Click Add Meeting again.",
     ),
     Message(
+        "meeting_deleted_line_kept",
+        MEETINGS,
+        "The meeting was deleted in Zoom, but the notes could not be saved, so its line is still in them and the "
+        "client was not emailed. Click Remove meeting again.",
+        "Click Remove meeting again: Zoom counts the meeting as deleted already, so only the line is removed and the "
+        "client's email is written then. If it keeps happening, contact support with the time.",
+    ),
+    Message(
         "meeting_not_saved_undo_failed",
         MEETINGS,
         "The meeting was created in Zoom but could not be saved in the notes, and removing it from Zoom failed "

@@ -431,7 +431,8 @@ def test_a_letter_that_cannot_be_written_leaves_the_meeting_and_its_line_on_remo
     refuse_letters(app)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
     response = post(signed_in, f"/appointments/{appointment.id}/meeting/remove")
-    assert response.status_code == 500
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "meeting_deleted_line_kept"
+    assert response.get_json()["error"]["message"].startswith("The meeting was deleted in Zoom, but the notes")
     stored = get_appointment(app, appointment.id)
     assert stored.notes == appointment.notes and stored.mail_sequence == appointment.mail_sequence
     assert sql(app, "SELECT count(*) FROM outbox") == [(1,)]  # the invitation only: no "no longer online" letter

@@ -77,6 +77,14 @@ class MeetingNotSaved(MeetingError):
         return error
 
 
+class LineKeptAfterDelete(MeetingError):
+    """The provider deleted the meeting, but the notes (and the client's letter) could not be saved: the line is
+    still there, and the next Remove meeting removes it (the provider counts the meeting as already gone)."""
+
+    code = "meeting_deleted_line_kept"
+    http_status = 500
+
+
 class StartNotCreatedHere(MeetingError):
     """A copied or typed line: the app never acts on its meeting, and does not know who hosts it."""
 

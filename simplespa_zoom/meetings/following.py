@@ -8,6 +8,7 @@ expired IDs and, perhaps, for other users' meetings. A copied or hand-typed line
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes, timing
 from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.errors import NoMeeting, NotCreatedHere, OtherAccount
+from simplespa_zoom.meetings.errors import LineKeptAfterDelete, MeetingError, NoMeeting, NotCreatedHere, OtherAccount
 from simplespa_zoom.meetings.hosts import Host, Hosts
 from simplespa_zoom.meetings.lines import LineEditor, own_line
 from simplespa_zoom.meetings.ports import (
@@ -31,6 +32,8 @@ from simplespa_zoom.meetings.ports import (
     ProviderSlow,
     ProviderUnavailable,
 )
+
+log = logging.getLogger(__name__)
 
 
 class CheckState(StrEnum):
@@ -170,7 +173,13 @@ class ChangeMeeting:
                 raise OtherAccount()
             tells = appointment.cancelled and provider_tells_client(appointment)
             self.provider.delete(meeting_id, notify_registrants=tells)
-        return self.lines.drop(appointment)
+        try:
+            return self.lines.drop(appointment)
+        except MeetingError:
+            raise
+        except Exception as error:  # the store failed after the provider deleted: say so, not "nothing changed"
+            log.exception("Removing the meeting line of appointment %s failed after the delete", appointment_id)
+            raise LineKeptAfterDelete() from error
 
     def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
         """Move the app's meeting to the appointment's new start and duration, and its line with it.
