@@ -14,9 +14,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from simplespa_zoom.book.appointments import Polled
 from simplespa_zoom.meetings import attendance
-from simplespa_zoom.meetings.domain import Appointment
-from simplespa_zoom.meetings.presence import PresenceEvents, client_identified, presence_now
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
+from simplespa_zoom.meetings.polling import Watched, next_poll_seconds
+from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, presence_now
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -30,30 +32,31 @@ def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
-def presence_texts(appointment_ids: list[int]) -> dict[int, str]:
-    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out).
+def presence_texts(states: dict[int, Presence], off: set[int]) -> dict[int, str]:
+    """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
+    from its session's state and whether its host removed the app (then no events come, so say so).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
-    the app's own line. Only the few rows with something to say are read for it.
+    the app's own line. Only the few rows with something to say are read for it, in one query.
     """
     tz = current_app.config["SPA_TZ"]
-    book = the_book().appointments
-    events = presence_events()
-    states = events.now_of(appointment_ids)
-    off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
     texts: dict[int, str] = {}
-    for key in states.keys() | off:
+    for appointment in the_book().appointments.many(states.keys() | off):
+        key = appointment.id
         note = states[key].note() if key in states else None
-        if note is None and key not in off:
-            continue
-        appointment = book.get(key)
-        if not appointment.line_is_own:
+        if not appointment.line_is_own or (note is None and key not in off):
             continue
         if key in off and (note is None or note.code != "presence_ended"):
             texts[key] = say("presence_off")
         elif note is not None:
             texts[key] = say_presence(note, tz, someone=not client_identified(appointment))
     return texts
+
+
+def watched(polled: Polled, state: Presence | None) -> Watched:
+    return Watched(
+        polled.starts_at, polled.duration_minutes, polled.has_meeting, state is not None and state.ended_ms is None
+    )
 
 
 def attendance_text(appointment: Appointment) -> str | None:
@@ -77,16 +80,19 @@ def _no_store(answer: Any) -> Any:
 @bp.get("/<row_id:appointment_id>/presence")
 @login_required
 def one(appointment_id: int) -> Any:
-    """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
-    what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
-    appointment = the_book().appointments.get(appointment_id)
+    """Who is in the meeting (each state of the table in one sentence), the attendance line, the version of what
+    the page shows (when it changes, the page asks GET …/meeting/shown, the database only and redraws), and when to
+    ask again. One query, and the marks only when there are some."""
+    polled = the_book().appointments.polled([appointment_id], rows=True).get(appointment_id)
+    if polled is None or polled.appointment is None:
+        raise AppointmentNotFound(appointment_id)
+    appointment = polled.appointment
     now = datetime.now(UTC)
+    state = presence_events().now_of([appointment_id]).get(appointment_id) if polled.has_marks else None
     text = None
     if appointment.line_is_own:
-        events = presence_events()
-        state = events.now_of([appointment_id]).get(appointment_id)
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code != "presence_ended"):
+        if polled.off and (note is None or note.code != "presence_ended"):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
             text = say_presence(note, current_app.config["SPA_TZ"], someone=not client_identified(appointment))
@@ -94,7 +100,8 @@ def one(appointment_id: int) -> Any:
         {
             "presence": text,
             "attendance": attendance_text(appointment),
-            "version": the_book().appointments.versions([appointment_id]).get(appointment_id),
+            "version": polled.version,
+            "next_poll_seconds": next_poll_seconds([watched(polled, state)], now),
         }
     )
 
@@ -103,13 +110,23 @@ def one(appointment_id: int) -> Any:
 @login_required
 def day() -> Any:
     """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped); with each row's version,
-    so a row whose appointment changed is redrawn from the day list itself (the database only)."""
+    so a row whose appointment changed is redrawn from the day list itself (the database only), and when to ask
+    again. One query for all the ids; the marks and the rows only of those with presence to tell."""
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    presence = {str(key): text for key, text in presence_texts(ids).items()}
-    versions = {str(key): version for key, version in the_book().appointments.versions(ids).items()}
-    return _no_store({"presence": presence, "versions": versions})
+    polled = the_book().appointments.polled(ids)
+    states = presence_events().now_of([key for key, row in polled.items() if row.has_marks])
+    texts = presence_texts(states, {key for key, row in polled.items() if row.off})
+    return _no_store(
+        {
+            "presence": {str(key): text for key, text in texts.items()},
+            "versions": {str(key): row.version for key, row in polled.items()},
+            "next_poll_seconds": next_poll_seconds(
+                (watched(row, states.get(key)) for key, row in polled.items()), datetime.now(UTC)
+            ),
+        }
+    )
 
 
 @bp.app_template_global()
