@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from .helpers import add_appointment, login, sql
-from .test_presence import GUEST, WAITS, at, booked, clock, event as zoom_event  # noqa: F401  (booked: a fixture)
+from .test_presence import GUEST, WAITS, at, booked, clock  # noqa: F401  (booked: a fixture)
+from .test_presence import event as zoom_event
 from .test_webhooks import deliver
 
 
@@ -113,7 +114,12 @@ def test_the_server_tells_a_page_near_its_meeting_to_ask_often_and_one_far_from_
     day_far = client.get(f"/appointments/presence?ids={booked.id}").get_json()
     assert far["next_poll_seconds"] == day_far["next_poll_seconds"] == 20
     soon = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
-    sql(app, "UPDATE appointments SET starts_at = :s WHERE id = :i", s=soon.replace("+00:00", "Z")[:19] + "Z", i=booked.id)
+    sql(
+        app,
+        "UPDATE appointments SET starts_at = :s WHERE id = :i",
+        s=soon.replace("+00:00", "Z")[:19] + "Z",
+        i=booked.id,
+    )
     assert client.get(f"/appointments/{booked.id}/presence").get_json()["next_poll_seconds"] == 2
     elsewhere = add_appointment(app, "Bea Lima").id
     assert client.get(f"/appointments/presence?ids={elsewhere},{booked.id}").get_json()["next_poll_seconds"] == 2
