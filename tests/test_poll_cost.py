@@ -108,7 +108,7 @@ def test_the_day_lists_poll_costs_the_same_few_statements_for_one_row_with_marks
 
 
 def test_the_server_tells_a_page_near_its_meeting_to_ask_often_and_one_far_from_it_seldom(app, client, booked) -> None:  # noqa: F811
-    """Near: the app's meeting starts within 15 minutes or ended less than 15 minutes ago, or someone is in it."""
+    """Near: the appointment starts within 15 minutes or ended less than 15 minutes ago, or someone is in it."""
     login(client)
     far = client.get(f"/appointments/{booked.id}/presence").get_json()  # two days ahead
     day_far = client.get(f"/appointments/presence?ids={booked.id}").get_json()

@@ -153,7 +153,7 @@ def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Colle
         )
 
 
-_WHEN = ("id", "starts_at", "duration_minutes", "zoom_meeting_id")
+_WHEN = ("id", "starts_at", "duration_minutes")
 _VERSION_PARTS = 5
 
 
@@ -163,7 +163,6 @@ class Polled(NamedTuple):
     version: str
     starts_at: datetime
     duration_minutes: int
-    has_meeting: bool  # the app's own meeting
     has_marks: bool  # presence marks kept for it
     off: bool  # its meeting's host removed the app
     appointment: Appointment | None  # the whole row, when asked for
@@ -416,7 +415,6 @@ class AppointmentStore:
                 _version(row),
                 _read_start(row.starts_at) or UNREADABLE_START,
                 row.duration_minutes,
-                row.zoom_meeting_id is not None,
                 bool(row.has_marks),
                 bool(row.off),
                 self._from_row(row) if rows else None,

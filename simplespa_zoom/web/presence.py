@@ -54,9 +54,7 @@ def presence_texts(states: dict[int, Presence], off: set[int]) -> dict[int, str]
 
 
 def watched(polled: Polled, state: Presence | None) -> Watched:
-    return Watched(
-        polled.starts_at, polled.duration_minutes, polled.has_meeting, state is not None and state.ended_ms is None
-    )
+    return Watched(polled.starts_at, polled.duration_minutes, state is not None and state.ended_ms is None)
 
 
 def attendance_text(appointment: Appointment) -> str | None:
