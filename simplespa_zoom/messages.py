@@ -163,8 +163,30 @@ _CATALOGUE = (
     Message(
         "meeting_deleted_in_zoom",
         MEETINGS,
-        "This meeting was deleted in Zoom, so its line was removed from the notes.",
-        "Nothing to do. Click Add Meeting if the appointment still needs a meeting.",
+        "This meeting was deleted in Zoom, so its line was removed from the notes. The client was not told.",
+        "The appointment stays booked. Click Add Meeting to give it a new meeting (a client the spa emailed gets "
+        "the new link as an update), or tell the client the session is no longer online.",
+    ),
+    Message(
+        "meeting_deleted_in_zoom_client_holds_link",
+        MEETINGS,
+        "The Zoom meeting was deleted in Zoom on {when}. {client} was not told, and still holds its link from the "
+        "spa's email: that link no longer works.",
+        "Choose one. Add Meeting: the client gets the new link by email, as an update of the same calendar entry. "
+        "Or Tell the client it is no longer online: the client gets an update by email that keeps the calendar "
+        "entry without a link. This notice stays on the appointment page and the day list until you do one of these or "
+        "the appointment is over.",
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
+    ),
+    Message(
+        "meeting_deleted_in_zoom_client_not_told",
+        MEETINGS,
+        "The Zoom meeting was deleted in Zoom on {when}. {client} was not told: if they were given its link, "
+        "that link no longer works.",
+        "Choose one. Add Meeting, then give the client the new link. Or tell the client yourself that the session "
+        "is no longer online, and click Keep the appointment without a meeting. This notice stays on the appointment "
+        "page and the day list until you do one of these or the appointment is over.",
+        {"when": "Tuesday, November 11 2025 5:02 pm", "client": "Dana Lee"},
     ),
     Message(
         "meeting_ended",
@@ -355,8 +377,9 @@ _CATALOGUE = (
     Message(
         "reschedule_gone",
         FOLLOWING,
-        "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes.",
-        "Click Add Meeting if the appointment still needs a meeting.",
+        "The Zoom meeting had been deleted in Zoom, so its line was removed from the notes. The client was not told.",
+        "Click Add Meeting if the appointment still needs a meeting, or tell the client the session is no longer "
+        "online (the appointment page offers both).",
     ),
     Message(
         "cancel_other_account",
@@ -611,6 +634,26 @@ _CATALOGUE = (
         {"time": "6:45 pm"},
     ),
     Message(
+        "presence_limit",
+        MEETINGS,
+        "Zoom ended the meeting at {time}, at its 40-minute limit for free accounts; the client can rejoin with the "
+        "same link.",
+        "On a free (Basic) Zoom account, Zoom ends a meeting with two or more people in it after 40 minutes. The "
+        "client clicks their join link again and the host clicks Start meeting: Zoom starts the same meeting "
+        "anew, and SimpleSpa counts every part held around the appointment (from an hour before its start to an "
+        "hour after its end) as one session in the attendance line. A paid Zoom plan has no such limit.",
+        {"time": "6:40 pm"},
+    ),
+    Message(
+        "presence_closed",
+        MEETINGS,
+        "Zoom never said when the meeting ended; the record of it stops at {time}.",
+        "Zoom drops an event it could not deliver after three retries. An hour after the appointment's end "
+        "(and the last word from Zoom), SimpleSpa closes the session itself and writes the attendance line from "
+        "what Zoom did report; a client Zoom never reported leaving is counted until the time shown.",
+        {"time": "7:00 pm"},
+    ),
+    Message(
         "presence_waiting_for_host",
         MEETINGS,
         "Client is waiting for the host to start the meeting since {time}.",
@@ -853,7 +896,13 @@ WORDS = {
     "protection_off": "Off",
     "start_opened": "Zoom opened in a new tab.",
     "confirm_remove": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes.",
-    "confirm_delete_orphan": "Delete this meeting in Zoom? A registered client is told it is cancelled.",
+    "confirm_remove_booked": "Remove this Zoom meeting? It is deleted in Zoom and its line is removed from the notes. "
+    "The appointment stays booked, no longer a video call. {told}",
+    "confirm_delete_orphan": "Delete this meeting in Zoom? The appointment stays booked, no longer a video call.",
+    "not_online_tell": "Tell the client it is no longer online",
+    "not_online_keep": "Keep the appointment without a meeting",
+    "deleted_in_zoom_row_link": "Zoom meeting deleted in Zoom on {when}; the client still holds its link.",
+    "deleted_in_zoom_row": "Zoom meeting deleted in Zoom on {when}; the client was not told.",
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
@@ -900,6 +949,13 @@ CONFIRMATIONS = {
     "appointment_cancelled": "Appointment cancelled.",
     "invitation_resent": "The invitation is queued again.",
     "letter_stopped": "The {what} is stopped: it will not be sent.",
+    "told_letter": "{client} will get {what} by email.",
+    "told_no_mail": "The spa emails nothing to {client}: it does not send its own email.",
+    "told_no_address": "The spa emails nothing to {client}: the appointment has no client email.",
+    "told_never_written": "The spa emails nothing to {client}: it has not emailed them about this appointment.",
+    "told_waits": "The spa emails nothing to {client} yet: they hear of it once the Zoom meeting follows.",
+    "told_nothing_new": "The spa emails nothing to {client} for this change.",
+    "no_longer_online": "The appointment stays booked without a meeting.",
     "sign_in_to_connect": "Sign in to finish connecting Zoom.",
     "zoom_connected": "Zoom is connected.",
     "zoom_connected_again": "Zoom is connected again.",
@@ -912,6 +968,8 @@ CONFIRMATIONS = {
 # When each presence sentence is shown (the state table of meetings/presence.py STATES, in its order): Help and
 # the README list them beside the sentence itself (the message above, by the same code).
 PRESENCE_STATES = {
+    "presence_closed": "No end came from Zoom; closed an hour after the appointment (and the last event)",
+    "presence_limit": "Zoom ended the meeting at its 40-minute limit for free accounts (it can start again)",
     "presence_ended": "The meeting ended",
     "presence_waiting_host_in": "Host in the meeting, client in the waiting room",
     "presence_waiting": "Client in the waiting room, no host in",
@@ -939,8 +997,21 @@ SOMEONE = {
 LETTER_KINDS = {
     "invitation": "invitation",
     "update": "updated invitation",
+    "new_link": "new join link",
+    "new_length": "updated invitation",
+    "not_online": "update that the session is no longer online",
     "cancellation": "cancellation",
     "reminder": "reminder",
+}
+
+# What staff are told a client gets ("{client} will get {what} by email."), by the letter's kind.
+LETTER_NEWS = {
+    "invitation": "the invitation",
+    "update": "an update with the new time",
+    "new_link": "an update with the new join link",
+    "new_length": "an update with the new end time",
+    "not_online": "an update saying the session is no longer online",
+    "cancellation": "a cancellation",
 }
 
 # What the spa's own letters to clients say (clients read them, not staff: no Help entry). Filled in:
@@ -949,12 +1020,21 @@ LETTER_KINDS = {
 LETTERS = {
     "subject_invitation": "Your video appointment with {spa}: {when}",
     "subject_update": "Changed: your video appointment with {spa} is now {when}",
+    "subject_new_link": "New join link: your video appointment with {spa} on {when}",
+    "subject_new_length": "Changed: your video appointment with {spa} on {when} now ends at {end}",
+    "subject_not_online": "Changed: your appointment with {spa} on {when} is no longer a video call",
     "subject_cancellation": "Cancelled: your video appointment with {spa} on {when}",
     "subject_reminder": "Reminder: your video appointment with {spa} at {when}",
     "greeting": "Hello {name},",
     "body_invitation": "Your appointment with {spa} on {when} ({zone}) is a video call on Zoom.",
-    "body_update": "Your appointment with {spa} has changed: it is now on {when} ({zone}), a video call on Zoom. "
-    "Your calendar entry moves with this email.",
+    "body_update": "Your appointment with {spa} has moved: it is now on {when} ({zone}) until {end}, a video call "
+    "on Zoom. Your calendar entry moves with this email.",
+    "body_new_link": "Your video appointment with {spa} on {when} ({zone}) until {end} has a new join link: the "
+    "link you had before no longer works. Your calendar entry is updated with this email.",
+    "body_new_length": "Your video appointment with {spa} on {when} ({zone}) now ends at {end}. "
+    "Your calendar entry is updated with this email.",
+    "body_not_online": "Your appointment with {spa} on {when} ({zone}) stays booked, but it is no longer a video "
+    "call: the join link you were sent no longer works. Your calendar entry is updated with this email.",
     "body_cancellation": "Your video appointment with {spa} on {when} ({zone}) is cancelled. "
     "Your calendar entry is removed with this email.",
     "body_reminder": "A reminder: your video appointment with {spa} starts on {when} ({zone}).",
@@ -963,6 +1043,7 @@ LETTERS = {
     "signature": "See you soon,\n{spa}",
     "event_summary": "Video appointment with {spa}",
     "event_description": "Join the video call: {link}",
+    "event_summary_not_online": "Appointment with {spa}",
 }
 
 # What the webhook answers Zoom (not staff: no Help entry), by the answer's code.

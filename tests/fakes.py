@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
     MeetingLineFormat,
@@ -104,6 +104,7 @@ class InMemoryBook:
             synced_ms=synced_ms,
             own_line_digest=line_digest,
             meeting_minutes=meeting_minutes,
+            deleted_in_provider=None,
         )
         self.claimed.discard(appointment_id)
         return saved
@@ -119,12 +120,15 @@ class InMemoryBook:
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
+        deleted: DeletedInProvider | None = None,
     ) -> Appointment:
         changes: dict[str, object] = {"notes": notes}
         if forget_meeting:
             changes.update(
                 own_meeting_id=None, host_mark=None, synced_ms=None, own_line_digest=None, meeting_minutes=None
             )
+            if deleted is not None:
+                changes["deleted_in_provider"] = deleted
         else:
             if synced_ms is not None:
                 changes["synced_ms"] = synced_ms
@@ -134,6 +138,9 @@ class InMemoryBook:
         if synced_ms is not None and not forget_meeting and (current.synced_ms or 0) > synced_ms:
             raise VersionConflict(current)  # as the store: what the line shows never goes back in Zoom's time
         return self._write(appointment_id, base_version, letter, **changes)
+
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        return self._write(appointment_id, base_version, letter, deleted_in_provider=None)
 
     def queue_letter(
         self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None
@@ -404,27 +411,39 @@ class InMemoryPresenceLog:
     def __init__(self, book: InMemoryBook) -> None:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
-        self.digests: dict[int, str] = {}
+        self.digests: dict[int, tuple[str, int | None]] = {}
         self.removed_hosts: dict[str, int] = {}
 
-    def add(self, appointment_id: int, mark: Mark) -> None:
-        if appointment_id in self.book.rows:
-            self.kept.setdefault(appointment_id, set()).add(mark)
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        if appointment_id not in self.book.rows or mark in self.kept.get(appointment_id, set()):
+            return False
+        self.kept.setdefault(appointment_id, set()).add(mark)
+        return True
+
+    def with_marks(self) -> list[int]:
+        return [key for key, marks in self.kept.items() if marks]
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
 
-    def attendance_digest(self, appointment_id: int) -> str | None:
-        return self.digests.get(appointment_id)
+    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
+        digest, of_meeting = self.digests.get(appointment_id, (None, None))
+        return digest if meeting_id is not None and of_meeting == meeting_id else None
 
-    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
+    def write_attendance(
+        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
+    ) -> Appointment:
         saved = self.book._write(appointment_id, base_version, notes=notes)
-        self.digests[appointment_id] = digest
+        self.digests[appointment_id] = (digest, meeting_id)
         return saved
 
-    def forget_before(self, cutoff_ms: int) -> None:
+    def forget_before(self, cutoff_ms: int) -> int:
+        forgotten = 0
         for marks in self.kept.values():
-            marks -= {mark for mark in marks if mark.at_ms < cutoff_ms}
+            old = {mark for mark in marks if mark.at_ms < cutoff_ms}
+            marks -= old
+            forgotten += len(old)
+        return forgotten
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:
         self.removed_hosts.update(dict.fromkeys(host_marks, at_ms))

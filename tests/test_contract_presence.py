@@ -68,13 +68,15 @@ def test_old_marks_are_forgotten(subject: Subject) -> None:
 
 def test_the_attendance_write_checks_the_version_and_keeps_the_digest(subject: Subject) -> None:
     appointment = subject.appointment
-    assert subject.log.attendance_digest(appointment.id) is None
-    saved = subject.log.write_attendance(appointment.id, appointment.version, "Keep.\nline", "d1")
+    assert subject.log.attendance_digest(appointment.id, MEETING_ID) is None
+    saved = subject.log.write_attendance(appointment.id, appointment.version, "Keep.\nline", "d1", MEETING_ID)
     assert saved.notes == "Keep.\nline" and saved.version == appointment.version + 1
-    assert subject.log.attendance_digest(appointment.id) == "d1"
+    assert subject.log.attendance_digest(appointment.id, MEETING_ID) == "d1"
+    assert subject.log.attendance_digest(appointment.id, MEETING_ID + 1) is None  # another meeting's line is not it
     with pytest.raises(VersionConflict) as conflict:
-        subject.log.write_attendance(appointment.id, appointment.version, "other", "d2")
-    assert conflict.value.current.notes == "Keep.\nline" and subject.log.attendance_digest(appointment.id) == "d1"
+        subject.log.write_attendance(appointment.id, appointment.version, "other", "d2", MEETING_ID)
+    assert conflict.value.current.notes == "Keep.\nline"
+    assert subject.log.attendance_digest(appointment.id, MEETING_ID) == "d1"
 
 
 def service() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
@@ -102,7 +104,15 @@ def test_the_host_and_marks_older_than_a_day_do_not_count() -> None:
     presence.record(MEETING_ID, "s", Kind.STARTED, Who.MEETING, MS)
     note = presence.now_of([appointment.id])[appointment.id].note()
     assert note == PresenceNote("presence_started", NOW)  # the core says what and when; the web words it
-    assert say_presence(note, TZ) == "Meeting started at 4:00 pm; the client has not joined yet."
+    assert say_presence(note, TZ, NOW) == "Meeting started at 4:00 pm; the client has not joined yet."
+
+
+def test_a_time_not_of_today_is_said_with_its_date() -> None:
+    """Marks are kept a day: yesterday evening's news is said with its date, not read as today's (issue 29 item 7)."""
+    note = PresenceNote("presence_ended", NOW)  # 4:00 pm in New York on Tuesday, December 1
+    assert say_presence(note, TZ, NOW + timedelta(hours=7)) == "Meeting ended at 4:00 pm."  # 11 pm: still that day
+    next_day = NOW + timedelta(hours=9)  # 1 am on the 2nd in New York
+    assert say_presence(note, TZ, next_day) == "Meeting ended at Tuesday, December 1 2026 4:00 pm."
 
 
 def test_the_attendance_label_is_the_providers_own() -> None:
@@ -163,13 +173,21 @@ STATE_TABLE = {
     ),
     "client back": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 3), (Kind.JOINED, 6)], "presence_both_in"),
     "ended": ([(Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.HOST_LEFT, 9), (Kind.ENDED, 9)], "presence_ended"),
+    "ended at Zoom's 40-minute limit": (
+        [(Kind.STARTED, 0), (Kind.HOST_JOINED, 0), (Kind.JOINED, 2), (Kind.LEFT, 40), (Kind.ENDED, 40)],
+        "presence_limit",
+    ),
+    "ended at 40 minutes, alone": ([(Kind.STARTED, 0), (Kind.JOINED, 2), (Kind.ENDED, 40)], "presence_ended"),
+    "closed, no end came": ([(Kind.STARTED, 0), (Kind.JOINED, 2), (Kind.CLOSED, 60)], "presence_closed"),
+    "an end came after the close": ([(Kind.JOINED, 2), (Kind.CLOSED, 60), (Kind.ENDED, 45)], "presence_ended"),
 }
 EXPECTED_AT = {
     "nobody yet": None, "client waiting": 1, "client waiting for the host": 1,
     "waited for the host, now in the waiting room": 1, "admitted, joined and left": 3,
     "put back in the waiting room": 3, "host in, client waiting": 1, "host in, no client yet": 0, "both in": 2,
     "client in, no host seen": 2, "client left": 3, "client left, host left": 4, "host left, client in": 4,
-    "host back": 5, "client back": 6, "ended": 9,
+    "host back": 5, "client back": 6, "ended": 9, "ended at Zoom's 40-minute limit": 40,
+    "ended at 40 minutes, alone": 40, "closed, no end came": 60, "an end came after the close": 45,
 }  # fmt: skip
 
 
@@ -180,7 +198,7 @@ def test_each_state_of_a_session_has_its_one_sentence(state: str) -> None:
     note = presence_now(presence if marks else None, over=False, now=NOW)
     minutes = EXPECTED_AT[state]
     assert note == PresenceNote(code, NOW + timedelta(minutes=minutes or 0))
-    assert code in STATES and say_presence(note, TZ)  # worded from the message table
+    assert code in STATES and say_presence(note, TZ, NOW)  # worded from the message table
 
 
 def test_nobody_yet_is_said_only_until_the_appointment_is_over() -> None:

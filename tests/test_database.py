@@ -33,9 +33,9 @@ def draft(name: str = "Ana Souza", notes: str = "", start: datetime = START) -> 
 
 
 def test_upgrading_reaches_the_newest_revision_and_again_changes_nothing(book: Book) -> None:
-    assert book.upgrade() == head_revision() == "0012"
+    assert book.upgrade() == head_revision() == "0013"
     with book.engine.connect() as connection:
-        assert current_revision(connection) == "0012"
+        assert current_revision(connection) == "0013"
 
 
 def test_a_downgrade_and_upgrade_round_trip_keeps_the_appointments(book: Book) -> None:
@@ -51,6 +51,34 @@ def test_a_downgrade_and_upgrade_round_trip_keeps_the_appointments(book: Book) -
     assert again.notes == "Keep.\n" + LINE
     assert [found.id for found in book.appointments.mentioning(MEETING_ID)] == [saved.id]
     assert [found.id for found in book.appointments.search("souza")] == [saved.id]
+
+
+def test_0013_keeps_the_days_marks_and_ties_them_and_the_attendance_record_to_the_meeting(book: Book) -> None:
+    """Marks written before 0013 are of the appointment's own meeting then; a mark of an appointment with no meeting
+    of its own is about none, so it goes."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from simplespa_zoom.book.database import _alembic
+
+    own = book.appointments.create(draft(notes="Keep.\n" + LINE))
+    none = book.appointments.create(draft("Bea"))
+    with book.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE appointments SET zoom_meeting_id = :m WHERE id = :a"), {"m": MEETING_ID, "a": own.id}
+        )
+        command.downgrade(_alembic(connection), "0012")
+        connection.execute(
+            text("INSERT INTO presence_marks (appointment_id, session, kind, at_ms) VALUES (:a, 's', 'joined', 5)"),
+            [{"a": own.id}, {"a": none.id}],
+        )
+        connection.execute(
+            text("INSERT INTO attendance_lines (appointment_id, digest) VALUES (:a, 'd')"), {"a": own.id}
+        )
+    book.upgrade()
+    marks = book.presence.marks([own.id, none.id])
+    assert marks == {own.id: [("s", "joined", 5, MEETING_ID, "")]}
+    assert book.presence.attendance_digest(own.id, MEETING_ID) == "d"
 
 
 # The schema the hand-written SQLite migrations left (their version 6), spelled out as they wrote it.

@@ -120,7 +120,9 @@ def test_one_request_checks_todays_meetings_with_the_single_check_rules(
     assert len(zoom.calls) == 2  # only this user's upcoming meetings were asked about
 
     deleted = rows[today["deleted"].id]
-    assert deleted["message"] == "This meeting was deleted in Zoom, so its line was removed from the notes."
+    assert deleted["message"] == (
+        "This meeting was deleted in Zoom, so its line was removed from the notes. The client was not told."
+    )
     assert deleted["has_meeting"] is False and deleted["help"] == "/help#meeting_deleted_in_zoom"
     assert get_appointment(noon_app, today["deleted"].id).notes == "Notes stay."
     assert get_appointment(noon_app, changed.id).notes == "Notes stay.\n" + line_for(

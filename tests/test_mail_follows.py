@@ -179,7 +179,7 @@ def test_a_reminder_waiting_when_zoom_gives_a_new_passcode_becomes_one_update_wi
     assert "Sent 1," in send_mail(app, at=datetime.now(UTC) + LATER)
     _, update = mail_server.wait_for(2)
     assert len(mail_server.messages) == 2  # no reminder with the dead link before it
-    assert update.subject.startswith("Changed:") and NEW_JOIN_URL in update.part("text/plain")
+    assert update.subject.startswith("New join link:") and NEW_JOIN_URL in update.part("text/plain")
     assert JOIN_URL not in update.raw.decode()
 
 

@@ -25,6 +25,11 @@ STARTS_AT = datetime(2026, 12, 3, 12, tzinfo=UTC)  # Thursday 7:00 am in New Yor
 SUBJECTS = {
     LetterKind.INVITATION: "Your video appointment with Serene Spa: Thursday, December 3 2026 7:00 am",
     LetterKind.UPDATE: "Changed: your video appointment with Serene Spa is now Thursday, December 3 2026 7:00 am",
+    LetterKind.NEW_LINK: "New join link: your video appointment with Serene Spa on Thursday, December 3 2026 7:00 am",
+    LetterKind.NEW_LENGTH: "Changed: your video appointment with Serene Spa on Thursday, December 3 2026 7:00 am "
+    "now ends at 7:30 am",
+    LetterKind.NOT_ONLINE: "Changed: your appointment with Serene Spa on Thursday, December 3 2026 7:00 am is no "
+    "longer a video call",
     LetterKind.CANCELLATION: "Cancelled: your video appointment with Serene Spa on Thursday, December 3 2026 7:00 am",
     LetterKind.REMINDER: "Reminder: your video appointment with Serene Spa at Thursday, December 3 2026 7:00 am",
 }

@@ -142,11 +142,12 @@ def test_the_check_follows_a_meeting_moved_in_zoom() -> None:
     )
 
 
-def test_remove_deletes_in_zoom_telling_registrants_and_drops_the_line() -> None:
+def test_remove_deletes_in_zoom_and_drops_the_line_and_zoom_emails_no_one_of_a_booked_appointment() -> None:
+    """Zoom's email to a registrant of a deleted meeting says "cancelled": the appointment stays booked."""
     world = World()
     appointment_id = world.with_meeting()
     world.service.changing.remove(appointment_id)
-    assert world.calls == ["delete 85746065432 notify"]
+    assert world.calls == ["delete 85746065432"]
     assert world.book.get(appointment_id).notes == "Prefers lavender oil."
 
 
@@ -433,7 +434,7 @@ def test_a_new_length_the_provider_could_not_take_is_sent_again_when_the_appoint
     assert notice is not None and notice.code == "meeting_new_length"
     assert world.calls == ["move 85746065432"]
     letters = [(letter.kind.value, letter.duration_minutes) for letter in world.book.outbox]
-    assert letters == [("invitation", 60), ("update", 90)]
+    assert letters == [("invitation", 60), ("new_length", 90)]
     world.calls.clear()
     saved = world.book.get(appointment_id)
     assert world.service.changing.follow_reschedule(saved, saved) is None  # taken now: nothing to send again

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-from .helpers import add_appointment, login, sql
+from .helpers import MEETING_ID, add_appointment, login, sql
 from .test_presence import GUEST, WAITS, at, booked, clock  # noqa: F401  (booked: a fixture)
 from .test_presence import event as zoom_event
 from .test_webhooks import deliver
@@ -56,9 +56,9 @@ def counted(app: Flask) -> Iterator[Cost]:
 
 
 def mark_waiting(app: Flask, appointment_id: int) -> None:
-    """A presence mark as a webhook leaves it (the client waiting), put in place directly."""
-    sql(app, "INSERT INTO presence_marks (appointment_id, session, kind, at_ms) VALUES (:i, 's1==', 'waiting', :t)",
-        i=appointment_id, t=at(2))  # fmt: skip
+    """A presence mark as a webhook leaves it (someone waiting), put in place directly."""
+    sql(app, "INSERT INTO presence_marks (appointment_id, meeting_id, session, kind, at_ms, participant) "
+        "VALUES (:i, :m, 's1==', 'waiting', :t, '')", i=appointment_id, m=MEETING_ID, t=at(2))  # fmt: skip
 
 
 def test_a_poll_with_no_news_is_one_connection_and_two_statements(app, client, booked) -> None:  # noqa: F811

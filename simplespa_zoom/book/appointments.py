@@ -18,6 +18,7 @@ from simplespa_zoom.meetings.domain import (
     AppointmentDraft,
     AppointmentNotFound,
     Claim,
+    DeletedInProvider,
     VersionConflict,
     indexable,
 )
@@ -86,8 +87,15 @@ def from_row(row: Row[Any], line_format: MeetingLineFormat) -> Appointment:
         meeting_minutes=row.zoom_duration_minutes,
         client_timezone=row.client_timezone,
         mail_sequence=row.mail_sequence,
+        deleted_in_provider=_read_deletion(row),
         line_format=line_format,
     )
+
+
+def _read_deletion(row: Row[Any]) -> DeletedInProvider | None:
+    """The meeting deleted in Zoom that staff have not acted on, if any (an unreadable time counts as none)."""
+    at = _read_start(row.zoom_deleted_at) if row.zoom_deleted_at is not None else None
+    return None if at is None else DeletedInProvider(at, row.zoom_deleted_link)
 
 
 def search_key(client_name: str) -> str:
@@ -282,8 +290,10 @@ class AppointmentStore:
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
+        deleted: DeletedInProvider | None = None,
     ) -> Appointment:
-        """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line;
+        """Save notes naming meeting_ids; with forget_meeting the app's own meeting is gone with its line (and
+        with deleted, Zoom deleted it: the row remembers when and its link, for staff to act on);
         with own_line_digest the app rewrote its line to text of that digest; with synced_ms the line now
         shows what Zoom held at that time.
 
@@ -299,6 +309,8 @@ class AppointmentStore:
                 zoom_line_digest=None,
                 zoom_duration_minutes=None,
             )
+            if deleted is not None:
+                values.update(zoom_deleted_at=to_db(deleted.at), zoom_deleted_link=deleted.join_url)
         else:
             if own_line_digest is not None:
                 values["zoom_line_digest"] = own_line_digest
@@ -333,8 +345,16 @@ class AppointmentStore:
             "zoom_line_digest": line_digest,
             "zoom_duration_minutes": meeting_minutes,
             "meeting_claimed_at": None,
+            "zoom_deleted_at": None,  # a new meeting: a deletion in Zoom before it is acted on
+            "zoom_deleted_link": None,
         }
         return self._write(appointment_id, base_version, values, meeting_ids=meeting_ids, letter=letter)
+
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        """Staff acted on the meeting Zoom deleted: forget the deletion, writing the letter it causes."""
+        return self._write(
+            appointment_id, base_version, {"zoom_deleted_at": None, "zoom_deleted_link": None}, letter=letter
+        )
 
     def queue_letter(
         self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None

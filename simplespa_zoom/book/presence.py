@@ -23,16 +23,18 @@ class PresenceStore:
         self.reads = reads or Reads(engine)
         self.appointments = appointments  # builds the rows it writes, in the provider's line format
 
-    def add(self, appointment_id: int, mark: Mark) -> None:
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        values = {**mark._asdict(), "kind": mark.kind.value}
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    insert(presence_marks).values(
-                        appointment_id=appointment_id, session=mark.session, kind=mark.kind.value, at_ms=mark.at_ms
-                    )
-                )
+                connection.execute(insert(presence_marks).values(appointment_id=appointment_id, **values))
         except IntegrityError:
-            pass  # the same mark again (a replay), or the appointment is gone: nothing to keep
+            return False  # the same mark again (a replay, or another server's tick), or the appointment is gone
+        return True
+
+    def with_marks(self) -> list[int]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(select(presence_marks.c.appointment_id).distinct()).scalars())
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         if not appointment_ids:
@@ -41,16 +43,23 @@ class PresenceStore:
         found: dict[int, list[Mark]] = {}
         with self.reads.connection() as connection:
             for row in connection.execute(query):
-                found.setdefault(row.appointment_id, []).append(Mark(row.session, Kind(row.kind), row.at_ms))
+                found.setdefault(row.appointment_id, []).append(
+                    Mark(row.session, Kind(row.kind), row.at_ms, row.meeting_id, row.participant)
+                )
         return found
 
-    def attendance_digest(self, appointment_id: int) -> str | None:
+    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
+        if meeting_id is None:
+            return None
+        query = select(attendance_lines.c.digest).where(
+            attendance_lines.c.appointment_id == appointment_id, attendance_lines.c.meeting_id == meeting_id
+        )
         with self.reads.connection() as connection:
-            return connection.execute(
-                select(attendance_lines.c.digest).where(attendance_lines.c.appointment_id == appointment_id)
-            ).scalar()
+            return connection.execute(query).scalar()
 
-    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
+    def write_attendance(
+        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
+    ) -> Appointment:
         """The notes and the line's digest in one transaction, only if the row is still at base_version."""
         statement = (
             update(appointments)
@@ -62,16 +71,18 @@ class PresenceStore:
             row = connection.execute(statement).first()
             if row is not None:
                 connection.execute(delete(attendance_lines).where(attendance_lines.c.appointment_id == appointment_id))
-                connection.execute(insert(attendance_lines).values(appointment_id=appointment_id, digest=digest))
+                connection.execute(
+                    insert(attendance_lines).values(appointment_id=appointment_id, digest=digest, meeting_id=meeting_id)
+                )
         if row is None:
             with self.engine.connect() as connection:
                 current = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).one()
             raise VersionConflict(self.appointments._from_row(current))
         return self.appointments._from_row(row)
 
-    def forget_before(self, cutoff_ms: int) -> None:
+    def forget_before(self, cutoff_ms: int) -> int:
         with self.engine.begin() as connection:
-            connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms))
+            return connection.execute(delete(presence_marks).where(presence_marks.c.at_ms < cutoff_ms)).rowcount
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:
         with self.engine.begin() as connection:

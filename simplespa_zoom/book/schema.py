@@ -49,6 +49,10 @@ appointments = Table(
     Column("client_timezone", Text),
     # How many calendar letters (invitation, updates, cancellation) were written: the next one's SEQUENCE.
     Column("mail_sequence", Integer, nullable=False, server_default="0"),
+    # When Zoom deleted the app's meeting while the appointment stood, and the join link the client may still
+    # hold (0008): staff are told until they add a meeting or tell the client the session is no longer online.
+    Column("zoom_deleted_at", Text),
+    Column("zoom_deleted_link", Text),
 )
 Index("appointments_by_start", appointments.c.starts_at)
 Index("appointments_by_zoom_meeting", appointments.c.zoom_meeting_id)
@@ -112,13 +116,17 @@ ended_sessions = Table(
 
 # Issue 21: what the provider's events said of each appointment's meeting session (a kind and a time,
 # no participant's name, email or id), kept for a day; and the digest of the app's attendance line.
+# Issue 29 (0013): the meeting each mark is about (a new meeting starts clean) and a one-way digest of the
+# participant (a client on two devices joining in one millisecond is two marks).
 presence_marks = Table(
     "presence_marks",
     metadata,
     Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", BigInteger, primary_key=True),
     Column("session", Text, primary_key=True),
     Column("kind", Text, primary_key=True),
     Column("at_ms", BigInteger, primary_key=True),
+    Column("participant", Text, primary_key=True),
 )
 Index("presence_marks_by_time", presence_marks.c.at_ms)
 
@@ -136,4 +144,5 @@ attendance_lines = Table(
     metadata,
     Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
     Column("digest", Text, nullable=False),
+    Column("meeting_id", BigInteger),  # the meeting the line is the attendance of (0013)
 )

@@ -22,7 +22,7 @@ import icalendar
 
 from simplespa_zoom.mail.headers import VERIFY_GENERATED_HEADERS
 from simplespa_zoom.meetings.ports import Letter, LetterKind
-from simplespa_zoom.meetings.when import format_when, zone_name
+from simplespa_zoom.meetings.when import format_clock, format_when, zone_name
 from simplespa_zoom.messages import LETTERS
 
 PRODID = "-//SimpleSpa Zoom//Appointments//EN"
@@ -52,7 +52,7 @@ def _unfold_after_name(folded: str, name: str, linesep: str) -> str:
 
 
 LETTER_POLICY = LetterPolicy(linesep="\r\n", **VERIFY_GENERATED_HEADERS)  # as email.policy.SMTP
-METHODS = {LetterKind.CANCELLATION: "CANCEL"}  # every other calendar letter is a REQUEST
+METHODS = {LetterKind.CANCELLATION: "CANCEL"}  # every other calendar letter is a REQUEST: it updates the entry
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def _words(letter: Letter, head: Letterhead) -> dict[str, str]:
         "name": letter.recipient_name,
         "spa": head.spa_name,
         "when": format_when(spa_local),
+        "end": format_clock(letter.ends_at.astimezone(head.spa_tz)),
         "zone": zone_name(head.spa_tz.key),
         "link": letter.join_url,
         "client_when": "",
@@ -124,7 +125,7 @@ def _paragraphs(letter: Letter, words: dict[str, str]) -> list[str]:
     """The letter's paragraphs as plain text; the join link is its own paragraph (the HTML links it)."""
     body = LETTERS[f"body_{letter.kind}"].format(**words) + words["client_when"]
     paragraphs = [LETTERS["greeting"].format(**words), body]
-    if letter.kind is not LetterKind.CANCELLATION:
+    if letter.join_url:  # a cancellation, or an appointment no longer online, has none
         paragraphs += [LETTERS["join"], letter.join_url]
     paragraphs.append(LETTERS["signature"].format(**words))
     return paragraphs
@@ -142,7 +143,8 @@ def _html(paragraphs: list[str], join_url: str) -> str:
 
 
 def calendar_file(letter: Letter, head: Letterhead, now: datetime, method: str) -> str:
-    """The .ics: one event with the appointment's UID and the letter's SEQUENCE, in UTC, the join link as place."""
+    """The .ics: one event with the appointment's UID and the letter's SEQUENCE, in UTC, the join link (if any)
+    as place."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -153,10 +155,13 @@ def calendar_file(letter: Letter, head: Letterhead, now: datetime, method: str) 
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", letter.starts_at.astimezone(UTC))
     event.add("dtend", letter.ends_at.astimezone(UTC))
-    event.add("summary", LETTERS["event_summary"].format(spa=head.spa_name))
-    event.add("location", letter.join_url)
-    event.add("url", letter.join_url)
-    event.add("description", LETTERS["event_description"].format(link=letter.join_url))
+    if letter.join_url:
+        event.add("summary", LETTERS["event_summary"].format(spa=head.spa_name))
+        event.add("location", letter.join_url)
+        event.add("url", letter.join_url)
+        event.add("description", LETTERS["event_description"].format(link=letter.join_url))
+    else:  # the entry stays (or goes, cancelled) without a link: no place to join
+        event.add("summary", LETTERS["event_summary_not_online"].format(spa=head.spa_name))
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     organizer = icalendar.vCalAddress(f"mailto:{head.sender.addr_spec}")
     organizer.params["cn"] = icalendar.vText(head.spa_name)

@@ -26,6 +26,7 @@ __all__ = [
     "AppointmentDraft",
     "AppointmentNotFound",
     "Claim",
+    "DeletedInProvider",
     "VersionConflict",
     "indexable",
 ]
@@ -43,6 +44,15 @@ class VersionConflict(Exception):
     def __init__(self, current: Appointment) -> None:
         super().__init__(f"appointment {current.id} is at version {current.version}")
         self.current = current
+
+
+@dataclass(frozen=True)
+class DeletedInProvider:
+    """The app's meeting the provider deleted while the appointment stood: nothing went to the client by itself,
+    so staff are told until they act (a new meeting, or telling the client the session is no longer online)."""
+
+    at: datetime
+    join_url: str | None  # the link of the deleted meeting, which the client may still hold
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Appointment:
     start_readable: bool = True
     client_timezone: str | None = None  # the client's IANA zone, if staff gave one
     mail_sequence: int = 0  # calendar letters written so far (the next one's SEQUENCE)
+    deleted_in_provider: DeletedInProvider | None = None  # its meeting deleted in the provider, staff not yet acted
     line_format: MeetingLineFormat = field(kw_only=True, repr=False, compare=False)  # how its notes' line reads
 
     @property
@@ -94,6 +105,12 @@ class Appointment:
         """Start plus duration is past: Zoom may have expired its meeting ID, so Zoom's answers prove nothing."""
         end = self.starts_at + timedelta(minutes=self.duration_minutes)
         return end <= (now or datetime.now(UTC))
+
+    def deletion_to_tell(self, now: datetime) -> DeletedInProvider | None:
+        """The deletion in the provider staff still need to act on: none once the appointment is cancelled or over."""
+        if self.deleted_in_provider is None or self.cancelled or self.has_ended(now):
+            return None
+        return self.deleted_in_provider
 
     def local_start(self, tz: ZoneInfo) -> datetime:
         return self.starts_at.astimezone(tz)

@@ -17,10 +17,11 @@ class MeetingEvents:
     lines: LineEditor
 
     def meeting_deleted(self, meeting_id: int) -> int:
-        """Remove the app's line wherever it created this meeting; how many appointments held it."""
+        """Remove the app's line wherever it created this meeting, telling the client nothing (staff are told
+        on the page and the day list); how many appointments held it."""
         appointments = self.book.find_by_meeting(meeting_id)
         for appointment in appointments:
-            self.lines.drop(appointment)
+            self.lines.gone(appointment)
         return len(appointments)
 
     def meeting_updated(

@@ -124,7 +124,7 @@ class CheckMeeting:
             meeting = self.provider.get(line.meeting_id)
         except ProviderMeetingGone:
             if host is Host.MINE:
-                return checked_as(self.lines.drop(appointment), CheckState.GONE, "meeting_deleted_in_zoom")
+                return checked_as(self.lines.gone(appointment), CheckState.GONE, "meeting_deleted_in_zoom")
             return checked_as(appointment, CheckState.OTHER_ACCOUNT, "meeting_not_shown_to_you")
         except ProviderSlow:
             raise
@@ -152,7 +152,9 @@ class ChangeMeeting:
     now: Clock
 
     def remove(self, appointment_id: int) -> Appointment:
-        """Delete the meeting in the provider (already gone counts; registered clients are told) and its line.
+        """Delete the meeting in the provider (already gone counts) and its line; the client's letter says the
+        appointment stays, no longer online (only a cancelled appointment's client reads a cancellation, so the
+        provider emails a registered client only then).
 
         The app's meeting whose line staff deleted by hand is removed the same way: in the provider only.
         """
@@ -166,7 +168,8 @@ class ChangeMeeting:
         with self.provider.within(timing.CHANGE_SECONDS):
             if self.hosts.before_change(appointment, meeting_id) is Host.OTHER:
                 raise OtherAccount()
-            self.provider.delete(meeting_id, notify_registrants=provider_tells_client(appointment))
+            tells = appointment.cancelled and provider_tells_client(appointment)
+            self.provider.delete(meeting_id, notify_registrants=tells)
         return self.lines.drop(appointment)
 
     def follow_reschedule(self, before: Appointment, after: Appointment) -> Notice | None:
@@ -195,7 +198,7 @@ class ChangeMeeting:
             self.book.mark_length(after.id, line.meeting_id, after.duration_minutes)
         except ProviderMeetingGone:
             if host is Host.MINE and not before.has_ended(self.now()):
-                self.lines.drop(self.book.get(after.id))
+                self.lines.gone(self.book.get(after.id))
                 return Notice.warning("reschedule_gone")
             return Notice.warning("reschedule_not_shown_to_you")
         except ProviderError as error:
@@ -215,6 +218,7 @@ class ChangeMeeting:
         """Delete the cancelled appointment's meeting (registered clients are emailed) and its line."""
         line = own_line(appointment)
         if line is None:
+            self.lines.tell_cancelled(appointment)
             return _foreign_notice(appointment)
         try:
             with self.provider.within(timing.CHANGE_SECONDS):

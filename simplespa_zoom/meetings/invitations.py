@@ -1,13 +1,16 @@
 """The spa's own letters to clients: which one a change of the app's line writes, and delivering them.
 
-A letter follows the app's own line, not the form: the invitation when the line is first written,
-an update when the line's start or join link changes (a reschedule followed in the provider, a new
-passcode learnt from it) or the meeting takes a new length (the calendar file shows its end), a
-cancellation when the line goes (cancel, Remove meeting, deleted in the provider). The book writes each
-letter to its outbox in the same transaction as the notes (a new length alone: as a resend is written),
-so a letter is never lost and never written for a change that was not saved. Delivery is a separate round (right
-after the request, and `send-mail` every minute) through the Postman port; reminders are queued by
-that round, once per start, whoever runs it.
+A letter follows the app's own line, not the form: the invitation when the line is first written (worded
+as a new join link when it replaces a meeting deleted in the provider), an update when the line's start
+changes (a reschedule), a new join link when only its link does (a new passcode learnt from the provider),
+a new end when the meeting takes a new length, and when the line goes: a cancellation only for a cancelled
+appointment, else that the appointment stays and is no longer online (Remove meeting, or staff's answer to a
+meeting deleted in the provider, which by itself writes the client nothing). Every calendar letter but the
+cancellation updates the one calendar entry (same UID, next SEQUENCE). The book writes each letter to its
+outbox in the same transaction as the notes (a new length alone: as a resend is written), so a letter is
+never lost and never written for a change that was not saved. Delivery is a separate round (right after the
+request, and `send-mail` every minute) through the Postman port; reminders are queued by that round, once
+per start, whoever runs it.
 
 What a letter says is read again when it goes (`as_it_stands_now`): a letter waits while the mail server is
 down, and meanwhile staff may correct the address or Zoom may give the meeting a new passcode. So it goes to
@@ -24,9 +27,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from simplespa_zoom.meetings import notes
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
-from simplespa_zoom.meetings.errors import LetterNotWaiting, NothingToResend, ResendTooSoon
+from simplespa_zoom.meetings import notes, timing
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.meetings.errors import LetterNotWaiting, NotesBusy, NothingToResend, ResendTooSoon
 from simplespa_zoom.meetings.ports import (
     AppointmentBook,
     Clock,
@@ -65,20 +68,54 @@ class Letters:
         if appointment.own_meeting_id == meeting_id and appointment.mail_sequence > 0:
             return None
         line = notes.current_line(appointment.line_format, line_text)
-        return self._letter(appointment, LetterKind.INVITATION, meeting_id, line, invited=True)
+        replacing = appointment.deleted_in_provider is not None and appointment.mail_sequence > 0
+        kind = LetterKind.NEW_LINK if replacing else LetterKind.INVITATION
+        return self._letter(appointment, kind, meeting_id, line, invited=True)
 
-    def after_edit(self, appointment: Appointment, old: notes.MeetingLine, new_text: str | None) -> Letter | None:
-        """The update (new start or join link) or the cancellation (line removed) the client was invited to."""
-        if new_text is None:
-            return self._letter(appointment, LetterKind.CANCELLATION, old.meeting_id, old)
+    def after_edit(self, appointment: Appointment, old: notes.MeetingLine, new_text: str) -> Letter | None:
+        """The update the client was invited to: a new start, or only a new join link (a new passcode)."""
         new = notes.current_line(appointment.line_format, new_text)
         if new is None or (new.when_text, new.join_url) == (old.when_text, old.join_url):
             return None
-        return self._letter(appointment, LetterKind.UPDATE, old.meeting_id, new)
+        kind = LetterKind.NEW_LINK if new.when_text == old.when_text else LetterKind.UPDATE
+        return self._letter(appointment, kind, old.meeting_id, new)
+
+    def after_removal(self, appointment: Appointment, old: notes.MeetingLine | None) -> Letter | None:
+        """The letter of the app's meeting removed by staff (old: its line, if the notes still held it): the
+        cancellation of a cancelled appointment, else the update that the appointment is no longer online."""
+        if not appointment.cancelled:
+            return self.not_online(appointment)
+        if old is None:
+            return self.cancellation(appointment)
+        return self._letter(appointment, LetterKind.CANCELLATION, old.meeting_id, old)
 
     def after_new_length(self, appointment: Appointment) -> Letter | None:
-        """The update when the appointment took a new length and its line stayed as it was."""
-        return self._as_it_stands(appointment, LetterKind.UPDATE)
+        """The update naming the new end when the appointment took a new length and its line stayed as it was."""
+        return self._as_it_stands(appointment, LetterKind.NEW_LENGTH)
+
+    def not_online(self, appointment: Appointment) -> Letter | None:
+        """The update that the appointment stays and is no longer a video call: its calendar entry kept, no link."""
+        return self._without_link(appointment, LetterKind.NOT_ONLINE)
+
+    def cancellation(self, appointment: Appointment) -> Letter | None:
+        """The cancellation of a cancelled appointment that has no meeting line, when the client holds the
+        spa's calendar entry (the meeting was removed, or deleted in the provider, before the cancel)."""
+        return self._without_link(appointment, LetterKind.CANCELLATION) if appointment.cancelled else None
+
+    def _without_link(self, appointment: Appointment, kind: LetterKind) -> Letter | None:
+        if not self.enabled or not appointment.client_email or appointment.mail_sequence == 0:
+            return None  # never written to by the spa: no calendar entry of it to update
+        return Letter(
+            appointment_id=appointment.id,
+            kind=kind,
+            recipient=appointment.client_email,
+            recipient_name=appointment.client_name,
+            meeting_id=appointment.own_meeting_id or 0,
+            join_url="",
+            starts_at=appointment.starts_at,
+            duration_minutes=appointment.duration_minutes,
+            client_timezone=appointment.client_timezone,
+        )
 
     def resend(self, appointment: Appointment) -> Letter | None:
         """The invitation again, as the appointment and its line stand now."""
@@ -122,6 +159,22 @@ def letter_for(
         duration_minutes=appointment.duration_minutes,
         client_timezone=appointment.client_timezone,
     )
+
+
+def keep_without_meeting(
+    book: AppointmentBook, letters: Letters, appointment_id: int
+) -> tuple[Appointment, Appointment]:
+    """Staff's answer to a meeting deleted in the provider: the client is told the session is no longer online
+    (when the spa writes to them) and the deletion is forgotten; the row before and after."""
+    before = appointment = book.get(appointment_id)
+    for _ in range(timing.SAVE_ATTEMPTS):
+        if appointment.deleted_in_provider is None:
+            return before, appointment  # acted on already (another tab, or a new meeting)
+        try:
+            return before, book.forget_deletion(appointment.id, appointment.version, letters.not_online(appointment))
+        except VersionConflict as conflict:
+            appointment = conflict.current
+    raise NotesBusy()
 
 
 def as_it_stands_now(letter: Letter, appointment: Appointment, tz: ZoneInfo) -> Letter | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import notes, timing
-from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.invitations import Letters
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock, Letter, MeetingLineFormat
@@ -110,10 +110,22 @@ class LineEditor:
         return notes.format_line(line_format, topic, starts_at.astimezone(self.tz), url)
 
     def drop(self, appointment: Appointment) -> Appointment:
-        """Remove the app's meeting's line and forget the meeting."""
+        """Remove the app's meeting's line and forget the meeting: staff removed it, or the appointment is
+        cancelled (the client's letter says which)."""
         if appointment.own_meeting_id is None:
             return appointment
         return self.edit(appointment, None)
+
+    def gone(self, appointment: Appointment) -> Appointment:
+        """The provider deleted the app's meeting: remove its line and forget it, writing the client nothing.
+
+        The client may still hold its link, so a booked appointment remembers the deletion for staff to act on
+        (a new meeting, or telling the client the session is no longer online): a deletion in the provider is
+        not a cancellation, and the client must never read one while the appointment stands.
+        """
+        if appointment.own_meeting_id is None:
+            return appointment
+        return self.edit(appointment, None, gone=True)
 
     def edit(
         self,
@@ -121,9 +133,10 @@ class LineEditor:
         new_text: Callable[[notes.MeetingLine], str | None] | None,
         *,
         as_of_ms: int | None = None,
+        gone: bool = False,
     ) -> Appointment:
         """Rewrite the app's own line to new_text(line) (None: it already reads so), or without new_text
-        remove it and forget the meeting.
+        remove it and forget the meeting (gone: the provider deleted it, see `gone`).
 
         On a concurrent edit everything is decided again from the fresh row: whether its line already
         shows something newer than as_of_ms, which line is the app's, and that line's new text.
@@ -141,20 +154,32 @@ class LineEditor:
             forgets = new_text is None and appointment.own_meeting_id is not None
             if edited == appointment.notes and not forgets:
                 return appointment
+            removed = new_text is None
+            deleted = None  # a cancelled appointment's client still gets its cancellation, which is true
+            if gone and not appointment.cancelled:
+                deleted = DeletedInProvider(self.now(), line.join_url if line else None)
             try:
                 return self.book.set_notes(
                     appointment.id,
                     appointment.version,
                     edited,
                     meeting_ids=notes.meeting_ids(appointment.line_format, edited),
-                    forget_meeting=new_text is None,
+                    forget_meeting=removed,
                     synced_ms=as_of_ms,
                     own_line_digest=None if text is None else notes.fingerprint(text),
-                    letter=self._letter(appointment, line, text, removed=new_text is None),
+                    letter=None if deleted else self._letter(appointment, line, text, removed=removed),
+                    deleted=deleted,
                 )
             except VersionConflict as conflict:
                 appointment = conflict.current
         raise NotesBusy()
+
+    def tell_cancelled(self, appointment: Appointment) -> None:
+        """The cancellation of a cancelled appointment without the app's line, whose client holds the spa's
+        calendar entry (its meeting was removed or deleted in the provider before)."""
+        letter = self.letters.cancellation(appointment)
+        if letter is not None:
+            self.book.queue_letter(appointment.id, letter)
 
     def tell_new_length(self, appointment: Appointment, old_minutes: int) -> None:
         """The client's update when the appointment took a new length and its line stayed as it was."""
@@ -167,7 +192,9 @@ class LineEditor:
     def _letter(
         self, appointment: Appointment, line: notes.MeetingLine | None, text: str | None, *, removed: bool
     ) -> Letter | None:
-        """The client's update (a new start or link) or cancellation (the line removed), if any."""
-        if line is None or (text is None and not removed):
+        """The client's update (a new start or link), or the letter of the meeting removed (see after_removal)."""
+        if removed:
+            return self.letters.after_removal(appointment, line)
+        if line is None or text is None:
             return None
-        return self.letters.after_edit(appointment, line, None if removed else text)
+        return self.letters.after_edit(appointment, line, text)

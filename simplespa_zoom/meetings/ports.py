@@ -12,16 +12,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
-from simplespa_zoom.meetings.domain import Appointment, Claim
+from simplespa_zoom.meetings.domain import Appointment, Claim, DeletedInProvider
 
 Clock = Callable[[], datetime]  # the time now, aware
 
 
 class LetterKind(StrEnum):
-    """What a letter tells the client: the calendar letters share one UID per appointment; a reminder has none."""
+    """What a letter tells the client: the calendar letters share one UID per appointment; a reminder has none.
+
+    Only CANCELLATION removes the calendar entry, and only for a cancelled appointment: every other calendar
+    letter updates it (a booked appointment that is no longer online keeps its entry, without a link).
+    """
 
     INVITATION = "invitation"
-    UPDATE = "update"
+    UPDATE = "update"  # a new start
+    NEW_LINK = "new_link"  # the same start, a new join link (a new passcode, a new meeting)
+    NEW_LENGTH = "new_length"  # the same start and link, a new end
+    NOT_ONLINE = "not_online"  # the appointment stays, no longer a video call: no link
     CANCELLATION = "cancellation"
     REMINDER = "reminder"
 
@@ -116,7 +123,14 @@ class AppointmentBook(Protocol):
         synced_ms: int | None = None,
         own_line_digest: str | None = None,
         letter: Letter | None = None,
-    ) -> Appointment: ...
+        deleted: DeletedInProvider | None = None,
+    ) -> Appointment:
+        """With forget_meeting and deleted, the meeting went in the provider: the row remembers when and its link."""
+        ...
+
+    def forget_deletion(self, appointment_id: int, base_version: int, letter: Letter | None) -> Appointment:
+        """Staff acted on a meeting deleted in the provider: forget the deletion, with the letter it causes."""
+        ...
 
     def queue_letter(
         self, appointment_id: int, letter: Letter, *, unless_invited_since: datetime | None = None

@@ -8,6 +8,7 @@ needed. The attendance line is rewritten from them, so a late event can only mak
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -15,7 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import attendance, notes, timing
-from simplespa_zoom.meetings.domain import Appointment, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.lines import own_line
@@ -23,7 +24,13 @@ from simplespa_zoom.meetings.ports import AppointmentBook, Clock
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
 
 KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
+EARLY = timedelta(hours=1)  # an instance started this long before the appointment still belongs to it
+GRACE = timedelta(hours=1)  # … and one started up to this long after its end; a session with no end is closed then
+RUN_GAP_MS = 15 * 60_000  # off the appointment's hours, instances this close one after another are one session
+FREE_LIMIT_MS = 40 * 60_000  # Zoom ends a Basic account's meeting of two or more people at 40 minutes
+LIMIT_SLACK_MS = 60_000  # … give or take the minute events take to be stamped
 HOST_KINDS = {Kind.JOINED: Kind.HOST_JOINED, Kind.LEFT: Kind.HOST_LEFT}  # the host's marks, kept apart
+KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 
 
 class Who(Enum):
@@ -50,6 +57,8 @@ class PresenceNote(NamedTuple):
 # What the widget and the day list say in each state of a session (README "Who is in the meeting", and Help).
 # The first state that holds is told; each sentence claims only what that state makes true.
 STATES = (
+    "presence_closed",  # the provider never said the meeting ended: the tick closed the session after a grace
+    "presence_limit",  # the provider ended the meeting at the free account's time limit; the link starts it again
     "presence_ended",  # the meeting ended
     "presence_waiting_host_in",  # the client waits in the waiting room while the host is in
     "presence_waiting",  # the client waits, no host in (not yet, or gone)
@@ -78,22 +87,39 @@ class Presence:
     host_in_since_ms: int | None = None
     host_left_ms: int | None = None  # the host's last leave, while not back in
     host_awaited_since_ms: int | None = None  # the client arrived before the host and waits for the meeting to start
+    at_limit: bool = False  # the last instance ended at the free account's time limit, with two or more in
+    closed: bool = False  # no end came from the provider: the tick closed the session
 
     @classmethod
     def of(cls, marks: list[Mark]) -> Presence:
         """The state after these marks of one session, whatever order they came in. The marks name no one, so
         a join or an admission ends every wait, and a leave of no one inside ends the waits too (Zoom may send
-        an admission without "left the waiting room", and a leave for someone who gave up waiting)."""
+        an admission without "left the waiting room", and a leave for someone who gave up waiting).
+
+        A session may span several instances of the meeting (the provider ends a free account's meeting at its
+        time limit, and the same link starts a new instance): an instance's end closes that instance, and a
+        mark of another instance after it opens the session again; what a closed instance hears later is
+        no one's time in it. The app's own close counts only for an instance of which no end came.
+        """
         started = ended = waiting_since = inside_since = first = last = host_since = host_left = awaited = None
-        waiting = inside = times = attended = host = 0
-        for mark in sorted(marks, key=lambda m: (m.at_ms, list(Kind).index(m.kind))):
+        instance_first = instance_started = None
+        waiting = inside = times = attended = host = peak = 0
+        limit = closed = False
+        over: set[str] = set()  # the instances that ended
+        told_end = {mark.session for mark in marks if mark.kind is Kind.ENDED}
+        for mark in sorted(marks, key=lambda m: (m.at_ms, KIND_ORDER[m.kind], m.participant)):
             at, kind = mark.at_ms, mark.kind
+            if mark.session in over or (kind is Kind.CLOSED and mark.session in told_end):
+                continue  # that instance is over (or its real end is known): nothing here counts
             if ended is not None:
-                break  # the session is over: what comes after belongs to no one's time in it
+                ended, limit, closed, peak = None, False, False, 0  # a new instance: the session goes on
+                instance_first = instance_started = None
+            instance_first = at if instance_first is None else instance_first
             if kind in (Kind.STARTED, Kind.HOST_JOINED, Kind.EARLY_JOINED, Kind.WAITING, Kind.JOINED, Kind.LEFT):
                 awaited = None  # the wait for the host is over: the meeting is on, or the client is elsewhere
             if kind is Kind.STARTED:
                 started = at if started is None else started
+                instance_started = at if instance_started is None else instance_started
             elif kind is Kind.HOST_JOINED:
                 host_since, host_left = host_since if host else at, None
                 host += 1
@@ -122,15 +148,19 @@ class Presence:
                     attended, last = attended + at - inside_since, at
             elif kind is Kind.LEFT:
                 waiting = 0  # a leave of no one inside: someone left the waiting room (Zoom: "Leave waiting room.")
-            elif kind is Kind.ENDED:
-                ended = at
+            elif kind in (Kind.ENDED, Kind.CLOSED):
+                ended, closed, over = at, kind is Kind.CLOSED, over | {mark.session}
+                began = instance_started if instance_started is not None else instance_first or at
+                limit = peak >= 2 and abs(at - began - FREE_LIMIT_MS) <= LIMIT_SLACK_MS
                 if inside and inside_since is not None:
                     attended, last = attended + at - inside_since, at
                 inside = waiting = host = 0
-                awaited = None
+                host_left = awaited = None
+            peak = max(peak, inside + host)
         return cls(
             started, ended, waiting_since if waiting else None, inside_since if inside else None,
-            first, last, attended, times, host_since if host else None, host_left, awaited,
+            first, last, attended, times, host_since if host else None, host_left, awaited, limit and not closed,
+            closed,
         )  # fmt: skip
 
     def attended(self) -> attendance.Attended:
@@ -145,6 +175,8 @@ class Presence:
         started = min((at for at in (self.started_ms, host_in) if at is not None), default=None)
         client_left = self.last_left_ms if self.times_joined and client_in is None else None
         for code, at_ms in (
+            ("presence_closed", self.ended_ms if self.closed else None),
+            ("presence_limit", self.ended_ms if self.at_limit else None),
             ("presence_ended", self.ended_ms),
             ("presence_waiting_host_in", waiting if host_in is not None else None),
             ("presence_waiting", waiting),
@@ -169,12 +201,57 @@ def presence_now(presence: Presence | None, over: bool, now: datetime) -> Presen
     return note
 
 
-def latest_session(marks: list[Mark]) -> list[Mark]:
-    """The marks of the session heard of last (a later session of the same meeting replaces an earlier one)."""
-    if not marks:
-        return []
-    session = max(marks, key=lambda m: m.at_ms).session
-    return [mark for mark in marks if mark.session == session]
+def _ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+def _ms_of(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
+
+
+class Ticked(NamedTuple):
+    """What one tick did to presence: marks forgotten, sessions closed, attendance lines left for the next."""
+
+    forgotten: int
+    closed: int
+    busy: int
+
+
+class Session(NamedTuple):
+    """An appointment's session: the marks that make it, and whether its instances are in the appointment's
+    window (only such a session is closed by the tick: one off the appointment's hours may still be going)."""
+
+    marks: list[Mark]
+    in_window: bool
+
+
+def session_of(appointment: Appointment, marks: list[Mark], now: datetime) -> Session:
+    """The marks of the appointment's session: those of its own meeting (a removed meeting's are not), not older
+    than a day, of every instance that started from EARLY before the appointment to GRACE after its end.
+
+    A later (or earlier) instance outside that window never replaces it. With no instance in the window (a
+    meeting held off the appointment's hours) the session is the latest run of instances that followed one
+    another closely."""
+    if appointment.own_meeting_id is None:
+        return Session([], False)
+    cutoff = _ms(now - KEPT_FOR)
+    mine = [m for m in marks if m.meeting_id == appointment.own_meeting_id and m.at_ms >= cutoff]
+    spans: dict[str, tuple[int, int]] = {}
+    for mark in mine:
+        low, high = spans.get(mark.session, (mark.at_ms, mark.at_ms))
+        spans[mark.session] = (min(low, mark.at_ms), max(high, mark.at_ms))
+    opens = _ms(appointment.starts_at - EARLY)
+    closes = _ms(appointment.starts_at + timedelta(minutes=appointment.duration_minutes) + GRACE)
+    chosen = {session for session, (low, _) in spans.items() if opens <= low <= closes}
+    in_window = bool(chosen)
+    if not chosen and spans:
+        ordered = sorted(spans.items(), key=lambda item: item[1][0], reverse=True)
+        chosen = {ordered[0][0]}
+        for (session, (_, high)), (_, (later_low, _)) in zip(ordered[1:], ordered, strict=False):
+            if later_low - high > RUN_GAP_MS:
+                break
+            chosen.add(session)
+    return Session([m for m in mine if m.session in chosen], in_window)
 
 
 def client_identified(appointment: Appointment) -> bool:
@@ -218,12 +295,14 @@ class PresenceEvents:
         """The appointments whose meeting's host removed the app: what they show of presence would be stale."""
         return self.log.of_removed_hosts(appointment_ids)
 
-    def record(self, meeting_id: int, session: str, kind: Kind, who: Who, at_ms: int | None) -> int:
+    def record(
+        self, meeting_id: int, session: str, kind: Kind, who: Who, at_ms: int | None, participant: str = ""
+    ) -> int:
         """Keep the mark for each appointment whose meeting this is; write the attendance line once the
         session has ended. How many appointments it concerned (at_ms None: now)."""
         now = self.now()
-        self.log.forget_before(int((now - KEPT_FOR).timestamp() * 1000))
-        at_ms = int(now.timestamp() * 1000) if at_ms is None else at_ms
+        self.log.forget_before(_ms(now - KEPT_FOR))
+        at_ms = _ms(now) if at_ms is None else at_ms
         concerned = 0
         if who is Who.HOST:  # the host's own comings and goings; the host's wait (if any) says nothing
             kind = HOST_KINDS.get(kind, kind)
@@ -232,26 +311,53 @@ class PresenceEvents:
         for appointment in self.book.find_by_meeting(meeting_id):
             if who not in (Who.MEETING, Who.HOST) and not counts_as_client(who, appointment):
                 continue
-            self.log.add(appointment.id, Mark(session, kind, at_ms))
+            self.log.add(appointment.id, Mark(session, kind, at_ms, meeting_id, participant))
             self.write_attendance(appointment.id)
             concerned += 1
         return concerned
 
+    def _session(self, appointment: Appointment) -> Session:
+        return session_of(appointment, self.log.marks([appointment.id]).get(appointment.id, []), self.now())
+
+    def now_with(self, appointment_ids: list[int]) -> dict[int, tuple[Appointment, Presence]]:
+        """Each appointment's session with the appointment, from the store alone (no provider call): one read of
+        the marks, and one read of the appointments that have any."""
+        marks = self.log.marks(appointment_ids)
+        return self._sessions(self.book.many(list(marks)), marks)
+
+    def presence_of(self, appointments: Sequence[Appointment]) -> dict[int, Presence]:
+        """The session of each of these appointments, read already (a page's poll reads its rows itself): one read
+        of the marks (those with nothing reported left out)."""
+        marks = self.log.marks([appointment.id for appointment in appointments])
+        return {key: presence for key, (_, presence) in self._sessions(appointments, marks).items()}
+
+    def _sessions(
+        self, appointments: Iterable[Appointment], marks: dict[int, list[Mark]]
+    ) -> dict[int, tuple[Appointment, Presence]]:
+        now = self.now()
+        found = {}
+        for appointment in appointments:
+            if chosen := session_of(appointment, marks.get(appointment.id, []), now).marks:
+                found[appointment.id] = (appointment, Presence.of(chosen))
+        return found
+
     def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
-        """Each appointment's latest session, from the store alone (no provider call)."""
-        return {key: Presence.of(latest_session(marks)) for key, marks in self.log.marks(appointment_ids).items()}
+        """Each appointment's session (those with nothing reported left out)."""
+        return {key: presence for key, (_, presence) in self.now_with(appointment_ids).items()}
 
     def write_attendance(self, appointment_id: int) -> Appointment | None:
-        """Once the latest session has ended, its attendance line in the notes: written once, rewritten
-        when a late event changes it. The row is read before the marks, so a write based on marks read
-        too early meets a newer version and is decided again."""
+        """Once the session has ended, its attendance line in the notes: written once, rewritten when a late
+        event (or the next instance of the meeting) changes it. The row is read before the marks, so a write based
+        on marks read too early meets a newer version and is decided again."""
         for _ in range(timing.SAVE_ATTEMPTS):
             appointment = self.book.get(appointment_id)
-            presence = self.now_of([appointment_id]).get(appointment_id)
+            marks = self._session(appointment).marks
+            presence = Presence.of(marks) if marks else None
             meeting_line = own_line(appointment)
             if presence is None or presence.ended_ms is None or meeting_line is None:
                 return None
-            digest = self.log.attendance_digest(appointment_id)
+            meeting_id = appointment.own_meeting_id
+            digest = self.log.attendance_digest(appointment_id, meeting_id)
             mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
             someone = not client_identified(appointment)
             text = attendance.format_line(appointment.line_format, presence.attended(), self.tz, someone)
@@ -259,7 +365,38 @@ class PresenceEvents:
                 return None
             edited = attendance.place(appointment.notes, text, meeting_line, mine)
             try:
-                return self.log.write_attendance(appointment_id, appointment.version, edited, notes.fingerprint(text))
+                return self.log.write_attendance(
+                    appointment_id, appointment.version, edited, notes.fingerprint(text), meeting_id
+                )
             except VersionConflict:
                 continue
         raise NotesBusy()
+
+    def tick(self) -> Ticked:
+        """The periodic work on presence, safe on any number of servers at once: forget marks older than a day,
+        and close each session of an appointment whose provider end never came (its delivery failed and was
+        dropped) GRACE after the appointment's end and the last mark heard, writing its attendance line from the
+        marks received. A close is a mark like any other: two servers closing at once keep one, and the
+        attendance write is checked against the row's version, so the line is written once."""
+        now = self.now()
+        forgotten = self.log.forget_before(_ms(now - KEPT_FOR))
+        closed = busy = 0
+        for appointment_id in self.log.with_marks():
+            try:
+                appointment = self.book.get(appointment_id)
+            except AppointmentNotFound:
+                continue
+            session = self._session(appointment)
+            if not session.in_window or Presence.of(session.marks).ended_ms is not None:
+                continue
+            last = max(session.marks, key=lambda mark: mark.at_ms)
+            close_at = max(last.at_ms, _ms(appointment.starts_at + timedelta(minutes=appointment.duration_minutes)))
+            if _ms(now) < close_at + _ms_of(GRACE):
+                continue
+            if self.log.add(appointment_id, Mark(last.session, Kind.CLOSED, close_at, last.meeting_id)):
+                closed += 1
+            try:
+                self.write_attendance(appointment_id)
+            except NotesBusy:
+                busy += 1  # the next tick writes it
+        return Ticked(forgotten, closed, busy)

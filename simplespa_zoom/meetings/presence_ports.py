@@ -1,7 +1,8 @@
 """What the presence service needs to keep: marks of who came when, and the app's attendance line.
 
-A mark is one fact from the provider ("the client joined the waiting room at t") about one session
-of a meeting. Marks hold no name, email or provider id of any participant: only a kind and a time.
+A mark is one fact from the provider ("the client joined the waiting room at t") about one instance
+of a meeting. Marks hold no name, email or provider id of any participant: a kind, a time, the meeting
+it is about (the app's own meeting id, so a new meeting starts clean) and a one-way digest of who.
 """
 
 from __future__ import annotations
@@ -27,14 +28,19 @@ class Kind(StrEnum):
     LEFT = "left"
     HOST_LEFT = "host_left"
     ENDED = "ended"
+    CLOSED = "closed"  # the app's own: the provider's end never came, so the tick closed the session
 
 
 class Mark(NamedTuple):
-    """One fact about one session (a digest of the provider's session id) at at_ms (epoch milliseconds)."""
+    """One fact about one instance of a meeting (session: a digest of the provider's instance id) at at_ms
+    (epoch milliseconds). participant is a one-way digest telling two people (or one person's two devices)
+    apart when their events share a kind and a millisecond; meeting_id the meeting the event was about."""
 
     session: str
     kind: Kind
     at_ms: int
+    meeting_id: int = 0
+    participant: str = ""
 
 
 class PresenceLog(Protocol):
@@ -43,23 +49,32 @@ class PresenceLog(Protocol):
     add is idempotent: the same mark delivered twice is kept once, so a replay changes nothing.
     """
 
-    def add(self, appointment_id: int, mark: Mark) -> None: ...
+    def add(self, appointment_id: int, mark: Mark) -> bool:
+        """Keep the mark; whether it is new (False: kept already, or no such appointment)."""
+        ...
+
+    def with_marks(self) -> list[int]:
+        """The appointments that have any mark kept (the tick looks at these only)."""
+        ...
 
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         """Every kept mark of each appointment (those with none are left out)."""
         ...
 
-    def attendance_digest(self, appointment_id: int) -> str | None:
-        """The digest of the attendance line the app last wrote into this appointment's notes."""
+    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
+        """The digest of the attendance line the app last wrote into this appointment's notes for this meeting
+        (None for another meeting's: that line is the staff's text now)."""
         ...
 
-    def write_attendance(self, appointment_id: int, base_version: int, notes: str, digest: str) -> Appointment:
-        """Save notes holding the app's attendance line of this digest, if still at base_version (else
-        VersionConflict with the fresh row): one transaction."""
+    def write_attendance(
+        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
+    ) -> Appointment:
+        """Save notes holding the app's attendance line of this digest for this meeting, if still at base_version
+        (else VersionConflict with the fresh row): one transaction."""
         ...
 
-    def forget_before(self, cutoff_ms: int) -> None:
-        """Drop marks older than cutoff_ms: presence is kept only while it is news."""
+    def forget_before(self, cutoff_ms: int) -> int:
+        """Drop marks older than cutoff_ms (presence is kept only while it is news); how many."""
         ...
 
     def host_removed(self, host_marks: list[str], at_ms: int) -> None:

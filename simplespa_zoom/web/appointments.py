@@ -23,13 +23,14 @@ from simplespa_zoom.book.appointments import SEARCH_LIMIT, AppointmentStore
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Notice, NoticeLevel, orphaned_meeting
-from simplespa_zoom.meetings.invitations import resend, stop
-from simplespa_zoom.messages import LETTER_KINDS, say, tell
+from simplespa_zoom.meetings.invitations import keep_without_meeting, resend, stop
+from simplespa_zoom.meetings.lines import own_line
+from simplespa_zoom.messages import LETTER_KINDS, WORDS, say, tell
 from simplespa_zoom.web import meeting_services, meeting_setup, the_book
 from simplespa_zoom.web.appointment_forms import FIRST_YEAR, LAST_YEAR, InvalidAppointment, parse_draft
 from simplespa_zoom.web.connect import pop_auto_add
 from simplespa_zoom.web.input_text import checks_its_own_form
-from simplespa_zoom.web.meetings import widget_meeting
+from simplespa_zoom.web.meetings import deleted_notice, remove_confirm, told, widget_meeting
 from simplespa_zoom.web.negotiation import wants_json
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say_letters, say_meeting_error, say_notice
@@ -175,7 +176,12 @@ def index() -> Any:
         found = store().search(query)  # the latest matches; shown in order of start, as a day is
         found.sort(key=lambda appointment: (appointment.starts_at, appointment.id))
         return render_template(
-            "appointments/index.html", query=query, appointments=found, more=len(found) >= SEARCH_LIMIT, today=today
+            "appointments/index.html",
+            query=query,
+            appointments=found,
+            deleted=_deleted_rows(found),
+            more=len(found) >= SEARCH_LIMIT,
+            today=today,
         )
     day = _day_asked() if "day" in request.args else today
     if day is None:
@@ -184,11 +190,19 @@ def index() -> Any:
     return render_template("appointments/index.html", **_day_page(day, today, tz))
 
 
+def _deleted_rows(found: list[Appointment]) -> dict[int, str]:
+    """The rows' notices of a meeting deleted in Zoom that staff have not acted on, by appointment id."""
+    notices = {appointment.id: deleted_notice(appointment) for appointment in found}
+    return {appointment_id: notice["row"] for appointment_id, notice in notices.items() if notice}
+
+
 def _day_page(day: date, today: date, tz: ZoneInfo) -> dict[str, Any]:
     start = datetime.combine(day, time(0), tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    found = store().between(start, end)
     return {
-        "appointments": store().between(start, end),
+        "appointments": found,
+        "deleted": _deleted_rows(found),
         "day": day,
         "today": today,
         "previous_day": day - timedelta(days=1) if day > FIRST_DAY else None,
@@ -223,6 +237,9 @@ def view(appointment_id: int) -> Any:
         auto_add=pop_auto_add(appointment_id),
         orphaned=_orphaned(appointment),
         letters=_letters(appointment),
+        deleted=deleted_notice(appointment),
+        not_online_label=_not_online_label(appointment),
+        remove_confirm=remove_confirm(appointment),
     )
 
 
@@ -231,6 +248,13 @@ def _letters(appointment: Appointment) -> list[dict[str, object]] | None:
     if current_app.extensions.get("mail") is None:
         return None
     return say_letters(the_book().outbox.letters(appointment.id), current_app.config["SPA_TZ"])
+
+
+def _not_online_label(appointment: Appointment) -> str:
+    """The deleted-in-Zoom notice's second action: telling the client, when the spa can email them, else keeping
+    the appointment without a meeting (staff tell the client themselves)."""
+    can_tell = meeting_setup().letters.not_online(appointment) is not None
+    return WORDS["not_online_tell" if can_tell else "not_online_keep"]
 
 
 def _orphaned(appointment: Appointment) -> str | None:
@@ -274,7 +298,12 @@ def edit(appointment_id: int) -> Any:
             "appointments/form.html", values=values, errors={}, appointment=conflict.current, conflict=conflict.current
         ), 409
     flash(tell("appointment_saved"), "info")
-    _tell(meeting_services().changing.follow_reschedule(appointment, updated))
+    notice = meeting_services().changing.follow_reschedule(appointment, updated)
+    _tell(notice)
+    after = store().get(appointment_id)
+    moved = (updated.starts_at, updated.duration_minutes) != (appointment.starts_at, appointment.duration_minutes)
+    if after.mail_sequence > appointment.mail_sequence or (moved and notice and notice.level is NoticeLevel.INFO):
+        flash(told(appointment, after), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 
@@ -286,7 +315,26 @@ def cancel(appointment_id: int) -> Any:
         return redirect(url_for("appointments.view", appointment_id=appointment_id))
     cancelled = _cancel(appointment)
     flash(tell("appointment_cancelled"), "info")
-    _tell(meeting_services().changing.follow_cancel(cancelled))
+    notice = meeting_services().changing.follow_cancel(cancelled)
+    _tell(notice)
+    after = store().get(appointment_id)
+    held_back = after.mail_sequence == appointment.mail_sequence and notice and notice.level is NoticeLevel.WARNING
+    waits = held_back and current_app.extensions["meetings"].letters.after_removal(after, own_line(after)) is not None
+    flash(tell("told_waits", client=after.client_name) if waits else told(appointment, after), "info")
+    return redirect(url_for("appointments.view", appointment_id=appointment_id))
+
+
+@bp.post("/<row_id:appointment_id>/no-longer-online")
+@login_required
+def no_longer_online(appointment_id: int) -> Any:
+    """Staff's answer to a meeting deleted in Zoom: the appointment stays, without a meeting; the client is told
+    (when the spa emails them) by an update that keeps their calendar entry and drops the link."""
+    before, after = keep_without_meeting(
+        the_book().appointments, current_app.extensions["meetings"].letters, appointment_id
+    )
+    if after.version != before.version:
+        flash(tell("no_longer_online"), "info")
+        flash(told(before, after), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 
@@ -296,14 +344,16 @@ def resend_invitation(appointment_id: int) -> Any:
     """Queue the client's invitation again, after a refusal staff fixed (the address) or to send it anew; a refusal
     (nothing to resend, too soon) is the one error answer to the page script and a message on the page to a form."""
     setup = meeting_setup()
+    before = store().get(appointment_id)
     try:
-        resend(the_book().appointments, setup.letters, appointment_id, setup.now())
+        after = resend(the_book().appointments, setup.letters, appointment_id, setup.now())
     except MeetingError as refused:
         if wants_json():
             raise
         flash(say_meeting_error(refused), f"error:{refused.code}")
     else:
         flash(tell("invitation_resent"), "info")
+        flash(told(before, after), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
 

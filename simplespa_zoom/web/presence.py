@@ -9,6 +9,7 @@ SSE stream would hold a worker or thread for as long as the page is open.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,30 +27,33 @@ from simplespa_zoom.web.words import say, say_presence
 bp = Blueprint("presence", __name__, url_prefix="/appointments")
 
 POLL_IDS_MAX = 200  # appointments one poll asks about (a day's list)
+ENDED_CODES = {"presence_ended", "presence_closed"}  # still true once the host removed the app
 
 
 def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
-def presence_texts(states: dict[int, Presence], off: set[int]) -> dict[int, str]:
+def presence_texts(
+    appointments: Iterable[Appointment], states: dict[int, Presence], off: set[int], now: datetime
+) -> dict[int, str]:
     """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
     from its session's state and whether its host removed the app (then no events come, so say so).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
-    the app's own line. Only the few rows with something to say are read for it, in one query.
+    the app's own line.
     """
     tz = current_app.config["SPA_TZ"]
     texts: dict[int, str] = {}
-    for appointment in the_book().appointments.many(states.keys() | off):
+    for appointment in appointments:
         key = appointment.id
         note = states[key].note() if key in states else None
-        if not appointment.line_is_own or (note is None and key not in off):
+        if (note is None and key not in off) or not appointment.line_is_own:
             continue
-        if key in off and (note is None or note.code != "presence_ended"):
+        if key in off and (note is None or note.code not in ENDED_CODES):
             texts[key] = say("presence_off")
         elif note is not None:
-            texts[key] = say_presence(note, tz, someone=not client_identified(appointment))
+            texts[key] = say_presence(note, tz, now, someone=not client_identified(appointment))
     return texts
 
 
@@ -64,7 +68,7 @@ def attendance_text(appointment: Appointment) -> str | None:
     """
     if not attendance.find_lines(appointment.line_format, appointment.notes):
         return None
-    digest = the_book().presence.attendance_digest(appointment.id)
+    digest = the_book().presence.attendance_digest(appointment.id, appointment.own_meeting_id)
     line = attendance.own_line(appointment.line_format, appointment.notes, digest)
     return line.text if line else None
 
@@ -86,14 +90,14 @@ def one(appointment_id: int) -> Any:
         raise AppointmentNotFound(appointment_id)
     appointment = polled.appointment
     now = datetime.now(UTC)
-    state = presence_events().now_of([appointment_id]).get(appointment_id) if polled.has_marks else None
+    state = presence_events().presence_of([appointment]).get(appointment_id) if polled.has_marks else None
     text = None
     if appointment.line_is_own:
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if polled.off and (note is None or note.code != "presence_ended"):
+        if polled.off and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"], someone=not client_identified(appointment))
+            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=not client_identified(appointment))
     return _no_store(
         {
             "presence": text,
@@ -109,20 +113,20 @@ def one(appointment_id: int) -> Any:
 def day() -> Any:
     """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped); with each row's version,
     so a row whose appointment changed is redrawn from the day list itself (the database only), and when to ask
-    again. One query for all the ids; the marks and the rows only of those with presence to tell."""
+    again. One query for all the ids; the rows and the marks only of those with presence to tell, one query each."""
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    polled = the_book().appointments.polled(ids)
-    states = presence_events().now_of([key for key, row in polled.items() if row.has_marks])
-    texts = presence_texts(states, {key for key, row in polled.items() if row.off})
+    book, now = the_book().appointments, datetime.now(UTC)
+    polled = book.polled(ids)
+    telling = book.many([key for key, row in polled.items() if row.has_marks or row.off])
+    states = presence_events().presence_of([appointment for appointment in telling if polled[appointment.id].has_marks])
+    texts = presence_texts(telling, states, {key for key, row in polled.items() if row.off}, now)
     return _no_store(
         {
             "presence": {str(key): text for key, text in texts.items()},
             "versions": {str(key): row.version for key, row in polled.items()},
-            "next_poll_seconds": next_poll_seconds(
-                (watched(row, states.get(key)) for key, row in polled.items()), datetime.now(UTC)
-            ),
+            "next_poll_seconds": next_poll_seconds((watched(row, states.get(key)) for key, row in polled.items()), now),
         }
     )
 

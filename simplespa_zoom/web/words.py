@@ -4,14 +4,16 @@ errors, notices and checks), and this is the one place they become sentences, fr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.errors import MeetingError
 from simplespa_zoom.meetings.following import Check, CheckState, Notice, NoticeLevel
 from simplespa_zoom.meetings.invitations import MAIL_NO_ADDRESS, MAIL_STOPPED
 from simplespa_zoom.meetings.ports import (
+    LetterKind,
     LetterState,
     LetterStatus,
     ProviderError,
@@ -23,11 +25,13 @@ from simplespa_zoom.meetings.starting import StartOffer
 from simplespa_zoom.meetings.when import format_clock, format_when
 from simplespa_zoom.messages import (
     LETTER_KINDS,
+    LETTER_NEWS,
     MESSAGES,
     PERMISSIONS,
     PROVIDER_CODES,
     RECONNECT_REASON,
     SOMEONE,
+    WORDS,
     say,
     tell,
 )
@@ -57,11 +61,14 @@ def say_meeting(summary: dict[str, object] | None) -> dict[str, object] | None:
     return {**summary, "note": say(str(code)) if code else None}
 
 
-def say_presence(note: PresenceNote, tz: ZoneInfo, someone: bool = False) -> str:
-    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); someone: the
+def say_presence(note: PresenceNote, tz: ZoneInfo, now: datetime | None = None, someone: bool = False) -> str:
+    """Who is in the meeting, with its time on the spa's clock ("Client is waiting since 5:58 pm."); a time not of
+    today (on the spa's calendar) with its date, so yesterday evening's news is not read as today's. someone: the
     events do not tell the client from staff, so the sentence says "Someone" where it would say "Client"."""
     code = SOMEONE.get(note.code, note.code) if someone else note.code
-    return say(code, time=format_clock(note.at.astimezone(tz)))
+    local = note.at.astimezone(tz)
+    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    return say(code, time=format_clock(local) if local.date() == today else format_when(local))
 
 
 def say_letter_status(status: LetterStatus | None, tz: ZoneInfo) -> dict[str, object] | None:
@@ -154,3 +161,36 @@ def _not_followed(what: str, error: ProviderError, tz: ZoneInfo) -> str:
         reason = say_error(error.code, error.data, tz)
         fix = tell("fix_later", retry=retry, what=what)
     return say("zoom_not_followed", reason=reason.removesuffix("."), fix=fix)
+
+
+def say_client_gets(appointment: Appointment, kind: LetterKind | None, mail_on: bool) -> str:
+    """What the client gets by email from a staff action (the letter's kind), or why nothing goes to them."""
+    client = appointment.client_name
+    if kind is not None:
+        return tell("told_letter", client=client, what=LETTER_NEWS[str(kind)])
+    if not mail_on:
+        return tell("told_no_mail", client=client)
+    if not appointment.client_email:
+        return tell("told_no_address", client=client)
+    if appointment.mail_sequence == 0:
+        return tell("told_never_written", client=client)
+    return tell("told_nothing_new", client=client)
+
+
+def say_told(before: Appointment, after: Appointment, latest: LetterStatus | None, mail_on: bool) -> str:
+    """After a staff action: the letter it wrote (the book counts each calendar letter), or why there is none."""
+    written = after.mail_sequence > before.mail_sequence and latest is not None
+    return say_client_gets(after, latest.kind if written and latest else None, mail_on)
+
+
+def say_deleted(appointment: Appointment, now: datetime, tz: ZoneInfo) -> dict[str, str] | None:
+    """The notice of a meeting deleted in Zoom that staff have not acted on: the page's sentence and the day
+    list's, with when; None once acted on, cancelled or over."""
+    deleted = appointment.deletion_to_tell(now)
+    if deleted is None:
+        return None
+    when = format_when(deleted.at.astimezone(tz))
+    held = appointment.mail_sequence > 0 and bool(appointment.client_email)  # the spa emailed them its link
+    code = "meeting_deleted_in_zoom_client_holds_link" if held else "meeting_deleted_in_zoom_client_not_told"
+    row = WORDS["deleted_in_zoom_row_link" if held else "deleted_in_zoom_row"].format(when=when)
+    return {"text": say(code, when=when, client=appointment.client_name), "row": row, "code": code}

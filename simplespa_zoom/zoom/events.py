@@ -78,14 +78,16 @@ class PresenceChange:
     session: str
     who: Who
     at_ms: int | None  # None: the event said not when (the core takes the time it arrived)
+    participant: str = ""  # a one-way digest of who (two devices joining in one millisecond stay two)
 
     @classmethod
     def read(cls, event: Event, meeting_id: int) -> PresenceChange:
         meeting = event.payload["object"]
         uuid = _text(meeting.get("uuid")) or ""
         # Only a digest of the session's uuid is kept: enough to tell one session from the next.
-        session = hashlib.sha256(uuid.encode()).hexdigest()[:16]
+        session = _digest(uuid)
         person = meeting.get("participant")
+        participant = ""
         if not isinstance(person, dict):
             who = Who.MEETING
         elif _is_host(meeting, person):
@@ -94,7 +96,11 @@ class PresenceChange:
             who = Who.REGISTRANT  # the app registers only the appointment's client
         else:
             who = Who.GUEST
-        return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting))
+        if isinstance(person, dict):
+            # Zoom's id of this participant in this meeting (never their Zoom user id): only a digest is kept.
+            ids = (_text(person.get(name)) for name in ("participant_uuid", "user_id"))
+            participant = _digest(next((value for value in ids if value), ""))
+        return cls(meeting_id, session, who, event.event_ms or _time_ms(person, meeting), participant)
 
 
 def _is_host(meeting: dict[str, Any], person: dict[str, Any]) -> bool:
@@ -195,7 +201,9 @@ def _presence(event: Event, context: Context) -> Answer:
         return None
     change = PresenceChange.read(event, meeting_id)
     try:
-        count = context.presence.record(change.meeting_id, change.session, kind, change.who, change.at_ms)
+        count = context.presence.record(
+            change.meeting_id, change.session, kind, change.who, change.at_ms, change.participant
+        )
     except NotesBusy:
         log.warning("Zoom webhook: %s kept, but the notes stayed busy; the next event writes the line", event.name)
         return None
@@ -222,6 +230,11 @@ def _meeting_id(event: Event) -> int | None:
         log.info("Zoom webhook: %s names no meeting, acknowledged", event.name)
         return None
     return int(text)
+
+
+def _digest(value: str) -> str:
+    """A one-way digest (64 bits of SHA-256) of a Zoom id: tells one from another; the id itself is not kept."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
 def _text(value: Any) -> str | None:

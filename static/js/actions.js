@@ -6,7 +6,14 @@ import { freshCopyText } from "./follow.js";
 import { zoomRequest } from "./requests.js";
 import { showProtections } from "./protections.js";
 import { helpHref, texts } from "./server.js";
+import { keepRemoveConfirm, sayTold, showDeleted } from "./told.js";
 import { showMeeting } from "./widget.js";
+
+// After every answer that redraws the widget: the deleted-in-Zoom notice and Remove meeting's question follow.
+function followAnswer(body) {
+  showDeleted(body.deleted_in_zoom);
+  keepRemoveConfirm(body);
+}
 
 const appointment = () => document.getElementById("appointment");
 
@@ -35,6 +42,8 @@ export async function addMeeting() {
   const answer = await zoomRequest(page.dataset.meetingUrl);
   if (answer.ok) {
     showMeeting(answer.body);
+    followAnswer(answer.body);
+    sayTold(answer.body.told);
     showProtections(answer.body.protections);
     return;
   }
@@ -44,13 +53,15 @@ export async function addMeeting() {
 }
 
 export async function removeMeeting(button) {
-  if (!window.confirm(texts.confirm_remove)) return;
+  if (!window.confirm(appointment()?.dataset.removeConfirm || texts.confirm_remove)) return;
   clearAlert();
   setBusy(button, true);
   const answer = await zoomRequest(button.dataset.url);
   if (answer.ok) {
     showMeeting(answer.body);
+    followAnswer(answer.body);
     sayStatus(texts.removed);
+    sayTold(answer.body.told);
     return;
   }
   setBusy(button, false);
@@ -67,7 +78,9 @@ export async function settleOrphan(button) {
   if (answer.ok) {
     document.getElementById("orphaned-meeting")?.remove();
     showMeeting(answer.body);
+    followAnswer(answer.body);
     sayStatus(deleting ? texts.deleted_in_zoom : "");
+    sayTold(answer.body.told);
     return;
   }
   setBusy(button, false);
@@ -92,10 +105,14 @@ export async function checkMeeting() {
   }
   const state = answer.body.state;
   const help = helpHref(answer.body.help);
-  if (state === "gone" || state === "updated") showMeeting(answer.body);
+  if (state === "gone" || state === "updated") {
+    showMeeting(answer.body);
+    followAnswer(answer.body);
+  }
   showProtections(answer.body.protections);
   if (state === "gone") {
-    showAlert(answer.body.message, false, help);
+    // The deleted-in-Zoom notice is the page's alert when it shows; else (a past or cancelled appointment) the message.
+    if (!answer.body.deleted_in_zoom) showAlert(answer.body.message, false, help);
     return;
   }
   const fresh = document.querySelector("[data-meeting-check]");

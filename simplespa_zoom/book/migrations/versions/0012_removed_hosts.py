@@ -2,14 +2,14 @@
 that presence is off until they connect again.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
