@@ -77,6 +77,10 @@ def test_a_new_passcode_and_a_deletion_in_zoom_reach_the_open_page_and_copy_neve
     expect(page.get_by_role("button", name="Start meeting")).to_have_count(0)
     expect(page.get_by_role("link", name="Client link")).to_have_count(0)
     expect(page.locator("#notes")).not_to_contain_text(new_link)
+    # …and tells staff, as a reload would: the client was not told, and what they can do now (issue 28 item 1).
+    notice = page.get_by_role("alert").filter(has_text="deleted in Zoom")
+    expect(notice).to_contain_text("The Zoom meeting was deleted in Zoom on ")
+    expect(notice.get_by_role("button", name="Keep the appointment without a meeting")).to_be_visible()
     assert zoom_calls(stack) == calls  # the open page followed from the database alone
 
 
@@ -97,6 +101,7 @@ def test_the_day_list_rows_follow_a_new_link_and_a_deletion(page: Page, stack: S
     expect(row).not_to_have_attribute("data-version", version or "", timeout=WITHIN)  # redrawn at its new version
     zoom.get_by_role("button", name=f"Delete {TOPIC}").click()
     expect(row.get_by_role("img", name="Has a Zoom meeting")).to_have_count(0, timeout=WITHIN)
+    expect(row.get_by_role("note")).to_contain_text("deleted in Zoom")
     expect(day.get_by_role("row").filter(has=day.get_by_role("link", name="Bea Lima"))).to_be_visible()
     assert other.id != appointment.id
 

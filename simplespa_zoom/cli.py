@@ -148,6 +148,20 @@ main.command(
 )(_tick)
 
 
+@main.command("attendance")
+@click.option("--from", "first", required=True, help="The first day, YYYY-MM-DD (the spa's time zone).")
+@click.option("--to", "last", required=True, help="The last day, YYYY-MM-DD (at most 366 days in all).")
+def attendance(first: str, last: str) -> None:
+    """Print the attendance export of these days as CSV (the same as GET /attendance.csv)."""
+    from simplespa_zoom.web.attendance_csv import BadRange, day_range, export
+
+    try:
+        days = day_range(first, last)
+    except BadRange as bad:
+        raise click.ClickException(bad.problem.text) from None
+    click.echo(export(*days, current_app.config["SPA_TZ"]), nl=False)
+
+
 @main.command("demo", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -402,6 +402,16 @@ _CATALOGUE = (
         "Pick the day with the date picker above the list, or use the arrows next to it.",
     ),
     Message(
+        "search_only_latest",
+        APPOINTMENTS,
+        "Only the latest {count} appointments were searched: the name index cannot narrow the whole book down "
+        "to a few appointments for “{text}”.",
+        "The name index looks up parts of names of three letters or more that few clients share. Type more of the "
+        "client's name, or a part of it fewer clients share: a text it narrows to a few appointments is looked "
+        "for in the whole book.",
+        {"count": "1,000", "text": "ana"},
+    ),
+    Message(
         "appointment_conflict",
         APPOINTMENTS,
         "This appointment was changed while you were editing it (for example a Zoom meeting was added in "
@@ -722,6 +732,35 @@ _CATALOGUE = (
         "Zoom here again (the camera icon, or Add Meeting), pages cannot show who is in their meetings and no "
         "attendance line is written. Signing out does not cause this; Disconnect Zoom and uninstalling in Zoom do.",
     ),
+    Message(
+        "attendance_dates",
+        MEETINGS,
+        "The attendance export needs two dates, from and to, written as YYYY-MM-DD, from not after to.",
+        "Pick the first and the last day on the day list's Attendance export, or write the address as "
+        "/attendance.csv?from=2026-12-01&to=2026-12-31. The days are in the spa's time zone.",
+    ),
+    Message(
+        "attendance_too_long",
+        MEETINGS,
+        "The attendance export covers at most {days} days at a time.",
+        "Export a shorter range (a month, or a year at most), several times if you need more.",
+        {"days": "366"},
+    ),
+    # The arrival alert's opt-in (static/js/arrivals.js), when the browser will not show notifications.
+    Message(
+        "alert_refused",
+        MEETINGS,
+        "This browser blocks notifications from SimpleSpa, so the alert for waiting clients is off.",
+        "Allow notifications for this site in the browser's site settings (the icon left of the address), then "
+        "tick Alert me when a client is waiting again. The day list still shows who is waiting.",
+    ),
+    Message(
+        "alert_unsupported",
+        MEETINGS,
+        "This browser cannot show notifications from this page, so the alert for waiting clients is off.",
+        "Use a current Chrome, Edge, Firefox or Safari on the spa's https address of SimpleSpa. The day list "
+        "still shows who is waiting.",
+    ),
     # --- Said by the page script itself, when no answer from the app carries a message ----------
     Message(
         "request_failed",
@@ -906,8 +945,20 @@ WORDS = {
     "confirm_cancel": "Cancel this appointment?",
     "confirm_cancel_with_meeting": "Cancel this appointment? Its Zoom meeting will be deleted too.",
     "resend_invitation": "Resend invitation",
+    "attendance_by_staff": "Attendance as corrected by staff: {line}",
+    "attendance_export": "Attendance export (CSV)",
     "letters_heading": "Emails to the client",
     "stop_letter": "Stop",
+    # The arrival alert (static/js/arrivals.js): its opt-in, its notification ({client} as the meeting topic names
+    # them; "someone" where Zoom's events do not tell the client from staff), and the tab's title while clients
+    # wait ({count} of them; {title} the page's own).
+    "alert_when_waiting": "Alert me when a client is waiting",
+    "arrival_title": "A client is waiting",
+    "arrival_body": "{client} is waiting to join their Zoom meeting.",
+    "arrival_someone_title": "Someone is waiting",
+    "arrival_someone_body": "Someone is waiting to join the Zoom meeting of the appointment with {client}: most "
+    "likely the client.",
+    "waiting_count_title": "({count}) {title}",
     "confirm_disconnect": "Disconnect Zoom? This removes SimpleSpa from your Zoom user: until you connect again, "
     "pages stop showing who is in your meetings, no attendance line is written for them, and changes made to them in "
     "Zoom are no longer followed here. Meetings already in notes stay. To end your shift, Sign out instead.",
@@ -980,6 +1031,21 @@ PRESENCE_STATES = {
     "presence_client_left": "Client joined and left (can rejoin)",
     "presence_started": "The meeting started (or the host is in); the client has not come yet",
     "presence_nobody": "Nobody yet (the appointment page only, until the appointment is over)",
+}
+
+# The outcome column of the attendance export (meetings/attendance.py Outcome), and what it adds when staff
+# corrected the line or no line was written: the export's words, like the sentences above, have one home here.
+ATTENDANCE_OUTCOMES = {
+    "attended": "attended",
+    "late": "late ({minutes} min)",
+    "left_early": "left early ({minutes} min before the end)",
+    "waited": "waited but was not admitted",
+    "not_joined": "did not join",
+    "not_started": "the host did not start",
+    "corrected": "{outcome} (corrected by staff)",
+    "corrected_unreadable": "corrected by staff (see the notes)",
+    "removed": "line removed by staff",
+    "no_line": "no attendance line",
 }
 
 # The sentence of each state where Zoom's events do not tell the client from staff (meetings/presence.py

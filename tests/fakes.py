@@ -13,6 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from simplespa_zoom.book.appointments import (
+    FEW_MATCHES,
+    LOOKED_UP_WORDS,
+    RARE_IN_LATEST,
+    SEARCH_LIMIT,
+    SEARCH_REACH,
+    TRIGRAM,
+    Found,
+)
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, Claim, DeletedInProvider, VersionConflict
 from simplespa_zoom.meetings.ports import (
     Letter,
@@ -23,7 +32,7 @@ from simplespa_zoom.meetings.ports import (
     Registrant,
     StartLink,
 )
-from simplespa_zoom.meetings.presence_ports import Mark
+from simplespa_zoom.meetings.presence_ports import Mark, Written
 from simplespa_zoom.zoom.api import ZoomMeetingGone, ZoomTokenInvalid, ZoomUser
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 from simplespa_zoom.zoom.oauth import Tokens
@@ -163,10 +172,25 @@ class InMemoryBook:
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         return [row for row in self.rows.values() if row.own_meeting_id == meeting_id]
 
-    def search(self, part: str, limit: int = 50) -> list[Appointment]:
-        """As the SQL store: the case-folded name holds the case-folded text, every character literal; latest first."""
-        found = [row for row in self.rows.values() if part.casefold() in row.client_name.casefold()]
-        return sorted(found, key=lambda row: (row.starts_at, row.id), reverse=True)[:limit]
+    def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
+        return self.search_book(part, limit).appointments
+
+    def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
+        """As the SQL store (SQLite's index): the case-folded name holds the case-folded text, every character
+        literal; latest first. First among the latest reach; beyond them only by a word of three characters or
+        more that few of their names hold and at most FEW_MATCHES names of the book."""
+        latest = sorted(self.rows.values(), key=lambda row: (row.starts_at, row.id), reverse=True)
+        folded = part.casefold()
+        found = [row for row in latest[:reach] if folded in row.client_name.casefold()][:limit]
+        if len(found) == limit or len(latest) <= reach:
+            return Found(found)
+        names = [row.client_name.casefold() for row in latest[:reach]]
+        words = [word for word in folded.split(" ") if len(word) >= TRIGRAM]
+        rare = [word for word in words if sum(word in name for name in names) <= RARE_IN_LATEST]
+        looked_up = sorted(set(rare), key=lambda word: (-len(word), word))[:LOOKED_UP_WORDS]
+        if any(sum(word in row.client_name.casefold() for row in latest) <= FEW_MATCHES for word in looked_up):
+            return Found([row for row in latest if folded in row.client_name.casefold()][:limit])
+        return Found(found, only_latest=reach)
 
     def _write(
         self, appointment_id: int, base_version: int, letter: Letter | None = None, **changes: object
@@ -411,7 +435,7 @@ class InMemoryPresenceLog:
     def __init__(self, book: InMemoryBook) -> None:
         self.book = book
         self.kept: dict[int, set[Mark]] = {}
-        self.digests: dict[int, tuple[str, int | None]] = {}
+        self.written: dict[int, dict[int, Written]] = {}
         self.removed_hosts: dict[str, int] = {}
 
     def add(self, appointment_id: int, mark: Mark) -> bool:
@@ -426,15 +450,12 @@ class InMemoryPresenceLog:
     def marks(self, appointment_ids: list[int]) -> dict[int, list[Mark]]:
         return {key: list(self.kept[key]) for key in appointment_ids if self.kept.get(key)}
 
-    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
-        digest, of_meeting = self.digests.get(appointment_id, (None, None))
-        return digest if meeting_id is not None and of_meeting == meeting_id else None
+    def attendance_written(self, appointment_ids: list[int]) -> dict[int, dict[int, Written]]:
+        return {key: dict(self.written[key]) for key in appointment_ids if key in self.written}
 
-    def write_attendance(
-        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
-    ) -> Appointment:
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, written: Written) -> Appointment:
         saved = self.book._write(appointment_id, base_version, notes=notes)
-        self.digests[appointment_id] = (digest, meeting_id)
+        self.written.setdefault(appointment_id, {})[written.meeting_id] = written
         return saved
 
     def forget_before(self, cutoff_ms: int) -> int:

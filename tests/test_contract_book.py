@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from simplespa_zoom.book import Book
+from simplespa_zoom.book.appointments import Found
 from simplespa_zoom.meetings import notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, AppointmentNotFound, VersionConflict
 from simplespa_zoom.meetings.ports import AppointmentBook
@@ -219,3 +220,19 @@ def test_a_search_answers_the_latest_first_at_most_the_limit(subject: Subject) -
     same_time = [subject.add("", client="Ana Souza", start=START + timedelta(days=1)) for _ in range(2)]
     assert [found.id for found in subject.book.search("souza")] == [same_time[1].id, same_time[0].id, older.id]
     assert [found.id for found in subject.book.search("souza", limit=2)] == [same_time[1].id, same_time[0].id]
+
+
+def test_a_text_too_short_for_the_index_is_looked_for_in_the_latest_appointments_only_and_says_so(
+    subject: Subject,
+) -> None:
+    ana, bea, cid = (
+        subject.add("", client=name, start=START + timedelta(days=day))
+        for day, name in enumerate(("Ana Souza", "Bea Lima", "Cid Lima"))
+    )
+    # "ou" is shorter than a trigram: it is looked for in the latest `reach` only, and Ana's is older.
+    assert subject.book.search_book("ou", reach=2) == Found([], only_latest=2)
+    assert subject.book.search_book("li", reach=2) == Found([cid, bea], only_latest=2)
+    assert subject.book.search_book("li", limit=2, reach=2) == Found([cid, bea])  # a full page: the latest of all
+    assert subject.book.search_book("ou", reach=3) == Found([ana])  # the whole book was within reach
+    # "sou" has a trigram: the index finds it in all of the book, whatever the reach.
+    assert subject.book.search_book("sou", reach=1) == Found([ana])

@@ -15,7 +15,7 @@ from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentDraft, VersionConflict
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.presence import STATES, Presence, PresenceEvents, PresenceNote, Who, presence_now
-from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog, Written
 from simplespa_zoom.web.words import say_presence
 from simplespa_zoom.zoom.line_format import ZOOM_LINE_FORMAT
 
@@ -66,17 +66,20 @@ def test_old_marks_are_forgotten(subject: Subject) -> None:
     assert sorted(m.at_ms for m in subject.log.marks([subject.appointment.id])[subject.appointment.id]) == [MS, MS + 10]
 
 
-def test_the_attendance_write_checks_the_version_and_keeps_the_digest(subject: Subject) -> None:
+def test_the_attendance_write_checks_the_version_and_records_what_it_wrote(subject: Subject) -> None:
     appointment = subject.appointment
-    assert subject.log.attendance_digest(appointment.id, MEETING_ID) is None
-    saved = subject.log.write_attendance(appointment.id, appointment.version, "Keep.\nline", "d1", MEETING_ID)
+    assert subject.log.attendance_written([appointment.id]) == {}
+    first = Written(MEETING_ID, "line", "d1", MS)
+    saved = subject.log.write_attendance(appointment.id, appointment.version, "Keep.\nline", first)
     assert saved.notes == "Keep.\nline" and saved.version == appointment.version + 1
-    assert subject.log.attendance_digest(appointment.id, MEETING_ID) == "d1"
-    assert subject.log.attendance_digest(appointment.id, MEETING_ID + 1) is None  # another meeting's line is not it
+    assert subject.log.attendance_written([appointment.id]) == {appointment.id: {MEETING_ID: first}}
     with pytest.raises(VersionConflict) as conflict:
-        subject.log.write_attendance(appointment.id, appointment.version, "other", "d2", MEETING_ID)
+        subject.log.write_attendance(appointment.id, appointment.version, "other", first._replace(digest="d2"))
     assert conflict.value.current.notes == "Keep.\nline"
-    assert subject.log.attendance_digest(appointment.id, MEETING_ID) == "d1"
+    assert subject.log.attendance_written([appointment.id]) == {appointment.id: {MEETING_ID: first}}
+    later = Written(MEETING_ID, "line 2", "d3", MS + 1)  # rewritten in place: one record per meeting
+    subject.log.write_attendance(appointment.id, saved.version, "Keep.\nline 2", later)
+    assert subject.log.attendance_written([appointment.id]) == {appointment.id: {MEETING_ID: later}}
 
 
 def service() -> tuple[InMemoryBook, PresenceEvents, Appointment]:
@@ -120,7 +123,7 @@ def test_the_attendance_label_is_the_providers_own() -> None:
     book = InMemoryBook(line_format=MEET)
     appointment = book.add(
         "Ana Souza",
-        START,
+        NOW,  # the session below is on time
         "Keep.\n" + MEET_LINE,
         own_meeting_id=MEETING_ID,
         own_line_digest=notes.fingerprint(MEET_LINE),

@@ -33,9 +33,9 @@ def draft(name: str = "Ana Souza", notes: str = "", start: datetime = START) -> 
 
 
 def test_upgrading_reaches_the_newest_revision_and_again_changes_nothing(book: Book) -> None:
-    assert book.upgrade() == head_revision() == "0013"
+    assert book.upgrade() == head_revision() == "0015"
     with book.engine.connect() as connection:
-        assert current_revision(connection) == "0013"
+        assert current_revision(connection) == "0015"
 
 
 def test_a_downgrade_and_upgrade_round_trip_keeps_the_appointments(book: Book) -> None:
@@ -75,10 +75,44 @@ def test_0013_keeps_the_days_marks_and_ties_them_and_the_attendance_record_to_th
         connection.execute(
             text("INSERT INTO attendance_lines (appointment_id, digest) VALUES (:a, 'd')"), {"a": own.id}
         )
+        command.upgrade(_alembic(connection), "0013")
+        assert connection.execute(text("SELECT appointment_id, digest, meeting_id FROM attendance_lines")).all() == [
+            (own.id, "d", MEETING_ID)
+        ]
     book.upgrade()
     marks = book.presence.marks([own.id, none.id])
     assert marks == {own.id: [("s", "joined", 5, MEETING_ID, "")]}
-    assert book.presence.attendance_digest(own.id, MEETING_ID) == "d"
+    assert book.presence.attendance_written([own.id])[own.id][MEETING_ID].digest == "d"
+
+
+def test_0015_keys_each_line_by_the_meeting_0013_recorded_and_its_downgrade_restores_it(book: Book) -> None:
+    """A line 0013 tied to an earlier meeting stays that meeting's record (not the appointment's current one); a
+    line with no meeting recorded falls back to the appointment's; the downgrade gives 0013's table back."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from simplespa_zoom.book.database import _alembic
+
+    earlier = book.appointments.create(draft())
+    plain = book.appointments.create(draft("Bea"))
+    with book.engine.begin() as connection:
+        connection.execute(text("UPDATE appointments SET zoom_meeting_id = :m"), {"m": MEETING_ID})
+        command.downgrade(_alembic(connection), "0013")
+        connection.execute(
+            text("INSERT INTO attendance_lines (appointment_id, digest, meeting_id) VALUES (:a, :d, :m)"),
+            [{"a": earlier.id, "d": "old", "m": MEETING_ID - 1}, {"a": plain.id, "d": "own", "m": None}],
+        )
+    book.upgrade()
+    written = book.presence.attendance_written([earlier.id, plain.id])
+    assert {key: {meeting: w.digest for meeting, w in by.items()} for key, by in written.items()} == {
+        earlier.id: {MEETING_ID - 1: "old"},
+        plain.id: {MEETING_ID: "own"},
+    }
+    with book.engine.begin() as connection:
+        command.downgrade(_alembic(connection), "0013")
+        rows = connection.execute(text("SELECT appointment_id, digest, meeting_id FROM attendance_lines")).all()
+    assert sorted(rows) == sorted([(earlier.id, "old", MEETING_ID - 1), (plain.id, "own", MEETING_ID)])
+    book.upgrade()
 
 
 # The schema the hand-written SQLite migrations left (their version 6), spelled out as they wrote it.

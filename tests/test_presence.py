@@ -125,6 +125,34 @@ def test_a_client_in_the_waiting_room_shows_on_the_page_the_poll_and_the_day_lis
     assert poll(client, booked.id)["presence"] == f"Someone is in the meeting since {clock(app, 3)}."
 
 
+def since(minutes: float) -> str:
+    return (BASE + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+
+
+def test_the_poll_tells_the_arrival_alert_who_waits_since_when_named_as_the_topic_names_them(
+    app, client, booked
+) -> None:
+    """Issue 29 item 10: the alert rides on the poll (any server's events, one shared database). An arrival is the
+    appointment and the time its wait began; with MEETING_TOPIC=initials the client is named by initials only."""
+    login(client)
+    day = f"/appointments/presence?ids={booked.id}"
+    assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
+    deliver(client, event(WAITS, 2, GUEST))
+    arrived = {str(booked.id): {"since": since(2), "client": "Ana Souza", "someone": True}}
+    assert poll(client, booked.id)["waiting"] == arrived and client.get(day).get_json()["waiting"] == arrived
+    app.config["MEETING_TOPIC"] = "initials"
+    assert poll(client, booked.id)["waiting"] == {
+        str(booked.id): {"since": since(2), "client": "A. S.", "someone": True}
+    }
+    for kind, minutes in ((STARTED, 3), (ADMITTED, 3), (JOINS, 3)):
+        deliver(client, event(kind, minutes, None if kind == STARTED else GUEST))
+    assert poll(client, booked.id)["waiting"] == {} and client.get(day).get_json()["waiting"] == {}
+    deliver(client, event(WAITS, 5, GUEST))  # put back in the waiting room: a new arrival
+    assert client.get(day).get_json()["waiting"] == {
+        str(booked.id): {"since": since(5), "client": "A. S.", "someone": True}
+    }
+
+
 def test_presence_is_told_only_while_the_line_is_the_apps_own(app, client, booked) -> None:
     """The marks outlive a removed or hand-edited line for a day; the page and the day list say nothing of them then."""
     login(client)
@@ -201,7 +229,7 @@ CASES = {
         "Zoom attendance: someone joined {5}, left {45} (40 min)",
     ),
     "never joins": ([(STARTED, 0), (ENDED, 30)], "Zoom attendance: client did not join"),
-    "only waits": ([(WAITS, 1), (STARTED, 2), (ENDED, 30)], "Zoom attendance: client did not join"),
+    "only waits": ([(WAITS, 1), (STARTED, 2), (ENDED, 30)], "Zoom attendance: client waited but was not admitted"),
 }
 
 
@@ -282,7 +310,7 @@ def test_the_host_is_also_known_by_zooms_participant_user_id(app, client, booked
 def test_presence_keeps_no_participant_name_email_or_zoom_id(app, client, booked) -> None:
     for one in session((WAITS, 1), (JOINS, 2), (LEAVES, 3), person={**GUEST, "registrant_id": "reg-secret"}):
         deliver(client, one)
-    kept = repr(sql(app, "SELECT * FROM presence_marks")) + repr(sql(app, "SELECT * FROM attendance_lines"))
+    kept = repr(sql(app, "SELECT * FROM presence_marks")) + repr(sql(app, "SELECT * FROM attendance_written"))
     for secret in ("Ana", "ana@example.com", "16778241", "reg-secret", "s1=="):
         assert secret not in kept
 

@@ -8,7 +8,7 @@ both databases and for the in-memory fake alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy import event, insert, text
 
 from devtools.postgres import ThrowawayCluster
 from simplespa_zoom.book import Book
-from simplespa_zoom.book.appointments import SEARCH_LIMIT, search_key, to_db
+from simplespa_zoom.book.appointments import SEARCH_LIMIT, SEARCH_REACH, search_key, to_db
 from simplespa_zoom.book.database import DatabaseError, _alembic, head_revision
 from simplespa_zoom.book.schema import appointments
 from simplespa_zoom.meetings.domain import AppointmentDraft
@@ -140,10 +140,15 @@ def test_any_search_of_any_names_finds_what_the_in_memory_book_finds(
         book.engine.dispose()
 
 
-def _seed(book: Book, count: int) -> list[str]:
-    """count appointments, one client each ("Client 7 Souza"), an hour apart, written in one batch;
-    their names, oldest first."""
-    names = [f"Client {number} Souza" for number in range(count)]
+def numbered(number: int) -> str:
+    return f"Client {number} Souza"
+
+
+def _seed(book: Book, count: int, first: int = 0, name: Callable[[int], str] = numbered) -> list[str]:
+    """count appointments from number first on, one client each ("Client 7 Souza"), an hour apart, written in
+    one batch; their names, oldest first."""
+    numbers = range(first, first + count)
+    names = [name(number) for number in numbers]
     rows = [
         {
             "client_name": name,
@@ -151,7 +156,7 @@ def _seed(book: Book, count: int) -> list[str]:
             "starts_at": to_db(FIRST + timedelta(hours=number)),
             "duration_minutes": 60,
         }
-        for number, name in enumerate(names)
+        for number, name in zip(numbers, names, strict=True)
     ]
     with book.engine.begin() as connection:
         connection.execute(insert(appointments), rows)
@@ -189,25 +194,138 @@ def test_on_sqlite_a_rare_name_costs_the_same_work_in_a_book_a_hundred_times_lar
     small = Book.open(str(tmp_path / "small.sqlite"), ZOOM_LINE_FORMAT)
     big = Book.open(str(tmp_path / "big.sqlite"), ZOOM_LINE_FORMAT)
     work = []
-    for book, count in ((small, 300), (big, 30_000)):
+    for book, count in ((small, 2 * SEARCH_REACH), (big, 200 * SEARCH_REACH)):  # both more than the walk reads
         book.upgrade()
         _seed(book, count)
         with counted_steps(book) as steps:
-            assert [found.client_name for found in book.appointments.search("client 150 souza")] == ["Client 150 Souza"]
+            # "1234" is in one of the latest thousand names: a rare word, looked up in all of the book
+            assert [found.client_name for found in book.appointments.search("client 1234 souza")] == [
+                "Client 1234 Souza"
+            ]
         work.append(steps[0])
     assert work[1] <= 1.5 * work[0], work  # reading every name: a hundred times the work
+
+
+def everyday(number: int) -> str:
+    """Every other name "Client 7 Souza", the others of everyday words many names share (no Maria is a Silva)."""
+    if number % 2 == 0:
+        return numbered(number)
+    first = ("Maria", "Ana", "Joana", "Pedro", "Lucas", "Julia", "Beatriz", "Marta")[number // 2 % 8]
+    surname = ("Silva", "Santos", "Souza", "Lima", "Costa", "Silveira")[number // 16 % 6]
+    return f"{first} {'Silveira' if (first, surname) == ('Maria', 'Silva') else surname}"
+
+
+# Every kind of text, by what the index can do with it ("client" and "souza" are in half the names or more).
+HARD_TEXTS = (
+    "client 150 souza",  # a rare name
+    "souza",  # a word most names hold
+    "maria silva",  # two everyday words never together: each shares its trigrams with many names
+    "maria santos",  # two everyday words together
+    "souza client",  # two such words, never together (on PostgreSQL the index looks up words alone)
+    "client 1",  # more names than the index lookup takes
+    "souza 2999",  # a rare word and a common one, never together
+    "qz",  # shorter than a trigram
+    "qzx",  # a trigram in no name (by its length, PostgreSQL's planner would guess it in many)
+    "%_\\",  # only punctuation and LIKE's wildcards: pg_trgm finds no trigram in it
+    " ".join(f"client {number} souza" for number in range(150, 155)),  # a long text
+)
+
+
+def rows_read(book: Book, search: Callable[[], object]) -> int:
+    """PostgreSQL: the rows the search's statements read, counted by EXPLAIN ANALYZE of each: what every scan
+    returned or filtered out, index entries included."""
+    asked: list[tuple[str, Any]] = []
+
+    def remember(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            asked.append((statement, parameters))
+
+    event.listen(book.engine, "before_cursor_execute", remember)
+    try:
+        search()
+    finally:
+        event.remove(book.engine, "before_cursor_execute", remember)
+
+    def scanned(node: dict[str, Any]) -> int:
+        own = 0
+        if node["Node Type"].endswith("Scan") and node["Node Type"] != "Subquery Scan":
+            removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+            own = (node["Actual Rows"] + removed) * node["Actual Loops"]
+        return own + sum(scanned(child) for child in node.get("Plans", []))
+
+    with book.engine.connect() as connection:
+        return sum(
+            scanned(
+                connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()[0][
+                    "Plan"
+                ]
+            )
+            for statement, parameters in asked
+        )
+
+
+def test_every_kind_of_text_costs_the_same_work_in_a_book_ten_times_larger(database: str) -> None:
+    """Counted as SQLite's virtual-machine steps, or as the rows PostgreSQL's plans read."""
+    book = Book.open(database, ZOOM_LINE_FORMAT)
+    book.upgrade()
+
+    def work(text_: str) -> int:
+        if book.engine.dialect.name == "postgresql":
+            return rows_read(book, lambda: book.appointments.search(text_))
+        with counted_steps(book) as steps:
+            book.appointments.search(text_)
+        return steps[0]
+
+    _seed(book, 3_000, name=everyday)
+    small = {text_: work(text_) for text_ in HARD_TEXTS}
+    _seed(book, 27_000, first=3_000, name=everyday)
+    big = {text_: work(text_) for text_ in HARD_TEXTS}
+    # Each at most 1.5 times (plus a little for a lookup that reads nothing in the small book).
+    assert {text_: big[text_] for text_ in HARD_TEXTS if big[text_] > 1.5 * small[text_] + 20} == {}, (small, big)
+
+
+def test_the_search_page_says_when_only_the_latest_appointments_were_searched(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    book = app.extensions["book"]
+    _seed(book, SEARCH_REACH)
+    page = signed_in.get("/appointments", query_string={"q": "qz"}).get_data(as_text=True)
+    assert "No appointment of a client whose name contains “qz”." in page and "were searched" not in page
+    sql(  # one more, the oldest: now the book holds more than the search reaches
+        app,
+        "INSERT INTO appointments (client_name, client_search, starts_at, duration_minutes)"
+        " VALUES ('Dora Vaz', 'dora vaz', '2019-01-01T20:00:00Z', 60)",
+    )
+    page = signed_in.get("/appointments", query_string={"q": "qz"}).get_data(as_text=True)
+    assert f"No appointment among the latest {SEARCH_REACH:,} is of a client whose name contains “qz”." in page
+    assert f"Only the latest {SEARCH_REACH:,} appointments were searched" in page
+    assert found_names(signed_in, "dora") == ["Dora Vaz"]  # a rare name: in all of the book
+    page = signed_in.get("/appointments", query_string={"q": "souza"}).get_data(as_text=True)
+    assert "were searched" not in page and f"These are the {SEARCH_LIMIT} latest" in page  # a full page
 
 
 def test_names_shared_by_few_or_many_appointments_answer_their_latest(database: str) -> None:
     book = Book.open(database, ZOOM_LINE_FORMAT)
     book.upgrade()
     names = _seed(book, 30_000)
-    # "client 123" is in 111 names, read by id; "client 12" in 1,111 and "client 1" in 11,111, more than the
-    # index lookup takes, read by start. On PostgreSQL "ent" and "client" are in every name: the store
-    # narrows by "2999" (11 names) or "123" (111 names).
-    for text_ in ("client 123", "client 12", "client 1", "ent 2999", "souza", "123 souza"):
-        expected = [name for name in reversed(names) if search_key(text_) in search_key(name)][:SEARCH_LIMIT]
-        assert [found.client_name for found in book.appointments.search(text_)] == expected, text_
+
+    def latest(text_: str, among: list[str]) -> list[str]:
+        return [name for name in reversed(among) if search_key(text_) in search_key(name)][:SEARCH_LIMIT]
+
+    def answer(text_: str) -> tuple[list[str], int | None]:
+        found = book.appointments.search_book(text_)
+        return [appointment.client_name for appointment in found.appointments], found.only_latest
+
+    # "client 123" is in 111 names, read by id in all of the book. On PostgreSQL "ent" and "client" are in
+    # every name: the store narrows by "2999" (11 names) or "123" (111 names).
+    for text_ in ("client 123", "ent 2999", "123 souza"):
+        assert answer(text_) == (latest(text_, names), None), text_
+    # "souza" is in every name: its latest fill the page along the start index.
+    assert answer("souza") == (latest("souza", names), None)
+    # "client 12" is in 1,111 names and "client 1" in 11,111, more than the index lookup takes: they are
+    # looked for in the latest SEARCH_REACH appointments only (none of them there), and the answer says so.
+    for text_ in ("client 12", "client 1"):
+        assert answer(text_) == ([], SEARCH_REACH), text_
 
 
 def test_on_postgresql_the_trigram_index_answers_the_lookup_of_a_word_as_the_store_asks_it(database: str) -> None:
@@ -215,7 +333,7 @@ def test_on_postgresql_the_trigram_index_answers_the_lookup_of_a_word_as_the_sto
         pytest.skip("pg_trgm is PostgreSQL's")
     book = Book.open(database, ZOOM_LINE_FORMAT)
     book.upgrade()
-    _seed(book, 300)
+    _seed(book, 2 * SEARCH_REACH)  # more than the walk reads: a rare word is looked up in all of the book
     asked: list[tuple[str, Any]] = []
 
     def remember(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -223,11 +341,14 @@ def test_on_postgresql_the_trigram_index_answers_the_lookup_of_a_word_as_the_sto
 
     event.listen(book.engine, "before_cursor_execute", remember)
     try:
-        assert [found.client_name for found in book.appointments.search("client 150 souza")] == ["Client 150 Souza"]
+        assert [found.client_name for found in book.appointments.search("client 1234 souza")] == ["Client 1234 Souza"]
     finally:
         event.remove(book.engine, "before_cursor_execute", remember)
-    statement, parameters = asked[0]  # the first word's lookup, capped
-    assert statement.startswith("SELECT appointments.id \nFROM appointments") and "LIMIT" in statement, statement
+    lookups = [
+        (statement, parameters) for statement, parameters in asked if statement.startswith("SELECT appointments.id")
+    ]
+    statement, parameters = lookups[0]  # the rare word's lookup, capped ("1234": "client" and "souza" are common)
+    assert len(lookups) == 1 and "LIMIT" in statement, asked
     with book.engine.begin() as connection:
         # No scan of the table or of the start index: is there a plan that reads only what the index names?
         connection.execute(text("SET LOCAL enable_seqscan = off"))

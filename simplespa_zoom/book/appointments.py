@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -37,18 +39,37 @@ _READABLE_FROM = datetime(FIRST_YEAR - 1, 12, 30, tzinfo=UTC)
 _READABLE_UNTIL = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 UNREADABLE_START = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SEARCH_LIMIT = 50
-# A search narrows by trigram index first: SQLite's FTS5 table for the whole text; PostgreSQL's GIN index
-# one word at a time, because it reads every row holding each trigram it is asked for, and a word most
-# clients share ("Souza" in a family spa) would make it read most of the book. Up to FEW_MATCHES rows
-# are then read by id: the same few reads at any size of book. More make a common name, whose latest
-# matches come soonest along the start index, as for a text shorter than a trigram.
+# A search first reads the latest SEARCH_REACH appointments along the start index: a common name fills the
+# page there, and a small book is all there. Beyond them, a trigram index (SQLite's FTS5 table, PostgreSQL's
+# GIN index) looks for the text in all of the book, but only by a word at most RARE_IN_LATEST of those
+# latest names hold, alone: the index reads every entry of each trigram it is asked
+# for, so a word many names hold ("maria", "souza") would cost in proportion to the book (0.46 s for two
+# common words at 300,000 appointments). A text without such a word is answered from the latest ones only,
+# and the page says so. Up to FEW_MATCHES rows are then read by id: every search is bounded work.
+SEARCH_REACH = 1_000
+RARE_IN_LATEST = 10
 TRIGRAM = 3
 FEW_MATCHES = 1_000
+LOOKED_UP_WORDS = 3  # the longest few rare words of a long text, each one index lookup
+_INDEXABLE_WORD = re.compile(r"[^\W_]{3}")  # pg_trgm takes trigrams from runs of letters and digits only
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's answer: the latest matches, and whether all of the book was searched for them."""
+
+    appointments: list[Appointment]
+    only_latest: int | None = None  # the book holds more: only its latest this many appointments were searched
 
 
 def _containing(text: str) -> str:
     """A LIKE pattern for names holding text, its wildcards and escape character taken literally."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _holding(table: Any, folded: str) -> Any:
+    """The rows of table (appointments, or a part of it) whose case-folded name holds folded: what a search matches."""
+    return table.c.client_search.like(_containing(folded), escape="\\")
 
 
 def to_db(instant: datetime) -> str:
@@ -199,6 +220,43 @@ def _version(row: Row[Any]) -> str:
     return ".".join(str(part or 0) for part in row[-_VERSION_PARTS:])
 
 
+_LATEST_FIRST = (appointments.c.starts_at.desc(), appointments.c.id.desc())
+
+
+def _rare_words(connection: Connection, folded: str, latest_names: list[str]) -> list[str]:
+    """The words of folded the index can look up and at most RARE_IN_LATEST of the latest names hold."""
+    if connection.dialect.name == "sqlite":
+        lookable = [word for word in folded.split(" ") if len(word) >= TRIGRAM]  # FTS5 indexes every character
+    else:  # words without three letters or digits in a row give pg_trgm nothing to look up (a scan of the table)
+        lookable = [word for word in folded.split(" ") if _INDEXABLE_WORD.search(word)]
+    return [word for word in lookable if sum(word in name for name in latest_names) <= RARE_IN_LATEST]
+
+
+def _few_holding(connection: Connection, rare_words: list[str]) -> list[int] | None:
+    """The ids of the at most FEW_MATCHES appointments whose name holds one of the rare words (the one fewest
+    hold), by trigram index, each word alone and capped; None when each is in more names."""
+    fewest: list[int] | None = None
+    for word in sorted(set(rare_words), key=lambda word: (-len(word), word))[:LOOKED_UP_WORDS]:
+        if connection.dialect.name == "sqlite":
+            phrase = '"' + word.replace('"', '""') + '"'  # one quoted string: every character literal
+            holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
+            found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
+        else:
+            query = select(appointments.c.id).where(_holding(appointments, word)).limit(FEW_MATCHES + 1)
+            found = connection.execute(query).scalars().all()
+        if not found:
+            return []  # no name holds this word, so none holds the text: the other words need no lookup
+        if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
+            fewest = list(found)
+    return fewest
+
+
+def _latest_names(connection: Connection, reach: int) -> list[str]:
+    """The case-folded names of the latest reach + 1 appointments (one more tells whether the book holds more)."""
+    query = select(appointments.c.client_search).order_by(*_LATEST_FIRST).limit(reach + 1)
+    return list(connection.execute(query).scalars())
+
+
 class AppointmentStore:
     """All reads and writes of appointments; each write checks the version it was based on.
 
@@ -235,38 +293,43 @@ class AppointmentStore:
             return [self._from_row(row) for row in connection.execute(query)]
 
     def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
-        """Appointments whose client name contains part (any case, accents as typed), latest first, at most limit.
+        """Appointments whose client name contains part (any case, accents as typed), latest first, at most limit
+        (of the latest SEARCH_REACH when the index cannot narrow part: see search_book)."""
+        return self.search_book(part, limit).appointments
 
-        `LIKE` on the case-folded name decides what matches; a trigram index first narrows it to a few rows by id.
+    def search_book(self, part: str, limit: int = SEARCH_LIMIT, reach: int = SEARCH_REACH) -> Found:
+        """The latest appointments whose client name contains part, at most limit, and how far the search went.
+
+        `LIKE` on the case-folded name decides what matches. First in the latest `reach` appointments; when
+        they neither fill the page nor are the whole book, a trigram index looks for part in all of it by a word
+        few of their names hold (see SEARCH_REACH). Without one, the answer says only the latest were searched.
         """
         folded = search_key(part)
-        condition = appointments.c.client_search.like(_containing(folded), escape="\\")
         with self.engine.connect() as connection:
-            if connection.dialect.name == "sqlite" and len(folded) >= TRIGRAM:
-                phrase = '"' + folded.replace('"', '""') + '"'  # one quoted string: every character literal
-                holding = "SELECT rowid FROM appointments_search WHERE appointments_search MATCH :phrase LIMIT :most"
-                found = connection.execute(text(holding), {"phrase": phrase, "most": FEW_MATCHES + 1}).scalars().all()
-                if len(found) <= FEW_MATCHES:
-                    condition &= appointments.c.id.in_(found)
-            elif connection.dialect.name == "postgresql":
-                # Each word of a trigram or more, looked up alone (capped): the one fewest names hold narrows it.
-                fewest: list[int] | None = None
-                for word in {word for word in folded.split(" ") if len(word) >= TRIGRAM}:
-                    by_word = appointments.c.client_search.like(_containing(word), escape="\\")
-                    found = connection.execute(select(appointments.c.id).where(by_word).limit(FEW_MATCHES + 1)).all()
-                    if len(found) <= FEW_MATCHES and (fewest is None or len(found) < len(fewest)):
-                        fewest = [row.id for row in found]
-                if fewest is not None:
-                    condition &= appointments.c.id.in_(fewest)
-                else:  # a common name: along the start index as before, never a bitmap of most of the book
-                    connection.execute(text("SET LOCAL enable_bitmapscan = off"))
+            if connection.dialect.name == "postgresql":
+                # A plan for this text's own words: a plan prepared for any text cannot tell a rare word from a
+                # common one, and would read the whole book for one of them.
+                connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            latest = select(appointments).order_by(*_LATEST_FIRST).limit(reach).subquery()
             query = (
-                select(appointments)
-                .where(condition)
-                .order_by(appointments.c.starts_at.desc(), appointments.c.id.desc())
-                .limit(limit)
+                select(latest).where(_holding(latest, folded)).order_by(latest.c.starts_at.desc(), latest.c.id.desc())
             )
-            return [self._from_row(row) for row in connection.execute(query)]
+            found = [self._from_row(row) for row in connection.execute(query.limit(limit))]
+            if len(found) == limit:
+                return Found(found)  # the page is full: these are the latest matches of all the book
+            names = _latest_names(connection, reach)
+            if len(names) <= reach:
+                return Found(found)  # the whole book was within reach
+            rare_words = _rare_words(connection, folded, names[:reach])
+            few = _few_holding(connection, rare_words)
+            if few is None:
+                return Found(found, only_latest=reach)
+            # The few rows by id first, then the text: asked both at once, PostgreSQL would rather ask the trigram
+            # index for the whole text, and read all of every common trigram's entries ("cli" of "client 5000").
+            by_id = select(appointments).where(appointments.c.id.in_(few)).cte("few")
+            by_id = by_id.prefix_with("MATERIALIZED", dialect="postgresql")
+            query = select(by_id).where(_holding(by_id, folded)).order_by(by_id.c.starts_at.desc(), by_id.c.id.desc())
+            return Found([self._from_row(row) for row in connection.execute(query.limit(limit))])
 
     def create(self, draft: AppointmentDraft) -> Appointment:
         with self.engine.begin() as connection:

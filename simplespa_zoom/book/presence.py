@@ -1,4 +1,4 @@
-"""Presence marks and the attendance line's digest in the database (the core's PresenceLog).
+"""Presence marks and the record of the attendance lines the app wrote, in the database (the core's PresenceLog).
 
 Every server writes here and every page reads from here, so an event received by one server shows on
 a page served by another. Marks are only ever inserted (a replay is refused by the primary key and
@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import AppointmentStore
 from simplespa_zoom.book.database import Reads
-from simplespa_zoom.book.schema import appointments, attendance_lines, presence_marks, removed_hosts
+from simplespa_zoom.book.schema import appointments, attendance_written, presence_marks, removed_hosts
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
-from simplespa_zoom.meetings.presence_ports import Kind, Mark
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, Written
 
 
 class PresenceStore:
@@ -48,31 +48,40 @@ class PresenceStore:
                 )
         return found
 
-    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
-        if meeting_id is None:
-            return None
-        query = select(attendance_lines.c.digest).where(
-            attendance_lines.c.appointment_id == appointment_id, attendance_lines.c.meeting_id == meeting_id
-        )
+    def attendance_written(self, appointment_ids: list[int]) -> dict[int, dict[int, Written]]:
+        if not appointment_ids:
+            return {}
+        query = select(attendance_written).where(attendance_written.c.appointment_id.in_(appointment_ids))
+        found: dict[int, dict[int, Written]] = {}
         with self.reads.connection() as connection:
-            return connection.execute(query).scalar()
+            for row in connection.execute(query):
+                written = Written(row.meeting_id, row.text, row.digest, row.written_ms)
+                found.setdefault(row.appointment_id, {})[row.meeting_id] = written
+        return found
 
-    def write_attendance(
-        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
-    ) -> Appointment:
-        """The notes and the line's digest in one transaction, only if the row is still at base_version."""
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, written: Written) -> Appointment:
+        """The notes and the record of the line in one transaction, only if the row is still at base_version."""
         statement = (
             update(appointments)
             .where(appointments.c.id == appointment_id, appointments.c.version == base_version)
             .values(notes=notes, version=appointments.c.version + 1)
             .returning(appointments)
         )
+        this = (attendance_written.c.appointment_id == appointment_id) & (
+            attendance_written.c.meeting_id == written.meeting_id
+        )
         with self.engine.begin() as connection:
             row = connection.execute(statement).first()
-            if row is not None:
-                connection.execute(delete(attendance_lines).where(attendance_lines.c.appointment_id == appointment_id))
+            if row is not None:  # the version check serialises writers of this row: no two insert the record
+                connection.execute(delete(attendance_written).where(this))
                 connection.execute(
-                    insert(attendance_lines).values(appointment_id=appointment_id, digest=digest, meeting_id=meeting_id)
+                    insert(attendance_written).values(
+                        appointment_id=appointment_id,
+                        meeting_id=written.meeting_id,
+                        text=written.text,
+                        digest=written.digest,
+                        written_ms=written.at_ms,
+                    )
                 )
         if row is None:
             with self.engine.connect() as connection:

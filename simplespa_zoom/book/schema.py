@@ -139,10 +139,14 @@ removed_hosts = Table(
     Column("since_ms", BigInteger, nullable=False),
 )
 
-attendance_lines = Table(
-    "attendance_lines",
+# Issue 29 item 8: that the app wrote the attendance line of a meeting, per appointment and meeting: what it
+# wrote, its digest, when. Kept as long as the appointment (the line itself is in its notes).
+attendance_written = Table(
+    "attendance_written",
     metadata,
     Column("appointment_id", RowId, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", BigInteger, primary_key=True),
+    Column("text", Text),
     Column("digest", Text, nullable=False),
-    Column("meeting_id", BigInteger),  # the meeting the line is the attendance of (0013)
+    Column("written_ms", BigInteger, nullable=False),
 )

@@ -98,10 +98,15 @@ TOPIC_STYLES = ("full", "initials")  # MEETING_TOPIC: the client's whole name in
 def topic_for(client: str, style: str = "full") -> str:
     """The meeting topic for a client: one line, at most Zoom's 200 characters; with "initials" the spa keeps
     the client's name out of Zoom ("Appointment with A. S.")."""
-    name = " ".join(_CONTROL.sub(" ", client).split())
-    if style == "initials":
-        name = initials(name)
+    name = client_as_named(client, style)
     return f"Appointment with {name}"[:TOPIC_MAX] if name else "Appointment"
+
+
+def client_as_named(client: str, style: str = "full") -> str:
+    """The client as the meeting topic names them (one line; with "initials" only their initials), so that
+    what the app says of a meeting elsewhere (the arrival alert) names no more of the client than Zoom sees."""
+    name = " ".join(_CONTROL.sub(" ", client).split())
+    return initials(name) if style == "initials" else name
 
 
 def initials(name: str) -> str:

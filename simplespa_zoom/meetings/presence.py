@@ -8,7 +8,7 @@ needed. The attendance line is rewritten from them, so a late event can only mak
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -16,12 +16,12 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import attendance, notes, timing
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.lines import own_line
 from simplespa_zoom.meetings.ports import AppointmentBook, Clock
-from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog
+from simplespa_zoom.meetings.presence_ports import Kind, Mark, PresenceLog, Written
 
 KEPT_FOR = timedelta(hours=24)  # marks are news for a day; the attendance line is the lasting record
 EARLY = timedelta(hours=1)  # an instance started this long before the appointment still belongs to it
@@ -316,58 +316,77 @@ class PresenceEvents:
             concerned += 1
         return concerned
 
-    def _session(self, appointment: Appointment) -> Session:
-        return session_of(appointment, self.log.marks([appointment.id]).get(appointment.id, []), self.now())
+    def sessions_of(
+        self, appointment_ids: list[int], known: dict[int, Appointment] | None = None
+    ) -> dict[int, tuple[Appointment, Session]]:
+        """The one place that picks each appointment's session (session_of: its own meeting's instances in the
+        window around it), with the appointment, from the store alone (no provider call): one read of the marks,
+        and one read (book.many) of only the appointments that have any and are not already known (those with
+        nothing reported left out). The page, its poll, the attendance line and the tick all see the session this
+        picks."""
+        now = self.now()
+        known = dict(known or {})
+        marks = self.log.marks(appointment_ids)
+        unknown = [key for key in marks if key not in known]
+        if unknown:
+            known.update((appointment.id, appointment) for appointment in self.book.many(unknown))
+        found = {}
+        for key, its_marks in marks.items():
+            appointment = known.get(key)
+            if appointment is None:
+                continue  # deleted since its marks were written
+            session = session_of(appointment, its_marks, now)
+            if session.marks:
+                found[key] = (appointment, session)
+        return found
 
     def now_with(self, appointment_ids: list[int]) -> dict[int, tuple[Appointment, Presence]]:
-        """Each appointment's session with the appointment, from the store alone (no provider call): one read of
-        the marks, and one read of the appointments that have any."""
-        marks = self.log.marks(appointment_ids)
-        return self._sessions(self.book.many(list(marks)), marks)
+        """Each appointment's session with the appointment (those with nothing reported left out)."""
+        return {
+            key: (appointment, Presence.of(session.marks))
+            for key, (appointment, session) in self.sessions_of(appointment_ids).items()
+        }
 
     def presence_of(self, appointments: Sequence[Appointment]) -> dict[int, Presence]:
         """The session of each of these appointments, read already (a page's poll reads its rows itself): one read
-        of the marks (those with nothing reported left out)."""
-        marks = self.log.marks([appointment.id for appointment in appointments])
-        return {key: presence for key, (_, presence) in self._sessions(appointments, marks).items()}
-
-    def _sessions(
-        self, appointments: Iterable[Appointment], marks: dict[int, list[Mark]]
-    ) -> dict[int, tuple[Appointment, Presence]]:
-        now = self.now()
-        found = {}
-        for appointment in appointments:
-            if chosen := session_of(appointment, marks.get(appointment.id, []), now).marks:
-                found[appointment.id] = (appointment, Presence.of(chosen))
-        return found
+        of the marks, none of the appointments (those with nothing reported left out)."""
+        known = {appointment.id: appointment for appointment in appointments}
+        return {key: Presence.of(session.marks) for key, (_, session) in self.sessions_of(list(known), known).items()}
 
     def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
         """Each appointment's session (those with nothing reported left out)."""
         return {key: presence for key, (_, presence) in self.now_with(appointment_ids).items()}
 
     def write_attendance(self, appointment_id: int) -> Appointment | None:
-        """Once the session has ended, its attendance line in the notes: written once, rewritten when a late
-        event (or the next instance of the meeting) changes it. The row is read before the marks, so a write based
-        on marks read too early meets a newer version and is decided again."""
+        """Once the session has ended (the provider's end, or the tick's close), its attendance line in the
+        notes, written once per meeting: the store records that the app wrote it (not read back from the text), a
+        late event (or the next instance of the meeting) may rewrite the app's own unedited line, and a line staff
+        edited (or removed) is theirs, never rewritten. The row is read before the marks, so a write based on
+        marks read too early meets a newer version and is decided again."""
         for _ in range(timing.SAVE_ATTEMPTS):
             appointment = self.book.get(appointment_id)
-            marks = self._session(appointment).marks
-            presence = Presence.of(marks) if marks else None
+            chosen = self.sessions_of([appointment_id], {appointment_id: appointment}).get(appointment_id)
+            marks = chosen[1].marks if chosen is not None else []
+            presence = Presence.of(marks)
             meeting_line = own_line(appointment)
-            if presence is None or presence.ended_ms is None or meeting_line is None:
+            if not marks or presence.ended_ms is None or meeting_line is None:
                 return None
-            meeting_id = appointment.own_meeting_id
-            digest = self.log.attendance_digest(appointment_id, meeting_id)
-            mine = attendance.own_line(appointment.line_format, appointment.notes, digest)
+            line_format = appointment.line_format
+            written = self.log.attendance_written([appointment_id]).get(appointment_id, {}).get(meeting_line.meeting_id)
+            mine = attendance.own_line(line_format, appointment.notes, written.digest) if written else None
+            if written is not None and mine is None:
+                return None  # staff edited or removed it: their correction is the record
+            attended = presence.attended()
+            end = appointment.starts_at + timedelta(minutes=appointment.duration_minutes)
+            verdict = attendance.judge(attended, outcome_of(marks, presence), appointment.starts_at, end)
             someone = not client_identified(appointment)
-            text = attendance.format_line(appointment.line_format, presence.attended(), self.tz, someone)
+            text = attendance.format_line(line_format, attended, self.tz, verdict, someone=someone)
             if mine is not None and mine.text == text:
                 return None
             edited = attendance.place(appointment.notes, text, meeting_line, mine)
+            record = Written(meeting_line.meeting_id, text, notes.fingerprint(text), _ms(self.now()))
             try:
-                return self.log.write_attendance(
-                    appointment_id, appointment.version, edited, notes.fingerprint(text), meeting_id
-                )
+                return self.log.write_attendance(appointment_id, appointment.version, edited, record)
             except VersionConflict:
                 continue
         raise NotesBusy()
@@ -375,18 +394,14 @@ class PresenceEvents:
     def tick(self) -> Ticked:
         """The periodic work on presence, safe on any number of servers at once: forget marks older than a day,
         and close each session of an appointment whose provider end never came (its delivery failed and was
-        dropped) GRACE after the appointment's end and the last mark heard, writing its attendance line from the
-        marks received. A close is a mark like any other: two servers closing at once keep one, and the
-        attendance write is checked against the row's version, so the line is written once."""
+        dropped) GRACE after the appointment's end and the last mark heard, writing its attendance line (with its
+        outcome) from the marks received, through write_attendance like any other. A close is a mark like any
+        other: two servers closing at once keep one, and the attendance write is checked against the row's
+        version and recorded, so the line is written once."""
         now = self.now()
         forgotten = self.log.forget_before(_ms(now - KEPT_FOR))
         closed = busy = 0
-        for appointment_id in self.log.with_marks():
-            try:
-                appointment = self.book.get(appointment_id)
-            except AppointmentNotFound:
-                continue
-            session = self._session(appointment)
+        for appointment_id, (appointment, session) in self.sessions_of(self.log.with_marks()).items():
             if not session.in_window or Presence.of(session.marks).ended_ms is not None:
                 continue
             last = max(session.marks, key=lambda mark: mark.at_ms)
@@ -400,3 +415,24 @@ class PresenceEvents:
             except NotesBusy:
                 busy += 1  # the next tick writes it
         return Ticked(forgotten, closed, busy)
+
+
+# Which marks tell, for the attendance line's outcome (attendance.judge), that the meeting was on, that the client
+# waited in the waiting room, and that the client came (the first of them is when).
+ON_KINDS = frozenset({Kind.STARTED, Kind.HOST_JOINED, Kind.EARLY_JOINED, Kind.ADMITTED, Kind.JOINED})
+WAITED_KINDS = frozenset({Kind.WAITING, Kind.PUT_BACK})
+CAME_KINDS = frozenset({Kind.HOST_AWAITED, Kind.WAITING, Kind.JOINED})
+
+
+def outcome_of(marks: list[Mark], presence: Presence) -> attendance.Session:
+    """What the marks of an ended session say beyond the client's times (attendance.Session): marks after its
+    end belong to no one's time in it."""
+    ended = presence.ended_ms if presence.ended_ms is not None else max(mark.at_ms for mark in marks)
+    within = [mark for mark in marks if mark.at_ms <= ended]
+    came = [mark.at_ms for mark in within if mark.kind in CAME_KINDS]
+    return attendance.Session(
+        started=any(mark.kind in ON_KINDS for mark in within),
+        waited=any(mark.kind in WAITED_KINDS for mark in within),
+        arrived=instant(min(came)) if came else None,
+        ended=instant(ended),
+    )

@@ -43,6 +43,17 @@ class Mark(NamedTuple):
     participant: str = ""
 
 
+class Written(NamedTuple):
+    """The app wrote the attendance line of this meeting (of one appointment): what it wrote, its digest, when
+    (epoch ms). Recorded with the notes, so the app never writes a second line nor relies on reading its own
+    text back; text is None for a line written before the record kept it."""
+
+    meeting_id: int
+    text: str | None
+    digest: str
+    at_ms: int
+
+
 class PresenceLog(Protocol):
     """Where marks and the app's attendance line are kept (the SQL store; a dict in tests).
 
@@ -61,15 +72,12 @@ class PresenceLog(Protocol):
         """Every kept mark of each appointment (those with none are left out)."""
         ...
 
-    def attendance_digest(self, appointment_id: int, meeting_id: int | None) -> str | None:
-        """The digest of the attendance line the app last wrote into this appointment's notes for this meeting
-        (None for another meeting's: that line is the staff's text now)."""
+    def attendance_written(self, appointment_ids: list[int]) -> dict[int, dict[int, Written]]:
+        """What the app wrote of each appointment's meetings, by meeting id (those with none are left out)."""
         ...
 
-    def write_attendance(
-        self, appointment_id: int, base_version: int, notes: str, digest: str, meeting_id: int | None
-    ) -> Appointment:
-        """Save notes holding the app's attendance line of this digest for this meeting, if still at base_version
+    def write_attendance(self, appointment_id: int, base_version: int, notes: str, written: Written) -> Appointment:
+        """Save notes holding the app's attendance line and record that it wrote it, if still at base_version
         (else VersionConflict with the fresh row): one transaction."""
         ...
 

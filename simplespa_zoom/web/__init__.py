@@ -126,6 +126,7 @@ def init_app(app: Flask) -> None:
     templates' helpers, who is signed in, and one blueprint per concern."""
     from simplespa_zoom.web import (
         appointments,
+        attendance,
         connect,
         errors,
         health,
@@ -160,6 +161,7 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_unstorable_input)  # after: its 400 page shows who is signed in
     for module in (staff, appointments, meeting_views, day_views, connect, webhooks, pages, health, presence):
         app.register_blueprint(module.bp)
+    app.register_blueprint(attendance.bp)
     security.csrf.exempt(webhooks.bp)
 
     @app.get("/")

@@ -173,14 +173,15 @@ def index() -> Any:
     today = datetime.now(tz).date()
     query = " ".join(request.args.get("q", "").split())[:SEARCH_MAX]
     if query:
-        found = store().search(query)  # the latest matches; shown in order of start, as a day is
-        found.sort(key=lambda appointment: (appointment.starts_at, appointment.id))
+        found = store().search_book(query)  # the latest matches; shown in order of start, as a day is
+        shown = sorted(found.appointments, key=lambda appointment: (appointment.starts_at, appointment.id))
         return render_template(
             "appointments/index.html",
             query=query,
-            appointments=found,
-            deleted=_deleted_rows(found),
-            more=len(found) >= SEARCH_LIMIT,
+            appointments=shown,
+            deleted=_deleted_rows(shown),
+            more=len(shown) >= SEARCH_LIMIT,
+            only_latest=f"{found.only_latest:,}" if found.only_latest else None,
             today=today,
         )
     day = _day_asked() if "day" in request.args else today

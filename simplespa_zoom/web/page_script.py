@@ -22,6 +22,8 @@ SCRIPT_MESSAGES = (
     "copy_failed",
     "copy_stale",
     "start_tab_blocked",
+    "alert_refused",
+    "alert_unsupported",
 )
 # The confirmations the script words itself: the check's line as it ages on a page left open.
 SCRIPT_CONFIRMATIONS = ("meeting_checked", "checked_minute", "checked_minutes", "checked_hour", "checked_hours")

@@ -16,10 +16,12 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from simplespa_zoom.book.appointments import Polled
-from simplespa_zoom.meetings import attendance
+from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
 from simplespa_zoom.meetings.polling import Watched, next_poll_seconds
-from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, presence_now
+from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, instant, presence_now
+from simplespa_zoom.meetings.presence_ports import Written
+from simplespa_zoom.messages import WORDS
 from simplespa_zoom.web import the_book
 from simplespa_zoom.web.staff import login_required
 from simplespa_zoom.web.words import say, say_presence
@@ -34,27 +36,47 @@ def presence_events() -> PresenceEvents:
     return current_app.extensions["presence"]
 
 
+def arrival(appointment: Appointment, state: Presence | None, someone: bool = False) -> dict[str, Any] | None:
+    """What the arrival alert needs of a client waiting now (static/js/arrivals.js): since when (with the id, it
+    tells one arrival from the next), the client named as the meeting topic names them (MEETING_TOPIC), and
+    whether the events could not tell the client from staff (then the alert says "someone", as the page does)."""
+    since_ms = None if state is None else state.waiting_since_ms or state.host_awaited_since_ms
+    if since_ms is None:
+        return None  # in the waiting room, or arrived before the host: either way someone waits at the door
+    return {
+        "since": instant(since_ms).isoformat(timespec="milliseconds"),
+        "client": notes.client_as_named(appointment.client_name, current_app.config["MEETING_TOPIC"]),
+        "someone": someone,
+    }
+
+
 def presence_texts(
     appointments: Iterable[Appointment], states: dict[int, Presence], off: set[int], now: datetime
-) -> dict[int, str]:
+) -> tuple[dict[int, str], dict[int, dict[str, Any]]]:
     """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
-    from its session's state and whether its host removed the app (then no events come, so say so).
+    from its session's state and whether its host removed the app (then no events come, so say so), and the
+    clients waiting now (for the arrival alert).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line.
     """
     tz = current_app.config["SPA_TZ"]
     texts: dict[int, str] = {}
+    waiting: dict[int, dict[str, Any]] = {}
     for appointment in appointments:
         key = appointment.id
-        note = states[key].note() if key in states else None
+        state = states.get(key)
+        note = state.note() if state is not None else None
         if (note is None and key not in off) or not appointment.line_is_own:
             continue
         if key in off and (note is None or note.code not in ENDED_CODES):
             texts[key] = say("presence_off")
         elif note is not None:
-            texts[key] = say_presence(note, tz, now, someone=not client_identified(appointment))
-    return texts
+            someone = not client_identified(appointment)
+            texts[key] = say_presence(note, tz, now, someone=someone)
+            if (waits := arrival(appointment, state, someone)) is not None:
+                waiting[key] = waits
+    return texts, waiting
 
 
 def watched(polled: Polled, state: Presence | None) -> Watched:
@@ -62,15 +84,29 @@ def watched(polled: Polled, state: Presence | None) -> Watched:
 
 
 def attendance_text(appointment: Appointment) -> str | None:
-    """The app's own attendance line in the notes (a typed look-alike is not shown as it).
+    """The attendance record in the notes: the app's own line, or, once staff edited it, their line said as theirs
+    (a line typed where the app wrote none is not shown as a record).
 
-    Notes without a line of that shape need no read of the digest: most appointments have none.
+    Notes without the attendance label need no read of the store: most appointments have none.
     """
-    if not attendance.find_lines(appointment.line_format, appointment.notes):
+    if f"{appointment.line_format.attendance_label}:" not in appointment.notes:
         return None
-    digest = the_book().presence.attendance_digest(appointment.id, appointment.own_meeting_id)
-    line = attendance.own_line(appointment.line_format, appointment.notes, digest)
-    return line.text if line else None
+    written = the_book().presence.attendance_written([appointment.id]).get(appointment.id, {})
+    found = attendance.standing(appointment.line_format, appointment.notes, *record_of(appointment, written))
+    if found is None:
+        return None
+    return WORDS["attendance_by_staff"].format(line=found.line.text) if found.by_staff else found.line.text
+
+
+def record_of(appointment: Appointment, written: dict[int, Written]) -> tuple[str | None, int]:
+    """The digest of the attendance line the app wrote for the appointment's meeting (None: none yet), and where
+    that meeting's line ends, for attendance.standing. A meeting removed from the notes leaves its record: then
+    the latest line the app wrote is the appointment's record."""
+    line = appointment.own_meeting_line
+    if line is not None:
+        return (written[line.meeting_id].digest if line.meeting_id in written else None), line.end
+    latest = max(written.values(), key=lambda one: one.at_ms, default=None)
+    return (latest.digest if latest else None), 0
 
 
 def _no_store(answer: Any) -> Any:
@@ -91,16 +127,19 @@ def one(appointment_id: int) -> Any:
     appointment = polled.appointment
     now = datetime.now(UTC)
     state = presence_events().presence_of([appointment]).get(appointment_id) if polled.has_marks else None
-    text = None
+    text = waits = None
     if appointment.line_is_own:
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
         if polled.off and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
-            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=not client_identified(appointment))
+            someone = not client_identified(appointment)
+            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=someone)
+            waits = arrival(appointment, state, someone)
     return _no_store(
         {
             "presence": text,
+            "waiting": {str(appointment_id): waits} if waits else {},
             "attendance": attendance_text(appointment),
             "version": polled.version,
             "next_poll_seconds": next_poll_seconds([watched(polled, state)], now),
@@ -121,10 +160,11 @@ def day() -> Any:
     polled = book.polled(ids)
     telling = book.many([key for key, row in polled.items() if row.has_marks or row.off])
     states = presence_events().presence_of([appointment for appointment in telling if polled[appointment.id].has_marks])
-    texts = presence_texts(telling, states, {key for key, row in polled.items() if row.off}, now)
+    texts, waiting = presence_texts(telling, states, {key for key, row in polled.items() if row.off}, now)
     return _no_store(
         {
             "presence": {str(key): text for key, text in texts.items()},
+            "waiting": {str(key): waits for key, waits in waiting.items()},
             "versions": {str(key): row.version for key, row in polled.items()},
             "next_poll_seconds": next_poll_seconds((watched(row, states.get(key)) for key, row in polled.items()), now),
         }

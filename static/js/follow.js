@@ -2,6 +2,7 @@
 // when it changes the page redraws from the app's database (never Zoom): the appointment page its widget, notes
 // and mail state from GET …/meeting/shown; the day list its changed rows from the day list itself.
 
+import { keepRemoveConfirm, showDeleted } from "./told.js";
 import { showMeeting } from "./widget.js";
 
 const appointment = () => document.getElementById("appointment");
@@ -21,6 +22,8 @@ function redrawMeeting(body) {
   const before = area?.querySelector("[data-meeting-id]")?.dataset.meetingId;
   const kept = area ? CARRIED.map((selector) => [...area.querySelectorAll(selector)]) : [];
   showMeeting(body);
+  showDeleted(body.deleted_in_zoom); // a deletion in Zoom reaches the open page with its notice and actions
+  keepRemoveConfirm(body);
   const after = area?.querySelector("[data-meeting-id]")?.dataset.meetingId;
   if (!area || before !== after) return;
   CARRIED.forEach((selector, index) => {

@@ -3,9 +3,11 @@
 // and reconnecting), widget.js (the meeting widget), times.js ("(your time)"), actions.js (the buttons),
 // server.js (the texts and rules the server hands the script), start.js (Start meeting),
 // day.js (the day list's check of today's meetings), presence.js (the presence poll), follow.js (open pages
-// redrawn when the poll's version moves; Copy's fresh read), checked.js ("Checked with Zoom …" ageing).
+// redrawn when the poll's version moves; Copy's fresh read), checked.js ("Checked with Zoom …" ageing),
+// arrivals.js (the alert when a client is waiting: its opt-in, the notification, the tone and the title's count).
 
 import { addMeeting, checkMeeting, copyText, removeMeeting, settleOrphan } from "./actions.js";
+import { wireArrivalAlert } from "./arrivals.js";
 import { checkDay } from "./day.js";
 import { submitUnderLock } from "./requests.js";
 import { startMeeting } from "./start.js";
@@ -68,4 +70,7 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Who is in the meeting, live: polls the app (the database only, no Zoom call) while the page is open.
-document.addEventListener("DOMContentLoaded", watchPresence);
+document.addEventListener("DOMContentLoaded", () => {
+  wireArrivalAlert();
+  watchPresence();
+});

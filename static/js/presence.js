@@ -2,11 +2,13 @@
 // seconds what Zoom's events said. The answer is read from the database only (no Zoom call, no lock):
 // an event received by any of the app's servers shows on a page served by any other.
 
+import { arrivalAlertWanted, noticeArrivals } from "./arrivals.js";
 import { ageChecks } from "./checked.js";
 import { followAppointment, followRows } from "./follow.js";
 
 const EVERY_MS = 2000; // until the server says (next_poll_seconds: often near a meeting, seldom elsewhere)
 const AFTER_FAILURE_MS = 10000;
+const WHILE_HIDDEN_MS = 10000; // a tab in the background asks only for the arrival alert, and less often
 
 // When the server asks this page to ask again: its answer's next_poll_seconds (issue 30: a chain's open pages).
 function nextMs(body) {
@@ -32,7 +34,8 @@ async function ask(url) {
 
 function poll(url, apply) {
   const next = async () => {
-    if (document.visibilityState === "hidden") {
+    const hidden = document.visibilityState === "hidden";
+    if (hidden && !arrivalAlertWanted()) {
       setTimeout(next, EVERY_MS);
       return;
     }
@@ -40,7 +43,7 @@ function poll(url, apply) {
     if (answer.stop) return;
     if (answer.body) await apply(answer.body);
     ageChecks(document);
-    setTimeout(next, answer.body ? nextMs(answer.body) : AFTER_FAILURE_MS);
+    setTimeout(next, !answer.body ? AFTER_FAILURE_MS : hidden ? WHILE_HIDDEN_MS : nextMs(answer.body));
   };
   next(); // the page is served without who is in the meeting: ask as it opens
 }
@@ -54,6 +57,7 @@ function watchAppointment() {
   poll(section.dataset.presenceUrl, async (body) => {
     show(document.getElementById("presence-now"), body.presence);
     show(document.getElementById("presence-attendance"), body.attendance);
+    await noticeArrivals(body.waiting);
     if (!body.version || body.version === version) return;
     try {
       await followAppointment();
@@ -88,6 +92,7 @@ function watchDay() {
     for (const row of document.querySelectorAll("[data-presence-for]")) {
       show(row, (body.presence || {})[row.dataset.presenceFor]);
     }
+    await noticeArrivals(body.waiting);
   });
 }
 
