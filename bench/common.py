@@ -112,8 +112,9 @@ def report(name: str, value: str, target: str, ok: bool) -> None:
     print(f"{name:<58} {value:<34} target {target:<22} {'PASS' if ok else 'MISS'}")
 
 
-def with_zoom_line(stack: LocalStack) -> Appointment:
-    appointment = stack.add_appointment(notes="Prefers lavender oil.")
+def with_zoom_line(stack: LocalStack, **details: Any) -> Appointment:
+    """An appointment (details: add_appointment's) with the app's meeting, as Add Meeting leaves it."""
+    appointment = stack.add_appointment(notes="Prefers lavender oil.", **details)
     tz = stack.app.config["SPA_TZ"]
     line = notes.format_line(
         ZOOM_LINE_FORMAT, notes.topic_for(appointment.client_name), appointment.starts_at.astimezone(tz), JOIN_URL

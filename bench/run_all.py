@@ -11,6 +11,7 @@ import bench_day_check
 import bench_mail
 import bench_notes
 import bench_page
+import bench_poll
 import bench_scale
 import bench_session
 import bench_slow_clients
@@ -33,6 +34,7 @@ def main() -> None:
     bench_day_check.run()
     bench_mail.run()
     bench_slow_clients.run()
+    bench_poll.run()
 
 
 if __name__ == "__main__":

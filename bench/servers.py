@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,16 +41,20 @@ def app_environment(stack: LocalStack) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict[str, str], workers: int = 2, threads: int = 0) -> Iterator[str]:
+def gunicorn(
+    target: str, env: dict[str, str], workers: int = 2, threads: int = 0, options: Sequence[str] = ()
+) -> Iterator[str]:
     """Serve `target` (module:app, from bench/) until the block ends; yields its URL.
 
-    Sync workers, or with `threads` gthread workers as README's production section runs the app.
+    Sync workers, or with `threads` gthread workers as README's production section runs the app; `options`: more of
+    gunicorn's own.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
+    command += list(options)
     process = subprocess.Popen(
         [*command, "--chdir", str(BENCH), target],
         env={**os.environ, **env},

@@ -16,7 +16,7 @@ from .helpers import Stack, add_meeting_connecting_first, sign_in
 from .test_presence import day_list
 
 WITHIN = 5000  # ms: the poll asks every 2 s
-SOON = datetime.now(UTC) + timedelta(minutes=30)
+SOON = datetime.now(UTC) + timedelta(minutes=10)  # near: its open pages ask every 2 s
 TOPIC = "Appointment with Ana Souza"
 
 
@@ -160,3 +160,52 @@ def test_each_presence_state_has_its_one_true_sentence_on_the_open_page(page: Pa
         if action is not None:
             zoom.get_by_role("button", name=f"{action}: {TOPIC}").click()
         expect(presence.get_by_role("status")).to_have_text(re.compile(f"^{sentence.format(t=clock)}$"), timeout=WITHIN)
+
+
+# Counts the page's fetches as it makes them (its polls), and those still waiting for an answer.
+COUNT_FETCHES = """
+window.__polls = 0;
+window.__waiting = 0;
+const original = window.fetch;
+window.fetch = function (input, init) {
+  const url = String(input && input.url ? input.url : input);
+  if (/\\/presence(\\?|$)/.test(url)) window.__polls += 1;
+  window.__waiting += 1;
+  return original.call(this, input, init).finally(() => { window.__waiting -= 1; });
+};
+"""
+
+
+def run_clock(page: Page, seconds: int) -> None:
+    """Move the page's stopped clock on second by second, each poll it makes answered before the next second."""
+    for _ in range(seconds):
+        page.clock.run_for(1000)
+        page.wait_for_function("() => window.__waiting === 0")
+
+
+def test_a_page_far_from_its_meeting_asks_seldom_and_still_shows_a_new_link_within_half_a_minute(
+    page: Page, stack: Stack
+) -> None:
+    """Two days ahead nothing can happen in the meeting soon: the server tells the page to ask every 20 s, not 2 s
+    (issue 30 item 6), and a change still reaches the open page within half a minute."""
+    appointment = stack.add_appointment("Ana Souza", start=datetime.now(UTC) + timedelta(days=2))
+    page.add_init_script(COUNT_FETCHES)
+    page.clock.install()
+    sign_in(page, stack)
+    add_meeting_connecting_first(page, stack, appointment)
+    widget = page.get_by_role("region", name="Zoom meeting")
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=30))
+    page.reload()
+    expect(page.get_by_text("Zoom has reported no one in the meeting yet.")).to_be_visible()  # the first poll
+    page.wait_for_function("() => window.__waiting === 0")
+    zoom = page.context.new_page()
+    zoom.goto(f"{stack.zoom_server.url}/marketplace")
+    zoom.get_by_role("button", name=f"New passcode for {TOPIC}").click()
+    new_link = the_meeting(stack)["join_url"]
+    assert stack.appointment(appointment.id).notes.endswith(new_link)
+    polls = page.evaluate("window.__polls")
+
+    run_clock(page, 30)
+    expect(widget.get_by_role("link", name="Client link")).to_have_attribute("href", new_link)
+    expect(page.locator("#notes")).to_contain_text(new_link)
+    assert 1 <= page.evaluate("window.__polls") - polls <= 2  # every 20 s: at 2 s it would have asked 15 times

@@ -18,7 +18,7 @@ WITHIN = 5000  # ms: "within a few seconds", as the issue asks
 WAITING = re.compile(r"Someone is waiting since \d{1,2}:\d\d [ap]m\.")  # a free account: client or staff
 
 
-SOON = datetime.now(UTC) + timedelta(minutes=30)  # a session about to happen
+SOON = datetime.now(UTC) + timedelta(minutes=10)  # a session about to happen: its open pages ask every 2 s
 
 
 def day_list(stack: Stack, server: str, appointment_id: int) -> str:

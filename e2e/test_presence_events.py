@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from .helpers import Stack, add_meeting_connecting_first, sign_in
 
 WITHIN = 5000  # ms: the poll asks every 2 s
-SOON = datetime.now(UTC) + timedelta(minutes=30)
+SOON = datetime.now(UTC) + timedelta(minutes=10)  # near: its open pages ask every 2 s
 TOPIC = "Appointment with Ana Souza"
 T = r"\d{1,2}:\d\d [ap]m"
 

@@ -72,6 +72,9 @@ class InMemoryBook:
             raise AppointmentNotFound(appointment_id)
         return self.rows[appointment_id]
 
+    def many(self, appointment_ids: Collection[int]) -> list[Appointment]:
+        return [self.rows[key] for key in appointment_ids if key in self.rows]
+
     def claim_for_create(self, appointment_id: int) -> Claim | None:
         if appointment_id in self.claimed:
             return None

@@ -69,6 +69,12 @@ def test_an_unknown_appointment_is_not_found(subject: Subject) -> None:
         subject.book.get(987654)
 
 
+def test_many_reads_those_appointments_that_exist(subject: Subject) -> None:
+    first, second = subject.add("One."), subject.add("Two.")
+    assert sorted(subject.book.many([second.id, 987654, first.id]), key=lambda a: a.id) == [first, second]
+    assert subject.book.many([]) == []
+
+
 def test_a_write_based_on_the_read_version_saves_and_a_stale_one_conflicts_with_the_fresh_copy(
     subject: Subject,
 ) -> None:

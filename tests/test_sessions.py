@@ -50,6 +50,8 @@ from .test_presence import (
 )
 from .test_webhooks import deliver
 
+PACE_AND_VERSION = {"version": None, "next_poll_seconds": None}  # told apart by test_open_pages, test_poll_cost
+
 
 def booked_at(app: Flask, minutes: int, duration: int = 60):
     """An appointment starting `minutes` after BASE with the app's meeting, its line amid the staff's text."""
@@ -130,8 +132,8 @@ def test_a_later_session_outside_the_appointments_window_never_erases_the_record
     deliver_all(client, session((STARTED, 0), (JOINS, 0), (LEAVES, 20), (ENDED, 20), person=HOST, name="s2=="))
     assert get_appointment(app, booked.id).notes == expected_notes(app, booked, text)
     login(client)
-    assert poll(client, booked.id) | {"version": None} == {
-        "presence": f"Meeting ended at {said(app, -195)}.", "attendance": text, "waiting": {}, "version": None,
+    assert poll(client, booked.id) | PACE_AND_VERSION == {
+        "presence": f"Meeting ended at {said(app, -195)}.", "attendance": text, "waiting": {}, **PACE_AND_VERSION,
     }  # fmt: skip
 
 
@@ -223,8 +225,8 @@ def test_a_new_meeting_starts_clean_and_the_old_attendance_line_stays_the_staffs
     deliver_all(client, session((STARTED, 0), (WAITS, 1), (ENDED, 30)))
     old_line = "Zoom attendance: client waited but was not admitted"
     login(client)
-    assert poll(client, booked.id) | {"version": None} == {
-        "presence": f"Meeting ended at {said(app, 30)}.", "attendance": old_line, "waiting": {}, "version": None
+    assert poll(client, booked.id) | PACE_AND_VERSION == {
+        "presence": f"Meeting ended at {said(app, 30)}.", "attendance": old_line, "waiting": {}, **PACE_AND_VERSION
     }  # fmt: skip
     connect_zoom(client)
     zoom.delete(f"{API}/meetings/{MEETING_ID}", status=204)
@@ -232,8 +234,9 @@ def test_a_new_meeting_starts_clean_and_the_old_attendance_line_stays_the_staffs
     new_url = JOIN_URL.replace(str(MEETING_ID), str(MEETING_ID + 7))
     renewed = with_app_meeting(app, get_appointment(app, booked.id), meeting_id=MEETING_ID + 7, join_url=new_url)
     assert renewed.notes == "Bring a towel.\n" + old_line + "\n" + line_for(app, booked, new_url)
-    assert poll(client, booked.id) | {"version": None} == {
-        "presence": "Zoom has reported no one in the meeting yet.", "attendance": None, "waiting": {}, "version": None
+    assert poll(client, booked.id) | PACE_AND_VERSION == {
+        "presence": "Zoom has reported no one in the meeting yet.", "attendance": None, "waiting": {},
+        **PACE_AND_VERSION,
     }  # fmt: skip
     new_meeting = [dict(one) for one in session((STARTED, 40), (JOINS, 41), (LEAVES, 50), (ENDED, 51), name="s9==")]
     for one in new_meeting:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from simplespa_zoom.book.appointments import AppointmentStore
-from simplespa_zoom.book.database import open_engine, upgrade
+from simplespa_zoom.book.database import Reads, open_engine, upgrade
 from simplespa_zoom.book.outbox import OutboxStore
 from simplespa_zoom.book.presence import PresenceStore
 from simplespa_zoom.book.staff import StaffStore
@@ -20,6 +20,7 @@ class Book:
     """One database and its stores, opened once per process."""
 
     engine: Engine
+    reads: Reads  # a web request lends its connection here (web.lend_request_connection)
     appointments: AppointmentStore
     staff: StaffStore
     presence: PresenceStore
@@ -29,13 +30,15 @@ class Book:
     def open(cls, database: str, line_format: MeetingLineFormat) -> Book:
         """The book at database, whose appointments read the app's line in the provider's line_format."""
         engine = open_engine(database)
-        appointments = AppointmentStore(engine, line_format)
+        reads = Reads(engine)
+        appointments = AppointmentStore(engine, line_format, reads)
         return cls(
             engine,
+            reads,
             appointments,
-            StaffStore(engine),
-            PresenceStore(engine, appointments),
-            OutboxStore(engine, line_format),
+            StaffStore(engine, reads),
+            PresenceStore(engine, appointments, reads),
+            OutboxStore(engine, line_format, reads),
         )
 
     def upgrade(self) -> str:

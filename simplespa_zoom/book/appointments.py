@@ -7,11 +7,12 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Row, delete, exists, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, Select, delete, exists, func, insert, select, text, update
 
-from simplespa_zoom.book.schema import appointments, note_meetings, outbox
+from simplespa_zoom.book.database import Reads
+from simplespa_zoom.book.schema import appointments, note_meetings, outbox, presence_marks, removed_hosts
 from simplespa_zoom.meetings.domain import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -181,6 +182,44 @@ def _index_notes(connection: Connection, appointment_id: int, meeting_ids: Colle
         )
 
 
+_WHEN = ("id", "starts_at", "duration_minutes")
+_VERSION_PARTS = 5
+
+
+class Polled(NamedTuple):
+    """An appointment as the presence poll first reads it (AppointmentStore.polled)."""
+
+    version: str
+    starts_at: datetime
+    duration_minutes: int
+    has_marks: bool  # presence marks kept for it
+    off: bool  # its meeting's host removed the app
+    appointment: Appointment | None  # the whole row, when asked for
+
+
+def _with_version(appointment_ids: Collection[int], *columns: Any) -> Select[Any]:
+    """These columns of the appointments, then the parts of each one's version: the row's version and its letters
+    (how many, the latest, how many settled, how many attempts)."""
+    letters = outbox.c
+    return (
+        select(
+            *columns,
+            appointments.c.version,
+            func.count(letters.id),
+            func.max(letters.id),
+            func.count(letters.settled_at),
+            func.sum(letters.attempts),
+        )
+        .select_from(appointments.outerjoin(outbox, letters.appointment_id == appointments.c.id))
+        .where(appointments.c.id.in_(list(appointment_ids)))
+        .group_by(appointments.c.id)  # its primary key: the row's other columns may be read with it
+    )
+
+
+def _version(row: Row[Any]) -> str:
+    return ".".join(str(part or 0) for part in row[-_VERSION_PARTS:])
+
+
 _LATEST_FIRST = (appointments.c.starts_at.desc(), appointments.c.id.desc())
 
 
@@ -221,12 +260,14 @@ def _latest_names(connection: Connection, reach: int) -> list[str]:
 class AppointmentStore:
     """All reads and writes of appointments; each write checks the version it was based on.
 
-    Built once per app: each call takes a pooled connection for one short transaction. Every
-    write of notes comes with the meeting ids they name (the core reads the notes, not the store).
+    Built once per app: each write takes a pooled connection for one short transaction; reads go through `reads`
+    (the request's own connection when it lent one). Every write of notes comes with the meeting ids they name (the
+    core reads the notes, not the store).
     """
 
-    def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
+    def __init__(self, engine: Engine, line_format: MeetingLineFormat, reads: Reads | None = None) -> None:
         self.engine = engine
+        self.reads = reads or Reads(engine)
         # Called after a transaction that wrote a letter commits: the mail package starts delivering it.
         self.on_letter: Callable[[], None] | None = None
         self.line_format = line_format  # how the provider's line reads, for the appointments and the index
@@ -235,7 +276,7 @@ class AppointmentStore:
         return from_row(row, self.line_format)
 
     def get(self, appointment_id: int) -> Appointment:
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             row = connection.execute(select(appointments).where(appointments.c.id == appointment_id)).first()
         if row is None:
             raise AppointmentNotFound(appointment_id)
@@ -248,7 +289,7 @@ class AppointmentStore:
             .where(appointments.c.starts_at >= to_db(start), appointments.c.starts_at < to_db(end))
             .order_by(appointments.c.starts_at, appointments.c.id)
         )
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             return [self._from_row(row) for row in connection.execute(query)]
 
     def search(self, part: str, limit: int = SEARCH_LIMIT) -> list[Appointment]:
@@ -432,29 +473,49 @@ class AppointmentStore:
     def versions(self, appointment_ids: Collection[int]) -> dict[int, str]:
         """A token per appointment that changes whenever what its page shows may have: the row's version (every
         notes, start or status write bumps it) and its letters (one more, one settled, one more attempt, or
-        purged). One indexed query for all the ids, reading no notes: the pages' 2 s poll carries it."""
+        purged). One indexed query for all the ids, reading no notes."""
         if not appointment_ids:
             return {}
-        letters = outbox.c
-        query = (
-            select(
-                appointments.c.id,
-                appointments.c.version,
-                func.count(letters.id),
-                func.max(letters.id),
-                func.count(letters.settled_at),
-                func.sum(letters.attempts),
+        with self.reads.connection() as connection:
+            return {
+                row[0]: _version(row) for row in connection.execute(_with_version(appointment_ids, appointments.c.id))
+            }
+
+    def polled(self, appointment_ids: Collection[int], *, rows: bool = False) -> dict[int, Polled]:
+        """What the presence poll needs of each appointment, in one indexed query for all the ids: its version,
+        when it is, and whether it has any presence to tell (marks, or a host who removed the app); with rows, the
+        appointment itself (the appointment page's poll: its attendance line is in the notes)."""
+        if not appointment_ids:
+            return {}
+        has_marks = exists().where(presence_marks.c.appointment_id == appointments.c.id)
+        off = appointments.c.zoom_host_mark.in_(select(removed_hosts.c.host_mark))
+        columns = [*appointments.c] if rows else [appointments.c[name] for name in _WHEN]
+        query = _with_version(appointment_ids, *columns, has_marks.label("has_marks"), off.label("off"))
+        with self.reads.connection() as connection:
+            found = connection.execute(query).all()
+        return {
+            row.id: Polled(
+                _version(row),
+                _read_start(row.starts_at) or UNREADABLE_START,
+                row.duration_minutes,
+                bool(row.has_marks),
+                bool(row.off),
+                self._from_row(row) if rows else None,
             )
-            .select_from(appointments.outerjoin(outbox, letters.appointment_id == appointments.c.id))
-            .where(appointments.c.id.in_(list(appointment_ids)))
-            .group_by(appointments.c.id, appointments.c.version)
-        )
-        with self.engine.connect() as connection:
-            return {row[0]: ".".join(str(part or 0) for part in row[1:]) for row in connection.execute(query)}
+            for row in found
+        }
+
+    def many(self, appointment_ids: Collection[int]) -> list[Appointment]:
+        """These appointments (those that exist), in one query."""
+        if not appointment_ids:
+            return []
+        with self.reads.connection() as connection:
+            query = select(appointments).where(appointments.c.id.in_(list(appointment_ids)))
+            return [self._from_row(row) for row in connection.execute(query)]
 
     def find_by_meeting(self, meeting_id: int) -> list[Appointment]:
         """Appointments for which the app created this meeting (by index, not by reading notes)."""
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             rows = connection.execute(select(appointments).where(appointments.c.zoom_meeting_id == int(meeting_id)))
             return [self._from_row(row) for row in rows]
 
@@ -474,7 +535,7 @@ class AppointmentStore:
         )
         if besides is not None:
             query = query.where(note_meetings.c.appointment_id != besides)
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             return [self._from_row(row) for row in connection.execute(query)]
 
     def _write(

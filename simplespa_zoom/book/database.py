@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import select
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import DisconnectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LEGACY_SCHEMA_VERSION = 6  # the last hand-written SQLite migration; revision 0001 is that schema
@@ -17,6 +21,9 @@ BASELINE = "0001"
 # Seconds to reach PostgreSQL: a dead or unreachable server is reported at once ("unavailable"),
 # not waited on by every request. A `connect_timeout` in the DATABASE URL overrides it.
 CONNECT_TIMEOUT = 3
+# Seconds a pooled PostgreSQL connection is kept before it is opened anew: a firewall or proxy that silently drops
+# idle connections after a while (no goodbye the checkout could see) meets none older than this.
+RECYCLE_SECONDS = 1800
 
 
 class DatabaseError(Exception):
@@ -48,7 +55,47 @@ def open_engine(database: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     timeout = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": CONNECT_TIMEOUT}
-    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True, connect_args=timeout)
+    # No pre-ping (a round trip on every checkout): _closed_by_server checks the socket instead, and a connection
+    # dropped unseen fails its request once, after which SQLAlchemy opens the pool's connections anew.
+    engine = create_engine(url, pool_size=5, max_overflow=10, pool_recycle=RECYCLE_SECONDS, connect_args=timeout)
+    event.listen(engine, "checkout", _closed_by_server)
+    return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled connection the server has closed, without a round trip: an idle connection's socket has
+    something to read only when the server said goodbye (a restart, pg_terminate_backend, an idle timeout) or
+    hung up. The pool then opens a fresh one in its place (SQLAlchemy's DisconnectionError)."""
+    if dbapi_connection.closed or dbapi_connection.fileno() < 0:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")
+
+
+class Reads:
+    """Where the stores read. A unit of work that reads many times (one web request) lends one connection for all
+    its reads (`lend`): no checkout, no BEGIN and no ROLLBACK per read. Without one, each read takes a pooled
+    connection for its call. Writes always take their own pooled connection and transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lent: Callable[[], Connection | None] = lambda: None
+
+    def open(self) -> Connection:
+        """A connection for a unit of work's reads: in autocommit, so each read sees everything committed before it
+        (its own writes included) and no transaction stays open while the request waits on anything else."""
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        lent = self.lent()
+        if lent is not None:
+            yield lent
+            return
+        with self.engine.connect() as connection:
+            yield connection
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Row, Select, and_, delete, exists, insert, or_, s
 from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import from_row, letter_values, to_db
+from simplespa_zoom.book.database import Reads
 from simplespa_zoom.book.schema import appointments, outbox
 from simplespa_zoom.meetings.domain import Appointment
 from simplespa_zoom.meetings.ports import Letter, LetterKind, LetterState, LetterStatus, MeetingLineFormat
@@ -67,8 +68,9 @@ def _status(row: Row[Any]) -> LetterStatus:
 class OutboxStore:
     """The outbox's reads and writes; letters themselves are written with the notes (AppointmentStore)."""
 
-    def __init__(self, engine: Engine, line_format: MeetingLineFormat) -> None:
+    def __init__(self, engine: Engine, line_format: MeetingLineFormat, reads: Reads | None = None) -> None:
         self.engine = engine
+        self.reads = reads or Reads(engine)  # the page's reads (latest, letters); the sender's take their own
         self.line_format = line_format  # the reminders' appointments read their line in it
 
     def claim_next(self, now: datetime) -> Letter | None:
@@ -174,7 +176,7 @@ class OutboxStore:
                 ),
             )
         )
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             return bool(connection.execute(query).scalar())
 
     def reminders_due(self, now: datetime, until: datetime) -> list[Appointment]:
@@ -208,12 +210,12 @@ class OutboxStore:
             .order_by(outbox.c.id.desc())
             .limit(1)
         )
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             row = connection.execute(query).first()
         return None if row is None else _status(row)
 
     def letters(self, appointment_id: int) -> list[LetterStatus]:
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             rows = connection.execute(self._statuses(appointment_id).order_by(outbox.c.id)).all()
         return [_status(row) for row in rows]
 

@@ -11,14 +11,16 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from simplespa_zoom.book.appointments import AppointmentStore
+from simplespa_zoom.book.database import Reads
 from simplespa_zoom.book.schema import appointments, attendance_written, presence_marks, removed_hosts
 from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.presence_ports import Kind, Mark, Written
 
 
 class PresenceStore:
-    def __init__(self, engine: Engine, appointments: AppointmentStore) -> None:
+    def __init__(self, engine: Engine, appointments: AppointmentStore, reads: Reads | None = None) -> None:
         self.engine = engine
+        self.reads = reads or Reads(engine)
         self.appointments = appointments  # builds the rows it writes, in the provider's line format
 
     def add(self, appointment_id: int, mark: Mark) -> bool:
@@ -39,7 +41,7 @@ class PresenceStore:
             return {}
         query = select(presence_marks).where(presence_marks.c.appointment_id.in_(appointment_ids))
         found: dict[int, list[Mark]] = {}
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             for row in connection.execute(query):
                 found.setdefault(row.appointment_id, []).append(
                     Mark(row.session, Kind(row.kind), row.at_ms, row.meeting_id, row.participant)
@@ -51,7 +53,7 @@ class PresenceStore:
             return {}
         query = select(attendance_written).where(attendance_written.c.appointment_id.in_(appointment_ids))
         found: dict[int, dict[int, Written]] = {}
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             for row in connection.execute(query):
                 written = Written(row.meeting_id, row.text, row.digest, row.written_ms)
                 found.setdefault(row.appointment_id, {})[row.meeting_id] = written
@@ -107,5 +109,5 @@ class PresenceStore:
             appointments.c.id.in_(appointment_ids),
             appointments.c.zoom_host_mark.in_(select(removed_hosts.c.host_mark)),
         )
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             return set(connection.execute(query).scalars())

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from simplespa_zoom.book import sign_in_guard
+from simplespa_zoom.book.database import Reads
 from simplespa_zoom.book.schema import ended_sessions, staff
 
 MIN_PASSWORD_LENGTH = 10
@@ -49,8 +50,9 @@ _SIGNED_IN = select(staff, exists().where(ended_sessions.c.session_id == bindpar
 class StaffStore:
     """Staff accounts; emails match in any case."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reads: Reads | None = None) -> None:
         self.engine = engine
+        self.reads = reads or Reads(engine)
 
     def create(self, email: str, password: str) -> Staff:
         email = email.strip()
@@ -116,7 +118,7 @@ class StaffStore:
 
     def signed_in(self, staff_id: int, session_id: str) -> tuple[Staff, bool] | None:
         """The staff member, and whether signing out has ended this session; None if no such account."""
-        with self.engine.connect() as connection:
+        with self.reads.connection() as connection:
             row = connection.execute(_SIGNED_IN, {"staff_id": staff_id, "session_id": session_id}).first()
         if row is None:
             return None

@@ -8,6 +8,7 @@ needed. The attendance line is rewritten from them, so a late event can only mak
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -15,7 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from simplespa_zoom.meetings import attendance, notes, timing
-from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound, VersionConflict
+from simplespa_zoom.meetings.domain import Appointment, VersionConflict
 from simplespa_zoom.meetings.errors import NotesBusy
 from simplespa_zoom.meetings.host_marks import HostMarks
 from simplespa_zoom.meetings.lines import own_line
@@ -320,19 +321,21 @@ class PresenceEvents:
     ) -> dict[int, tuple[Appointment, Session]]:
         """The one place that picks each appointment's session (session_of: its own meeting's instances in the
         window around it), with the appointment, from the store alone (no provider call): one read of the marks,
-        and a read of only the appointments that have any and are not already known (those with nothing
-        reported left out). The page, the attendance line and the tick all see the session this picks."""
+        and one read (book.many) of only the appointments that have any and are not already known (those with
+        nothing reported left out). The page, its poll, the attendance line and the tick all see the session this
+        picks."""
         now = self.now()
-        known = known or {}
+        known = dict(known or {})
+        marks = self.log.marks(appointment_ids)
+        unknown = [key for key in marks if key not in known]
+        if unknown:
+            known.update((appointment.id, appointment) for appointment in self.book.many(unknown))
         found = {}
-        for key, marks in self.log.marks(appointment_ids).items():
+        for key, its_marks in marks.items():
             appointment = known.get(key)
             if appointment is None:
-                try:
-                    appointment = self.book.get(key)
-                except AppointmentNotFound:
-                    continue
-            session = session_of(appointment, marks, now)
+                continue  # deleted since its marks were written
+            session = session_of(appointment, its_marks, now)
             if session.marks:
                 found[key] = (appointment, session)
         return found
@@ -343,6 +346,12 @@ class PresenceEvents:
             key: (appointment, Presence.of(session.marks))
             for key, (appointment, session) in self.sessions_of(appointment_ids).items()
         }
+
+    def presence_of(self, appointments: Sequence[Appointment]) -> dict[int, Presence]:
+        """The session of each of these appointments, read already (a page's poll reads its rows itself): one read
+        of the marks, none of the appointments (those with nothing reported left out)."""
+        known = {appointment.id: appointment for appointment in appointments}
+        return {key: Presence.of(session.marks) for key, (_, session) in self.sessions_of(list(known), known).items()}
 
     def now_of(self, appointment_ids: list[int]) -> dict[int, Presence]:
         """Each appointment's session (those with nothing reported left out)."""

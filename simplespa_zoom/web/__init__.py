@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from flask import Flask, current_app, g, redirect, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, url_for
+from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -92,6 +93,28 @@ def meeting_services() -> MeetingJobs:
     return g.meetings
 
 
+def lend_request_connection(app: Flask) -> None:
+    """One connection for all of a request's reads, as Flask's tutorial keeps its get_db() on g: opened at the
+    request's first read, closed at its teardown. A presence poll then costs its SELECTs alone, not a checkout,
+    BEGIN and ROLLBACK around each; writes keep their own transactions (book.database.Reads)."""
+    reads = app.extensions["book"].reads
+
+    def lent() -> Connection | None:
+        if not has_request_context():
+            return None  # the CLI and the mail courier read as before, a pooled connection per call
+        if "book_reads" not in g:
+            g.book_reads = reads.open()
+        return g.book_reads
+
+    def close(_error: BaseException | None) -> None:
+        connection = g.pop("book_reads", None)
+        if connection is not None:
+            connection.close()
+
+    reads.lent = lent
+    app.teardown_appcontext(close)
+
+
 class RowIdConverter(IntegerConverter):
     """A database row id: ASCII digits that fit a signed 64-bit integer (larger ids are simply not found)."""
 
@@ -122,6 +145,7 @@ def init_app(app: Flask) -> None:
     from simplespa_zoom.web.session import EncryptedCookieSessionInterface, SessionCrypto
 
     app.url_map.converters["row_id"] = RowIdConverter
+    lend_request_connection(app)
     app.session_interface = EncryptedCookieSessionInterface(
         SessionCrypto(app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"])
     )

@@ -9,13 +9,16 @@ SSE stream would hold a worker or thread for as long as the page is open.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from simplespa_zoom.book.appointments import Polled
 from simplespa_zoom.meetings import attendance, notes
-from simplespa_zoom.meetings.domain import Appointment
+from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
+from simplespa_zoom.meetings.polling import Watched, next_poll_seconds
 from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, instant, presence_now
 from simplespa_zoom.meetings.presence_ports import Written
 from simplespa_zoom.messages import WORDS
@@ -47,22 +50,22 @@ def arrival(appointment: Appointment, state: Presence | None, someone: bool = Fa
     }
 
 
-def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, Any]]]:
+def presence_texts(
+    appointments: Iterable[Appointment], states: dict[int, Presence], off: set[int], now: datetime
+) -> tuple[dict[int, str], dict[int, dict[str, Any]]]:
     """What is happening in each appointment's meeting, in the spa's words (those with nothing to say left out),
-    and the clients waiting now (for the arrival alert).
+    from its session's state and whether its host removed the app (then no events come, so say so), and the
+    clients waiting now (for the arrival alert).
 
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
-    the app's own line. Only the few rows with something to say are read for it.
+    the app's own line.
     """
-    tz, now = current_app.config["SPA_TZ"], datetime.now(UTC)
-    book = the_book().appointments
-    events = presence_events()
-    states = events.now_with(appointment_ids)
-    off = events.off_for(appointment_ids)  # their host removed the app: no events come, so say so
+    tz = current_app.config["SPA_TZ"]
     texts: dict[int, str] = {}
     waiting: dict[int, dict[str, Any]] = {}
-    for key in states.keys() | off:
-        appointment, state = states[key] if key in states else (book.get(key), None)
+    for appointment in appointments:
+        key = appointment.id
+        state = states.get(key)
         note = state.note() if state is not None else None
         if (note is None and key not in off) or not appointment.line_is_own:
             continue
@@ -74,6 +77,10 @@ def presence_texts(appointment_ids: list[int]) -> tuple[dict[int, str], dict[int
             if (waits := arrival(appointment, state, someone)) is not None:
                 waiting[key] = waits
     return texts, waiting
+
+
+def watched(polled: Polled, state: Presence | None) -> Watched:
+    return Watched(polled.starts_at, polled.duration_minutes, state is not None and state.ended_ms is None)
 
 
 def attendance_text(appointment: Appointment) -> str | None:
@@ -111,16 +118,19 @@ def _no_store(answer: Any) -> Any:
 @bp.get("/<row_id:appointment_id>/presence")
 @login_required
 def one(appointment_id: int) -> Any:
-    """Who is in the meeting (each state of the table in one sentence), the attendance line, and the version of
-    what the page shows: when it changes, the page asks GET …/meeting/shown (the database only) and redraws."""
-    appointment = the_book().appointments.get(appointment_id)
+    """Who is in the meeting (each state of the table in one sentence), the attendance line, the version of what
+    the page shows (when it changes, the page asks GET …/meeting/shown, the database only and redraws), and when to
+    ask again. One query, and the marks only when there are some."""
+    polled = the_book().appointments.polled([appointment_id], rows=True).get(appointment_id)
+    if polled is None or polled.appointment is None:
+        raise AppointmentNotFound(appointment_id)
+    appointment = polled.appointment
     now = datetime.now(UTC)
+    state = presence_events().presence_of([appointment]).get(appointment_id) if polled.has_marks else None
     text = waits = None
     if appointment.line_is_own:
-        events = presence_events()
-        state = events.now_of([appointment_id]).get(appointment_id)
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if appointment_id in events.off_for([appointment_id]) and (note is None or note.code not in ENDED_CODES):
+        if polled.off and (note is None or note.code not in ENDED_CODES):
             text = say("presence_off")  # their host removed the app: no events come, so say so
         elif note is not None:
             someone = not client_identified(appointment)
@@ -131,7 +141,8 @@ def one(appointment_id: int) -> Any:
             "presence": text,
             "waiting": {str(appointment_id): waits} if waits else {},
             "attendance": attendance_text(appointment),
-            "version": the_book().appointments.versions([appointment_id]).get(appointment_id),
+            "version": polled.version,
+            "next_poll_seconds": next_poll_seconds([watched(polled, state)], now),
         }
     )
 
@@ -140,15 +151,23 @@ def one(appointment_id: int) -> Any:
 @login_required
 def day() -> Any:
     """The day list's rows at once: ?ids=1,2,3 (ids that are not numbers are skipped); with each row's version,
-    so a row whose appointment changed is redrawn from the day list itself (the database only)."""
+    so a row whose appointment changed is redrawn from the day list itself (the database only), and when to ask
+    again. One query for all the ids; the rows and the marks only of those with presence to tell, one query each."""
     ids = [
         int(part) for part in request.args.get("ids", "").split(",")[:POLL_IDS_MAX] if part.isdigit() and len(part) < 19
     ]
-    texts, waiting = presence_texts(ids)
-    presence = {str(key): text for key, text in texts.items()}
-    versions = {str(key): version for key, version in the_book().appointments.versions(ids).items()}
+    book, now = the_book().appointments, datetime.now(UTC)
+    polled = book.polled(ids)
+    telling = book.many([key for key, row in polled.items() if row.has_marks or row.off])
+    states = presence_events().presence_of([appointment for appointment in telling if polled[appointment.id].has_marks])
+    texts, waiting = presence_texts(telling, states, {key for key, row in polled.items() if row.off}, now)
     return _no_store(
-        {"presence": presence, "waiting": {str(key): waits for key, waits in waiting.items()}, "versions": versions}
+        {
+            "presence": {str(key): text for key, text in texts.items()},
+            "waiting": {str(key): waits for key, waits in waiting.items()},
+            "versions": {str(key): row.version for key, row in polled.items()},
+            "next_poll_seconds": next_poll_seconds((watched(row, states.get(key)) for key, row in polled.items()), now),
+        }
     )
 
 

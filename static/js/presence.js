@@ -6,9 +6,15 @@ import { arrivalAlertWanted, noticeArrivals } from "./arrivals.js";
 import { ageChecks } from "./checked.js";
 import { followAppointment, followRows } from "./follow.js";
 
-const EVERY_MS = 2000;
+const EVERY_MS = 2000; // until the server says (next_poll_seconds: often near a meeting, seldom elsewhere)
 const AFTER_FAILURE_MS = 10000;
 const WHILE_HIDDEN_MS = 10000; // a tab in the background asks only for the arrival alert, and less often
+
+// When the server asks this page to ask again: its answer's next_poll_seconds (issue 30: a chain's open pages).
+function nextMs(body) {
+  const seconds = Number(body.next_poll_seconds);
+  return seconds > 0 ? seconds * 1000 : EVERY_MS;
+}
 
 function show(element, text) {
   if (!element) return;
@@ -37,7 +43,7 @@ function poll(url, apply) {
     if (answer.stop) return;
     if (answer.body) await apply(answer.body);
     ageChecks(document);
-    setTimeout(next, !answer.body ? AFTER_FAILURE_MS : hidden ? WHILE_HIDDEN_MS : EVERY_MS);
+    setTimeout(next, !answer.body ? AFTER_FAILURE_MS : hidden ? WHILE_HIDDEN_MS : nextMs(answer.body));
   };
   next(); // the page is served without who is in the meeting: ask as it opens
 }
