@@ -40,11 +40,11 @@ def test_the_units_pass_systemds_own_check(tmp_path: Path) -> None:
     assert (checked.returncode, checked.stderr) == (0, "")
 
 
-def test_the_tick_timer_runs_send_mail_every_minute() -> None:
+def test_the_tick_timer_runs_the_tick_every_minute() -> None:
     timer = (DEPLOY / "systemd" / "simplespa-zoom-tick.timer").read_text()
     tick = (DEPLOY / "systemd" / "simplespa-zoom-tick.service").read_text()
     assert "OnCalendar=*-*-* *:*:00\n" in timer
-    assert f"ExecStart={INSTALLED}simplespa-zoom send-mail\n" in tick
+    assert f"ExecStart={INSTALLED}simplespa-zoom tick\n" in tick
 
 
 def test_with_database_set_the_app_writes_no_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

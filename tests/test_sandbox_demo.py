@@ -45,7 +45,7 @@ def test_the_demo_starts_its_mailbox_and_the_app_sends_its_mail_there(tmp_path: 
         assert page.status_code == 200 and "Sent to the demo&#39;s SMTP_URL" in page.text
         shown = banner(stack, "http://127.0.0.1:5000", password, tmp_path)
         assert f"nothing leaves this machine): {stack.zoom_server.url}/mailbox\n" in shown
-        assert "`simplespa-zoom send-mail` runs every minute" in shown
+        assert "`simplespa-zoom tick` runs every minute" in shown
     finally:
         stack.stop()
     assert not mailbox.running
@@ -56,16 +56,16 @@ def test_the_demo_runs_the_cli_in_its_own_process_against_its_app(app: Flask, ca
     appointment_id = int(capsys.readouterr().out.strip())
     with app.app_context():
         assert the_book().appointments.get(appointment_id).client_name == "Eve Adams"
-    assert SEND_MAIL == ("send-mail",)  # what the demo runs every minute, as cron would
+    assert SEND_MAIL == ("tick",)  # what the demo runs every minute, as cron would
 
 
 def test_the_command_the_demo_runs_every_minute_is_the_installed_cli_s_own() -> None:
-    """`simplespa-zoom send-mail --help` from the installed console script: the demo's job is a real command."""
+    """`simplespa-zoom tick --help` from the installed console script: the demo's job is a real command."""
     script = Path(sys.executable).with_name("simplespa-zoom")
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # no app settings
     answer = subprocess.run([script, *SEND_MAIL, "--help"], capture_output=True, text=True, env=env, timeout=60)
     assert answer.returncode == 0, answer.stderr
-    assert answer.stdout.startswith("Usage: simplespa-zoom send-mail") and "reminders" in answer.stdout
+    assert answer.stdout.startswith("Usage: simplespa-zoom tick") and "reminders" in answer.stdout
 
 
 def test_every_runs_its_job_again_until_stopped() -> None:

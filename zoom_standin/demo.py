@@ -1,7 +1,7 @@
 """`simplespa-zoom demo`: the app, a Zoom stand-in and a mail server on this machine, ready to click through.
 
 The spa's mail goes to the local SMTP server of zoom_standin.mailbox and is read on the stand-in's
-/mailbox page; `simplespa-zoom send-mail` runs every minute inside the demo, as cron would run it.
+/mailbox page; `simplespa-zoom tick` runs every minute inside the demo, as cron or the systemd timer would run it.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from zoom_standin.stack import LocalStack, seed_appointment, start_stack
 
 DEMO_STAFF = "demo@spa.example"
 # Reminders this long before the start: the appointment seeded for later today is within it, so its
-# reminder goes on the first send-mail run after its meeting is added (the README's default is 60).
+# reminder goes on the first tick after its meeting is added (the README's default is 60).
 DEMO_REMINDER_MINUTES = 180
-SEND_MAIL = ("send-mail",)  # the command cron or a systemd timer runs every minute in production
+SEND_MAIL = ("tick",)  # the command cron or a systemd timer runs every minute in production (send-mail is its alias)
 SEND_MAIL_EVERY_SECONDS = 60.0
 
 
@@ -133,7 +133,7 @@ def banner(stack: LocalStack, app_url: str, password: str, workdir: Path) -> str
         f"  Password    {password}\n"
         f"  Zoom stand-in Marketplace (delete meetings, uninstall the app): {stack.zoom_server.url}/marketplace\n"
         f"  Mailbox (the spa's mail to clients, nothing leaves this machine): {stack.zoom_server.url}/mailbox\n"
-        f"  Mail server {stack.app.config['SMTP_URL']}; `simplespa-zoom send-mail` runs every minute "
+        f"  Mail server {stack.app.config['SMTP_URL']}; `simplespa-zoom tick` runs every minute "
         f"(reminders {DEMO_REMINDER_MINUTES} minutes before)\n"
         f"  Spa time zone {stack.app.config['SPA_TIMEZONE']}; data in {workdir} (removed when you press Ctrl+C)\n"
     )
@@ -147,7 +147,7 @@ def run_demo(host: str, port: int, zoom_port: int) -> None:
 def _run(workdir: Path, host: str, port: int, zoom_port: int) -> None:
     stack, password = start_demo(workdir, host, port, zoom_port)
     click.echo(banner(stack, f"http://{host}:{port}", password, workdir))
-    mail = Every(SEND_MAIL_EVERY_SECONDS, lambda: run_command(stack.app, SEND_MAIL), "send-mail").start()
+    mail = Every(SEND_MAIL_EVERY_SECONDS, lambda: run_command(stack.app, SEND_MAIL), "tick").start()
     try:
         run_simple(host, port, stack.app, threaded=True, use_reloader=False)
     finally:
