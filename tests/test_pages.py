@@ -83,12 +83,15 @@ def test_help_guides_start_meeting_and_the_attendance_line_as_the_app_writes_it(
     assert f'"{WORDS["start_opened"]}"' in page
     spa = ZoneInfo("America/New_York")
     at = partial(datetime, 2030, 3, 12, tzinfo=spa)
-    for attended in (
-        Attended(at(18, 3), at(18, 44), 41, 1),
-        Attended(at(18, 3), at(18, 52), 44, 2),
-        Attended(None, None, 0, 0),
+    for attended, line in (
+        (Attended(at(18, 3), at(18, 44), 41, 1), "Zoom attendance: client joined 6:03 pm, left 6:44 pm (41 min)"),
+        (
+            Attended(at(18, 3), at(18, 52), 44, 2),
+            "Zoom attendance: client joined 6:03 pm, left 6:52 pm (44 min in all, joined 2 times)",
+        ),
+        (Attended(None, None, 0, 0), "Zoom attendance: client did not join"),
     ):
-        assert attendance.format_line(ZOOM_LINE_FORMAT, attended, spa) in page
+        assert line in page and attendance.format_line(ZOOM_LINE_FORMAT, attended, spa) == line  # as the app writes
 
 
 def _unescape(page: str) -> str:
