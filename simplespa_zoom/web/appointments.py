@@ -320,7 +320,7 @@ def cancel(appointment_id: int) -> Any:
     _tell(notice)
     after = store().get(appointment_id)
     held_back = after.mail_sequence == appointment.mail_sequence and notice and notice.level is NoticeLevel.WARNING
-    waits = held_back and current_app.extensions["meetings"].letters.after_removal(after, own_line(after)) is not None
+    waits = held_back and meeting_setup().letters.after_removal(after, own_line(after)) is not None
     flash(tell("told_waits", client=after.client_name) if waits else told(appointment, after), "info")
     return redirect(url_for("appointments.view", appointment_id=appointment_id))
 
@@ -330,9 +330,7 @@ def cancel(appointment_id: int) -> Any:
 def no_longer_online(appointment_id: int) -> Any:
     """Staff's answer to a meeting deleted in Zoom: the appointment stays, without a meeting; the client is told
     (when the spa emails them) by an update that keeps their calendar entry and drops the link."""
-    before, after = keep_without_meeting(
-        the_book().appointments, current_app.extensions["meetings"].letters, appointment_id
-    )
+    before, after = keep_without_meeting(the_book().appointments, meeting_setup().letters, appointment_id)
     if after.version != before.version:
         flash(tell("no_longer_online"), "info")
         flash(told(before, after), "info")

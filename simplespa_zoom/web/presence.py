@@ -19,7 +19,14 @@ from simplespa_zoom.book.appointments import Polled
 from simplespa_zoom.meetings import attendance, notes
 from simplespa_zoom.meetings.domain import Appointment, AppointmentNotFound
 from simplespa_zoom.meetings.polling import Watched, next_poll_seconds
-from simplespa_zoom.meetings.presence import Presence, PresenceEvents, client_identified, instant, presence_now
+from simplespa_zoom.meetings.presence import (
+    Presence,
+    PresenceEvents,
+    PresenceNote,
+    client_identified,
+    instant,
+    presence_now,
+)
 from simplespa_zoom.meetings.presence_ports import Written
 from simplespa_zoom.messages import WORDS
 from simplespa_zoom.web import the_book
@@ -60,23 +67,34 @@ def presence_texts(
     Marks outlive a removed or hand-edited line for a day: who is in a meeting is told only while the notes hold
     the app's own line.
     """
-    tz = current_app.config["SPA_TZ"]
     texts: dict[int, str] = {}
     waiting: dict[int, dict[str, Any]] = {}
     for appointment in appointments:
-        key = appointment.id
-        state = states.get(key)
-        note = state.note() if state is not None else None
-        if (note is None and key not in off) or not appointment.line_is_own:
+        if not appointment.line_is_own:
             continue
-        if key in off and (note is None or note.code not in ENDED_CODES):
-            texts[key] = say("presence_off")
-        elif note is not None:
-            someone = not client_identified(appointment)
-            texts[key] = say_presence(note, tz, now, someone=someone)
-            if (waits := arrival(appointment, state, someone)) is not None:
-                waiting[key] = waits
+        state = states.get(appointment.id)
+        note = state.note() if state is not None else None
+        text, waits = _told(appointment, note, state, appointment.id in off, now)
+        if text is not None:
+            texts[appointment.id] = text
+        if waits is not None:
+            waiting[appointment.id] = waits
     return texts, waiting
+
+
+def _told(
+    appointment: Appointment, note: PresenceNote | None, state: Presence | None, off: bool, now: datetime
+) -> tuple[str | None, dict[str, Any] | None]:
+    """One appointment's presence sentence and its arrival for the alert: "presence is off" once its host removed
+    the app (no events come; an end already heard stays true), else the state's sentence, "someone" where the
+    events cannot tell the client from staff."""
+    if off and (note is None or note.code not in ENDED_CODES):
+        return say("presence_off"), None
+    if note is None:
+        return None, None
+    someone = not client_identified(appointment)
+    text = say_presence(note, current_app.config["SPA_TZ"], now, someone=someone)
+    return text, arrival(appointment, state, someone)
 
 
 def watched(polled: Polled, state: Presence | None) -> Watched:
@@ -130,12 +148,7 @@ def one(appointment_id: int) -> Any:
     text = waits = None
     if appointment.line_is_own:
         note = presence_now(state, appointment.cancelled or appointment.has_ended(now), now)
-        if polled.off and (note is None or note.code not in ENDED_CODES):
-            text = say("presence_off")  # their host removed the app: no events come, so say so
-        elif note is not None:
-            someone = not client_identified(appointment)
-            text = say_presence(note, current_app.config["SPA_TZ"], now, someone=someone)
-            waits = arrival(appointment, state, someone)
+        text, waits = _told(appointment, note, state, polled.off, now)
     return _no_store(
         {
             "presence": text,
